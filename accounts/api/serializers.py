@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from accounts.domain.rules import LANGUAGES
+from accounts.models import User
+from accounts.selectors import user_roles
+
+
+class RegisterSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(
+        write_only=True, max_length=128, style={"input_type": "password"}, trim_whitespace=False
+    )
+    first_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    last_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    language = serializers.ChoiceField(choices=LANGUAGES, required=False, default="en")
+
+
+class UserSerializer(serializers.ModelSerializer[User]):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    roles = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = (
+            "id",
+            "email",
+            "first_name",
+            "last_name",
+            "phone",
+            "language",
+            "roles",
+            "date_joined",
+        )
+        read_only_fields = ("id", "email", "roles", "date_joined")
+
+    def get_roles(self, user: User) -> list[str]:
+        return sorted(user_roles(user))
+
+
+class ProfileUpdateSerializer(serializers.Serializer):
+    first_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    last_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    language = serializers.ChoiceField(choices=LANGUAGES, required=False)
+
+
+class TokenObtainSerializer(serializers.Serializer):
+    email = serializers.CharField(max_length=254)
+    password = serializers.CharField(
+        write_only=True, max_length=128, style={"input_type": "password"}, trim_whitespace=False
+    )
+
+
+class RefreshSerializer(serializers.Serializer):
+    refresh = serializers.CharField(max_length=4096, help_text=_("A refresh token."))
+
+
+class TokenPairSerializer(serializers.Serializer):
+    access = serializers.CharField(help_text=_("Bearer token for the API, valid 15 minutes."))
+    refresh = serializers.CharField(help_text=_("Single-use token to get a new pair, 7 days."))
+
+
+class PasswordChangeSerializer(serializers.Serializer):
+    old_password = serializers.CharField(max_length=128, trim_whitespace=False)
+    new_password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+
+class PersonalDataSerializer(serializers.Serializer):
+    exported_at = serializers.DateTimeField()
+    profile = serializers.DictField()

@@ -1,0 +1,138 @@
+"""Account endpoints: thin adapters that validate input and call the account services."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import permissions, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import selectors, services
+from accounts.api.serializers import (
+    PasswordChangeSerializer,
+    PersonalDataSerializer,
+    ProfileUpdateSerializer,
+    RefreshSerializer,
+    RegisterSerializer,
+    TokenObtainSerializer,
+    TokenPairSerializer,
+    UserSerializer,
+)
+from core.api.throttling import AnonRateThrottle, LoginEmailThrottle, LoginIpThrottle
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+def _me(request: Request) -> User:
+    """The authenticated user (every view here but the auth ones requires authentication)."""
+    return cast("User", request.user)
+
+
+def _valid(serializer_class: type[Any], request: Request, **kwargs: Any) -> dict[str, Any]:
+    serializer = serializer_class(data=request.data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def _pair(pair: services.TokenPair) -> dict[str, str]:
+    return {"access": pair.access, "refresh": pair.refresh}
+
+
+class RegisterView(APIView):
+    permission_classes = (permissions.AllowAny,)
+    authentication_classes = ()
+    throttle_classes = (AnonRateThrottle, LoginIpThrottle)
+
+    @extend_schema(request=RegisterSerializer, responses={201: UserSerializer}, tags=["auth"])
+    def post(self, request: Request) -> Response:
+        user = services.user_register(**_valid(RegisterSerializer, request))
+        return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
+
+
+class TokenObtainView(APIView):
+    permission_classes = (permissions.AllowAny,)
+    authentication_classes = ()
+    throttle_classes = (LoginIpThrottle, LoginEmailThrottle)
+
+    @extend_schema(
+        request=TokenObtainSerializer, responses={200: TokenPairSerializer}, tags=["auth"]
+    )
+    def post(self, request: Request) -> Response:
+        data = _valid(TokenObtainSerializer, request)
+        return Response(
+            _pair(services.token_obtain(email=data["email"], password=data["password"]))
+        )
+
+
+class TokenRefreshView(APIView):
+    permission_classes = (permissions.AllowAny,)
+    authentication_classes = ()
+
+    @extend_schema(request=RefreshSerializer, responses={200: TokenPairSerializer}, tags=["auth"])
+    def post(self, request: Request) -> Response:
+        data = _valid(RefreshSerializer, request)
+        return Response(_pair(services.token_refresh(refresh=data["refresh"])))
+
+
+class LogoutView(APIView):
+    permission_classes = (permissions.AllowAny,)
+    authentication_classes = ()
+
+    @extend_schema(
+        request=RefreshSerializer,
+        responses={204: OpenApiResponse(description="The refresh token is revoked.")},
+        tags=["auth"],
+    )
+    def post(self, request: Request) -> Response:
+        data = _valid(RefreshSerializer, request)
+        services.token_revoke(refresh=data["refresh"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeView(APIView):
+    @extend_schema(responses={200: UserSerializer}, tags=["me"])
+    def get(self, request: Request) -> Response:
+        return Response(UserSerializer(_me(request)).data)
+
+    @extend_schema(request=ProfileUpdateSerializer, responses={200: UserSerializer}, tags=["me"])
+    def patch(self, request: Request) -> Response:
+        changes = _valid(ProfileUpdateSerializer, request, partial=True)
+        user = services.user_update_profile(user=_me(request), actor=_me(request), **changes)
+        return Response(UserSerializer(user).data)
+
+    @extend_schema(
+        responses={204: OpenApiResponse(description="Personal data anonymised, account closed.")},
+        tags=["me"],
+    )
+    def delete(self, request: Request) -> Response:
+        services.user_delete_account(user=_me(request), actor=_me(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PasswordView(APIView):
+    @extend_schema(
+        request=PasswordChangeSerializer,
+        responses={204: OpenApiResponse(description="Changed; every session is signed out.")},
+        tags=["me"],
+    )
+    def post(self, request: Request) -> Response:
+        data = _valid(PasswordChangeSerializer, request)
+        services.user_change_password(
+            user=_me(request),
+            old_password=data["old_password"],
+            new_password=data["new_password"],
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ExportView(APIView):
+    @extend_schema(responses={200: PersonalDataSerializer}, tags=["me"])
+    def get(self, request: Request) -> Response:
+        data = selectors.user_personal_data(user=_me(request))
+        response = Response(data)
+        response["Content-Disposition"] = 'attachment; filename="my-data.json"'
+        return response

@@ -1,0 +1,24 @@
+"""Account rules on plain values."""
+
+from __future__ import annotations
+
+import re
+
+CUSTOMER = "customer"
+OPERATOR = "operator"
+TECHNICIAN = "technician"
+ROLES = (CUSTOMER, OPERATOR, TECHNICIAN)
+
+LANGUAGES = ("en", "fr")
+
+PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9 ().\-]{5,19}$")
+
+
+def normalize_email(email: str) -> str:
+    """E-mail is the login and is case-insensitive: we store it trimmed and lower-cased."""
+    return email.strip().lower()
+
+
+def anonymised_email(public_id: str) -> str:
+    """What a deleted account's e-mail becomes: unique, not deliverable (the .invalid TLD)."""
+    return f"deleted-{public_id}@anonymised.invalid"

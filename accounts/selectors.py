@@ -1,0 +1,70 @@
+"""Reads about accounts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.models import Group
+from django.db.models import QuerySet
+
+from accounts.domain.rules import OPERATOR, TECHNICIAN
+from accounts.models import User
+from accounts.signals import personal_data_requested
+from core.clock import resolve_now
+
+
+def user_profile_data(user: User) -> dict[str, Any]:
+    return {
+        "id": str(user.public_id),
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "phone": user.phone,
+        "language": user.language,
+        "date_joined": user.date_joined.isoformat(),
+        "last_login": user.last_login.isoformat() if user.last_login else None,
+        "roles": sorted(user_roles(user)),
+    }
+
+
+def user_roles(user: User) -> set[str]:
+    names = {group.name for group in user.groups.all()}
+    if user.is_superuser:
+        names |= {OPERATOR}
+    return names
+
+
+def user_personal_data(*, user: User, now: datetime | None = None) -> dict[str, Any]:
+    """Everything we hold about `user`, for the export: the profile plus what other apps add."""
+    data: dict[str, Any] = {
+        "exported_at": resolve_now(now).isoformat(),
+        "profile": user_profile_data(user),
+    }
+    for _receiver, response in personal_data_requested.send(sender=User, user_id=user.pk):
+        if response is not None:
+            name: str = response[0]
+            data[name] = response[1]
+    return data
+
+
+def users_in_role(role: str) -> QuerySet[User]:
+    return User.objects.filter(groups__name=role, is_active=True)
+
+
+def user_is_operator(user: Any) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return bool(user.is_staff and user.groups.filter(name=OPERATOR).exists())
+
+
+def user_is_technician(user: Any) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return bool(user.groups.filter(name=TECHNICIAN).exists())
+
+
+def role_group(role: str) -> Group:
+    return Group.objects.get(name=role)

@@ -1,0 +1,201 @@
+"""Account use cases: registration, profile, password, deletion, and the JWT token life cycle."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth import authenticate
+from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from accounts.domain.rules import CUSTOMER, anonymised_email, normalize_email
+from accounts.models import User
+from core.clock import resolve_now
+from core.errors import PermissionDenied, Unauthenticated, ValidationFailed
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    access: str
+    refresh: str
+
+
+PROFILE_FIELDS = ("first_name", "last_name", "phone", "language")
+
+
+def _full_clean(user: User, *, exclude: list[str] | None = None) -> None:
+    try:
+        user.full_clean(exclude=exclude, validate_constraints=False)
+    except DjangoValidationError as exc:
+        raise ValidationFailed(details=exc.message_dict) from exc
+
+
+def _check_password(password: str, user: User) -> None:
+    try:
+        validate_password(password, user)
+    except DjangoValidationError as exc:
+        raise ValidationFailed(details={"password": list(exc.messages)}) from exc
+
+
+def user_register(
+    *,
+    email: str,
+    password: str,
+    first_name: str = "",
+    last_name: str = "",
+    phone: str = "",
+    language: str = "en",
+) -> User:
+    """A customer signs up. The e-mail is unique whatever its case."""
+    user = User(
+        email=normalize_email(email),
+        first_name=first_name,
+        last_name=last_name,
+        phone=phone,
+        language=language,
+    )
+    _full_clean(user, exclude=["password"])
+    _check_password(password, user)
+    user.set_password(password)
+    duplicate = ValidationFailed(
+        details={"email": [_("A user with this e-mail address already exists.")]}
+    )
+    if User.objects.filter(email=user.email).exists():
+        raise duplicate
+    try:
+        with transaction.atomic():
+            user.save()
+            user.groups.add(Group.objects.get(name=CUSTOMER))
+    except IntegrityError as exc:  # lost a race with the same e-mail
+        raise duplicate from exc
+    return user
+
+
+def user_update_profile(*, user: User, actor: User, **changes: Any) -> User:
+    if actor.pk != user.pk and not actor.is_superuser:
+        raise PermissionDenied()
+    unknown = set(changes) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValidationFailed(
+            details={name: [_("This field cannot be changed.")] for name in unknown}
+        )
+    for name, value in changes.items():
+        setattr(user, name, value)
+    _full_clean(user)
+    user.save(update_fields=[*changes.keys()] if changes else None)
+    return user
+
+
+def user_change_password(*, user: User, old_password: str, new_password: str) -> None:
+    """Changes the password and signs every session out: all refresh tokens are revoked, and the
+    access tokens stop working because they carry a hash of the old password."""
+    if not user.check_password(old_password):
+        raise ValidationFailed(details={"old_password": [_("The current password is wrong.")]})
+    _check_password(new_password, user)
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        user_revoke_refresh_tokens(user=user)
+
+
+def user_revoke_refresh_tokens(*, user: User) -> int:
+    """Blacklists every outstanding refresh token of `user`; returns how many were revoked."""
+    outstanding = OutstandingToken.objects.filter(user=user).exclude(
+        id__in=BlacklistedToken.objects.values("token_id")
+    )
+    revoked = [BlacklistedToken(token=token) for token in outstanding]
+    BlacklistedToken.objects.bulk_create(revoked, ignore_conflicts=True)
+    return len(revoked)
+
+
+def user_delete_account(*, user: User, actor: User, now: datetime | None = None) -> None:
+    """GDPR erasure: personal data anonymised, the account deactivated and signed out. The row
+    stays so that bookings keep their customer for accounting."""
+    if actor.pk != user.pk and not actor.is_superuser:
+        raise PermissionDenied()
+    moment = resolve_now(now)
+    with transaction.atomic():
+        user.email = anonymised_email(str(user.public_id))
+        user.first_name = ""
+        user.last_name = ""
+        user.phone = ""
+        user.is_active = False
+        user.anonymised_at = moment
+        user.set_unusable_password()
+        user.save()
+        user.groups.clear()
+        user_revoke_refresh_tokens(user=user)
+
+
+def _pair_for(user: User) -> TokenPair:
+    refresh = RefreshToken.for_user(user)  # records an OutstandingToken
+    return TokenPair(access=str(refresh.access_token), refresh=str(refresh))
+
+
+def _invalid_credentials() -> Unauthenticated:
+    return Unauthenticated(
+        _("No active account found with the given credentials."), code="invalid_credentials"
+    )
+
+
+def token_obtain(*, email: str, password: str, now: datetime | None = None) -> TokenPair:
+    user = authenticate(email=normalize_email(email), password=password)
+    if not isinstance(user, User) or not user.is_active:
+        raise _invalid_credentials()
+    user.last_login = resolve_now(now)
+    user.save(update_fields=["last_login"])
+    return _pair_for(user)
+
+
+def _invalid_token() -> Unauthenticated:
+    return Unauthenticated(_("The token is invalid, expired or revoked."), code="token_not_valid")
+
+
+def _claim(raw: str) -> OutstandingToken:
+    """Marks a refresh token as used, exactly once even when several requests race with it.
+
+    simplejwt checks the blacklist and then blacklists: two concurrent refreshes can both pass the
+    check. Here the row is locked and the blacklist insert is the claim: the unique token id makes
+    every loser fail, whatever the interleaving. Must run inside a transaction."""
+    try:
+        token = RefreshToken(raw)  # type: ignore[arg-type]  # signature, expiry and type; refuses a blacklisted token
+    except TokenError as exc:
+        raise _invalid_token() from exc
+    outstanding = (
+        OutstandingToken.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .filter(jti=token[jwt_settings.JTI_CLAIM])
+        .first()
+    )
+    if outstanding is None or outstanding.user is None:
+        raise _invalid_token()
+    _, created = BlacklistedToken.objects.get_or_create(token=outstanding)
+    if not created:
+        raise _invalid_token()
+    return outstanding
+
+
+def token_refresh(*, refresh: str) -> TokenPair:
+    """Rotation: the refresh token is spent and a new pair issued."""
+    with transaction.atomic():
+        outstanding = _claim(refresh)
+        user = outstanding.user
+        assert user is not None
+        if not user.is_active:
+            raise _invalid_token()
+        return _pair_for(user)
+
+
+def token_revoke(*, refresh: str) -> None:
+    """Logout: the refresh token can no longer be used."""
+    with transaction.atomic():
+        _claim(refresh)

@@ -1,0 +1,1 @@
+"""bookings admin (filled in by the bookings feature)."""

@@ -1,0 +1,1 @@
+"""bookings models (filled in by the bookings feature)."""

@@ -1,0 +1,1 @@
+"""bookings public (filled in by the bookings feature)."""

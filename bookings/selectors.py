@@ -1,0 +1,1 @@
+"""bookings selectors (filled in by the bookings feature)."""

@@ -1,0 +1,1 @@
+"""bookings services (filled in by the bookings feature)."""

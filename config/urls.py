@@ -1,0 +1,27 @@
+"""Composition root: the admin, the versioned API and the operational endpoints."""
+
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from core import views as core_views
+
+api_v1: list[URLPattern | URLResolver] = [
+    path("", include("accounts.api.urls")),
+    path("", include("vehicles.api.urls")),
+    path("", include("pricing.api.urls")),
+    path("", include("scheduling.api.urls")),
+    path("", include("bookings.api.urls")),
+    path("schema", SpectacularAPIView.as_view(), name="schema"),
+    path("docs", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+]
+
+urlpatterns = [
+    path("health", core_views.health, name="health"),
+    path("ready", core_views.ready, name="ready"),
+    path("api/v1/", include(api_v1)),
+    path("admin/", admin.site.urls),
+]
+
+admin.site.site_header = "Car service back-office"
+admin.site.site_title = "Car service"

@@ -1,0 +1,18 @@
+"""The one shape of every API error: {"error": {"code", "message", "details", "request_id"}}."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.request_context import get_request_id
+
+
+def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
+    return {
+        "error": {
+            "code": code,
+            "message": str(message),
+            "details": details if details is not None else {},
+            "request_id": get_request_id(),
+        }
+    }

@@ -1,0 +1,98 @@
+"""The single DRF exception handler: every error, ours or the framework's, gets the envelope."""
+
+from __future__ import annotations
+
+import logging
+import math
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
+
+from core.api.envelope import error_body
+from core.errors import DomainError
+
+logger = logging.getLogger(__name__)
+
+
+def _django_validation_details(exc: DjangoValidationError) -> dict[str, Any]:
+    if hasattr(exc, "error_dict"):
+        return {field: [str(m) for m in msgs] for field, msgs in exc.message_dict.items()}
+    return {"non_field_errors": [str(m) for m in exc.messages]}
+
+
+def _plain(detail: Any) -> Any:
+    if isinstance(detail, dict):
+        return {str(k): _plain(v) for k, v in detail.items()}
+    if isinstance(detail, list):
+        return [_plain(v) for v in detail]
+    return str(detail)
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
+    if isinstance(exc, DomainError):
+        set_rollback()
+        headers = {"WWW-Authenticate": 'Bearer realm="api"'} if exc.status == 401 else None
+        return Response(
+            error_body(exc.code, exc.message, _plain(exc.details)),
+            status=exc.status,
+            headers=headers,
+        )
+    if isinstance(exc, DjangoValidationError):
+        set_rollback()
+        return Response(
+            error_body("validation_error", _("Invalid input."), _django_validation_details(exc)),
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+    if isinstance(exc, OperationalError | InterfaceError):
+        # The database is unreachable or refused us (a lock timeout is mapped by the service that
+        # expects it); tell the client to retry instead of pretending the server crashed.
+        logger.warning("database unavailable: %s", exc)
+        set_rollback()
+        return Response(
+            error_body("service_unavailable", _("The service is temporarily unavailable.")),
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": "5"},
+        )
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is None or not isinstance(exc, exceptions.APIException):
+        logger.error("unhandled error in API view", exc_info=exc)
+        set_rollback()
+        return Response(
+            error_body("server_error", _("An unexpected error occurred; it has been logged.")),
+            status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+        )
+
+    detail = exc.detail
+    if isinstance(exc, exceptions.ValidationError):
+        code = "validation_error"
+        message = _("Invalid input.")
+        details = (
+            _plain(detail) if isinstance(detail, dict) else {"non_field_errors": _plain(detail)}
+        )
+    elif isinstance(detail, dict):
+        # simplejwt puts {"detail", "code", "messages"} here.
+        code = str(detail.get("code", exc.default_code))
+        message = str(detail.get("detail", exc.default_detail))
+        details = {k: _plain(v) for k, v in detail.items() if k not in {"detail", "code"}}
+    else:
+        code = str(getattr(detail, "code", None) or exc.default_code)
+        message = str(detail)
+        details = {}
+    wait = getattr(exc, "wait", None)
+    if isinstance(exc, exceptions.Throttled) and wait is not None:
+        details["retry_after_seconds"] = math.ceil(wait)
+    response.data = error_body(code, message, details)
+    return response

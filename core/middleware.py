@@ -1,0 +1,102 @@
+"""Request id on every request, and the error envelope for whatever fails outside DRF's views."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+import uuid
+from collections.abc import Callable
+from http import HTTPStatus
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+from core.api.envelope import error_body
+from core.request_context import reset_request_id, set_request_id
+
+logger = logging.getLogger("core.access")
+
+# What we echo back must be safe in a header and a log line.
+_SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{8,128}$")
+
+
+class RequestIdMiddleware:
+    """Accepts a sane `X-Request-ID` or makes one; returns it on every response. Outermost."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get("X-Request-ID", "")
+        request_id = incoming if _SANE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request.request_id = request_id  # type: ignore[attr-defined]
+        token = set_request_id(request_id)
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+            response["X-Request-ID"] = request_id
+            logger.info(
+                "%s %s %s %.1fms",
+                request.method,
+                request.path,
+                response.status_code,
+                (time.perf_counter() - started) * 1000,
+            )
+            return response
+        finally:
+            reset_request_id(token)
+
+
+_CODES_BY_STATUS = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    429: "throttled",
+    500: "server_error",
+    503: "service_unavailable",
+}
+
+
+def is_api_path(path: str) -> bool:
+    return path.startswith("/api/")
+
+
+class ApiErrorEnvelopeMiddleware:
+    """Django answers some API failures itself, in HTML (an unknown URL, a crash outside a DRF view,
+    a bad Host header). Under /api/ those become the JSON envelope, so clients parse one shape."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            not is_api_path(request.path)
+            or response.status_code < 400
+            or response.get("Content-Type", "").startswith("application/json")
+        ):
+            return response
+        status = response.status_code
+        try:
+            message = HTTPStatus(status).phrase
+        except ValueError:
+            message = "Error"
+        code = _CODES_BY_STATUS.get(status, "server_error" if status >= 500 else "bad_request")
+        if status == 404:
+            message = "No API endpoint matches this URL."
+        envelope = JsonResponse(error_body(code, message), status=status)
+        for header in ("Allow", "Retry-After", "WWW-Authenticate"):
+            if header in response:
+                envelope[header] = response[header]
+        return envelope
+
+
+def json_body(response: HttpResponse) -> object:
+    """Decoded JSON of a response (tests and tooling)."""
+    return json.loads(response.content)

@@ -1,0 +1,1 @@
+"""pricing admin (filled in by the pricing feature)."""

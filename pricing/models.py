@@ -1,0 +1,1 @@
+"""pricing models (filled in by the pricing feature)."""

@@ -1,0 +1,1 @@
+"""pricing public (filled in by the pricing feature)."""

@@ -1,0 +1,1 @@
+"""pricing selectors (filled in by the pricing feature)."""

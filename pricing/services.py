@@ -1,0 +1,1 @@
+"""pricing services (filled in by the pricing feature)."""

@@ -1,0 +1,1 @@
+"""scheduling admin (filled in by the scheduling feature)."""

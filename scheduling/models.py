@@ -1,0 +1,1 @@
+"""scheduling models (filled in by the scheduling feature)."""

@@ -1,0 +1,1 @@
+"""scheduling public (filled in by the scheduling feature)."""

@@ -1,0 +1,1 @@
+"""scheduling selectors (filled in by the scheduling feature)."""

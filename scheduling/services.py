@@ -1,0 +1,1 @@
+"""scheduling services (filled in by the scheduling feature)."""

@@ -1,0 +1,1 @@
+"""vehicles admin (filled in by the vehicles feature)."""

@@ -1,0 +1,1 @@
+"""vehicles models (filled in by the vehicles feature)."""

@@ -1,0 +1,1 @@
+"""vehicles public (filled in by the vehicles feature)."""

@@ -1,0 +1,1 @@
+"""vehicles selectors (filled in by the vehicles feature)."""

@@ -1,0 +1,1 @@
+"""vehicles services (filled in by the vehicles feature)."""
