@@ -26,3 +26,10 @@ def is_operator(user: Any) -> bool:
 
 def is_technician(user: Any) -> bool:
     return selectors.user_is_technician(user)
+
+
+def ensure_superuser(*, email: str, password: str) -> bool:
+    """Creates (or resets) an administrator account; True when it was created."""
+    from accounts import services
+
+    return services.user_ensure_superuser(email=email, password=password)[1]

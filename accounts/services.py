@@ -199,3 +199,16 @@ def token_revoke(*, refresh: str) -> None:
     """Logout: the refresh token can no longer be used."""
     with transaction.atomic():
         _claim(refresh)
+
+
+def user_ensure_superuser(*, email: str, password: str) -> tuple[User, bool]:
+    """The demo/bootstrap administrator: created once, password reset to `password` each time."""
+    email = normalize_email(email)
+    with transaction.atomic():
+        user, created = User.objects.get_or_create(
+            email=email, defaults={"is_staff": True, "is_superuser": True, "first_name": "Admin"}
+        )
+        user.is_staff = user.is_superuser = user.is_active = True
+        user.set_password(password)
+        user.save()
+    return user, created

@@ -1,9 +1,14 @@
 """Fast, deterministic test settings; DATABASE_URL and REDIS_URL still choose the backends."""
 
+import os
+
 from .base import *  # noqa: F403
-from .base import BASE_DIR, PASSWORD_HASHERS
+from .base import BASE_DIR, DATABASES, PASSWORD_HASHERS
 
 DEBUG = False
+# Several checkouts may test against one PostgreSQL server at once: each can name its own test DB.
+if os.environ.get("TEST_DATABASE_NAME"):
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
 # Argon2 is slow on purpose; tests check behaviour, not hashing cost (base keeps Argon2 first).
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -1,0 +1,49 @@
+"""Schemathesis fuzzes every operation of /api/v1/schema in-process, with a fixed seed: no input
+may produce a 500, and every answer must match the schema (status, content type, body)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core.cache import cache
+from hypothesis import HealthCheck, settings
+from schemathesis import checks
+
+from accounts import services
+from config.wsgi import application
+from tests.accounts.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+# Not "positive_data_acceptance": a schema cannot say every rule (no NUL byte in a string, a
+# password strong enough), and those inputs rightly get a 400 envelope. Not
+# "negative_data_rejection" either: DRF's CharField accepts a number as its string form.
+CHECKS = [
+    checks.not_a_server_error,
+    checks.status_code_conformance,
+    checks.content_type_conformance,
+    checks.response_schema_conformance,
+    checks.response_headers_conformance,
+    checks.unsupported_method,
+    checks.ignored_auth,
+]
+
+# Generating the schema touches no database, so it can be loaded when the module is collected.
+schema = schemathesis.openapi.from_wsgi("/api/v1/schema?format=json", application)
+
+
+@schema.parametrize()
+@settings(
+    max_examples=25,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    database=None,
+)
+def test_api_never_errors_and_matches_its_schema(case: Any) -> None:
+    cache.clear()  # throttle counters: the fuzzer would otherwise only see 429s
+    user = UserFactory()
+    headers = {"Authorization": f"Bearer {services._pair_for(user).access}"}
+    case.call_and_validate(headers=headers, checks=CHECKS)
