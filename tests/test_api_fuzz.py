@@ -3,11 +3,14 @@ may produce a 500, and every answer must match the schema (status, content type,
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
 
@@ -32,6 +35,17 @@ CHECKS = [
 
 # Generating the schema touches no database, so it can be loaded when the module is collected.
 schema = schemathesis.openapi.from_wsgi("/api/v1/schema?format=json", application)
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_transaction() -> Iterator[None]:
+    """The WSGI handler closes "old" connections at each request's start and end, which would
+    close the test's open transaction on PostgreSQL; Django's own test client does the same."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
