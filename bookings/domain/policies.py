@@ -1,0 +1,176 @@
+"""Who may do what, and when (SPEC §6). Plain functions on plain values; `now` is a parameter.
+Each check raises a DomainError with a stable code, or returns None."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bookings.domain.errors import InvalidTransition
+from bookings.domain.states import TRANSITIONS, Role, State
+from core.errors import Conflict, PermissionDenied, ValidationFailed
+
+
+@dataclass(frozen=True)
+class Timing:
+    """The booking's times as the policies need them (all aware)."""
+
+    start: datetime
+    end: datetime
+    created_at: datetime
+    completed_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class PolicySettings:
+    reschedule_notice: timedelta = timedelta(hours=24)
+    start_early: timedelta = timedelta(minutes=30)
+    no_show_after: timedelta = timedelta(minutes=15)
+    rating_window: timedelta = timedelta(days=14)
+    comment_max_length: int = 1000
+
+
+DEFAULT_POLICY = PolicySettings()
+
+
+def check_transition(action: str, *, state: State, role: Role) -> None:
+    """The state machine and the role table: 409 for a state that refuses, 403 for a role."""
+    transition = TRANSITIONS[action]
+    if role not in transition.roles:
+        raise PermissionDenied(
+            f"A {role.value} cannot {action.replace('_', ' ')} a booking.", code="role_not_allowed"
+        )
+    if state not in transition.sources:
+        raise InvalidTransition(action, state.value)
+
+
+def check_confirm(*, state: State, role: Role, timing: Timing, now: datetime) -> None:
+    check_transition("confirm", state=state, role=role)
+    if now >= timing.start:
+        raise Conflict("A booking can only be confirmed before it starts.", code="too_late")
+
+
+def expiry_due(*, timing: Timing, confirmation_window: timedelta, now: datetime) -> bool:
+    """A pending booking expires when its confirmation window has passed or its start is reached."""
+    return now >= timing.created_at + confirmation_window or now >= timing.start
+
+
+def check_expire(
+    *, state: State, timing: Timing, confirmation_window: timedelta, now: datetime
+) -> None:
+    check_transition("expire", state=state, role=Role.SYSTEM)
+    if not expiry_due(timing=timing, confirmation_window=confirmation_window, now=now):
+        raise Conflict("This booking is not due to expire yet.", code="not_due")
+
+
+def check_reschedule(
+    *,
+    state: State,
+    role: Role,
+    timing: Timing,
+    now: datetime,
+    policy: PolicySettings = DEFAULT_POLICY,
+) -> None:
+    """Customers up to the notice (24 h) before the current start; operators until it starts."""
+    check_transition("reschedule", state=state, role=role)
+    if now >= timing.start:
+        raise Conflict("A booking cannot be rescheduled once it has started.", code="too_late")
+    if role is Role.CUSTOMER and timing.start - now < policy.reschedule_notice:
+        hours = int(policy.reschedule_notice.total_seconds() // 3600)
+        raise Conflict(
+            f"Bookings can be rescheduled up to {hours} h before they start; "
+            "please contact the workshop.",
+            code="reschedule_too_late",
+            details={"notice_hours": hours},
+        )
+
+
+def state_after_reschedule(*, state: State, role: Role, auto_confirm: bool) -> State:
+    """A customer's reschedule of a confirmed booking needs confirming again, unless the site
+    auto-confirms; an operator's keeps the state."""
+    if state is State.CONFIRMED and role is Role.CUSTOMER and not auto_confirm:
+        return State.PENDING
+    return state
+
+
+def check_start(
+    *,
+    state: State,
+    role: Role,
+    timing: Timing,
+    now: datetime,
+    policy: PolicySettings = DEFAULT_POLICY,
+) -> None:
+    check_transition("start", state=state, role=role)
+    if now < timing.start - policy.start_early:
+        minutes = int(policy.start_early.total_seconds() // 60)
+        raise Conflict(
+            f"A job can be started at the earliest {minutes} minutes before its start time.",
+            code="too_early",
+        )
+    if now > timing.end:
+        raise Conflict("This job's time is over; mark it as no-show instead.", code="too_late")
+
+
+def check_complete(*, state: State, role: Role) -> None:
+    check_transition("complete", state=state, role=role)
+
+
+def check_cancel(*, state: State, role: Role, reason: str) -> None:
+    check_transition("cancel", state=state, role=role)
+    if role is Role.OPERATOR and not reason.strip():
+        raise ValidationFailed(
+            "Operators must give a reason to cancel.",
+            details={"reason": ["A reason is required."]},
+        )
+
+
+def check_no_show(
+    *,
+    state: State,
+    role: Role,
+    timing: Timing,
+    now: datetime,
+    policy: PolicySettings = DEFAULT_POLICY,
+) -> None:
+    check_transition("no_show", state=state, role=role)
+    if now < timing.start + policy.no_show_after:
+        minutes = int(policy.no_show_after.total_seconds() // 60)
+        raise Conflict(
+            f"A no-show can be recorded from {minutes} minutes after the start time.",
+            code="too_early",
+        )
+
+
+def check_rating(
+    *,
+    state: State,
+    role: Role,
+    already_rated: bool,
+    stars: int,
+    comment: str,
+    timing: Timing,
+    now: datetime,
+    policy: PolicySettings = DEFAULT_POLICY,
+) -> None:
+    """The booking's customer, once, only when completed, within the window after completion."""
+    if role is not Role.CUSTOMER:
+        raise PermissionDenied("Only the booking's customer can rate it.", code="role_not_allowed")
+    if state is not State.COMPLETED:
+        raise InvalidTransition("rate", state.value)
+    if already_rated:
+        raise Conflict("This booking has already been rated.", code="already_rated")
+    completed_at = timing.completed_at or timing.end
+    if now > completed_at + policy.rating_window:
+        days = policy.rating_window.days
+        raise Conflict(
+            f"Ratings are accepted up to {days} days after completion.",
+            code="rating_window_closed",
+        )
+    errors: dict[str, list[str]] = {}
+    if not 1 <= stars <= 5:
+        errors["stars"] = ["Give between 1 and 5 stars."]
+    if len(comment) > policy.comment_max_length:
+        errors["comment"] = [f"At most {policy.comment_max_length} characters."]
+    if errors:
+        raise ValidationFailed(details=errors)
