@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core import views as core_views
@@ -17,6 +18,7 @@ api_v1: list[URLPattern | URLResolver] = [
 ]
 
 urlpatterns = [
+    path("", RedirectView.as_view(url="/admin/", permanent=False), name="home"),
     path("health", core_views.health, name="health"),
     path("ready", core_views.ready, name="ready"),
     path("api/v1/", include(api_v1)),
