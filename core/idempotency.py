@@ -1,0 +1,99 @@
+"""Idempotent POSTs (SPEC §6): a retry with the same `Idempotency-Key` and body returns the first
+response; the same key with another body is refused (422); a duplicate arriving while the first is
+still running is refused (409) rather than run twice. Keys live 24 h."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from core.clock import resolve_now
+from core.errors import Conflict, Unprocessable, ValidationFailed
+from core.models import IdempotencyKey
+
+KEY_LIFETIME = timedelta(hours=24)
+_KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,255}$")  # printable ASCII, no spaces
+
+
+@dataclass(frozen=True)
+class Claim:
+    pk: int
+    replay_status: int | None = None
+    replay_body: Any = None
+
+    @property
+    def is_replay(self) -> bool:
+        return self.replay_status is not None
+
+
+def fingerprint(*, method: str, path: str, body: Any) -> str:
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(f"{method.upper()} {path}\n{canonical}".encode()).hexdigest()
+
+
+def idempotency_claim(
+    *, user_id: int, key: str, fingerprint: str, now: datetime | None = None
+) -> Claim:
+    """Claims `key` for this request, or says what to answer instead."""
+    moment = resolve_now(now)
+    if not _KEY_PATTERN.match(key):
+        raise ValidationFailed(
+            details={"Idempotency-Key": [_("Use 1 to 255 printable ASCII characters.")]}
+        )
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():
+                row = IdempotencyKey.objects.create(
+                    user_id=user_id, key=key, fingerprint=fingerprint, created_at=moment
+                )
+            return Claim(pk=row.pk)
+        except IntegrityError:
+            existing = IdempotencyKey.objects.filter(user_id=user_id, key=key).first()
+            if existing is None:  # released in between: try again
+                continue
+            if existing.created_at <= moment - KEY_LIFETIME:
+                IdempotencyKey.objects.filter(pk=existing.pk).delete()
+                continue
+            if existing.fingerprint != fingerprint:
+                raise Unprocessable(
+                    _("This Idempotency-Key was already used with a different request."),
+                    code="idempotency_key_reused",
+                ) from None
+            if existing.status == IdempotencyKey.Status.IN_FLIGHT:
+                raise Conflict(
+                    _("A request with this Idempotency-Key is still being processed; retry later."),
+                    code="idempotency_in_flight",
+                ) from None
+            return Claim(
+                pk=existing.pk,
+                replay_status=existing.response_status,
+                replay_body=existing.response_body,
+            )
+    raise Conflict(
+        _("A request with this Idempotency-Key is still being processed; retry later."),
+        code="idempotency_in_flight",
+    )
+
+
+def idempotency_complete(*, claim: Claim, status: int, body: Any) -> None:
+    IdempotencyKey.objects.filter(pk=claim.pk).update(
+        status=IdempotencyKey.Status.DONE, response_status=status, response_body=body
+    )
+
+
+def idempotency_release(*, claim: Claim) -> None:
+    """The request failed in a way worth retrying (5xx): forget the key."""
+    IdempotencyKey.objects.filter(pk=claim.pk, status=IdempotencyKey.Status.IN_FLIGHT).delete()
+
+
+def idempotency_purge(*, now: datetime | None = None) -> int:
+    cutoff = resolve_now(now) - KEY_LIFETIME
+    deleted, _by_model = IdempotencyKey.objects.filter(created_at__lte=cutoff).delete()
+    return deleted
