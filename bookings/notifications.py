@@ -1,0 +1,109 @@
+"""Customer e-mails about a booking (SPEC §6), sent only after the transaction commits.
+
+Services call `notify_after_commit(kind, booking_pk)`; the e-mail is built from a fresh read
+once the change is committed, so a rolled-back change never sends anything and a slow mail
+server never holds a lock."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import icalendar
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+logger = logging.getLogger(__name__)
+
+KINDS = ("created", "confirmed", "rescheduled", "cancelled", "reminder", "completed")
+LANGUAGES = ("en", "fr")
+
+
+@dataclass(frozen=True)
+class BookingNotice:
+    kind: str
+    reference: str
+    recipient_email: str
+    recipient_name: str
+    language: str
+    site_name: str
+    site_address: str
+    site_timezone: str
+    service_name: str
+    plate_display: str
+    start: datetime
+    end: datetime
+    total: Decimal
+    currency: str
+    fee: Decimal | None = None
+    previous_start: datetime | None = None
+    reason: str = ""
+
+
+def calendar_event(notice: BookingNotice) -> bytes:
+    """An iCalendar event in the site's timezone (with its VTIMEZONE), for calendar apps."""
+    tz = ZoneInfo(notice.site_timezone)
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Car service booking//EN")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    event = icalendar.Event()
+    event.add("uid", f"{notice.reference}@car-service-booking")
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", notice.start.astimezone(tz))
+    event.add("dtend", notice.end.astimezone(tz))
+    event.add("summary", f"{notice.service_name} – {notice.plate_display} ({notice.reference})")
+    event.add("location", f"{notice.site_name}, {notice.site_address}".strip(", "))
+    event.add("description", f"{notice.reference}: {notice.service_name}, {notice.plate_display}")
+    calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return bytes(calendar.to_ical())
+
+
+def build_email(notice: BookingNotice) -> EmailMultiAlternatives:
+    language = notice.language if notice.language in LANGUAGES else "en"
+    context = {"notice": notice}
+    with translation.override(language), timezone.override(ZoneInfo(notice.site_timezone)):
+        base = f"emails/{language}/booking_{notice.kind}"
+        subject = render_to_string(f"{base}_subject.txt", context).strip()
+        text = render_to_string(f"{base}.txt", context)
+        html = render_to_string(f"{base}.html", context)
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[notice.recipient_email],
+    )
+    message.attach_alternative(html, "text/html")
+    if notice.kind == "confirmed":
+        message.attach(f"{notice.reference}.ics", calendar_event(notice), "text/calendar")
+    return message
+
+
+def send_notice(notice: BookingNotice) -> None:
+    try:
+        build_email(notice).send()
+    except Exception:
+        # The booking change is committed and must stay so; a lost e-mail is logged, not raised.
+        logger.exception("could not send the %s e-mail for %s", notice.kind, notice.reference)
+
+
+def notify_after_commit(kind: str, load: Callable[[], BookingNotice | None]) -> None:
+    """Sends the e-mail once the current transaction commits (at once outside a transaction).
+    `load` reads the committed booking then; None means there is nobody to write to."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown notification kind {kind!r}")
+
+    def _send() -> None:
+        notice = load()
+        if notice is not None:
+            send_notice(notice)
+
+    transaction.on_commit(_send)

@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import icalendar
+import pytest
+from django.core import mail
+from django.db import transaction
+
+from bookings.notifications import KINDS, BookingNotice, build_email, notify_after_commit
+
+START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # 10:00 in Paris
+
+
+def _notice(kind: str = "confirmed", language: str = "en", **overrides) -> BookingNotice:
+    values = {
+        "kind": kind,
+        "reference": "BK-7F3K9Q",
+        "recipient_email": "ana@example.com",
+        "recipient_name": "Ana",
+        "language": language,
+        "site_name": "Lyon Gerland",
+        "site_address": "1 rue de Gerland",
+        "site_timezone": "Europe/Paris",
+        "service_name": "Full wash",
+        "plate_display": "AB-123-CD",
+        "start": START,
+        "end": START + timedelta(minutes=45),
+        "total": Decimal("49.90"),
+        "currency": "EUR",
+    }
+    values.update(overrides)
+    return BookingNotice(**values)
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_email_renders_in_both_languages(kind: str, language: str) -> None:
+    message = build_email(_notice(kind, language))
+    assert "BK-7F3K9Q" in message.subject
+    assert "10:00" in message.body  # the site's local time, not UTC
+    assert "AB-123-CD" in message.body
+    html = message.alternatives[0][0]
+    assert "<html" in html
+    assert "BK-7F3K9Q" in html
+
+
+def test_french_email_speaks_french() -> None:
+    message = build_email(_notice("confirmed", "fr"))
+    assert "confirmée" in message.subject
+    assert "décembre" in message.body
+    assert "49,90" in message.body
+
+
+def test_cancellation_email_states_the_fee() -> None:
+    message = build_email(_notice("cancelled", fee=Decimal("24.95")))
+    assert "24.95 EUR" in message.body
+    free = build_email(_notice("cancelled", fee=Decimal("0.00")))
+    assert "No cancellation fee" in free.body
+
+
+def test_confirmation_carries_a_calendar_event_in_the_site_timezone() -> None:
+    message = build_email(_notice("confirmed"))
+    (name, content, mimetype) = message.attachments[0]
+    assert name == "BK-7F3K9Q.ics"
+    assert mimetype.startswith("text/calendar")
+    calendar = icalendar.Calendar.from_ical(content)
+    event = next(iter(calendar.walk("VEVENT")))
+    start = event.decoded("dtstart")
+    assert str(start.tzinfo) == "Europe/Paris"
+    assert start.hour == 10
+    assert event.decoded("dtend") - start == timedelta(minutes=45)
+    assert any(tz["TZID"] == "Europe/Paris" for tz in calendar.walk("VTIMEZONE"))
+    assert not build_email(_notice("created")).attachments
+
+
+@pytest.mark.django_db
+def test_sent_once_after_commit(django_capture_on_commit_callbacks) -> None:
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        notify_after_commit("created", lambda: _notice("created"))
+        assert mail.outbox == []
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["ana@example.com"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_not_sent_when_the_transaction_rolls_back() -> None:
+    class Boom(Exception):
+        pass
+
+    def change_that_fails() -> None:
+        with transaction.atomic():
+            notify_after_commit("created", lambda: _notice("created"))
+            raise Boom
+
+    with pytest.raises(Boom):
+        change_that_fails()
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_mail_server_does_not_undo_the_change(monkeypatch, caplog) -> None:
+    from django.core.mail import EmailMultiAlternatives
+
+    def refuse(self, *args, **kwargs):
+        raise ConnectionRefusedError("smtp down")
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", refuse)
+    with transaction.atomic():
+        notify_after_commit("created", lambda: _notice("created"))
+    assert "could not send the created e-mail for BK-7F3K9Q" in caplog.text
