@@ -1,1 +1,0 @@
-"""pricing selectors (filled in by the pricing feature)."""

@@ -1,1 +1,0 @@
-"""pricing services (filled in by the pricing feature)."""

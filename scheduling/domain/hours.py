@@ -1,0 +1,72 @@
+"""Weekly opening hours: wall-clock intervals per ISO weekday (1 = Monday ... 7 = Sunday)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, time
+from itertools import pairwise
+from zoneinfo import ZoneInfo
+
+from scheduling.domain.wallclock import instant_at
+
+WEEKDAYS: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 7)
+
+
+@dataclass(frozen=True, order=True)
+class WallInterval:
+    """From `opens` to `closes`, local wall-clock time, within one day."""
+
+    opens: time
+    closes: time
+
+
+WeeklyHours = Mapping[int, Sequence[WallInterval]]
+
+# Problems reported by `day_hours_problems`, as stable codes the caller turns into messages.
+NOT_BEFORE = "opens_not_before_closes"
+NOT_WHOLE_MINUTE = "not_whole_minute"
+OVERLAP = "overlap"
+BAD_WEEKDAY = "bad_weekday"
+
+
+def day_hours_problems(intervals: Sequence[WallInterval]) -> list[tuple[int, str]]:
+    """(index, problem code) for each interval of one weekday that breaks a rule: opens strictly
+    before closes (so nothing runs overnight), whole minutes, no two intervals overlapping.
+    Touching intervals (12:00-14:00 then 14:00-18:00) are allowed and count as one opening."""
+    problems: list[tuple[int, str]] = []
+    for index, interval in enumerate(intervals):
+        if interval.opens >= interval.closes:
+            problems.append((index, NOT_BEFORE))
+        for moment in (interval.opens, interval.closes):
+            if moment.second or moment.microsecond:
+                problems.append((index, NOT_WHOLE_MINUTE))
+                break
+    ordered = sorted(range(len(intervals)), key=lambda i: intervals[i])
+    for previous, current in pairwise(ordered):
+        if intervals[current].opens < intervals[previous].closes:
+            problems.append((current, OVERLAP))
+    return problems
+
+
+def merge_touching(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted, non-empty spans with touching or overlapping ones joined: an opening that goes on
+    without a break in real time is one continuous interval."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if end <= start:
+            continue
+        if merged and start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def day_spans(day: date, hours: WeeklyHours, tz: ZoneInfo) -> list[tuple[int, int]]:
+    """The opening of `day` as real instants (epoch seconds), continuous spans joined."""
+    return merge_touching(
+        (instant_at(day, interval.opens, tz), instant_at(day, interval.closes, tz))
+        for interval in hours.get(day.isoweekday(), ())
+    )

@@ -1,0 +1,53 @@
+"""Wall-clock times of a site turned into real instants, across daylight-saving changes.
+
+Instants are whole epoch seconds (int): the engine compares millions of them, and ints compare and
+add faster than aware datetimes while staying exact.
+
+The one rule: wall time `w` on local day `d` is the first instant of that day at which the site's
+clock shows `w` or later. So a time in the skipped hour (spring) is the instant the clock jumps
+(02:30 on Europe/Paris's March change is 03:00 CEST), and a time in the repeated hour (autumn) is
+its first occurrence (02:30 on the October change is 02:30 CEST, +02:00). The mapping never
+decreases, so an interval keeps its order and has its true length in real minutes."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+
+def instant_at(day: date, wall: time, tz: ZoneInfo) -> int:
+    """Epoch second at which the clock of `tz` first shows `wall` (or later) on `day`."""
+    local = datetime.combine(day, wall.replace(fold=0), tzinfo=tz)
+    ts = math.floor(local.timestamp())
+    back = datetime.fromtimestamp(ts, tz)
+    if back.replace(tzinfo=None) == local.replace(tzinfo=None, microsecond=0):
+        return ts
+    # `wall` does not exist: fold=0 read it with the offset before the jump (an instant after the
+    # jump), fold=1 with the offset after it (an instant before). The jump lies in between.
+    before = math.floor(datetime.combine(day, wall.replace(fold=1), tzinfo=tz).timestamp())
+    after_offset = back.utcoffset()
+    lo, hi = before, ts  # the offset at `hi` is the new one; at `lo` the old one
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if datetime.fromtimestamp(mid, tz).utcoffset() == after_offset:
+            hi = mid
+        else:
+            lo = mid
+    return hi
+
+
+def local_datetime(ts: int, tz: ZoneInfo) -> datetime:
+    return datetime.fromtimestamp(ts, tz)
+
+
+def local_date(ts: int, tz: ZoneInfo) -> date:
+    return datetime.fromtimestamp(ts, tz).date()
+
+
+def floor_seconds(moment: datetime) -> int:
+    return math.floor(moment.timestamp())
+
+
+def ceil_seconds(moment: datetime) -> int:
+    return math.ceil(moment.timestamp())

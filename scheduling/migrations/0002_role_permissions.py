@@ -1,0 +1,31 @@
+"""Operators run sites, opening hours, resources and closures from the back-office."""
+
+from typing import Any
+
+from django.db import migrations
+
+from core.migration_helpers import ensure_permissions, grant, revoke
+
+MODELS = ("site", "openinghours", "resource", "resourcehours", "closure")
+OPERATOR = [f"scheduling.{action}_{model}" for model in MODELS for action in ("view", "add", "change", "delete")]
+TECHNICIAN = ["scheduling.view_site", "scheduling.view_resource", "scheduling.view_closure"]
+
+
+def forwards(apps: Any, schema_editor: Any) -> None:
+    ensure_permissions(apps, "scheduling")
+    grant(apps, "operator", OPERATOR)
+    grant(apps, "technician", TECHNICIAN)
+
+
+def backwards(apps: Any, schema_editor: Any) -> None:
+    revoke(apps, "operator", OPERATOR)
+    revoke(apps, "technician", TECHNICIAN)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("scheduling", "0001_initial"),
+        ("accounts", "0002_role_groups"),
+    ]
+
+    operations = [migrations.RunPython(forwards, backwards)]
