@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class VehiclesConfig(AppConfig):
     name = "vehicles"
     verbose_name = _("Vehicles")
+
+    def ready(self) -> None:
+        from accounts.public import personal_data_requested
+        from vehicles.receivers import personal_data_section
+
+        personal_data_requested.connect(
+            personal_data_section, dispatch_uid="vehicles.personal_data_section"
+        )

@@ -1,21 +1,31 @@
-"""What other apps may use of vehicles. (Interface agreed before implementation; the vehicles
-feature fills in the bodies.)"""
+"""What other apps may use of vehicles: plain snapshots of a customer's vehicle, the vocabulary,
+and the ports bookings provides (whether a vehicle has bookings)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from uuid import UUID
 
-from core.ports import Port
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core.errors import Conflict
+from vehicles import selectors
+from vehicles.domain.plates import display_plate, normalise_plate
 from vehicles.domain.vocabulary import CATEGORIES, ENERGIES
+from vehicles.models import Vehicle
+from vehicles.ports import has_active_future_booking, has_any_booking
 
 __all__ = [
     "CATEGORIES",
     "ENERGIES",
     "VehicleSnapshot",
+    "default_vehicle_of_owner",
+    "display_plate",
     "has_active_future_booking",
     "has_any_booking",
+    "lock_vehicle_of_owner",
+    "normalise_plate",
     "vehicle_by_pk",
     "vehicle_of_owner",
 ]
@@ -37,20 +47,51 @@ class VehicleSnapshot:
     archived: bool
 
 
-# Provided by bookings in its AppConfig.ready(); until then no vehicle has bookings.
-has_active_future_booking: Port[[int, datetime], bool] = Port(
-    "vehicles.has_active_future_booking", default=lambda vehicle_pk, now: False
-)
-has_any_booking: Port[[int], bool] = Port(
-    "vehicles.has_any_booking", default=lambda vehicle_pk: False
-)
+def _snapshot(vehicle: Vehicle) -> VehicleSnapshot:
+    return VehicleSnapshot(
+        pk=vehicle.pk,
+        id=vehicle.public_id,
+        owner_id=vehicle.owner_id,
+        plate=vehicle.plate,
+        plate_display=vehicle.plate_display,
+        make=vehicle.make,
+        model=vehicle.model,
+        year=vehicle.year,
+        category=vehicle.category,
+        energy=vehicle.energy,
+        nickname=vehicle.nickname,
+        archived=vehicle.is_archived,
+    )
+
+
+def _usable(vehicle: Vehicle) -> VehicleSnapshot:
+    if vehicle.is_archived:
+        raise Conflict(_("This vehicle is archived."), code="vehicle_archived")
+    return _snapshot(vehicle)
 
 
 def vehicle_of_owner(*, vehicle_id: UUID, owner_id: int) -> VehicleSnapshot:
     """The owner's vehicle by public id. NotFound when it does not exist or belongs to someone
     else; Conflict(code="vehicle_archived") when archived."""
-    raise NotImplementedError
+    return _usable(selectors.vehicle_of_owner(vehicle_id=vehicle_id, owner_id=owner_id))
+
+
+def lock_vehicle_of_owner(*, vehicle_id: UUID, owner_id: int) -> VehicleSnapshot:
+    """Like `vehicle_of_owner`, and the vehicle row stays locked until the caller's transaction
+    ends, so that it cannot be archived or deleted meanwhile (bookings calls it before inserting
+    a booking). Must be called inside `transaction.atomic()`."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("lock_vehicle_of_owner needs a transaction")
+    return _usable(selectors.vehicle_of_owner(vehicle_id=vehicle_id, owner_id=owner_id, lock=True))
+
+
+def default_vehicle_of_owner(*, owner_id: int) -> VehicleSnapshot | None:
+    """The owner's default vehicle; None when they have no active vehicle."""
+    vehicle = selectors.default_vehicle_of_owner(owner_id=owner_id)
+    return _snapshot(vehicle) if vehicle is not None else None
 
 
 def vehicle_by_pk(pk: int) -> VehicleSnapshot:
-    raise NotImplementedError
+    """Any vehicle, archived included (booking history shows archived vehicles); NotFound if the
+    row does not exist."""
+    return _snapshot(selectors.vehicle_by_pk(pk))

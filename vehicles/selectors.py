@@ -1,1 +1,77 @@
-"""vehicles selectors (filled in by the vehicles feature)."""
+"""Reads about vehicles, always scoped to their owner (another customer's vehicle is not found)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from core.errors import NotFound
+from vehicles.models import Vehicle
+
+
+def vehicle_not_found() -> NotFound:
+    return NotFound(_("Vehicle not found."), code="vehicle_not_found")
+
+
+def vehicles_of_owner(*, owner_id: int) -> QuerySet[Vehicle]:
+    """All of the owner's vehicles, archived included; the API filters archived ones out unless
+    asked. No relation is read per row, so a page costs the same whatever its size."""
+    return Vehicle.objects.filter(owner_id=owner_id).order_by("-is_default", "-created_at", "-pk")
+
+
+def active_vehicles_of_owner(*, owner_id: int) -> QuerySet[Vehicle]:
+    return vehicles_of_owner(owner_id=owner_id).filter(is_archived=False)
+
+
+def vehicle_of_owner(*, vehicle_id: UUID, owner_id: int, lock: bool = False) -> Vehicle:
+    """The owner's vehicle (archived or not) by public id; NotFound otherwise. With `lock`, the
+    row is locked until the end of the caller's transaction."""
+    vehicles = Vehicle.objects.filter(public_id=vehicle_id, owner_id=owner_id)
+    if lock:
+        vehicles = vehicles.select_for_update()
+    vehicle = vehicles.first()
+    if vehicle is None:
+        raise vehicle_not_found()
+    return vehicle
+
+
+def default_vehicle_of_owner(*, owner_id: int) -> Vehicle | None:
+    return active_vehicles_of_owner(owner_id=owner_id).filter(is_default=True).first()
+
+
+def vehicle_by_pk(pk: int) -> Vehicle:
+    vehicle = Vehicle.objects.filter(pk=pk).first()
+    if vehicle is None:
+        raise vehicle_not_found()
+    return vehicle
+
+
+def vehicles_for_admin() -> QuerySet[Vehicle]:
+    return Vehicle.objects.select_related("owner")
+
+
+def vehicle_personal_data(*, owner_id: int) -> list[dict[str, Any]]:
+    """The owner's vehicles, archived included, for the "export my data" document."""
+    return [
+        {
+            "id": str(vehicle.public_id),
+            "plate": vehicle.plate,
+            "plate_display": vehicle.plate_display,
+            "make": vehicle.make,
+            "model": vehicle.model,
+            "year": vehicle.year,
+            "category": vehicle.category,
+            "energy": vehicle.energy,
+            "nickname": vehicle.nickname,
+            "colour": vehicle.colour,
+            "is_default": vehicle.is_default,
+            "archived": vehicle.is_archived,
+            "archived_at": vehicle.archived_at.isoformat() if vehicle.archived_at else None,
+            "created_at": vehicle.created_at.isoformat(),
+            "updated_at": vehicle.updated_at.isoformat(),
+        }
+        for vehicle in vehicles_of_owner(owner_id=owner_id).order_by("created_at", "pk")
+    ]
