@@ -106,9 +106,6 @@ def validate_weekdays(value: object) -> None:
         )
 
 
-_money = {"max_digits": 10, "decimal_places": 2}
-
-
 class Service(models.Model):
     """A job the business sells. `code` is its public identifier."""
 
@@ -123,7 +120,8 @@ class Service(models.Model):
     )
     base_price = models.DecimalField(
         _("base price"),
-        **_money,
+        max_digits=10,
+        decimal_places=2,
         validators=[MinValueValidator(Decimal("0"))],
         help_text=_("Tax included."),
     )
@@ -207,7 +205,8 @@ class CategoryOverride(models.Model):
     )
     price = models.DecimalField(
         _("price"),
-        **_money,
+        max_digits=10,
+        decimal_places=2,
         null=True,
         blank=True,
         validators=[MinValueValidator(Decimal("0"))],
@@ -260,7 +259,8 @@ class Option(models.Model):
     name = models.CharField(_("name"), max_length=120)
     price = models.DecimalField(
         _("price"),
-        **_money,
+        max_digits=10,
+        decimal_places=2,
         validators=[MinValueValidator(Decimal("0"))],
         help_text=_("Tax included."),
     )
@@ -375,7 +375,10 @@ class PromoCode(models.Model):
         default=PROMO_PERCENT,
     )
     value = models.DecimalField(
-        _("value"), **_money, help_text=_("Percent (0-100] or an amount, tax included.")
+        _("value"),
+        max_digits=10,
+        decimal_places=2,
+        help_text=_("Percent (0-100] or an amount, tax included."),
     )
     valid_from = models.DateTimeField(_("valid from"), null=True, blank=True)
     valid_until = models.DateTimeField(_("valid until (excluded)"), null=True, blank=True)
@@ -384,7 +387,8 @@ class PromoCode(models.Model):
     )
     min_order_total = models.DecimalField(
         _("minimum order total"),
-        **_money,
+        max_digits=10,
+        decimal_places=2,
         default=Decimal("0.00"),
         validators=[MinValueValidator(Decimal("0"))],
     )
@@ -456,7 +460,7 @@ class PromoRedemption(models.Model):
         on_delete=models.PROTECT,
         related_name="promo_redemptions",
     )
-    order_total = models.DecimalField(_("order total"), **_money)
+    order_total = models.DecimalField(_("order total"), max_digits=10, decimal_places=2)
     redeemed_at = models.DateTimeField(_("redeemed at"))
     released_at = models.DateTimeField(_("released at"), null=True, blank=True)
 

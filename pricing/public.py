@@ -1,5 +1,5 @@
-"""What other apps may use of pricing. (Interface agreed before implementation; the pricing
-feature fills in the bodies and may add fields, but keeps these names and meanings.)"""
+"""What other apps may use of pricing: the quote, a service's scheduling requirements, promo
+redemption and release, and the `site_timezone` Port that scheduling provides."""
 
 from __future__ import annotations
 
@@ -7,10 +7,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
-from uuid import UUID
 
-from core.ports import Port
+from pricing import selectors, services
+from pricing.domain.ports import site_timezone
+from pricing.domain.quote import Quote, QuoteLine, QuoteReason
+
+__all__ = [
+    "Quote",
+    "QuoteLine",
+    "QuoteReason",
+    "ServiceRequirements",
+    "promo_redeem",
+    "promo_release",
+    "quote",
+    "quote_from_snapshot",
+    "service_requirements",
+    "site_timezone",
+]
 
 
 @dataclass(frozen=True)
@@ -24,49 +37,23 @@ class ServiceRequirements:
     required_skill: str | None  # Skill.code, or None when any resource can do it
 
 
-@dataclass(frozen=True)
-class QuoteLine:
-    kind: str  # "service" | "option" | "modifier" | "promo"
-    code: str
-    label: str
-    amount: Decimal
-
-
-@dataclass(frozen=True)
-class QuoteReason:
-    code: str  # e.g. "promo_expired", "option_not_offered"
-    message: str
-
-
-@dataclass(frozen=True)
-class Quote:
-    service_code: str
-    category: str
-    lines: tuple[QuoteLine, ...]
-    total: Decimal
-    tax_included: Decimal
-    currency: str
-    duration_minutes: int
-    buffer_after_minutes: int
-    reasons: tuple[QuoteReason, ...]
-    promo_code: str | None
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-ready snapshot (amounts as strings), stored on bookings."""
-        raise NotImplementedError
-
-
-# Provided by scheduling: a site's IANA timezone by its public id (None if unknown), so that a quote
-# for a site and a start applies the price rules on the site's local wall-clock time.
-site_timezone: Port[[UUID], str | None] = Port(
-    "pricing.site_timezone", default=lambda site_id: None
-)
-
-
 def service_requirements(
     *, service_code: str, category: str, option_codes: Sequence[str] = (), energy: str | None = None
 ) -> ServiceRequirements:
-    raise NotImplementedError
+    """Minutes of work for the category with the options the service offers (others are ignored,
+    as the quote ignores them), the clean-up buffer and the skill. NotFound (service_not_found),
+    Conflict (service_inactive, service_not_for_energy), ValidationFailed (unknown category or
+    energy)."""
+    service, minutes = selectors.service_duration(
+        service_code=service_code, category=category, option_codes=option_codes, energy=energy
+    )
+    return ServiceRequirements(
+        code=service.code,
+        name=service.name,
+        duration_minutes=minutes,
+        buffer_after_minutes=service.buffer_after_minutes,
+        required_skill=service.required_skill,
+    )
 
 
 def quote(
@@ -81,14 +68,40 @@ def quote(
     strict: bool = False,
     now: datetime | None = None,
 ) -> Quote:
-    raise NotImplementedError
+    """The price of the service for a vehicle category. `local_start` is the booking's start on
+    the site's wall clock (the price rules match it); `customer_id` lets the promo check "already
+    used". Non-strict, an option not offered or a promo that does not apply becomes a reason;
+    strict (bookings), they are refused with a Conflict of the same code."""
+    return selectors.quote_for(
+        service_code=service_code,
+        category=category,
+        energy=energy,
+        option_codes=option_codes,
+        local_start=local_start,
+        promo_code=promo_code,
+        customer_id=customer_id,
+        strict=strict,
+        now=now,
+    )
+
+
+def quote_from_snapshot(data: dict[str, object]) -> Quote:
+    """A Quote back from its `as_dict()` snapshot (what a booking stored)."""
+    return Quote.from_dict(data)
 
 
 def promo_redeem(
     *, code: str, customer_id: int, order_total: Decimal, now: datetime | None = None
 ) -> int:
-    raise NotImplementedError
+    """One use of the code by the customer, counted exactly under concurrency; returns the
+    redemption id. `order_total`: the total before the promo line (the minimum is checked on it).
+    Conflict codes: promo_unknown, promo_not_yet_valid, promo_expired, promo_exhausted,
+    promo_already_used, promo_below_minimum. Joins the caller's transaction when there is one."""
+    return services.promo_redeem(
+        code=code, customer_id=customer_id, order_total=order_total, now=now
+    )
 
 
-def promo_release(*, redemption_id: int) -> None:
-    raise NotImplementedError
+def promo_release(*, redemption_id: int, now: datetime | None = None) -> None:
+    """Gives the use back (booking cancelled before confirmation, or expired); idempotent."""
+    services.promo_release(redemption_id=redemption_id, now=now)

@@ -1,0 +1,45 @@
+"""When a promo code applies (for a quote, and again when it is redeemed)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from pricing.domain.catalogue import PromoData
+from pricing.domain.money import ZERO, cents, percent_of
+from pricing.domain.vocabulary import PROMO_PERCENT
+
+PROMO_UNKNOWN = "promo_unknown"
+PROMO_NOT_YET_VALID = "promo_not_yet_valid"
+PROMO_EXPIRED = "promo_expired"
+PROMO_EXHAUSTED = "promo_exhausted"
+PROMO_ALREADY_USED = "promo_already_used"
+PROMO_BELOW_MINIMUM = "promo_below_minimum"
+
+
+def promo_refusal(promo: PromoData, *, now: datetime, order_total: Decimal) -> str | None:
+    """The first reason the code does not apply, or None. Checked in this order: validity window
+    (against `now`, the moment of the quote or the booking), the total cap, this customer's
+    earlier use, then the order's minimum (on the total the discount would apply to)."""
+    if promo.valid_from is not None and now < promo.valid_from:
+        return PROMO_NOT_YET_VALID
+    if promo.valid_until is not None and now >= promo.valid_until:
+        return PROMO_EXPIRED
+    if promo.max_redemptions is not None and promo.redemptions_count >= promo.max_redemptions:
+        return PROMO_EXHAUSTED
+    if promo.used_by_customer:
+        return PROMO_ALREADY_USED
+    if order_total < promo.min_order_total:
+        return PROMO_BELOW_MINIMUM
+    return None
+
+
+def promo_discount(promo: PromoData, *, order_total: Decimal) -> Decimal:
+    """The (positive) discount on `order_total`, never more than the total itself."""
+    if order_total <= ZERO:
+        return ZERO
+    if promo.kind == PROMO_PERCENT:
+        discount = percent_of(order_total, promo.value)
+    else:
+        discount = cents(promo.value)
+    return min(discount, order_total)

@@ -1,0 +1,37 @@
+"""pricing reads: the catalogue (plain values and the cached public listing), promo codes and the
+quote (a read: it computes from the catalogue and writes nothing)."""
+
+from pricing.selectors.catalogue import (
+    active_catalogue,
+    active_price_rules,
+    active_service_listing,
+    catalogue_version,
+    service_data,
+    services_with_catalogue,
+)
+from pricing.selectors.promos import promo_by_code, promo_data, promo_redemptions, promo_used_by
+from pricing.selectors.quotes import (
+    checked_service,
+    local_start_at,
+    quote_for,
+    quote_for_request,
+    service_duration,
+)
+
+__all__ = [
+    "active_catalogue",
+    "active_price_rules",
+    "active_service_listing",
+    "catalogue_version",
+    "checked_service",
+    "local_start_at",
+    "promo_by_code",
+    "promo_data",
+    "promo_redemptions",
+    "promo_used_by",
+    "quote_for",
+    "quote_for_request",
+    "service_data",
+    "service_duration",
+    "services_with_catalogue",
+]

@@ -1,0 +1,180 @@
+"""Reads of the catalogue: plain values for the quote, and the public listing (cached)."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
+
+from core.errors import NotFound
+from pricing.domain.catalogue import CategoryPricing, OptionData, PriceRuleData, ServiceData
+from pricing.models import CategoryOverride, Option, PriceRule, Service
+from vehicles.public import CATEGORIES
+
+logger = logging.getLogger(__name__)
+
+CATALOGUE_VERSION_KEY = "pricing:catalogue:version"
+CATALOGUE_TTL_SECONDS = 3600
+
+T = TypeVar("T")
+
+
+def services_with_catalogue() -> QuerySet[Service]:
+    """Services with what a quote or the listing needs: three queries whatever the count."""
+    return Service.objects.select_related("required_skill").prefetch_related(
+        Prefetch("category_overrides", queryset=CategoryOverride.objects.order_by("category")),
+        Prefetch("options", queryset=Option.objects.order_by("name", "code")),
+    )
+
+
+def service_data_from(service: Service) -> ServiceData:
+    return ServiceData(
+        code=service.code,
+        name=service.name,
+        base_price=service.base_price,
+        base_duration_minutes=service.base_duration_minutes,
+        tax_rate=service.tax_rate,
+        buffer_after_minutes=service.buffer_after_minutes,
+        required_skill=service.required_skill.code if service.required_skill else None,
+        excluded_energies=frozenset(service.excluded_energies or ()),
+        overrides=tuple(
+            CategoryPricing(o.category, o.price, o.duration_minutes)
+            for o in service.category_overrides.all()
+        ),
+        options=tuple(
+            OptionData(o.code, o.name, o.price, o.extra_duration_minutes)
+            for o in service.options.all()
+        ),
+        active=service.active,
+    )
+
+
+def service_data(*, code: str) -> ServiceData:
+    """The service by code, active or not (the quote refuses an inactive one with its own code)."""
+    service = services_with_catalogue().filter(code=code).first()
+    if service is None:
+        raise NotFound(
+            _("No service with the code %(code)s.") % {"code": code},
+            code="service_not_found",
+            details={"service": code},
+        )
+    return service_data_from(service)
+
+
+def active_price_rules() -> tuple[PriceRuleData, ...]:
+    rules = PriceRule.objects.filter(active=True).prefetch_related(
+        Prefetch("services", queryset=Service.objects.only("code"))
+    )
+    return tuple(
+        PriceRuleData(
+            id=rule.pk,
+            name=rule.name,
+            percentage=rule.percentage,
+            priority=rule.priority,
+            weekdays=frozenset(rule.weekdays or ()),
+            start_time=rule.start_time,
+            end_time=rule.end_time,
+            valid_from=rule.valid_from,
+            valid_until=rule.valid_until,
+            service_codes=(
+                None if rule.all_services else frozenset(s.code for s in rule.services.all())
+            ),
+        )
+        for rule in rules
+    )
+
+
+# --- the public listing -------------------------------------------------------------------------
+
+
+def listing_of(service: ServiceData, *, description: str, kind: str) -> dict[str, Any]:
+    """One service as the API shows it: prices and durations for every vehicle category."""
+    return {
+        "code": service.code,
+        "name": service.name,
+        "description": description,
+        "kind": kind,
+        "base_price": str(service.base_price),
+        "base_duration_minutes": service.base_duration_minutes,
+        "tax_rate": str(service.tax_rate),
+        "buffer_after_minutes": service.buffer_after_minutes,
+        "excluded_energies": sorted(service.excluded_energies),
+        "currency": settings.CURRENCY,
+        "prices": [
+            {
+                "category": category,
+                "price": str(service.price_for(category)),
+                "duration_minutes": service.duration_for(category),
+            }
+            for category in CATEGORIES
+        ],
+        "options": [
+            {
+                "code": option.code,
+                "name": option.name,
+                "price": str(option.price),
+                "extra_duration_minutes": option.extra_duration_minutes,
+            }
+            for option in service.options
+        ],
+    }
+
+
+def _active_listing() -> list[dict[str, Any]]:
+    return [
+        listing_of(service_data_from(service), description=service.description, kind=service.kind)
+        for service in services_with_catalogue().filter(active=True).order_by("name", "code")
+    ]
+
+
+def catalogue_version() -> str:
+    """A token that changes with every catalogue change (pricing.services.catalogue_changed).
+    Random rather than a counter: if the key is evicted, a new token can never collide with the
+    entries cached under an old one."""
+    version = cache.get(CATALOGUE_VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        cache.add(CATALOGUE_VERSION_KEY, version, timeout=None)
+        version = cache.get(CATALOGUE_VERSION_KEY) or version
+    return str(version)
+
+
+def _cached(key: str, compute: Callable[[], T]) -> T:
+    """A cache outage must not take the catalogue down: we fall back to the database."""
+    try:
+        full_key = f"pricing:catalogue:{catalogue_version()}:{key}"
+        value = cache.get(full_key)
+    except Exception:  # the cache backends' errors (Redis down) share no base class
+        logger.warning("catalogue cache unavailable; reading the database", exc_info=True)
+        return compute()
+    if value is None:
+        value = compute()
+        try:
+            cache.set(full_key, value, timeout=CATALOGUE_TTL_SECONDS)
+        except Exception:
+            logger.warning("catalogue cache unavailable; not cached", exc_info=True)
+    return value  # type: ignore[no-any-return]
+
+
+def active_catalogue(*, kind: str | None = None) -> list[dict[str, Any]]:
+    """The active services as the API lists them, ordered by name (cached, invalidated on any
+    catalogue change)."""
+    listing = _cached("active", _active_listing)
+    return [item for item in listing if kind is None or item["kind"] == kind]
+
+
+def active_service_listing(*, code: str) -> dict[str, Any]:
+    for item in active_catalogue():
+        if item["code"] == code:
+            return item
+    raise NotFound(
+        _("No service with the code %(code)s.") % {"code": code},
+        code="service_not_found",
+        details={"service": code},
+    )

@@ -1,0 +1,150 @@
+"""The quote, assembled from the catalogue and the request; a read, it writes nothing."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+from uuid import UUID
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from core.clock import resolve_now
+from core.errors import DomainError, NotFound, Unauthenticated, ValidationFailed
+from pricing.domain.catalogue import ServiceData
+from pricing.domain.ports import site_timezone
+from pricing.domain.quote import Quote, check_service, compute_quote, quoted_duration
+from pricing.selectors.catalogue import active_price_rules, service_data
+from pricing.selectors.messages import localise_error, localise_quote
+from pricing.selectors.promos import promo_data
+from vehicles.public import CATEGORIES, ENERGIES, vehicle_of_owner
+
+logger = logging.getLogger(__name__)
+
+
+def _check_vocabulary(*, category: str, energy: str | None) -> None:
+    details: dict[str, list[str]] = {}
+    if category not in CATEGORIES:
+        details["category"] = [
+            _("Unknown category; use one of: %(known)s.") % {"known": ", ".join(CATEGORIES)}
+        ]
+    if energy is not None and energy not in ENERGIES:
+        details["energy"] = [
+            _("Unknown energy; use one of: %(known)s.") % {"known": ", ".join(ENERGIES)}
+        ]
+    if details:
+        raise ValidationFailed(details=details)
+
+
+def checked_service(*, service_code: str, category: str, energy: str | None) -> ServiceData:
+    """The service, refused if unknown (404), inactive or not for this energy (409)."""
+    _check_vocabulary(category=category, energy=energy)
+    service = service_data(code=service_code)
+    try:
+        check_service(service, energy=energy)
+    except DomainError as error:
+        raise localise_error(error) from None
+    return service
+
+
+def service_duration(
+    *, service_code: str, category: str, option_codes: Sequence[str], energy: str | None
+) -> tuple[ServiceData, int]:
+    """The service and its minutes of work for the category, with the options it offers."""
+    service = checked_service(service_code=service_code, category=category, energy=energy)
+    minutes, _offered = quoted_duration(service, category=category, option_codes=option_codes)
+    return service, minutes
+
+
+def quote_for(
+    *,
+    service_code: str,
+    category: str,
+    energy: str | None = None,
+    option_codes: Sequence[str] = (),
+    local_start: datetime | None = None,
+    promo_code: str | None = None,
+    customer_id: int | None = None,
+    strict: bool = False,
+    now: datetime | None = None,
+) -> Quote:
+    service = checked_service(service_code=service_code, category=category, energy=energy)
+    wanted_promo = promo_code.strip() if promo_code else None
+    try:
+        quote = compute_quote(
+            service=service,
+            category=category,
+            energy=energy,
+            option_codes=option_codes,
+            local_start=local_start,
+            rules=active_price_rules(),
+            promo_code=wanted_promo,
+            promo=(
+                promo_data(code=wanted_promo, customer_id=customer_id) if wanted_promo else None
+            ),
+            strict=strict,
+            now=resolve_now(now),
+            currency=settings.CURRENCY,
+        )
+    except DomainError as error:
+        raise localise_error(error) from None
+    return localise_quote(quote)
+
+
+def local_start_at(*, start: datetime, site_id: UUID | None) -> datetime:
+    """`start` on the site's wall clock. Without a site, or while no app tells pricing the
+    sites' timezones, `start` is read on its own offset (the client's local time)."""
+    if start.tzinfo is None or start.utcoffset() is None:
+        raise ValidationFailed(
+            details={"start": [_("Give the time with its UTC offset, e.g. +02:00.")]}
+        )
+    if site_id is None:
+        return start
+    tz_name = site_timezone(site_id)
+    if tz_name is None:
+        if site_timezone.provided:
+            raise NotFound(
+                _("No such site."), code="site_not_found", details={"site": str(site_id)}
+            )
+        return start
+    try:
+        return start.astimezone(ZoneInfo(tz_name))
+    except (ZoneInfoNotFoundError, ValueError):
+        logger.warning("site %s has an unknown timezone %r", site_id, tz_name)
+        return start
+
+
+def quote_for_request(
+    *,
+    service_code: str,
+    category: str | None = None,
+    energy: str | None = None,
+    vehicle_id: UUID | None = None,
+    customer_id: int | None = None,
+    option_codes: Sequence[str] = (),
+    site_id: UUID | None = None,
+    start: datetime | None = None,
+    promo_code: str | None = None,
+    now: datetime | None = None,
+) -> Quote:
+    """The API's quote: with a category (and optional energy), or with one of the customer's own
+    vehicles (another customer's vehicle is not found; an anonymous caller must sign in)."""
+    if vehicle_id is not None:
+        if customer_id is None:
+            raise Unauthenticated(_("Sign in to get a quote for one of your vehicles."))
+        vehicle = vehicle_of_owner(vehicle_id=vehicle_id, owner_id=customer_id)
+        category, energy = vehicle.category, vehicle.energy
+    if category is None:
+        raise ValidationFailed(details={"category": [_("Give a vehicle or a category.")]})
+    return quote_for(
+        service_code=service_code,
+        category=category,
+        energy=energy,
+        option_codes=option_codes,
+        local_start=local_start_at(start=start, site_id=site_id) if start is not None else None,
+        promo_code=promo_code,
+        customer_id=customer_id,
+        now=now,
+    )
