@@ -1,0 +1,142 @@
+"""Shapes of the pricing API. The listing comes from the cached catalogue (plain dicts); these
+serializers validate the input and document the output."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from pricing.domain.vocabulary import SERVICE_KINDS
+from vehicles.public import CATEGORIES, ENERGIES
+
+LISTING_ORDERINGS = ("name", "code", "base_price", "base_duration_minutes")
+
+
+class CategoryPriceSerializer(serializers.Serializer):
+    category = serializers.ChoiceField(choices=CATEGORIES)
+    price = serializers.DecimalField(max_digits=10, decimal_places=2)
+    duration_minutes = serializers.IntegerField()
+
+
+class OptionListingSerializer(serializers.Serializer):
+    code = serializers.SlugField()
+    name = serializers.CharField()
+    price = serializers.DecimalField(max_digits=10, decimal_places=2)
+    extra_duration_minutes = serializers.IntegerField()
+
+
+class ServiceListingSerializer(serializers.Serializer):
+    code = serializers.SlugField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+    kind = serializers.CharField(help_text=_("One of: %s.") % ", ".join(SERVICE_KINDS))
+    base_price = serializers.DecimalField(max_digits=10, decimal_places=2)
+    base_duration_minutes = serializers.IntegerField()
+    tax_rate = serializers.DecimalField(max_digits=5, decimal_places=2)
+    buffer_after_minutes = serializers.IntegerField()
+    excluded_energies = serializers.ListField(
+        child=serializers.CharField(), help_text=_("Energies it cannot be done on.")
+    )
+    currency = serializers.CharField()
+    prices = CategoryPriceSerializer(many=True, help_text=_("Price and duration per category."))
+    options = OptionListingSerializer(many=True, help_text=_("Add-ons offered for it."))
+
+
+class ServiceListQuerySerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=SERVICE_KINDS, required=False)
+    ordering = serializers.ChoiceField(
+        choices=[f"{sign}{name}" for name in LISTING_ORDERINGS for sign in ("", "-")],
+        required=False,
+    )
+
+
+class AwareDateTimeField(serializers.DateTimeField):
+    """ISO 8601 with its offset, kept as given: a naive time is refused, never guessed."""
+
+    default_error_messages = {
+        "naive": _("Give the time with its UTC offset, e.g. 2025-06-07T10:00:00+02:00."),
+    }
+
+    def enforce_timezone(self, value: datetime) -> datetime:
+        if timezone.is_naive(value):
+            self.fail("naive")
+        return value
+
+
+class QuoteRequestSerializer(serializers.Serializer):
+    service = serializers.SlugField(max_length=50, help_text=_("The service's code."))
+    category = serializers.ChoiceField(
+        choices=CATEGORIES, required=False, help_text=_("Without a vehicle: its category.")
+    )
+    energy = serializers.ChoiceField(
+        choices=ENERGIES, required=False, help_text=_("Without a vehicle: its energy (optional).")
+    )
+    vehicle = serializers.UUIDField(
+        required=False, help_text=_("One of your vehicles (needs authentication).")
+    )
+    options = serializers.ListField(
+        child=serializers.SlugField(max_length=50), required=False, default=list, max_length=20
+    )
+    site = serializers.UUIDField(
+        required=False, help_text=_("The site: price rules then read the start on its clock.")
+    )
+    start = AwareDateTimeField(
+        required=False, help_text=_("ISO 8601 with offset; time-based prices need it.")
+    )
+    promo_code = serializers.CharField(
+        max_length=40, required=False, allow_blank=True, trim_whitespace=True
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        has_vehicle = attrs.get("vehicle") is not None
+        if has_vehicle == (attrs.get("category") is not None):
+            raise serializers.ValidationError(
+                {"category": [_("Give either a vehicle or a category, not both.")]}
+                if has_vehicle
+                else {"category": [_("Give a vehicle or a category.")]}
+            )
+        if has_vehicle and attrs.get("energy") is not None:
+            raise serializers.ValidationError(
+                {"energy": [_("The vehicle's own energy is used; leave this out.")]}
+            )
+        return attrs
+
+
+class QuoteLineSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text=_("service, option, modifier or promo"))
+    code = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
+class QuoteReasonSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    subject = serializers.CharField()
+
+
+class QuoteSerializer(serializers.Serializer):
+    service_code = serializers.CharField()
+    service_name = serializers.CharField()
+    category = serializers.ChoiceField(choices=CATEGORIES)
+    energy = serializers.ChoiceField(choices=ENERGIES, allow_null=True)
+    options = serializers.ListField(
+        child=serializers.CharField(), help_text=_("The options quoted.")
+    )
+    start = serializers.DateTimeField(
+        allow_null=True, help_text=_("The local start the price rules were matched on.")
+    )
+    lines = QuoteLineSerializer(many=True)
+    total = serializers.DecimalField(max_digits=12, decimal_places=2)
+    tax_included = serializers.DecimalField(max_digits=12, decimal_places=2)
+    tax_rate = serializers.DecimalField(max_digits=5, decimal_places=2)
+    currency = serializers.CharField()
+    duration_minutes = serializers.IntegerField()
+    buffer_after_minutes = serializers.IntegerField()
+    reasons = QuoteReasonSerializer(many=True)
+    promo_code = serializers.CharField(allow_null=True, help_text=_("The code applied, if any."))
+    required_skill = serializers.CharField(allow_null=True)
