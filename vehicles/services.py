@@ -288,17 +288,20 @@ def vehicle_set_default(*, vehicle_id: UUID, actor: User, now: datetime | None =
     """Makes one of the actor's active vehicles the default, atomically: the old default loses
     the flag in the same transaction, under the owner's locks."""
     moment = resolve_now(now)
-    with _owner_locked(actor.pk) as active:
-        vehicle = _target(active, vehicle_id=vehicle_id, owner_id=actor.pk)
-        if vehicle.is_default:
-            return vehicle
-        # The old flag goes first: the partial unique index is checked row by row.
-        Vehicle.objects.filter(
-            pk__in=[v.pk for v in active if v.is_default and v.pk != vehicle.pk]
-        ).update(is_default=False)
-        vehicle.is_default = True
-        vehicle.updated_at = moment
-        vehicle.save(update_fields=["is_default", "updated_at"])
+    try:
+        with _owner_locked(actor.pk) as active:
+            vehicle = _target(active, vehicle_id=vehicle_id, owner_id=actor.pk)
+            if vehicle.is_default:
+                return vehicle
+            # The old flag goes first: the partial unique index is checked row by row.
+            Vehicle.objects.filter(
+                pk__in=[v.pk for v in active if v.is_default and v.pk != vehicle.pk]
+            ).update(is_default=False)
+            vehicle.is_default = True
+            vehicle.updated_at = moment
+            vehicle.save(update_fields=["is_default", "updated_at"])
+    except IntegrityError as exc:
+        raise _integrity_conflict(exc) from exc
     return vehicle
 
 
@@ -321,12 +324,15 @@ def vehicle_archive(*, vehicle_id: UUID, actor: User, now: datetime | None = Non
     """Hides a vehicle from the owner's active list, keeping it for booking history. Refused
     (409) while it has an active future booking. Archiving an archived vehicle changes nothing."""
     moment = resolve_now(now)
-    with _owner_locked(actor.pk) as active:
-        try:
-            vehicle = _target(active, vehicle_id=vehicle_id, owner_id=actor.pk)
-        except Conflict:  # already archived
-            return Vehicle.objects.get(public_id=_as_uuid(vehicle_id), owner_id=actor.pk)
-        _archive(vehicle, active, moment=moment)
+    try:
+        with _owner_locked(actor.pk) as active:
+            try:
+                vehicle = _target(active, vehicle_id=vehicle_id, owner_id=actor.pk)
+            except Conflict:  # already archived
+                return Vehicle.objects.get(public_id=_as_uuid(vehicle_id), owner_id=actor.pk)
+            _archive(vehicle, active, moment=moment)
+    except IntegrityError as exc:
+        raise _integrity_conflict(exc) from exc
     return vehicle
 
 
