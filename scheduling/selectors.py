@@ -1,1 +1,0 @@
-"""scheduling selectors (filled in by the scheduling feature)."""
