@@ -129,3 +129,33 @@ def test_archiving_the_default_while_others_become_default_leaves_exactly_one() 
     assert not any(isinstance(r, Exception) for r in results), results
     assert Vehicle.objects.filter(owner=owner, is_archived=False).count() == 4
     assert len(_defaults(owner)) == 1
+
+
+def test_a_write_stuck_behind_a_lock_gives_up_with_a_409(monkeypatch) -> None:
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    owner = UserFactory()
+    monkeypatch.setattr(services, "SET_LOCK_TIMEOUT", "SET LOCAL lock_timeout = '200ms'")
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_owner() -> None:
+        try:
+            with transaction.atomic():
+                list(get_user_model().objects.select_for_update().filter(pk=owner.pk))
+                locked.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold_the_owner)
+    holder.start()
+    try:
+        assert locked.wait(10)
+        with pytest.raises(Conflict) as caught:
+            _create(owner, "HH000HH")()
+        assert caught.value.code == "vehicles_busy"
+    finally:
+        release.set()
+        holder.join()
+    assert not Vehicle.objects.filter(owner=owner).exists()

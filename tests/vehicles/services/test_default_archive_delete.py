@@ -235,3 +235,40 @@ def test_the_database_refuses_a_duplicate_active_plate() -> None:
 def test_the_database_refuses_rows_that_break_a_rule(values: dict) -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
         VehicleFactory(**values)
+
+
+def test_a_vehicle_protected_by_a_booking_row_is_archived_instead(add_vehicle, monkeypatch) -> None:
+    """Bookings' foreign key refuses the delete (on_delete=PROTECT) even if the port said no."""
+    from django.db.models import ProtectedError, QuerySet
+
+    owner = UserFactory()
+    vehicle = add_vehicle(owner, plate="AA111AA")
+    add_vehicle(owner, plate="BB222BB")
+
+    def protected(self, *args, **kwargs):
+        raise ProtectedError("referenced by a booking", set())
+
+    monkeypatch.setattr(QuerySet, "delete", protected)
+    assert services.vehicle_delete(vehicle_id=vehicle.public_id, actor=owner, now=NOW) is False
+    vehicle.refresh_from_db()
+    assert vehicle.is_archived
+    assert _default_of(owner) == ["BB222BB"]
+
+
+def test_a_booking_committed_during_the_delete_turns_it_into_an_archive(
+    add_vehicle, monkeypatch
+) -> None:
+    """On PostgreSQL the foreign key is checked at commit: the delete then fails as a whole."""
+    from django.db.models import QuerySet
+
+    owner = UserFactory()
+    vehicle = add_vehicle(owner)
+
+    def racing(self, *args, **kwargs):
+        raise IntegrityError("violates foreign key constraint")
+
+    monkeypatch.setattr(QuerySet, "delete", racing)
+    assert services.vehicle_delete(vehicle_id=vehicle.public_id, actor=owner, now=NOW) is False
+    vehicle.refresh_from_db()
+    assert vehicle.is_archived
+    assert vehicle.archived_at == NOW
