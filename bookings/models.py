@@ -1,1 +1,224 @@
-"""bookings models (filled in by the bookings feature)."""
+"""Bookings and their history. The state changes only through the django-fsm transitions below,
+called by bookings.services; the transition methods only change the instance."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from bookings.domain.states import ACTIVE_STATES, TRANSITIONS, State
+
+_ACTIVE = [s.value for s in ACTIVE_STATES]
+
+
+def _sources(action: str) -> list[str]:
+    return sorted(s.value for s in TRANSITIONS[action].sources)
+
+
+def _target(action: str) -> str:
+    target = TRANSITIONS[action].target
+    assert target is not None
+    return target.value
+
+
+class Booking(ConcurrentTransitionMixin, models.Model):
+    class StateChoices(models.TextChoices):
+        PENDING = State.PENDING.value, _("pending")
+        CONFIRMED = State.CONFIRMED.value, _("confirmed")
+        IN_PROGRESS = State.IN_PROGRESS.value, _("in progress")
+        COMPLETED = State.COMPLETED.value, _("completed")
+        CANCELLED = State.CANCELLED.value, _("cancelled")
+        EXPIRED = State.EXPIRED.value, _("expired")
+        NO_SHOW = State.NO_SHOW.value, _("no-show")
+
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    reference = models.CharField(_("reference"), max_length=12, unique=True, editable=False)
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="bookings",
+        verbose_name=_("customer"),
+    )
+    vehicle = models.ForeignKey(
+        "vehicles.Vehicle", on_delete=models.PROTECT, related_name="+", verbose_name=_("vehicle")
+    )
+    vehicle_plate = models.CharField(_("plate"), max_length=12)
+    vehicle_category = models.CharField(_("vehicle category"), max_length=10)
+    service = models.ForeignKey(
+        "pricing.Service", on_delete=models.PROTECT, related_name="+", verbose_name=_("service")
+    )
+    service_name = models.CharField(_("service name"), max_length=200)
+    option_codes = models.JSONField(_("options"), default=list, blank=True)
+    site = models.ForeignKey(
+        "scheduling.Site", on_delete=models.PROTECT, related_name="+", verbose_name=_("site")
+    )
+    resource = models.ForeignKey(
+        "scheduling.Resource",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("resource"),
+    )
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    blocked_until = models.DateTimeField(
+        _("blocked until"), help_text=_("End plus the service's clean-up buffer.")
+    )
+    state = FSMField(
+        _("state"),
+        max_length=12,
+        choices=StateChoices.choices,
+        default=State.PENDING.value,
+        protected=True,
+    )
+
+    total = models.DecimalField(_("total"), max_digits=10, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    price_snapshot = models.JSONField(_("price snapshot"))
+    promo_code = models.CharField(_("promo code"), max_length=40, blank=True)
+    promo_redemption_id = models.BigIntegerField(null=True, blank=True, editable=False)
+
+    customer_note = models.TextField(_("customer note"), max_length=1000, blank=True)
+    operator_note = models.TextField(_("operator note"), max_length=2000, blank=True)
+
+    cancellation_reason = models.TextField(_("cancellation reason"), max_length=1000, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cancelled by"),
+    )
+    fee = models.DecimalField(
+        _("cancellation fee"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+
+    rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
+    rating_comment = models.TextField(_("rating comment"), max_length=1000, blank=True)
+    rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
+
+    reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+
+    created_at = models.DateTimeField(_("created at"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    expired_at = models.DateTimeField(_("expired at"), null=True, blank=True)
+    no_show_at = models.DateTimeField(_("no-show at"), null=True, blank=True)
+    rescheduled_at = models.DateTimeField(_("rescheduled at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+        ordering = ("-start",)
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__lt=F("end")) & Q(end__lte=F("blocked_until")),
+                name="bookings_booking_times_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                name="bookings_booking_rating_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(total__gte=0) & (Q(fee__isnull=True) | Q(fee__gte=0)),
+                name="bookings_booking_amounts_not_negative",
+            ),
+        ]
+        indexes = [
+            # The busy-time read: active bookings of some resources in a window.
+            models.Index(
+                fields=["resource", "start", "blocked_until"],
+                condition=Q(state__in=_ACTIVE),
+                name="bookings_active_resource_idx",
+            ),
+            models.Index(fields=["site", "start"], name="bookings_site_start_idx"),
+            models.Index(fields=["customer", "-start"], name="bookings_customer_start_idx"),
+            models.Index(
+                fields=["created_at"],
+                condition=Q(state="pending"),
+                name="bookings_pending_created_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in _ACTIVE
+
+    # One transition per row of SPEC §6 (creation is the initial state, pending). They only
+    # change the instance: bookings.services checks the policies, saves and records history.
+
+    @transition(field=state, source=_sources("confirm"), target=_target("confirm"))
+    def confirm(self) -> None:
+        pass
+
+    @transition(field=state, source=_sources("expire"), target=_target("expire"))
+    def expire(self) -> None:
+        pass
+
+    @transition(field=state, source=_sources("reschedule"), target=State.PENDING.value)
+    def reschedule_to_pending(self) -> None:
+        """A customer's reschedule of a confirmed booking needs confirming again."""
+
+    @transition(field=state, source=_sources("reschedule"), target=None)
+    def reschedule_in_place(self) -> None:
+        """Any other reschedule keeps the state (target None: no state change)."""
+
+    @transition(field=state, source=_sources("start"), target=_target("start"))
+    def start_work(self) -> None:
+        pass
+
+    @transition(field=state, source=_sources("complete"), target=_target("complete"))
+    def complete(self) -> None:
+        pass
+
+    @transition(field=state, source=_sources("cancel"), target=_target("cancel"))
+    def cancel(self) -> None:
+        pass
+
+    @transition(field=state, source=_sources("no_show"), target=_target("no_show"))
+    def mark_no_show(self) -> None:
+        pass
+
+
+class BookingEvent(models.Model):
+    """One row per transition (and per reschedule or rating): from, to, actor, time, reason.
+    Append-only: never updated or deleted (the admin offers neither)."""
+
+    booking = models.ForeignKey(
+        Booking, on_delete=models.PROTECT, related_name="events", verbose_name=_("booking")
+    )
+    action = models.CharField(_("action"), max_length=20)
+    from_state = models.CharField(_("from"), max_length=12, blank=True)
+    to_state = models.CharField(_("to"), max_length=12)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    actor_role = models.CharField(_("actor role"), max_length=12)
+    at = models.DateTimeField(_("at"))
+    reason = models.TextField(_("reason"), blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("booking event")
+        verbose_name_plural = _("booking history")
+        ordering = ("at", "pk")
+        indexes = [models.Index(fields=["booking", "at"], name="bookings_event_booking_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.booking_id} {self.action} {self.from_state}->{self.to_state}"
