@@ -13,7 +13,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from bookings.domain.states import ACTIVE_STATES, TRANSITIONS, State
 
-_ACTIVE = [s.value for s in ACTIVE_STATES]
+_ACTIVE = sorted(s.value for s in ACTIVE_STATES)  # sorted: stable migrations
 
 
 def _sources(action: str) -> list[str]:

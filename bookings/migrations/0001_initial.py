@@ -91,7 +91,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='booking',
-            index=models.Index(condition=models.Q(('state__in', ['in_progress', 'confirmed', 'pending'])), fields=['resource', 'start', 'blocked_until'], name='bookings_active_resource_idx'),
+            index=models.Index(condition=models.Q(('state__in', ['confirmed', 'in_progress', 'pending'])), fields=['resource', 'start', 'blocked_until'], name='bookings_active_resource_idx'),
         ),
         migrations.AddIndex(
             model_name='booking',
