@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from scheduling.api import views
+
+urlpatterns = [
+    path("sites", views.SiteListView.as_view(), name="site-list"),
+    path("sites/<uuid:site_id>", views.SiteDetailView.as_view(), name="site-detail"),
+    path("availability", views.AvailabilityView.as_view(), name="availability"),
+    path("availability/suggest", views.SuggestView.as_view(), name="availability-suggest"),
+]

@@ -24,20 +24,10 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from scheduling.domain.hours import WeeklyHours, day_spans
 from scheduling.domain.wallclock import ceil_seconds, floor_seconds, local_date, local_datetime
-
-
-class BusyInterval(NamedTuple):
-    """Time a resource is taken: a booking from its start to its end plus buffer (the blocked end).
-    A NamedTuple rather than a dataclass because the busy-time port returns thousands of them."""
-
-    resource_pk: int
-    start: datetime
-    end: datetime
 
 
 @dataclass(frozen=True)

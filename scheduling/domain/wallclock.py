@@ -12,7 +12,7 @@ decreases, so an interval keeps its order and has its true length in real minute
 from __future__ import annotations
 
 import math
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 
@@ -51,3 +51,9 @@ def floor_seconds(moment: datetime) -> int:
 
 def ceil_seconds(moment: datetime) -> int:
     return math.ceil(moment.timestamp())
+
+
+def later(moment: datetime, minutes: int) -> datetime:
+    """`minutes` real minutes after `moment`, on the same clock. (`moment + timedelta` on a
+    zoneinfo datetime adds wall-clock time, which is wrong across a change.)"""
+    return (moment.astimezone(UTC) + timedelta(minutes=minutes)).astimezone(moment.tzinfo)

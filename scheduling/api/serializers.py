@@ -1,0 +1,163 @@
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from scheduling.domain.preferences import PARTS_OF_DAY
+from scheduling.models import OpeningHours, Site
+from vehicles.public import CATEGORIES
+
+MOMENT_HELP = _(
+    "A date (YYYY-MM-DD, read on the site's clock) or a date-time with its UTC offset "
+    "(ISO 8601). A naive date-time is refused."
+)
+
+
+class OpeningHoursSerializer(serializers.ModelSerializer[OpeningHours]):
+    opens = serializers.TimeField(format="%H:%M")
+    closes = serializers.TimeField(format="%H:%M")
+
+    class Meta:
+        model = OpeningHours
+        fields = ("weekday", "opens", "closes")
+        extra_kwargs = {"weekday": {"help_text": _("ISO weekday: 1 = Monday ... 7 = Sunday.")}}
+
+
+class SiteSerializer(serializers.ModelSerializer[Site]):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    latitude = serializers.FloatField(allow_null=True, read_only=True)
+    longitude = serializers.FloatField(allow_null=True, read_only=True)
+
+    class Meta:
+        model = Site
+        fields: tuple[str, ...] = (
+            "id",
+            "name",
+            "timezone",
+            "address",
+            "latitude",
+            "longitude",
+            "slot_step_minutes",
+            "min_notice_minutes",
+            "horizon_days",
+            "auto_confirm",
+            "confirmation_window_minutes",
+        )
+        read_only_fields: tuple[str, ...] = fields
+
+
+class SiteDetailSerializer(SiteSerializer):
+    opening_hours = OpeningHoursSerializer(many=True, read_only=True)
+
+    class Meta(SiteSerializer.Meta):
+        fields = (*SiteSerializer.Meta.fields, "opening_hours")
+        read_only_fields = fields
+
+
+class _ServiceQuery(serializers.Serializer):
+    service = serializers.SlugField(max_length=50, help_text=_("Service code."))
+    vehicle = serializers.UUIDField(
+        required=False, help_text=_("One of your vehicles (needs authentication).")
+    )
+    category = serializers.ChoiceField(
+        choices=CATEGORIES, required=False, help_text=_("Vehicle category, without a vehicle.")
+    )
+    options = serializers.ListField(
+        child=serializers.SlugField(max_length=50),
+        required=False,
+        default=list,
+        max_length=20,
+        help_text=_("Option codes: repeat the parameter or separate them with commas."),
+    )
+
+
+class AvailabilityQuerySerializer(_ServiceQuery):
+    site = serializers.UUIDField()
+    from_ = serializers.CharField(max_length=64, help_text=MOMENT_HELP)
+    to = serializers.CharField(
+        max_length=64,
+        help_text=_("End of the period: a date includes its whole day; a date-time is excluded."),
+    )
+    include_resources = serializers.BooleanField(
+        default=False, help_text=_("Operators only: list the free resources of each start.")
+    )
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        fields["from"] = fields.pop("from_")  # a Python keyword, but the API's word
+        return fields
+
+
+class SuggestQuerySerializer(_ServiceQuery):
+    lat = serializers.FloatField(min_value=-90, max_value=90)
+    lon = serializers.FloatField(min_value=-180, max_value=180)
+    radius_km = serializers.FloatField(min_value=0, max_value=500, default=25)
+    after = serializers.CharField(
+        max_length=64,
+        required=False,
+        help_text=_("Date-time with offset (or a date, read as UTC midnight); default now."),
+    )
+    part_of_day = serializers.ListField(
+        child=serializers.ChoiceField(choices=PARTS_OF_DAY),
+        required=False,
+        default=list,
+        help_text=_("morning (before 12:00), afternoon (12:00-17:00), evening (from 17:00)."),
+    )
+    weekdays = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=7),
+        required=False,
+        default=list,
+        max_length=7,
+        help_text=_("ISO weekdays, 1 = Monday ... 7 = Sunday, repeated or comma-separated."),
+    )
+    limit = serializers.IntegerField(min_value=1, max_value=50, default=10)
+
+
+class SiteRefSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    timezone = serializers.CharField()
+
+
+class ServiceRefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    duration_minutes = serializers.IntegerField()
+    buffer_after_minutes = serializers.IntegerField()
+
+
+class FreeStartSerializer(serializers.Serializer):
+    start = serializers.DateTimeField(help_text=_("On the site's clock, with its offset."))
+    end = serializers.DateTimeField()
+    free_resources = serializers.IntegerField(help_text=_("How many resources could take it."))
+    resources = serializers.ListField(
+        child=serializers.UUIDField(),
+        allow_null=True,
+        help_text=_("Ids of those resources: operators asking include_resources, else null."),
+    )
+
+
+class AvailabilitySerializer(serializers.Serializer):
+    site = SiteRefSerializer()
+    service = ServiceRefSerializer()
+    from_ = serializers.DateTimeField()
+    to = serializers.DateTimeField()
+    starts = FreeStartSerializer(many=True)
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        fields["from"] = fields.pop("from_")
+        return fields
+
+
+class SuggestionSerializer(serializers.Serializer):
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    site = SiteRefSerializer()
+    distance_km = serializers.FloatField()
+    free_resources = serializers.IntegerField()
+
+
+class SuggestionsSerializer(serializers.Serializer):
+    service = ServiceRefSerializer()
+    suggestions = SuggestionSerializer(many=True)

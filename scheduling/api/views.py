@@ -1,0 +1,183 @@
+"""Sites and availability endpoints: thin adapters over the scheduling selectors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, permissions
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.public import is_operator
+from core.errors import NotFound, PermissionDenied
+from scheduling.api.serializers import (
+    AvailabilityQuerySerializer,
+    AvailabilitySerializer,
+    SiteDetailSerializer,
+    SiteSerializer,
+    SuggestionsSerializer,
+    SuggestQuerySerializer,
+)
+from scheduling.domain.geo import GeoPoint
+from scheduling.domain.wallclock import later
+from scheduling.selectors import availability, requirements, sites, suggest
+
+LIST_PARAMS = ("options", "part_of_day", "weekdays")
+
+
+def _query(serializer_class: type[Any], request: Request) -> dict[str, Any]:
+    """Validated query parameters; list parameters may be repeated or comma-separated."""
+    data: dict[str, Any] = {}
+    for key in request.query_params:
+        values = request.query_params.getlist(key)
+        if key in LIST_PARAMS:
+            data[key] = [item.strip() for raw in values for item in raw.split(",") if item.strip()]
+        else:
+            data[key] = values[-1]
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def _requirements(params: dict[str, Any], request: Request) -> Any:
+    return requirements.requirements_for(
+        service_code=params["service"],
+        option_codes=params["options"],
+        category=params.get("category"),
+        vehicle_id=params.get("vehicle"),
+        user=request.user,
+    )
+
+
+def _service(req: Any) -> dict[str, Any]:
+    return {
+        "code": req.code,
+        "name": req.name,
+        "duration_minutes": req.duration_minutes,
+        "buffer_after_minutes": req.buffer_after_minutes,
+    }
+
+
+def _site(policy: Any) -> dict[str, Any]:
+    return {"id": str(policy.id), "name": policy.name, "timezone": policy.timezone}
+
+
+class SiteListView(generics.ListAPIView):
+    permission_classes = (permissions.AllowAny,)
+    serializer_class = SiteSerializer
+    ordering_fields = ("name",)
+    filterset_fields = {"name": ["icontains"]}
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return sites.site_list()
+
+    @extend_schema(tags=["sites"])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+
+class SiteDetailView(APIView):
+    permission_classes = (permissions.AllowAny,)
+
+    @extend_schema(responses={200: SiteDetailSerializer}, tags=["sites"])
+    def get(self, request: Request, site_id: Any) -> Response:
+        site = sites.site_detail(site_id)
+        if site is None:
+            raise NotFound(_("No site has this id."))
+        return Response(SiteDetailSerializer(site).data)
+
+
+class AvailabilityView(APIView):
+    permission_classes = (permissions.AllowAny,)
+
+    @extend_schema(
+        parameters=[AvailabilityQuerySerializer],
+        responses={200: AvailabilitySerializer},
+        tags=["availability"],
+        description=_(
+            "Free start times of a site for a service, over at most 31 days, on the site's "
+            "clock, each with how many resources could take it."
+        ),
+    )
+    def get(self, request: Request) -> Response:
+        params = _query(AvailabilityQuerySerializer, request)
+        show_resources = params["include_resources"]
+        if show_resources and not is_operator(request.user):
+            raise PermissionDenied(_("Only operators may see which resources are free."))
+        start = availability.parse_moment("from", params["from"])
+        end = availability.parse_moment("to", params["to"])
+        req = _requirements(params, request)
+        result = availability.site_availability(
+            site_id=params["site"], requirements=req, start=start, end=end
+        )
+        duration = req.duration_minutes
+        starts = [
+            {
+                "start": free.start.isoformat(),
+                "end": later(free.start, duration).isoformat(),
+                "free_resources": len(free.resources),
+                "resources": (
+                    [str(result.resources[pk].id) for pk in free.resources]
+                    if show_resources
+                    else None
+                ),
+            }
+            for free in result.starts
+        ]
+        return Response(
+            {
+                "site": _site(result.policy),
+                "service": _service(req),
+                "from": result.window.start.isoformat(),
+                "to": result.window.end.isoformat(),
+                "starts": starts,
+            }
+        )
+
+
+class SuggestView(APIView):
+    permission_classes = (permissions.AllowAny,)
+
+    @extend_schema(
+        parameters=[SuggestQuerySerializer],
+        responses={200: SuggestionsSerializer},
+        tags=["availability"],
+        description=_(
+            "The next free starts over the sites within radius_km of (lat, lon), ordered by "
+            "start time then distance (great-circle)."
+        ),
+    )
+    def get(self, request: Request) -> Response:
+        params = _query(SuggestQuerySerializer, request)
+        after = None
+        if params.get("after"):
+            after = availability.parse_instant("after", params["after"])
+        req = _requirements(params, request)
+        found = suggest.suggest(
+            requirements=req,
+            origin=GeoPoint(params["lat"], params["lon"]),
+            radius_km=params["radius_km"],
+            after=after,
+            parts=set(params["part_of_day"]),
+            weekdays=set(params["weekdays"]),
+            limit=params["limit"],
+        )
+        return Response(
+            {
+                "service": _service(req),
+                "suggestions": [
+                    {
+                        "start": s.start.isoformat(),
+                        "end": s.end.isoformat(),
+                        "site": _site(s.site),
+                        "distance_km": round(s.distance_km, 3),
+                        "free_resources": s.free_resources,
+                    }
+                    for s in found
+                ],
+            }
+        )

@@ -1,0 +1,41 @@
+"""Plain values scheduling hands to other apps (re-exported by scheduling.public)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import NamedTuple
+from uuid import UUID
+
+
+class BusyInterval(NamedTuple):
+    """Time a resource is taken: a booking from its start to its blocked end (end + buffer).
+    A NamedTuple rather than a dataclass: the busy-time port returns thousands of them and a tuple
+    is several times cheaper to build."""
+
+    resource_pk: int
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
+class SitePolicy:
+    pk: int
+    id: UUID
+    name: str
+    timezone: str
+    slot_step_minutes: int
+    min_notice_minutes: int
+    horizon_days: int
+    auto_confirm: bool
+    confirmation_window_minutes: int
+
+
+@dataclass(frozen=True)
+class ResourceInfo:
+    pk: int
+    id: UUID
+    name: str
+    kind: str  # "bay" | "technician" | "mobile_unit"
+    site_pk: int
+    technician_user_id: int | None

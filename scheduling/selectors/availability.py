@@ -1,0 +1,240 @@
+"""Availability questions: free starts of a site over a period, free resources at a start, and the
+resource a new booking gets. Each runs the engine on calendars read in at most four queries."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from core.clock import resolve_now
+from core.errors import Conflict, ValidationFailed
+from pricing.public import ServiceRequirements
+from scheduling.domain import window as window_rules
+from scheduling.domain.assignment import booked_seconds, pick_resource
+from scheduling.domain.engine import FreeStart, Job, free_starts
+from scheduling.domain.values import BusyInterval, ResourceInfo, SitePolicy
+from scheduling.domain.wallclock import local_date
+from scheduling.domain.window import Window, WindowError
+from scheduling.selectors.calendars import (
+    SiteCalendar,
+    load_busy,
+    load_closures,
+    load_resources,
+    load_sites,
+)
+
+
+def _window_messages() -> dict[str, str]:
+    return {
+        window_rules.INVALID: _(
+            "Enter a date (YYYY-MM-DD) or a date and time with its offset "
+            "(ISO 8601, e.g. 2026-03-02T08:00:00+01:00)."
+        ),
+        window_rules.NAIVE: _(
+            "Give the time with its UTC offset (e.g. +01:00 or Z): we cannot guess the clock."
+        ),
+        window_rules.BEFORE_FROM: _("The end of the period must be after its start."),
+        window_rules.TOO_LONG: _("The period may cover at most %(days)d days.")
+        % {"days": window_rules.MAX_DAYS},
+    }
+
+
+def _invalid(error: WindowError) -> ValidationFailed:
+    return ValidationFailed(details={error.field: [_window_messages()[error.code]]})
+
+
+def parse_moment(field: str, raw: str) -> date | datetime:
+    """A client's `from`/`to`: a date or an aware datetime; ValidationFailed otherwise."""
+    try:
+        return window_rules.parse_moment(field, raw)
+    except WindowError as error:
+        raise _invalid(error) from error
+
+
+def resolve_window(start: date | datetime, end: date | datetime, timezone: str) -> Window:
+    try:
+        return window_rules.resolve_window(start, end, ZoneInfo(timezone))
+    except WindowError as error:
+        raise _invalid(error) from error
+
+
+def job_for(requirements: ServiceRequirements) -> Job:
+    return Job(
+        duration_minutes=requirements.duration_minutes,
+        buffer_after_minutes=requirements.buffer_after_minutes,
+        required_skill=requirements.required_skill,
+    )
+
+
+def compute(
+    sites: Sequence[SiteCalendar],
+    requirements: ServiceRequirements,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    *,
+    ignore_busy: Collection[BusyInterval] = (),
+    busy_from: datetime | None = None,
+    busy_until: datetime | None = None,
+) -> tuple[dict[int, list[FreeStart]], list[BusyInterval]]:
+    """Free starts in [start, end) per site pk (queries 2 to 4), and the busy intervals read.
+    `ignore_busy` drops intervals (a booking being moved does not block itself); busy_from and
+    busy_until widen the busy read (assignment also needs the rest of the day)."""
+    # UTC first: adding minutes to a datetime on a zoneinfo clock would add wall-clock minutes.
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
+    load_resources(sites, requirements.required_skill)
+    job = job_for(requirements)
+    closures_until = end + timedelta(minutes=job.duration_minutes)
+    blocked_until = closures_until + timedelta(minutes=job.buffer_after_minutes)
+    load_closures(sites, start, closures_until)
+    busy = load_busy(
+        sites,
+        min(start, (busy_from or start).astimezone(UTC)),
+        max(blocked_until, (busy_until or blocked_until).astimezone(UTC)),
+    )
+    if ignore_busy:
+        ignored = set(ignore_busy)
+        busy = [interval for interval in busy if interval not in ignored]
+    found = {
+        site.policy.pk: free_starts(
+            site=site.schedule(),
+            resources=[resource.schedule() for resource in site.resources],
+            busy=busy,
+            job=job,
+            window_start=start,
+            window_end=end,
+            now=now,
+        )
+        for site in sites
+    }
+    return found, busy
+
+
+@dataclass(frozen=True)
+class SiteAvailability:
+    policy: SitePolicy
+    requirements: ServiceRequirements
+    window: Window
+    starts: list[FreeStart]
+    resources: dict[int, ResourceInfo]  # by pk, for operators who ask which resources
+
+
+def site_availability(
+    *,
+    site_id: UUID,
+    requirements: ServiceRequirements,
+    start: date | datetime,
+    end: date | datetime,
+    now: datetime | None = None,
+) -> SiteAvailability:
+    """The free starts of a site over a period of at most 31 local days (dates are read on the
+    site's clock). ValidationFailed for an unknown site or a bad period."""
+    sites = load_sites(Q(public_id=site_id))
+    if not sites:
+        raise ValidationFailed(details={"site": [_("No site has this id.")]})
+    site = sites[0]
+    window = resolve_window(start, end, site.policy.timezone)
+    found, _busy = compute(sites, requirements, window.start, window.end, resolve_now(now))
+    return SiteAvailability(
+        policy=site.policy,
+        requirements=requirements,
+        window=window,
+        starts=found[site.policy.pk],
+        resources={r.info.pk: r.info for r in site.resources},
+    )
+
+
+def available_starts(
+    *,
+    site_pk: int,
+    requirements: ServiceRequirements,
+    start: datetime,
+    end: datetime,
+    now: datetime | None = None,
+    ignore_busy: Collection[BusyInterval] = (),
+) -> list[FreeStart]:
+    """Free starts in [start, end) (aware datetimes), with the pks of the free resources."""
+    sites = load_sites(Q(pk=site_pk))
+    if not sites:
+        return []
+    return compute(sites, requirements, start, end, resolve_now(now), ignore_busy=ignore_busy)[0][
+        site_pk
+    ]
+
+
+def _at(
+    site_pk: int,
+    requirements: ServiceRequirements,
+    start: datetime,
+    now: datetime | None,
+    ignore_busy: Collection[BusyInterval],
+    *,
+    whole_day: bool,
+) -> tuple[list[ResourceInfo], list[BusyInterval], datetime, datetime]:
+    sites = load_sites(Q(pk=site_pk))
+    if not sites:
+        return [], [], start, start
+    tz = ZoneInfo(sites[0].policy.timezone)
+    day = local_date(int(start.timestamp()), tz)
+    day_start = window_rules.local_midnight(day, tz)
+    day_end = window_rules.local_midnight(day + timedelta(days=1), tz)
+    found, busy = compute(
+        sites,
+        requirements,
+        start,
+        start.astimezone(UTC) + timedelta(microseconds=1),
+        resolve_now(now),
+        ignore_busy=ignore_busy,
+        busy_from=day_start if whole_day else None,
+        busy_until=day_end if whole_day else None,
+    )
+    starts = found[site_pk]
+    free = set(starts[0].resources) if starts and starts[0].start == start else set()
+    infos = [r.info for r in sites[0].resources if r.info.pk in free]  # in name order
+    return infos, busy, day_start, day_end
+
+
+def free_resources(
+    *,
+    site_pk: int,
+    requirements: ServiceRequirements,
+    start: datetime,
+    now: datetime | None = None,
+    ignore_busy: Collection[BusyInterval] = (),
+) -> list[ResourceInfo]:
+    """The resources that could take the service at exactly `start`, in name order."""
+    return _at(site_pk, requirements, start, now, ignore_busy, whole_day=False)[0]
+
+
+def assign_resource(
+    *,
+    site_pk: int,
+    requirements: ServiceRequirements,
+    start: datetime,
+    now: datetime | None = None,
+    ignore_busy: Collection[BusyInterval] = (),
+) -> ResourceInfo:
+    """Among the free resources at `start`, the one with the fewest booked minutes that local day
+    (blocked time, buffers included), ties by name. Conflict `slot_unavailable` when none."""
+    infos, busy, day_start, day_end = _at(
+        site_pk, requirements, start, now, ignore_busy, whole_day=True
+    )
+    if not infos:
+        raise Conflict(_("This start time is no longer available."), code="slot_unavailable")
+    booked = booked_seconds(busy, day_start, day_end)
+    chosen = pick_resource([(info.pk, info.name) for info in infos], booked)
+    return next(info for info in infos if info.pk == chosen)
+
+
+def parse_instant(field: str, raw: str) -> datetime:
+    """An aware datetime; a bare date means its UTC midnight (there is no site clock yet)."""
+    moment = parse_moment(field, raw)
+    if isinstance(moment, datetime):
+        return moment
+    return datetime(moment.year, moment.month, moment.day, tzinfo=UTC)

@@ -1,0 +1,187 @@
+"""Everything the engine needs for some sites, in a fixed number of queries whatever the number of
+sites, resources, days or bookings:
+  1. sites with their opening hours (one LEFT JOIN),
+  2. their compatible active resources with their own hours (one LEFT JOIN),
+  3. the closures of those sites and resources overlapping the window,
+  4. the busy intervals of those resources (one call of the busy-time port).
+Rows are read with values(): no model instances, so the cost is the rows, not the ORM."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Q
+
+from scheduling.domain.engine import ResourceSchedule, SiteSchedule, Span
+from scheduling.domain.hours import WallInterval
+from scheduling.domain.ports import busy_intervals
+from scheduling.domain.values import BusyInterval, ResourceInfo, SitePolicy
+from scheduling.models import Closure, Resource, Site
+
+POLICY_FIELDS = (
+    "pk",
+    "public_id",
+    "name",
+    "timezone",
+    "slot_step_minutes",
+    "min_notice_minutes",
+    "horizon_days",
+    "auto_confirm",
+    "confirmation_window_minutes",
+)
+
+
+def policy_from_row(row: dict[str, Any]) -> SitePolicy:
+    return SitePolicy(
+        pk=row["pk"],
+        id=row["public_id"],
+        name=row["name"],
+        timezone=row["timezone"],
+        slot_step_minutes=row["slot_step_minutes"],
+        min_notice_minutes=row["min_notice_minutes"],
+        horizon_days=row["horizon_days"],
+        auto_confirm=row["auto_confirm"],
+        confirmation_window_minutes=row["confirmation_window_minutes"],
+    )
+
+
+@dataclass
+class SiteCalendar:
+    policy: SitePolicy
+    latitude: float | None
+    longitude: float | None
+    hours: dict[int, list[WallInterval]] = field(default_factory=dict)
+    closures: list[Span] = field(default_factory=list)
+    resources: list[ResourceCalendar] = field(default_factory=list)
+
+    def schedule(self) -> SiteSchedule:
+        return SiteSchedule(
+            timezone=self.policy.timezone,
+            hours=self.hours,
+            step_minutes=self.policy.slot_step_minutes,
+            min_notice_minutes=self.policy.min_notice_minutes,
+            horizon_days=self.policy.horizon_days,
+            closures=self.closures,
+        )
+
+
+@dataclass
+class ResourceCalendar:
+    info: ResourceInfo
+    skills: frozenset[str]
+    hours: dict[int, list[WallInterval]] | None = None
+    closures: list[Span] = field(default_factory=list)
+
+    def schedule(self) -> ResourceSchedule:
+        return ResourceSchedule(
+            key=self.info.pk,
+            active=True,
+            skills=self.skills,
+            hours=self.hours,
+            closures=self.closures,
+        )
+
+
+def load_sites(condition: Q) -> list[SiteCalendar]:
+    """Query 1: the sites matching `condition`, by name, with their weekly hours."""
+    rows = (
+        Site.objects.filter(condition)
+        .values(
+            *POLICY_FIELDS,
+            "latitude",
+            "longitude",
+            "opening_hours__weekday",
+            "opening_hours__opens",
+            "opening_hours__closes",
+        )
+        .order_by("name", "pk")
+    )
+    sites: dict[int, SiteCalendar] = {}
+    for row in rows:
+        calendar = sites.get(row["pk"])
+        if calendar is None:
+            latitude, longitude = row["latitude"], row["longitude"]
+            calendar = sites[row["pk"]] = SiteCalendar(
+                policy=policy_from_row(row),
+                latitude=None if latitude is None else float(latitude),
+                longitude=None if longitude is None else float(longitude),
+            )
+        if row["opening_hours__weekday"] is not None:
+            calendar.hours.setdefault(row["opening_hours__weekday"], []).append(
+                WallInterval(row["opening_hours__opens"], row["opening_hours__closes"])
+            )
+    return list(sites.values())
+
+
+def load_resources(sites: Sequence[SiteCalendar], required_skill: str | None) -> None:
+    """Query 2: the active resources of `sites` that have `required_skill`, with their own hours,
+    attached to their site in name order. The skill is filtered in SQL, so each resource's skill
+    set holds just that skill: enough for the engine, which checks it again."""
+    by_pk = {site.policy.pk: site for site in sites}
+    if not by_pk:
+        return
+    queryset = Resource.objects.filter(site_id__in=by_pk, active=True)
+    if required_skill is not None:
+        queryset = queryset.filter(skills__code=required_skill)
+    rows = queryset.values(
+        "pk",
+        "public_id",
+        "name",
+        "kind",
+        "site_id",
+        "technician_id",
+        "own_hours__weekday",
+        "own_hours__opens",
+        "own_hours__closes",
+    ).order_by("site_id", "name", "pk")
+    skills = frozenset() if required_skill is None else frozenset({required_skill})
+    resources: dict[int, ResourceCalendar] = {}
+    for row in rows:
+        calendar = resources.get(row["pk"])
+        if calendar is None:
+            info = ResourceInfo(
+                pk=row["pk"],
+                id=row["public_id"],
+                name=row["name"],
+                kind=row["kind"],
+                site_pk=row["site_id"],
+                technician_user_id=row["technician_id"],
+            )
+            calendar = resources[row["pk"]] = ResourceCalendar(info=info, skills=skills)
+            by_pk[row["site_id"]].resources.append(calendar)
+        if row["own_hours__weekday"] is not None:
+            if calendar.hours is None:
+                calendar.hours = {}
+            calendar.hours.setdefault(row["own_hours__weekday"], []).append(
+                WallInterval(row["own_hours__opens"], row["own_hours__closes"])
+            )
+
+
+def load_closures(sites: Sequence[SiteCalendar], start: datetime, end: datetime) -> None:
+    """Query 3: closures of the sites and of their resources overlapping [start, end)."""
+    site_by_pk = {site.policy.pk: site for site in sites}
+    resource_by_pk = {r.info.pk: r for site in sites for r in site.resources}
+    if not site_by_pk:
+        return
+    rows = Closure.objects.filter(
+        Q(site_id__in=site_by_pk) | Q(resource_id__in=resource_by_pk),
+        start__lt=end,
+        end__gt=start,
+    ).values_list("site_id", "resource_id", "start", "end")
+    for site_pk, resource_pk, closure_start, closure_end in rows:
+        span = Span(closure_start, closure_end)
+        if site_pk is not None:
+            site_by_pk[site_pk].closures.append(span)
+        elif resource_pk in resource_by_pk:
+            resource_by_pk[resource_pk].closures.append(span)
+
+
+def load_busy(sites: Sequence[SiteCalendar], start: datetime, end: datetime) -> list[BusyInterval]:
+    """Query 4 (the busy-time port): blocked ranges of the resources overlapping [start, end)."""
+    resource_pks = [r.info.pk for site in sites for r in site.resources]
+    if not resource_pks:
+        return []
+    return busy_intervals(resource_pks, start, end)

@@ -1,0 +1,55 @@
+"""What a service needs for a vehicle, resolved in one place: the catalogue (pricing) gives the
+duration with options, the buffer and the skill; the vehicle (or the category a client names)
+gives the category and energy. Everything else in scheduling works on the ServiceRequirements."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+from django.utils.translation import gettext as _
+
+from core.errors import NotFound, Unauthenticated, ValidationFailed
+from pricing import public as pricing
+from pricing.public import ServiceRequirements
+from vehicles import public as vehicles
+
+
+def requirements_for(
+    *,
+    service_code: str,
+    option_codes: Sequence[str] = (),
+    category: str | None = None,
+    vehicle_id: UUID | None = None,
+    user: Any = None,
+) -> ServiceRequirements:
+    """Either `vehicle_id` (the caller's own vehicle: 401 anonymous, 404 someone else's) or
+    `category`. An unknown service is invalid input (400), not a missing page."""
+    if (vehicle_id is None) == (category is None):
+        raise ValidationFailed(
+            details={"vehicle": [_("Give either a vehicle or a category (one of them).")]}
+        )
+    energy: str | None = None
+    if vehicle_id is not None:
+        if not getattr(user, "is_authenticated", False):
+            raise Unauthenticated(_("Sign in to ask with one of your vehicles."))
+        vehicle = vehicles.vehicle_of_owner(vehicle_id=vehicle_id, owner_id=user.pk)
+        category, energy = vehicle.category, vehicle.energy
+    elif category not in vehicles.CATEGORIES:
+        raise ValidationFailed(
+            details={
+                "category": [
+                    _("Choose one of: %(choices)s.") % {"choices": ", ".join(vehicles.CATEGORIES)}
+                ]
+            }
+        )
+    assert category is not None
+    try:
+        return pricing.service_requirements(
+            service_code=service_code, category=category, option_codes=option_codes, energy=energy
+        )
+    except NotFound as error:
+        raise ValidationFailed(
+            details={"service": [_("No service has this code.")]}, code="unknown_service"
+        ) from error

@@ -1,0 +1,41 @@
+"""Reads of sites for the API, the admin, the command and other apps."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.db.models import Prefetch, QuerySet
+
+from scheduling.domain.values import SitePolicy
+from scheduling.models import OpeningHours, Site
+from scheduling.selectors.calendars import POLICY_FIELDS, policy_from_row
+
+
+def site_list() -> QuerySet[Site]:
+    return Site.objects.order_by("name", "pk")
+
+
+def site_detail(site_id: UUID) -> Site | None:
+    """The site with its opening hours in one extra query, or None."""
+    hours = Prefetch("opening_hours", queryset=OpeningHours.objects.order_by("weekday", "opens"))
+    return Site.objects.prefetch_related(hours).filter(public_id=site_id).first()
+
+
+def site_policy(*, site_id: UUID | None = None, pk: int | None = None) -> SitePolicy | None:
+    condition: dict[str, object] = {"public_id": site_id} if site_id is not None else {"pk": pk}
+    row = Site.objects.filter(**condition).values(*POLICY_FIELDS).first()
+    return None if row is None else policy_from_row(row)
+
+
+def site_by_reference(reference: str) -> SitePolicy | None:
+    """A site by public id, else by name (whatever its case): for staff typing at a terminal."""
+    try:
+        return site_policy(site_id=UUID(reference.strip()))
+    except ValueError:
+        pass
+    row = Site.objects.filter(name__iexact=reference.strip()).values(*POLICY_FIELDS).first()
+    return None if row is None else policy_from_row(row)
+
+
+def site_timezone(site_id: UUID) -> str | None:
+    return Site.objects.filter(public_id=site_id).values_list("timezone", flat=True).first()
