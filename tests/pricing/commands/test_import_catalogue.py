@@ -273,3 +273,16 @@ def test_an_unreadable_or_unknown_file_is_a_command_error(tmp_path: Path) -> Non
     (tmp_path / "catalogue.xml").write_text("<xml/>")
     message, _ = fail(tmp_path / "catalogue.xml")
     assert "--format" in message
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_the_examples_of_the_rules_document_import(tmp_path: Path, fmt: str) -> None:
+    import re
+
+    document = (Path(__file__).resolve().parents[3] / "docs/rules/pricing.md").read_text()
+    [example] = re.findall(rf"```{fmt}\n(.*?)```", document, flags=re.DOTALL)
+    path = tmp_path / f"example.{fmt}"
+    path.write_text(example)
+    out, _ = run(path)
+    assert "services: 1 created" in out
+    assert "Nothing to change" in run(path)[0]
