@@ -31,8 +31,10 @@ def _django_validation_details(exc: DjangoValidationError) -> dict[str, Any]:
 def _plain(detail: Any) -> Any:
     if isinstance(detail, dict):
         return {str(k): _plain(v) for k, v in detail.items()}
-    if isinstance(detail, list):
+    if isinstance(detail, list | tuple):
         return [_plain(v) for v in detail]
+    if detail is None or isinstance(detail, bool | int | float):
+        return detail
     return str(detail)
 
 

@@ -34,9 +34,11 @@ def test_status_and_code(exc: Exception, status: int, code: str) -> None:
 
 
 def test_domain_error_keeps_its_message_and_details() -> None:
-    response = _handle(Conflict("Slot taken.", code="slot_unavailable", details={"start": "x"}))
+    response = _handle(
+        Conflict("Slot taken.", code="slot_unavailable", details={"start": "x", "limit": 20})
+    )
     assert response.data["error"]["message"] == "Slot taken."
-    assert response.data["error"]["details"] == {"start": "x"}
+    assert response.data["error"]["details"] == {"start": "x", "limit": 20}
 
 
 def test_django_validation_error_becomes_400_with_field_details() -> None:

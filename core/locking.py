@@ -1,0 +1,52 @@
+"""Short transaction-scoped locks for contended things that have no row of their own to lock
+(e.g. "resource 12's calendar"). PostgreSQL: advisory transaction locks, taken in a fixed order,
+under a short lock_timeout. SQLite: nothing to do, because every write transaction there is
+IMMEDIATE and so already serialised (ADR 0002)."""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterable
+
+from django.db import connection
+
+DEFAULT_LOCK_TIMEOUT_MS = 2000
+
+
+def _namespace(name: str) -> int:
+    # pg_advisory_xact_lock(int4, int4): a stable 31-bit id for the namespace name.
+    return zlib.crc32(name.encode()) & 0x7FFFFFFF
+
+
+def set_lock_timeout(milliseconds: int = DEFAULT_LOCK_TIMEOUT_MS) -> None:
+    """Bounds every lock wait of the current transaction (row locks included)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('lock_timeout', %s, true)", [f"{milliseconds}ms"])
+
+
+def lock_keys(namespace: str, keys: Iterable[int]) -> None:
+    """Takes the locks for `keys` in ascending order; released when the transaction ends.
+    Must be called inside a transaction."""
+    if connection.vendor != "postgresql":
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("lock_keys() needs a transaction")
+    space = _namespace(namespace)
+    with connection.cursor() as cursor:
+        for key in sorted(set(keys)):
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [space, int(key)])
+
+
+def is_lock_timeout(exc: BaseException) -> bool:
+    """A lock wait that ran out (55P03) or a deadlock the database broke (40P01)."""
+    return _sqlstate(exc) in {"55P03", "40P01"}
+
+
+def is_exclusion_violation(exc: BaseException) -> bool:
+    return _sqlstate(exc) == "23P01"
+
+
+def _sqlstate(exc: BaseException) -> str | None:
+    cause = exc.__cause__ or exc
+    return getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
