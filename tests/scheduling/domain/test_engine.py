@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from scheduling.domain.engine import (
-    BusyInterval,
     FreeStart,
     Job,
     ResourceSchedule,
@@ -16,6 +15,7 @@ from scheduling.domain.engine import (
     free_starts,
 )
 from scheduling.domain.hours import WallInterval
+from scheduling.domain.values import BusyInterval
 
 PARIS = ZoneInfo("Europe/Paris")
 MONDAY = date(2026, 6, 1)

@@ -16,7 +16,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scheduling.domain.engine import (
-    BusyInterval,
     Job,
     ResourceSchedule,
     SiteSchedule,
@@ -24,6 +23,7 @@ from scheduling.domain.engine import (
     free_starts_by_resource,
 )
 from scheduling.domain.hours import WallInterval
+from scheduling.domain.values import BusyInterval
 
 ZONES = ("Europe/Paris", "America/New_York", "Australia/Lord_Howe", "UTC")
 DAYS_NEAR_CHANGES = (

@@ -1,0 +1,165 @@
+"""GET /api/v1/availability: free starts on the site's clock, the envelope on bad input."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from uuid import uuid4
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.accounts.factories import OperatorFactory
+from tests.pricing.factories import CategoryOverrideFactory, OptionFactory, ServiceFactory
+from tests.scheduling.factories import ResourceFactory, SiteFactory
+from tests.vehicles.factories import VehicleFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/availability"
+
+
+def next_monday(weeks: int = 1) -> date:
+    today = date.today()
+    return today + timedelta(days=7 * weeks - today.weekday())
+
+
+@pytest.fixture
+def site():
+    site = SiteFactory(name="Nation", hours=[(time(8), time(10))])
+    ResourceFactory(site=site, name="Bay A")
+    ResourceFactory(site=site, name="Bay B")
+    return site
+
+
+@pytest.fixture
+def wash():
+    return ServiceFactory(code="wash", base_duration_minutes=60, buffer_after_minutes=15)
+
+
+def params(site, **extra):
+    day = next_monday().isoformat()
+    return {"service": "wash", "category": "small", "site": str(site.public_id), "from": day,
+            "to": day, **extra}  # fmt: skip
+
+
+def test_free_starts_on_the_site_clock_with_resource_counts(api_client, site, wash) -> None:
+    response = api_client.get(URL, params(site))
+    assert response.status_code == 200, response.content
+    body = response.json()
+    monday = next_monday()
+    assert body["site"] == {"id": str(site.public_id), "name": "Nation", "timezone": "Europe/Paris"}
+    assert body["service"]["duration_minutes"] == 60
+    assert body["from"].startswith(f"{monday.isoformat()}T00:00:00+0")
+    starts = body["starts"]
+    assert [s["start"][11:16] for s in starts] == ["08:00", "08:15", "08:30", "08:45", "09:00"]
+    offset = starts[0]["start"][19:]
+    assert offset in {"+01:00", "+02:00"}
+    assert starts[0]["end"][11:16] == "09:00"
+    assert {s["free_resources"] for s in starts} == {2}
+    assert all(s["resources"] is None for s in starts)
+
+
+def test_category_override_and_repeated_or_comma_options_change_the_duration(
+    api_client, site, wash
+) -> None:
+    CategoryOverrideFactory(service=wash, category="van", duration_minutes=90)
+    OptionFactory(code="wax", extra_duration_minutes=15, services=[wash])
+    OptionFactory(code="seats", extra_duration_minutes=15, services=[wash])
+    van = api_client.get(URL, params(site, category="van")).json()
+    assert [s["start"][11:16] for s in van["starts"]] == ["08:00", "08:15", "08:30"]
+    comma = api_client.get(URL, params(site, options="wax,seats")).json()
+    repeated = api_client.get(URL, params(site, options=["wax", "seats"])).json()
+    assert comma["service"]["duration_minutes"] == 90
+    assert comma["starts"] == repeated["starts"]
+
+
+def test_operators_may_see_which_resources(api_client, client_for, site, wash) -> None:
+    operator = OperatorFactory()
+    body = client_for(operator).get(URL, params(site, include_resources="true")).json()
+    ids = {str(r.public_id) for r in site.resources.all()}
+    assert set(body["starts"][0]["resources"]) == ids
+    refused = api_client.get(URL, params(site, include_resources="true"))
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "permission_denied"
+
+
+def test_with_a_vehicle_of_mine_and_not_of_someone_else(api_client, client_for, site, wash) -> None:
+    CategoryOverrideFactory(service=wash, category="van", duration_minutes=120)
+    mine = VehicleFactory(category="van")
+    query = params(site, vehicle=str(mine.public_id))
+    del query["category"]
+    body = client_for(mine.owner).get(URL, query).json()
+    assert [s["start"][11:16] for s in body["starts"]] == ["08:00"]
+    stranger = client_for(VehicleFactory().owner).get(URL, query)
+    assert stranger.status_code == 404
+    assert api_client.get(URL, query).status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"service": "nope"}, "service"),
+        ({"site": str(uuid4())}, "site"),
+        ({"site": "not-a-uuid"}, "site"),
+        ({"from": "2026-13-01"}, "from"),
+        ({"from": "2026-06-01T08:00:00"}, "from"),  # naive
+        ({"to": "yesterday"}, "to"),
+        ({"category": "tank"}, "category"),
+        ({"category": None}, "vehicle"),
+    ],
+)
+def test_bad_input_is_a_400_envelope(api_client, site, wash, change, field) -> None:
+    query = {k: v for k, v in {**params(site), **change}.items() if v is not None}
+    response = api_client.get(URL, query)
+    assert response.status_code == 400, response.content
+    error = response.json()["error"]
+    assert field in error["details"]
+    assert error["request_id"]
+
+
+def test_period_rules(api_client, site, wash) -> None:
+    monday = next_monday()
+    too_long = api_client.get(URL, params(site, to=(monday + timedelta(days=31)).isoformat()))
+    assert too_long.status_code == 400
+    assert "to" in too_long.json()["error"]["details"]
+    backwards = api_client.get(URL, params(site, to=(monday - timedelta(days=1)).isoformat()))
+    assert backwards.status_code == 400
+    month = api_client.get(URL, params(site, to=(monday + timedelta(days=30)).isoformat()))
+    assert month.status_code == 200
+
+
+def test_aware_datetimes_bound_the_period(api_client, site, wash) -> None:
+    monday = next_monday()
+    paris = ZoneInfo("Europe/Paris")
+    start = datetime.combine(monday, time(8, 20), tzinfo=paris)
+    end = datetime.combine(monday, time(8, 50), tzinfo=paris)
+    query = params(site, **{"from": start.isoformat(), "to": end.astimezone(UTC).isoformat()})
+    body = api_client.get(URL, query).json()
+    assert [s["start"][11:16] for s in body["starts"]] == ["08:30", "08:45"]
+    # An unencoded "+" arrives as a space: still understood.
+    spaced = (
+        f"{URL}?service=wash&category=small&site={site.public_id}"
+        f"&from={start.isoformat()}&to={monday}"
+    )
+    assert len(api_client.get(spaced).json()["starts"]) == 3
+
+
+def test_query_count_does_not_depend_on_days_or_resources(api_client, wash) -> None:
+    small = SiteFactory(hours=[(time(9), time(10))])
+    ResourceFactory(site=small)
+    large = SiteFactory(hours=[(time(8), time(12)), (time(13), time(19))])
+    for _ in range(15):
+        ResourceFactory(site=large, hours={d: [(time(8), time(18))] for d in (1, 2, 3, 4)})
+
+    def count(site, days: int) -> int:
+        query = params(site, to=(next_monday() + timedelta(days=days - 1)).isoformat())
+        api_client.get(URL, query)  # the catalogue is cached after a first read
+        with CaptureQueriesContext(connection) as queries:
+            assert api_client.get(URL, query).status_code == 200
+        return len(queries)
+
+    counts = {count(small, 1), count(small, 31), count(large, 1), count(large, 31)}
+    assert len(counts) == 1
+    assert counts.pop() <= 8  # catalogue reads included; scheduling's own share is 4

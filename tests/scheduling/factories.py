@@ -1,0 +1,87 @@
+"""Sites, hours, resources and closures (bookings' tests use them too)."""
+
+from __future__ import annotations
+
+from datetime import time
+from typing import Any
+
+import factory
+
+from scheduling.models import Closure, OpeningHours, Resource, ResourceHours, Site
+
+WEEKDAYS = (1, 2, 3, 4, 5)
+
+
+class SiteFactory(factory.django.DjangoModelFactory):
+    """`hours=[(time(8), time(12)), ...]` opens those intervals Monday to Friday (the default is
+    08:00-12:00 and 13:30-18:00); `hours={weekday: [...]}` sets them per ISO weekday."""
+
+    class Meta:
+        model = Site
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Site {n}")
+    timezone = "Europe/Paris"
+    address = "1 rue de la Paix, Paris"
+    latitude = None
+    longitude = None
+    min_notice_minutes = 0
+
+    @factory.post_generation
+    def hours(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if not create:
+            return
+        if extracted is None:
+            extracted = [(time(8), time(12)), (time(13, 30), time(18))]
+        week = extracted if isinstance(extracted, dict) else dict.fromkeys(WEEKDAYS, extracted)
+        OpeningHours.objects.bulk_create(
+            OpeningHours(site=self, weekday=day, opens=a, closes=b)
+            for day, pairs in week.items()
+            for a, b in pairs
+        )
+
+
+class OpeningHoursFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OpeningHours
+
+    site = factory.SubFactory(SiteFactory, hours={})
+    weekday = 1
+    opens = time(8)
+    closes = time(12)
+
+
+class ResourceFactory(factory.django.DjangoModelFactory):
+    """`skills=[skill, ...]`; `hours={weekday: [(opens, closes)]}` gives it its own week."""
+
+    class Meta:
+        model = Resource
+        skip_postgeneration_save = True
+
+    site = factory.SubFactory(SiteFactory)
+    name = factory.Sequence(lambda n: f"Bay {n:03d}")
+    kind = Resource.Kind.BAY
+    active = True
+
+    @factory.post_generation
+    def skills(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create and extracted:
+            self.skills.set(extracted)
+
+    @factory.post_generation
+    def hours(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create and extracted:
+            ResourceHours.objects.bulk_create(
+                ResourceHours(resource=self, weekday=day, opens=a, closes=b)
+                for day, pairs in extracted.items()
+                for a, b in pairs
+            )
+
+
+class ClosureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Closure
+
+    site = factory.SubFactory(SiteFactory)
+    resource = None
+    reason = "Holidays"

@@ -1,0 +1,150 @@
+"""Availability on the database: what public.py offers bookings, and its query budget."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from core.errors import Conflict
+from pricing.public import ServiceRequirements
+from scheduling import public
+from scheduling.domain.values import BusyInterval
+from tests.pricing.factories import SkillFactory
+from tests.scheduling.factories import ClosureFactory, ResourceFactory, SiteFactory
+
+pytestmark = pytest.mark.django_db
+
+PARIS = ZoneInfo("Europe/Paris")
+MONDAY = datetime(2026, 6, 1, tzinfo=PARIS)  # a Monday
+NOW = datetime(2026, 5, 1, tzinfo=UTC)
+WASH = ServiceRequirements("wash", "Wash", 60, 15, None)
+
+
+def at(hh: int, mm: int = 0, day: int = 0) -> datetime:
+    return datetime.combine(MONDAY.date() + timedelta(days=day), time(hh, mm), tzinfo=PARIS)
+
+
+def test_available_starts_follow_hours_closures_and_busy_time(busy) -> None:
+    site = SiteFactory(hours=[(time(8), time(12))])
+    bay_a = ResourceFactory(site=site, name="Bay A")
+    bay_b = ResourceFactory(site=site, name="Bay B")
+    ClosureFactory(site=None, resource=bay_b, start=at(8), end=at(10))
+    busy([BusyInterval(bay_a.pk, at(9), at(10))])
+    starts = public.available_starts(
+        site_pk=site.pk, requirements=WASH, start=at(0), end=at(0, day=1), now=NOW
+    )
+    table = {f"{s.start:%H:%M}": s.resources for s in starts}
+    # Bay A: 08:00 + 60 min + 15 min buffer would run into its 09:00 booking; bay B is closed
+    # until 10:00. Both are free from 10:00 until the last start that ends by 12:00.
+    both = (bay_a.pk, bay_b.pk)
+    assert table == dict.fromkeys(["10:00", "10:15", "10:30", "10:45", "11:00"], both)
+
+
+def test_free_resources_and_deterministic_assignment(busy) -> None:
+    site = SiteFactory(hours=[(time(8), time(18))])
+    tyres = SkillFactory(code="tyres")
+    bay_c = ResourceFactory(site=site, name="Bay C", skills=[tyres])
+    bay_a = ResourceFactory(site=site, name="Bay A", skills=[tyres])
+    bay_b = ResourceFactory(site=site, name="Bay B", skills=[tyres])
+    ResourceFactory(site=site, name="Wash bay")  # no tyre skill
+    ResourceFactory(site=site, name="Old bay", skills=[tyres], active=False)
+    need = ServiceRequirements("tyres", "Tyres", 60, 0, "tyres")
+    busy(
+        [
+            BusyInterval(bay_a.pk, at(8), at(10)),  # 2 h that day
+            BusyInterval(bay_b.pk, at(15), at(16)),  # 1 h that day
+            BusyInterval(bay_b.pk, at(8, day=1), at(18, day=1)),  # another day: does not count
+        ]
+    )
+    free = public.free_resources(site_pk=site.pk, requirements=need, start=at(12), now=NOW)
+    assert [r.name for r in free] == ["Bay A", "Bay B", "Bay C"]
+    assert (
+        public.assign_resource(site_pk=site.pk, requirements=need, start=at(12), now=NOW)
+        == (free[2])
+    )  # Bay C has nothing booked that day
+    assert free[2].pk == bay_c.pk
+    # At 15:00 only A and C are free; C still has the fewest minutes.
+    chosen = public.assign_resource(site_pk=site.pk, requirements=need, start=at(15), now=NOW)
+    assert chosen.name == "Bay C"
+
+
+def test_assignment_ties_are_broken_by_name_and_busy_minutes_count(busy) -> None:
+    site = SiteFactory(hours=[(time(8), time(18))])
+    ResourceFactory(site=site, name="Bay B")
+    bay_a = ResourceFactory(site=site, name="Bay A")
+    busy([])
+    first = public.assign_resource(site_pk=site.pk, requirements=WASH, start=at(9), now=NOW)
+    assert first.name == "Bay A"
+    busy([BusyInterval(bay_a.pk, at(14), at(15))])
+    second = public.assign_resource(site_pk=site.pk, requirements=WASH, start=at(9), now=NOW)
+    assert second.name == "Bay B"
+
+
+def test_no_free_resource_is_a_slot_unavailable_conflict(busy) -> None:
+    site = SiteFactory(hours=[(time(8), time(12))])
+    bay = ResourceFactory(site=site)
+    busy([BusyInterval(bay.pk, at(8), at(12))])
+    with pytest.raises(Conflict) as error:
+        public.assign_resource(site_pk=site.pk, requirements=WASH, start=at(9), now=NOW)
+    assert error.value.code == "slot_unavailable"
+    # Off the grid, or outside the hours, is unavailable too.
+    busy([])
+    with pytest.raises(Conflict):
+        public.assign_resource(site_pk=site.pk, requirements=WASH, start=at(9, 7), now=NOW)
+    with pytest.raises(Conflict):
+        public.assign_resource(site_pk=site.pk, requirements=WASH, start=at(11, 30), now=NOW)
+
+
+def test_a_booking_being_moved_does_not_block_itself(busy) -> None:
+    site = SiteFactory(hours=[(time(8), time(12))])
+    bay = ResourceFactory(site=site)
+    own = BusyInterval(bay.pk, at(9), at(10, 15))
+    busy([own])
+    assert public.free_resources(site_pk=site.pk, requirements=WASH, start=at(9, 30), now=NOW) == []
+    moved = public.free_resources(
+        site_pk=site.pk, requirements=WASH, start=at(9, 30), now=NOW, ignore_busy=[own]
+    )
+    assert [r.pk for r in moved] == [bay.pk]
+
+
+def test_site_policy_values_and_timezone_port() -> None:
+    from pricing.public import site_timezone
+
+    site = SiteFactory(timezone="America/New_York", auto_confirm=True)
+    policy = public.site_policy(site_id=site.public_id)
+    assert policy == public.site_policy_by_pk(site.pk)
+    assert (policy.timezone, policy.auto_confirm, policy.slot_step_minutes) == (
+        "America/New_York",
+        True,
+        15,
+    )
+    assert site_timezone(site.public_id) == "America/New_York"
+
+
+def _count(site_pk: int, days: int) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        public.available_starts(
+            site_pk=site_pk, requirements=WASH, start=at(0), end=at(0, day=days), now=NOW
+        )
+    return len(queries)
+
+
+def test_query_count_does_not_depend_on_days_resources_or_bookings(busy) -> None:
+    small = SiteFactory()
+    ResourceFactory(site=small, hours={1: [(time(9), time(11))]})
+    large = SiteFactory()
+    skill = SkillFactory()
+    for i in range(12):
+        resource = ResourceFactory(
+            site=large, skills=[skill], hours={d: [(time(8), time(17))] for d in (1, 2, 3)}
+        )
+        ClosureFactory(site=None, resource=resource, start=at(8, day=i), end=at(9, day=i))
+        ClosureFactory(site=large, start=at(12, day=i), end=at(13, day=i))
+    resources = list(large.resources.values_list("pk", flat=True))
+    busy([BusyInterval(pk, at(10, day=d), at(11, day=d)) for pk in resources for d in range(20)])
+    counts = {_count(small.pk, 1), _count(small.pk, 28), _count(large.pk, 1), _count(large.pk, 28)}
+    assert counts == {4}  # site + hours, resources + hours, closures, busy time (one port call)
