@@ -8,7 +8,9 @@ from pricing.public import site_timezone
 
 
 @pytest.fixture(autouse=True)
-def _no_site_timezone_leak() -> Iterator[None]:
-    """Tests that plug a site_timezone implementation must not leave it for the next test."""
+def _keep_site_timezone() -> Iterator[None]:
+    """Tests that plug their own site_timezone put back what was there (scheduling's, once it
+    provides it), so that other apps' tests see the real one."""
+    previous = site_timezone._impl
     yield
-    site_timezone.reset()
+    site_timezone.provide(previous)

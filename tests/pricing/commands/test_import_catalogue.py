@@ -233,7 +233,8 @@ def test_a_service_that_fails_validation_does_not_blame_its_overrides_too(tmp_pa
     _, err = fail(path)
     assert "services[0]: base_price:" in err
     assert "services[1]: excluded_energies: Unknown energies: steam" in err
-    assert "overrides" not in err and "options[" not in err
+    assert "overrides" not in err
+    assert "options[" not in err
     assert not Service.objects.exists()
 
 

@@ -109,7 +109,13 @@ def test_redeem_joins_the_callers_transaction() -> None:
     from django.db import transaction
 
     PromoCodeFactory(code="FEW", max_redemptions=1)
-    with pytest.raises(RuntimeError), transaction.atomic():
-        redeem("FEW", UserFactory().pk)
-        raise RuntimeError("the booking insert failed")
+    customer_id = UserFactory().pk
+
+    def booking_that_fails() -> None:
+        with transaction.atomic():
+            redeem("FEW", customer_id)
+            raise RuntimeError("the booking insert failed")
+
+    with pytest.raises(RuntimeError):
+        booking_that_fails()
     assert (count("FEW"), PromoRedemption.objects.count()) == (0, 0)
