@@ -137,7 +137,12 @@ class Site(models.Model):
             models.CheckConstraint(
                 condition=(
                     models.Q(latitude__isnull=True, longitude__isnull=True)
-                    | (_between("latitude", -90, 90) & _between("longitude", -180, 180))
+                    | (
+                        # Spelled out: a comparison with NULL would let a half position pass.
+                        models.Q(latitude__isnull=False, longitude__isnull=False)
+                        & _between("latitude", -90, 90)
+                        & _between("longitude", -180, 180)
+                    )
                 ),
                 name="scheduling_site_coordinates",
                 violation_error_message=_(
