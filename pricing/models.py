@@ -8,29 +8,29 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models.functions import Mod, Upper
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from pricing.domain.vocabulary import (
     DEFAULT_TAX_RATE,
-    DURATION_STEP_MINUTES,
-    MAX_DURATION_MINUTES,
-    MAX_EXTRA_MINUTES,
     MAX_RULE_PERCENTAGE,
-    MIN_DURATION_MINUTES,
     MIN_RULE_PERCENTAGE,
     PROMO_AMOUNT,
     PROMO_PERCENT,
     SERVICE_KINDS,
-    WEEKDAYS,
-    is_valid_duration,
-    is_valid_extra_minutes,
     normalize_promo_code,
 )
-from vehicles.public import CATEGORIES, ENERGIES
+from pricing.validators import (
+    duration_q,
+    extra_minutes_q,
+    validate_duration,
+    validate_energies,
+    validate_extra_minutes,
+    validate_weekdays,
+)
+from vehicles.public import CATEGORIES
 
 
 class Skill(models.Model):
@@ -47,63 +47,6 @@ class Skill(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-def _duration_q(field: str, *, nullable: bool = False) -> models.Q:
-    """A duration on the 5-minute grid within SPEC §4's bounds."""
-    q = models.Q(
-        models.lookups.GreaterThanOrEqual(models.F(field), MIN_DURATION_MINUTES),
-        models.lookups.LessThanOrEqual(models.F(field), MAX_DURATION_MINUTES),
-        models.lookups.Exact(Mod(field, DURATION_STEP_MINUTES), 0),
-    )
-    return q | models.Q(**{f"{field}__isnull": True}) if nullable else q
-
-
-def _extra_minutes_q(field: str) -> models.Q:
-    return models.Q(
-        models.lookups.GreaterThanOrEqual(models.F(field), 0),
-        models.lookups.LessThanOrEqual(models.F(field), MAX_EXTRA_MINUTES),
-        models.lookups.Exact(Mod(field, DURATION_STEP_MINUTES), 0),
-    )
-
-
-def validate_duration(value: int) -> None:
-    if not is_valid_duration(value):
-        raise ValidationError(
-            _("A duration is a multiple of 5 minutes between 5 and 480."), code="duration"
-        )
-
-
-def validate_extra_minutes(value: int) -> None:
-    if not is_valid_extra_minutes(value):
-        raise ValidationError(
-            _("Extra minutes are a multiple of 5 between 0 and 480."), code="extra_minutes"
-        )
-
-
-def validate_energies(value: object) -> None:
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise ValidationError(_("Give a list of energy codes."), code="energies")
-    unknown = sorted(set(value) - set(ENERGIES))
-    if unknown:
-        raise ValidationError(
-            _("Unknown energies: %(unknown)s (known: %(known)s)."),
-            code="energies",
-            params={"unknown": ", ".join(unknown), "known": ", ".join(ENERGIES)},
-        )
-    if len(set(value)) != len(value):
-        raise ValidationError(_("Each energy at most once."), code="energies")
-
-
-def validate_weekdays(value: object) -> None:
-    if not isinstance(value, list) or not all(
-        isinstance(item, int) and not isinstance(item, bool) for item in value
-    ):
-        raise ValidationError(_("Give a list of ISO weekday numbers (1-7)."), code="weekdays")
-    if any(day not in WEEKDAYS for day in value) or len(set(value)) != len(value):
-        raise ValidationError(
-            _("Weekdays are distinct numbers from 1 (Monday) to 7 (Sunday)."), code="weekdays"
-        )
 
 
 class Service(models.Model):
@@ -163,7 +106,7 @@ class Service(models.Model):
         ordering = ("name", "code")
         constraints = [
             models.CheckConstraint(
-                condition=_duration_q("base_duration_minutes"),
+                condition=duration_q("base_duration_minutes"),
                 name="pricing_service_duration_on_grid",
                 violation_error_message=_(
                     "A duration is a multiple of 5 minutes between 5 and 480."
@@ -178,7 +121,7 @@ class Service(models.Model):
                 name="pricing_service_tax_rate_range",
             ),
             models.CheckConstraint(
-                condition=_extra_minutes_q("buffer_after_minutes"),
+                condition=extra_minutes_q("buffer_after_minutes"),
                 name="pricing_service_buffer_on_grid",
             ),
             models.CheckConstraint(
@@ -237,7 +180,7 @@ class CategoryOverride(models.Model):
                 name="pricing_override_price_not_negative",
             ),
             models.CheckConstraint(
-                condition=_duration_q("duration_minutes", nullable=True),
+                condition=duration_q("duration_minutes", nullable=True),
                 name="pricing_override_duration_on_grid",
                 violation_error_message=_(
                     "A duration is a multiple of 5 minutes between 5 and 480."
@@ -280,7 +223,7 @@ class Option(models.Model):
                 condition=models.Q(price__gte=0), name="pricing_option_price_not_negative"
             ),
             models.CheckConstraint(
-                condition=_extra_minutes_q("extra_duration_minutes"),
+                condition=extra_minutes_q("extra_duration_minutes"),
                 name="pricing_option_extra_on_grid",
             ),
         ]

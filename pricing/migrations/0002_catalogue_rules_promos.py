@@ -5,7 +5,7 @@ import django.db.models.deletion
 import django.db.models.functions.math
 import django.db.models.functions.text
 import django.db.models.lookups
-import pricing.models
+import pricing.validators
 from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
@@ -48,11 +48,11 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=120, verbose_name='name')),
                 ('description', models.TextField(blank=True, verbose_name='description')),
                 ('kind', models.CharField(choices=[('wash', 'wash'), ('detailing', 'detailing'), ('maintenance', 'maintenance'), ('tyres', 'tyres'), ('diagnostics', 'diagnostics'), ('other', 'other')], max_length=20, verbose_name='kind')),
-                ('base_duration_minutes', models.PositiveSmallIntegerField(validators=[pricing.models.validate_duration], verbose_name='base duration (minutes)')),
+                ('base_duration_minutes', models.PositiveSmallIntegerField(validators=[pricing.validators.validate_duration], verbose_name='base duration (minutes)')),
                 ('base_price', models.DecimalField(decimal_places=2, help_text='Tax included.', max_digits=10, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='base price')),
                 ('tax_rate', models.DecimalField(decimal_places=2, default=Decimal('20.00'), max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='tax rate (%)')),
-                ('excluded_energies', models.JSONField(blank=True, default=list, help_text='Energies this service cannot be done on, e.g. ["electric"].', validators=[pricing.models.validate_energies], verbose_name='excluded energies')),
-                ('buffer_after_minutes', models.PositiveSmallIntegerField(default=0, help_text='Clean-up time blocked on the resource after the job.', validators=[pricing.models.validate_extra_minutes], verbose_name='buffer after (minutes)')),
+                ('excluded_energies', models.JSONField(blank=True, default=list, help_text='Energies this service cannot be done on, e.g. ["electric"].', validators=[pricing.validators.validate_energies], verbose_name='excluded energies')),
+                ('buffer_after_minutes', models.PositiveSmallIntegerField(default=0, help_text='Clean-up time blocked on the resource after the job.', validators=[pricing.validators.validate_extra_minutes], verbose_name='buffer after (minutes)')),
                 ('active', models.BooleanField(default=True, verbose_name='active')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
@@ -70,7 +70,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=120, verbose_name='name')),
                 ('percentage', models.DecimalField(decimal_places=2, help_text='From -50 (a discount) to +100 (a surcharge).', max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('-50')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='percentage')),
-                ('weekdays', models.JSONField(blank=True, default=list, help_text='ISO numbers, 1 = Monday ... 7 = Sunday; empty = every day.', validators=[pricing.models.validate_weekdays], verbose_name='weekdays')),
+                ('weekdays', models.JSONField(blank=True, default=list, help_text='ISO numbers, 1 = Monday ... 7 = Sunday; empty = every day.', validators=[pricing.validators.validate_weekdays], verbose_name='weekdays')),
                 ('start_time', models.TimeField(blank=True, null=True, verbose_name='from (local time)')),
                 ('end_time', models.TimeField(blank=True, null=True, verbose_name='until (local time, excluded)')),
                 ('valid_from', models.DateField(blank=True, null=True, verbose_name='first day')),
@@ -93,7 +93,7 @@ class Migration(migrations.Migration):
                 ('code', models.SlugField(unique=True, verbose_name='code')),
                 ('name', models.CharField(max_length=120, verbose_name='name')),
                 ('price', models.DecimalField(decimal_places=2, help_text='Tax included.', max_digits=10, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='price')),
-                ('extra_duration_minutes', models.PositiveSmallIntegerField(default=0, validators=[pricing.models.validate_extra_minutes], verbose_name='extra duration (minutes)')),
+                ('extra_duration_minutes', models.PositiveSmallIntegerField(default=0, validators=[pricing.validators.validate_extra_minutes], verbose_name='extra duration (minutes)')),
                 ('services', models.ManyToManyField(blank=True, related_name='options', to='pricing.service', verbose_name='offered for')),
             ],
             options={
@@ -108,7 +108,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('category', models.CharField(choices=[('small', 'small'), ('medium', 'medium'), ('large', 'large'), ('van', 'van')], max_length=10, verbose_name='vehicle category')),
                 ('price', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='price')),
-                ('duration_minutes', models.PositiveSmallIntegerField(blank=True, null=True, validators=[pricing.models.validate_duration], verbose_name='duration (minutes)')),
+                ('duration_minutes', models.PositiveSmallIntegerField(blank=True, null=True, validators=[pricing.validators.validate_duration], verbose_name='duration (minutes)')),
                 ('service', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='category_overrides', to='pricing.service', verbose_name='service')),
             ],
             options={
