@@ -33,3 +33,8 @@ def ensure_superuser(*, email: str, password: str) -> bool:
     from accounts import services
 
     return services.user_ensure_superuser(email=email, password=password)[1]
+
+
+def user_pk_by_public_id(public_id: Any) -> int | None:
+    """The internal key of an active user by public id (None when there is none)."""
+    return selectors.user_pk_by_public_id(public_id)

@@ -68,3 +68,11 @@ def user_is_technician(user: Any) -> bool:
 
 def role_group(role: str) -> Group:
     return Group.objects.get(name=role)
+
+
+def user_pk_by_public_id(public_id: Any) -> int | None:
+    return (
+        User.objects.filter(public_id=public_id, is_active=True)
+        .values_list("pk", flat=True)
+        .first()
+    )

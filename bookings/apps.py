@@ -5,3 +5,23 @@ from django.utils.translation import gettext_lazy as _
 class BookingsConfig(AppConfig):
     name = "bookings"
     verbose_name = _("Bookings")
+
+    def ready(self) -> None:
+        # Bookings is the top app: it plugs what the lower apps declared they need.
+        from accounts import public as accounts
+        from bookings import selectors
+        from scheduling import public as scheduling
+        from vehicles import public as vehicles
+
+        scheduling.busy_intervals.provide(selectors.busy_intervals)
+        vehicles.has_active_future_booking.provide(selectors.vehicle_has_active_booking)
+        vehicles.has_any_booking.provide(selectors.vehicle_has_any_booking)
+        accounts.personal_data_requested.connect(
+            _bookings_section, dispatch_uid="bookings.personal_data"
+        )
+
+
+def _bookings_section(sender: object, user_id: int, **kwargs: object) -> tuple[str, object]:
+    from bookings import selectors
+
+    return "bookings", selectors.personal_bookings_data(user_id)

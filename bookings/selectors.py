@@ -1,1 +1,144 @@
-"""bookings selectors (filled in by the bookings feature)."""
+"""Reads about bookings, scoped to who asks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from django.db.models import F, Q, QuerySet
+
+from accounts import public as accounts
+from bookings.domain.states import ACTIVE_STATES
+from bookings.models import Booking, BookingEvent
+from bookings.notifications import BookingNotice
+from core.errors import NotFound
+from scheduling import public as scheduling
+from vehicles import public as vehicles
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+ACTIVE = sorted(s.value for s in ACTIVE_STATES)
+
+
+def busy_intervals(
+    resource_pks: Sequence[int], start: datetime, end: datetime
+) -> list[scheduling.BusyInterval]:
+    """The busy-time port for scheduling: one indexed query (bookings_active_resource_idx)."""
+    rows = Booking.objects.filter(
+        resource_id__in=list(resource_pks),
+        state__in=ACTIVE,
+        start__lt=end,
+        blocked_until__gt=start,
+    ).values_list("resource_id", "start", "blocked_until")
+    return [scheduling.BusyInterval(pk, s, e) for pk, s, e in rows]
+
+
+def vehicle_has_active_booking(vehicle_pk: int, now: datetime) -> bool:
+    """A vehicle with a pending, confirmed or in-progress booking cannot be archived."""
+    return Booking.objects.filter(vehicle_id=vehicle_pk, state__in=ACTIVE).exists()
+
+
+def vehicle_has_any_booking(vehicle_pk: int) -> bool:
+    return Booking.objects.filter(vehicle_id=vehicle_pk).exists()
+
+
+def _listing() -> QuerySet[Booking]:
+    """Bookings with what a listing shows from the other apps, read in the same query."""
+    return Booking.objects.select_related("customer").annotate(
+        site_public_id=F("site__public_id"),
+        site_name=F("site__name"),
+        site_timezone=F("site__timezone"),
+        resource_public_id=F("resource__public_id"),
+        resource_name=F("resource__name"),
+        vehicle_public_id=F("vehicle__public_id"),
+        service_code=F("service__code"),
+    )
+
+
+def bookings_visible_to(actor: User) -> QuerySet[Booking]:
+    """Customers see their own bookings; operators all; technicians the jobs on their resources."""
+    base = _listing()
+    if accounts.is_operator(actor):
+        return base
+    if accounts.is_technician(actor):
+        resource_pks = scheduling.resource_pks_of_technician(user_id=actor.pk)
+        return base.filter(Q(customer_id=actor.pk) | Q(resource_id__in=resource_pks))
+    return base.filter(customer_id=actor.pk)
+
+
+def booking_visible_to(*, booking_id: UUID, actor: User) -> Booking:
+    booking = bookings_visible_to(actor).filter(public_id=booking_id).first()
+    if booking is None:
+        raise NotFound(code="booking_not_found")
+    return booking
+
+
+def booking_history(booking: Booking) -> QuerySet[BookingEvent]:
+    return booking.events.select_related("actor").order_by("at", "pk")
+
+
+def no_history() -> QuerySet[BookingEvent]:
+    return BookingEvent.objects.none()
+
+
+def pending_due_for_expiry(*, now: datetime) -> QuerySet[Booking]:
+    """Candidates only: the confirmation window is per site, checked by the service."""
+    return Booking.objects.filter(state="pending", created_at__lte=now).order_by("created_at")
+
+
+def due_for_reminder(*, now: datetime, ahead: Any) -> QuerySet[Booking]:
+    return Booking.objects.filter(
+        state="confirmed", reminder_sent_at__isnull=True, start__gt=now, start__lte=now + ahead
+    ).order_by("start")
+
+
+def personal_bookings_data(user_id: int) -> list[dict[str, Any]]:
+    rows = Booking.objects.filter(customer_id=user_id).order_by("start")
+    return [
+        {
+            "id": str(b.public_id),
+            "reference": b.reference,
+            "state": b.state,
+            "start": b.start.isoformat(),
+            "end": b.end.isoformat(),
+            "service": b.service_name,
+            "plate": b.vehicle_plate,
+            "total": str(b.total),
+            "currency": b.currency,
+            "fee": str(b.fee) if b.fee is not None else None,
+            "customer_note": b.customer_note,
+            "rating": b.rating,
+            "rating_comment": b.rating_comment,
+        }
+        for b in rows
+    ]
+
+
+def booking_notice(*, booking_pk: int, kind: str, **extra: Any) -> BookingNotice | None:
+    """What an e-mail (or the calendar file) says about a booking; None when there is nobody to
+    write to (the booking is gone or the customer closed their account)."""
+    booking = _listing().filter(pk=booking_pk).first()
+    if booking is None or not booking.customer.is_active:
+        return None
+    return BookingNotice(
+        kind=kind,
+        reference=booking.reference,
+        recipient_email=booking.customer.email,
+        recipient_name=booking.customer.first_name,
+        language=booking.customer.language,
+        site_name=booking.site_name,  # type: ignore[attr-defined]
+        site_address=scheduling.site_address(booking.site_id),
+        site_timezone=booking.site_timezone,  # type: ignore[attr-defined]
+        service_name=booking.service_name,
+        plate_display=vehicles.display_plate(booking.vehicle_plate),
+        start=booking.start,
+        end=booking.end,
+        total=booking.total,
+        currency=booking.currency,
+        fee=booking.fee,
+        reason=booking.cancellation_reason,
+        **extra,
+    )

@@ -11,6 +11,7 @@ from decimal import Decimal
 from pricing import selectors, services
 from pricing.domain.ports import site_timezone
 from pricing.domain.quote import Quote, QuoteLine, QuoteReason
+from pricing.selectors import ids
 
 __all__ = [
     "Quote",
@@ -21,6 +22,7 @@ __all__ = [
     "promo_release",
     "quote",
     "quote_from_snapshot",
+    "service_pk",
     "service_requirements",
     "site_timezone",
 ]
@@ -105,3 +107,8 @@ def promo_redeem(
 def promo_release(*, redemption_id: int, now: datetime | None = None) -> None:
     """Gives the use back (booking cancelled before confirmation, or expired); idempotent."""
     services.promo_release(redemption_id=redemption_id, now=now)
+
+
+def service_pk(code: str) -> int:
+    """The service's internal key by code, for a foreign key (bookings). NotFound when unknown."""
+    return ids.service_pk(code)

@@ -13,7 +13,7 @@ from pricing.public import ServiceRequirements
 from scheduling.domain.engine import FreeStart
 from scheduling.domain.ports import busy_intervals
 from scheduling.domain.values import BusyInterval, ResourceInfo, SitePolicy
-from scheduling.selectors import availability, sites
+from scheduling.selectors import availability, people, sites
 
 __all__ = [
     "BusyInterval",
@@ -24,6 +24,8 @@ __all__ = [
     "available_starts",
     "busy_intervals",
     "free_resources",
+    "resource_pks_of_technician",
+    "site_address",
     "site_policy",
     "site_policy_by_pk",
     "site_timezone",
@@ -102,3 +104,13 @@ def available_starts(
         now=now,
         ignore_busy=ignore_busy,
     )
+
+
+def resource_pks_of_technician(*, user_id: int) -> list[int]:
+    """The resources whose linked technician account is `user_id` (bookings: who works what)."""
+    return people.resource_pks_of_technician(user_id)
+
+
+def site_address(site_pk: int) -> str:
+    """The site's postal address ("" when unknown), for e-mails and calendar events."""
+    return people.site_address(site_pk)

@@ -172,6 +172,14 @@ EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
 CURRENCY = env_str("CURRENCY", "EUR")
 
+# Booking policies (SPEC §6). Cancellation tiers: (hours of notice at least, fee percent), the
+# first that the notice reaches applies; under the last one, and after the start, 100 %.
+BOOKING_CANCELLATION_TIERS: list[tuple[int, int]] = [(24, 0), (2, 50), (0, 100)]
+BOOKING_NO_SHOW_FEE_PERCENT = 100
+BOOKING_RESCHEDULE_NOTICE_HOURS = 24
+BOOKING_RATING_WINDOW_DAYS = 14
+BOOKING_REMINDER_HOURS = 24
+
 REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework_simplejwt.authentication.JWTAuthentication",

@@ -1,0 +1,172 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from bookings.domain.states import Role, State, allowed_transitions
+from bookings.models import Booking, BookingEvent
+from core.api.fields import AwareDateTimeField
+
+
+def _local(value: datetime | None, tz_name: str) -> str | None:
+    return value.astimezone(ZoneInfo(tz_name)).isoformat() if value is not None else None
+
+
+class BookingSerializer(serializers.ModelSerializer[Booking]):
+    """A booking as its customer, an operator or its technician sees it. Times are in the site's
+    timezone with their offset. Needs the annotations of bookings.selectors."""
+
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    customer = serializers.SerializerMethodField()
+    vehicle = serializers.SerializerMethodField()
+    service = serializers.SerializerMethodField()
+    site = serializers.SerializerMethodField()
+    resource = serializers.SerializerMethodField()
+    start = serializers.SerializerMethodField()
+    end = serializers.SerializerMethodField()
+    price = serializers.JSONField(source="price_snapshot", read_only=True)
+    total = serializers.DecimalField(max_digits=10, decimal_places=2, read_only=True)
+    fee = serializers.DecimalField(max_digits=10, decimal_places=2, read_only=True, allow_null=True)
+    actions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Booking
+        fields = (
+            "id",
+            "reference",
+            "state",
+            "customer",
+            "vehicle",
+            "service",
+            "option_codes",
+            "site",
+            "resource",
+            "start",
+            "end",
+            "total",
+            "currency",
+            "price",
+            "promo_code",
+            "customer_note",
+            "operator_note",
+            "cancellation_reason",
+            "fee",
+            "rating",
+            "rating_comment",
+            "created_at",
+            "confirmed_at",
+            "started_at",
+            "completed_at",
+            "cancelled_at",
+            "actions",
+        )
+        read_only_fields = fields
+
+    def get_customer(self, booking: Booking) -> dict[str, str]:
+        return {
+            "id": str(booking.customer.public_id),
+            "name": booking.customer.get_full_name(),
+            "email": booking.customer.email,
+        }
+
+    def get_vehicle(self, booking: Booking) -> dict[str, str]:
+        return {
+            "id": str(booking.vehicle_public_id),  # type: ignore[attr-defined]
+            "plate": booking.vehicle_plate,
+            "category": booking.vehicle_category,
+        }
+
+    def get_service(self, booking: Booking) -> dict[str, str]:
+        return {"code": booking.service_code, "name": booking.service_name}  # type: ignore[attr-defined]
+
+    def get_site(self, booking: Booking) -> dict[str, str]:
+        return {
+            "id": str(booking.site_public_id),  # type: ignore[attr-defined]
+            "name": booking.site_name,  # type: ignore[attr-defined]
+            "timezone": booking.site_timezone,  # type: ignore[attr-defined]
+        }
+
+    def get_resource(self, booking: Booking) -> dict[str, str]:
+        return {
+            "id": str(booking.resource_public_id),  # type: ignore[attr-defined]
+            "name": booking.resource_name,  # type: ignore[attr-defined]
+        }
+
+    def get_start(self, booking: Booking) -> str | None:
+        return _local(booking.start, booking.site_timezone)  # type: ignore[attr-defined]
+
+    def get_end(self, booking: Booking) -> str | None:
+        return _local(booking.end, booking.site_timezone)  # type: ignore[attr-defined]
+
+    def get_actions(self, booking: Booking) -> list[str]:
+        """What the asking user may try now by the state machine (timing rules aside)."""
+        role_of = self.context.get("role_of")
+        role: Role | None = role_of(booking) if role_of is not None else None
+        if role is None:
+            return []
+        return [a.replace("_", "-") for a in allowed_transitions(State(booking.state), role)]
+
+
+class BookingCreateSerializer(serializers.Serializer):
+    vehicle = serializers.UUIDField(help_text=_("One of your vehicles."))
+    service = serializers.SlugField(max_length=50, help_text=_("The service's code."))
+    options = serializers.ListField(
+        child=serializers.SlugField(max_length=50), required=False, default=list, max_length=20
+    )
+    site = serializers.UUIDField()
+    start = AwareDateTimeField(help_text=_("ISO 8601 with its UTC offset."))
+    promo_code = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    customer_note = serializers.CharField(
+        max_length=1000, required=False, allow_blank=True, default=""
+    )
+    expected_total = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        required=False,
+        help_text=_("The total the customer saw; a different fresh quote answers 409."),
+    )
+    customer = serializers.UUIDField(
+        required=False, help_text=_("Operators only: the customer the booking is for.")
+    )
+
+
+class BookingNotesSerializer(serializers.Serializer):
+    customer_note = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+    operator_note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        unknown = set(self.initial_data) - set(self.fields)
+        if unknown:
+            raise serializers.ValidationError(
+                {name: [_("This field cannot be changed.")] for name in sorted(unknown)}
+            )
+        return attrs
+
+
+class CancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+
+
+class RescheduleSerializer(serializers.Serializer):
+    start = AwareDateTimeField(help_text=_("The new start, ISO 8601 with its UTC offset."))
+
+
+class RateSerializer(serializers.Serializer):
+    stars = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+
+
+class BookingEventSerializer(serializers.ModelSerializer[BookingEvent]):
+    actor = serializers.SerializerMethodField()
+
+    class Meta:
+        model = BookingEvent
+        fields = ("action", "from_state", "to_state", "actor", "actor_role", "at", "reason")
+        read_only_fields = fields
+
+    def get_actor(self, event: BookingEvent) -> str | None:
+        return str(event.actor.public_id) if event.actor is not None else None

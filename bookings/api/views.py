@@ -1,0 +1,269 @@
+"""Booking endpoints: thin adapters over bookings.services (writes) and bookings.selectors."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
+
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, renderers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import public as accounts
+from bookings import selectors, services
+from bookings.api.filters import BookingFilter
+from bookings.api.serializers import (
+    BookingCreateSerializer,
+    BookingEventSerializer,
+    BookingNotesSerializer,
+    BookingSerializer,
+    CancelSerializer,
+    RateSerializer,
+    RescheduleSerializer,
+)
+from bookings.domain.states import Role
+from bookings.notifications import calendar_event
+from core.api.idempotency import idempotent
+from core.errors import NotFound
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from bookings.models import Booking, BookingEvent  # noqa: F401 (string subscripts)
+
+
+def _me(request: Request) -> User:
+    return cast("User", request.user)
+
+
+def _role_of(user: User) -> Callable[[Booking], Role]:
+    operator = accounts.is_operator(user)
+
+    def role(booking: Booking) -> Role:
+        if operator:
+            return Role.OPERATOR
+        return Role.CUSTOMER if booking.customer_id == user.pk else Role.TECHNICIAN
+
+    return role
+
+
+def _valid(serializer_class: type[Any], request: Request) -> dict[str, Any]:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def _present(request: Request, booking_pk: int, *, status_code: int = 200) -> Response:
+    """The booking as the asking user sees it now (annotated read after the write)."""
+    user = _me(request)
+    booking = selectors.bookings_visible_to(user).get(pk=booking_pk)
+    data = BookingSerializer(booking, context={"role_of": _role_of(user)}).data
+    return Response(data, status=status_code)
+
+
+class BookingListCreateView(generics.GenericAPIView["Booking"]):
+    serializer_class = BookingSerializer
+    filterset_class = BookingFilter
+    ordering_fields = ("start", "created_at", "reference", "total")
+    ordering = ("-start", "-id")
+
+    def get_queryset(self) -> Any:
+        return selectors.bookings_visible_to(_me(self.request))
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "role_of": _role_of(_me(self.request))}
+
+    @extend_schema(responses={200: BookingSerializer(many=True)}, tags=["bookings"])
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(
+        request=BookingCreateSerializer,
+        responses={
+            201: BookingSerializer,
+            409: OpenApiResponse(
+                description="slot_unavailable, "
+                "price_changed (details.quote holds the new quote), ..."
+            ),
+        },
+        tags=["bookings"],
+    )
+    @idempotent
+    def post(self, request: Request) -> Response:
+        data = _valid(BookingCreateSerializer, request)
+        customer_pk = None
+        if data.get("customer") is not None:
+            customer_pk = accounts.user_pk_by_public_id(data["customer"])
+            if customer_pk is None:
+                raise NotFound(code="customer_not_found")
+        booking = services.booking_create(
+            actor=_me(request),
+            customer_id=customer_pk,
+            request=services.BookingRequest(
+                vehicle_id=data["vehicle"],
+                service_code=data["service"],
+                site_id=data["site"],
+                start=data["start"],
+                option_codes=tuple(data["options"]),
+                promo_code=data.get("promo_code") or None,
+                customer_note=data["customer_note"],
+                expected_total=data.get("expected_total"),
+            ),
+        )
+        return _present(request, booking.pk, status_code=status.HTTP_201_CREATED)
+
+
+class BookingDetailView(APIView):
+    @extend_schema(responses={200: BookingSerializer}, tags=["bookings"])
+    def get(self, request: Request, booking_id: Any) -> Response:
+        booking = selectors.booking_visible_to(booking_id=booking_id, actor=_me(request))
+        return _present(request, booking.pk)
+
+    @extend_schema(
+        request=BookingNotesSerializer, responses={200: BookingSerializer}, tags=["bookings"]
+    )
+    def patch(self, request: Request, booking_id: Any) -> Response:
+        data = _valid(BookingNotesSerializer, request)
+        booking = selectors.booking_visible_to(booking_id=booking_id, actor=_me(request))
+        services.booking_update_notes(booking_id=booking.pk, actor=_me(request), **data)
+        return _present(request, booking.pk)
+
+
+class _ActionView(APIView):
+    """POST bookings/{id}/<action>: one use case, idempotent with an Idempotency-Key."""
+
+    input_serializer: type[Any] | None = None
+
+    def perform(self, request: Request, booking_pk: int, data: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    @idempotent
+    def post(self, request: Request, booking_id: Any) -> Response:
+        data = _valid(self.input_serializer, request) if self.input_serializer else {}
+        booking = selectors.booking_visible_to(booking_id=booking_id, actor=_me(request))
+        self.perform(request, booking.pk, data)
+        return _present(request, booking.pk)
+
+
+def _action_schema(request: Any = None) -> Any:
+    return extend_schema(request=request, responses={200: BookingSerializer}, tags=["bookings"])
+
+
+class ConfirmView(_ActionView):
+    @_action_schema()
+    def post(self, request: Request, booking_id: Any) -> Response:
+        return super().post(request, booking_id)
+
+    def perform(self, request: Request, booking_pk: int, data: dict[str, Any]) -> None:
+        services.booking_confirm(booking_id=booking_pk, actor=_me(request))
+
+
+class StartView(_ActionView):
+    @_action_schema()
+    def post(self, request: Request, booking_id: Any) -> Response:
+        return super().post(request, booking_id)
+
+    def perform(self, request: Request, booking_pk: int, data: dict[str, Any]) -> None:
+        services.booking_start(booking_id=booking_pk, actor=_me(request))
+
+
+class CompleteView(_ActionView):
+    @_action_schema()
+    def post(self, request: Request, booking_id: Any) -> Response:
+        return super().post(request, booking_id)
+
+    def perform(self, request: Request, booking_pk: int, data: dict[str, Any]) -> None:
+        services.booking_complete(booking_id=booking_pk, actor=_me(request))
+
+
+class NoShowView(_ActionView):
+    @_action_schema()
+    def post(self, request: Request, booking_id: Any) -> Response:
+        return super().post(request, booking_id)
+
+    def perform(self, request: Request, booking_pk: int, data: dict[str, Any]) -> None:
+        services.booking_no_show(booking_id=booking_pk, actor=_me(request))
+
+
+class CancelView(_ActionView):
+    input_serializer = CancelSerializer
+
+    @_action_schema(CancelSerializer)
+    def post(self, request: Request, booking_id: Any) -> Response:
+        return super().post(request, booking_id)
+
+    def perform(self, request: Request, booking_pk: int, data: dict[str, Any]) -> None:
+        services.booking_cancel(booking_id=booking_pk, actor=_me(request), reason=data["reason"])
+
+
+class RescheduleView(_ActionView):
+    input_serializer = RescheduleSerializer
+
+    @_action_schema(RescheduleSerializer)
+    def post(self, request: Request, booking_id: Any) -> Response:
+        return super().post(request, booking_id)
+
+    def perform(self, request: Request, booking_pk: int, data: dict[str, Any]) -> None:
+        services.booking_reschedule(booking_id=booking_pk, actor=_me(request), start=data["start"])
+
+
+class RateView(_ActionView):
+    input_serializer = RateSerializer
+
+    @_action_schema(RateSerializer)
+    def post(self, request: Request, booking_id: Any) -> Response:
+        return super().post(request, booking_id)
+
+    def perform(self, request: Request, booking_pk: int, data: dict[str, Any]) -> None:
+        services.booking_rate(
+            booking_id=booking_pk, actor=_me(request), stars=data["stars"], comment=data["comment"]
+        )
+
+
+class HistoryView(generics.GenericAPIView["BookingEvent"]):
+    serializer_class = BookingEventSerializer
+
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no request user
+            return selectors.no_history()
+        booking = selectors.booking_visible_to(
+            booking_id=self.kwargs["booking_id"], actor=_me(self.request)
+        )
+        return selectors.booking_history(booking)
+
+    @extend_schema(responses={200: BookingEventSerializer(many=True)}, tags=["bookings"])
+    def get(self, request: Request, booking_id: Any) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class ICalendarRenderer(renderers.BaseRenderer):
+    media_type = "text/calendar"
+    format = "ics"
+    charset = "utf-8"
+
+    def render(
+        self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None
+    ) -> bytes:
+        if isinstance(data, bytes):
+            return data
+        return json.dumps(data).encode()  # an error envelope, should one reach this renderer
+
+
+class CalendarView(APIView):
+    renderer_classes = (renderers.JSONRenderer, ICalendarRenderer)
+
+    @extend_schema(responses={(200, "text/calendar"): OpenApiTypes.BINARY}, tags=["bookings"])
+    def get(self, request: Request, booking_id: Any) -> HttpResponse:
+        booking = selectors.booking_visible_to(booking_id=booking_id, actor=_me(request))
+        notice = selectors.booking_notice(booking_pk=booking.pk, kind="confirmed")
+        if notice is None:
+            raise NotFound(code="booking_not_found")
+        response = HttpResponse(calendar_event(notice), content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{booking.reference}.ics"'
+        return response

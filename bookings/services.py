@@ -1,1 +1,0 @@
-"""bookings services (filled in by the bookings feature)."""

@@ -1,0 +1,175 @@
+"""Plumbing shared by the booking use cases (not an entry point: import bookings.services)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from django.conf import settings
+from django.db import IntegrityError, OperationalError
+from django.utils.translation import gettext as _
+
+from accounts import public as accounts
+from bookings import selectors
+from bookings.domain import policies
+from bookings.domain.errors import SlotUnavailable
+from bookings.domain.fees import FeeTier
+from bookings.domain.policies import Timing
+from bookings.domain.reference import new_reference
+from bookings.domain.states import Role
+from bookings.models import Booking, BookingEvent
+from bookings.notifications import notify_after_commit
+from core.errors import Conflict, NotFound
+from core.locking import is_exclusion_violation, is_lock_timeout, lock_keys
+from pricing import public as pricing
+from scheduling import public as scheduling
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+logger = logging.getLogger(__name__)
+
+RESOURCE_LOCK = "bookings.resource"
+MAX_ASSIGNMENT_ATTEMPTS = 3
+
+
+def fee_tiers() -> tuple[FeeTier, ...]:
+    return tuple(
+        FeeTier(timedelta(hours=hours), Decimal(str(percent)))
+        for hours, percent in settings.BOOKING_CANCELLATION_TIERS
+    )
+
+
+def policy_settings() -> policies.PolicySettings:
+    return policies.PolicySettings(
+        reschedule_notice=timedelta(hours=settings.BOOKING_RESCHEDULE_NOTICE_HOURS),
+        rating_window=timedelta(days=settings.BOOKING_RATING_WINDOW_DAYS),
+    )
+
+
+@contextmanager
+def _guarded() -> Iterator[None]:
+    """A lost race is a clean 409, never a 500: the exclusion constraint (23P01), a lock that
+    timed out (55P03) or a deadlock the database broke (40P01)."""
+    try:
+        yield
+    except IntegrityError as exc:
+        if is_exclusion_violation(exc):
+            raise SlotUnavailable() from exc
+        raise
+    except OperationalError as exc:
+        if is_lock_timeout(exc):
+            raise SlotUnavailable(
+                _("This time slot is being booked by someone else; try again."),
+                code="slot_unavailable",
+            ) from exc
+        raise
+
+
+def _role(actor: User | None, booking: Booking) -> Role:
+    """The actor's role towards this booking; NotFound when it is none of their business."""
+    if actor is None:
+        return Role.SYSTEM
+    if accounts.is_operator(actor):
+        return Role.OPERATOR
+    if booking.customer_id == actor.pk:
+        return Role.CUSTOMER
+    if accounts.is_technician(actor) and booking.resource_id in set(
+        scheduling.resource_pks_of_technician(user_id=actor.pk)
+    ):
+        return Role.TECHNICIAN
+    raise NotFound(code="booking_not_found")
+
+
+def _timing(booking: Booking) -> Timing:
+    return Timing(
+        start=booking.start,
+        end=booking.end,
+        created_at=booking.created_at,
+        completed_at=booking.completed_at,
+    )
+
+
+def _locked(booking_id: UUID | int) -> Booking:
+    """The booking row, locked for the rest of the transaction."""
+    queryset = Booking.objects.select_for_update(of=("self",))
+    lookup: dict[str, UUID | int] = (
+        {"pk": booking_id} if isinstance(booking_id, int) else {"public_id": booking_id}
+    )
+    booking = queryset.filter(**lookup).first()
+    if booking is None:
+        raise NotFound(code="booking_not_found")
+    return booking
+
+
+def _record(
+    booking: Booking,
+    *,
+    action: str,
+    from_state: str,
+    actor: User | None,
+    role: Role,
+    now: datetime,
+    reason: str = "",
+    details: dict[str, Any] | None = None,
+) -> None:
+    BookingEvent.objects.create(
+        booking=booking,
+        action=action,
+        from_state=from_state,
+        to_state=booking.state,
+        actor=actor,
+        actor_role=role.value,
+        at=now,
+        reason=reason,
+        details=details or {},
+    )
+
+
+def _notify(kind: str, booking: Booking, **extra: Any) -> None:
+    pk = booking.pk
+    notify_after_commit(kind, lambda: selectors.booking_notice(booking_pk=pk, kind=kind, **extra))
+
+
+def _assign_locked(
+    *,
+    site_pk: int,
+    requirements: pricing.ServiceRequirements,
+    start: datetime,
+    now: datetime,
+    ignore: Sequence[scheduling.BusyInterval] = (),
+) -> scheduling.ResourceInfo:
+    """Lock, re-check, and only then trust: the resource chosen before its calendar lock is
+    chosen again after it (a concurrent booking may have taken it meanwhile)."""
+    locked: set[int] = set()
+    for _attempt in range(MAX_ASSIGNMENT_ATTEMPTS):
+        chosen = scheduling.assign_resource(
+            site_pk=site_pk, requirements=requirements, start=start, now=now, ignore_busy=ignore
+        )
+        if chosen.pk in locked:
+            return chosen
+        lock_keys(RESOURCE_LOCK, [chosen.pk])
+        locked.add(chosen.pk)
+    raise SlotUnavailable()
+
+
+def _unique_reference() -> str:
+    for _attempt in range(10):
+        reference = new_reference()
+        if not Booking.objects.filter(reference=reference).exists():
+            return reference
+    raise Conflict(_("Could not allocate a booking reference; try again."), code="busy")
+
+
+def _subtotal_before_promo(quote: pricing.Quote) -> Decimal:
+    return sum((line.amount for line in quote.lines if line.kind != "promo"), Decimal("0"))
+
+
+def _release_promo(booking: Booking, moment: datetime) -> None:
+    if booking.promo_redemption_id is not None:
+        pricing.promo_release(redemption_id=booking.promo_redemption_id, now=moment)

@@ -1,0 +1,174 @@
+"""Changes that keep the booking's life going: reschedule, rate, notes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from bookings.domain import policies
+from bookings.domain.errors import InvalidTransition
+from bookings.domain.states import Role, State
+from bookings.models import Booking
+from bookings.services._common import (
+    _assign_locked,
+    _guarded,
+    _locked,
+    _notify,
+    _record,
+    _role,
+    _timing,
+    policy_settings,
+)
+from core.clock import resolve_now
+from core.errors import ValidationFailed
+from core.locking import set_lock_timeout
+from pricing import public as pricing
+from scheduling import public as scheduling
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+def booking_reschedule(
+    *, booking_id: UUID | int, actor: User, start: datetime, now: datetime | None = None
+) -> Booking:
+    moment = resolve_now(now)
+    if start.tzinfo is None:
+        raise ValidationFailed(details={"start": [_("Give the time with its UTC offset.")]})
+    with _guarded(), transaction.atomic():
+        set_lock_timeout()
+        booking = _locked(booking_id)
+        role = _role(actor, booking)
+        state = State(booking.state)
+        policies.check_reschedule(
+            state=state, role=role, timing=_timing(booking), now=moment, policy=policy_settings()
+        )
+        site = scheduling.site_policy_by_pk(booking.site_id)
+        requirements = pricing.service_requirements(
+            service_code=booking.price_snapshot["service_code"],
+            category=booking.vehicle_category,
+            option_codes=booking.option_codes,
+        )
+        own = scheduling.BusyInterval(booking.resource_id, booking.start, booking.blocked_until)
+        resource = _assign_locked(
+            site_pk=site.pk, requirements=requirements, start=start, now=moment, ignore=[own]
+        )
+        previous_start = booking.start
+        # The price stays the one booked (SPEC §4: a booking keeps its snapshot).
+        duration = booking.end - booking.start
+        buffer = booking.blocked_until - booking.end
+        booking.start = start
+        booking.end = start + duration
+        booking.blocked_until = booking.end + buffer
+        booking.resource_id = resource.pk
+        booking.rescheduled_at = moment
+        booking.reminder_sent_at = None
+        target = policies.state_after_reschedule(
+            state=state, role=role, auto_confirm=site.auto_confirm
+        )
+        if target is not state:
+            booking.reschedule_to_pending()
+            booking.confirmed_at = None
+        else:
+            booking.reschedule_in_place()
+        with transaction.atomic():
+            booking.save(
+                update_fields=[
+                    "state",
+                    "start",
+                    "end",
+                    "blocked_until",
+                    "resource",
+                    "rescheduled_at",
+                    "reminder_sent_at",
+                    "confirmed_at",
+                    "updated_at",
+                ]
+            )
+        _record(
+            booking,
+            action="reschedule",
+            from_state=state.value,
+            actor=actor,
+            role=role,
+            now=moment,
+            details={"from": previous_start.isoformat(), "to": start.isoformat()},
+        )
+        _notify("rescheduled", booking, previous_start=previous_start)
+    return booking
+
+
+def booking_rate(
+    *,
+    booking_id: UUID | int,
+    actor: User,
+    stars: int,
+    comment: str = "",
+    now: datetime | None = None,
+) -> Booking:
+    moment = resolve_now(now)
+    with transaction.atomic():
+        booking = _locked(booking_id)
+        role = _role(actor, booking)
+        policies.check_rating(
+            state=State(booking.state),
+            role=role,
+            already_rated=booking.rating is not None,
+            stars=stars,
+            comment=comment,
+            timing=_timing(booking),
+            now=moment,
+            policy=policy_settings(),
+        )
+        booking.rating = stars
+        booking.rating_comment = comment
+        booking.rated_at = moment
+        booking.save(update_fields=["rating", "rating_comment", "rated_at", "updated_at"])
+        _record(
+            booking,
+            action="rate",
+            from_state=booking.state,
+            actor=actor,
+            role=role,
+            now=moment,
+            details={"stars": stars},
+        )
+    return booking
+
+
+def booking_update_notes(
+    *,
+    booking_id: UUID | int,
+    actor: User,
+    customer_note: str | None = None,
+    operator_note: str | None = None,
+) -> Booking:
+    """Customers edit their note; operators both. State, price, customer and resource are not
+    editable here (they change only through the use cases above)."""
+    with transaction.atomic():
+        booking = _locked(booking_id)
+        role = _role(actor, booking)
+        fields: list[str] = []
+        if customer_note is not None:
+            if role not in {Role.CUSTOMER, Role.OPERATOR}:
+                raise InvalidTransition("edit", booking.state)
+            if len(customer_note) > 1000:
+                raise ValidationFailed(details={"customer_note": [_("At most 1000 characters.")]})
+            booking.customer_note = customer_note
+            fields.append("customer_note")
+        if operator_note is not None:
+            if role is not Role.OPERATOR:
+                raise ValidationFailed(
+                    details={"operator_note": [_("Only operators can write this note.")]}
+                )
+            if len(operator_note) > 2000:
+                raise ValidationFailed(details={"operator_note": [_("At most 2000 characters.")]})
+            booking.operator_note = operator_note
+            fields.append("operator_note")
+        if fields:
+            booking.save(update_fields=[*fields, "updated_at"])
+    return booking

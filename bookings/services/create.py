@@ -1,0 +1,149 @@
+"""Creating a booking: quote, lock the resource's calendar, re-check, insert."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts import public as accounts
+from bookings.domain.states import Role, State
+from bookings.models import Booking
+from bookings.services._common import (
+    _assign_locked,
+    _guarded,
+    _notify,
+    _record,
+    _subtotal_before_promo,
+    _unique_reference,
+)
+from core.clock import resolve_now
+from core.errors import Conflict, ValidationFailed
+from core.locking import set_lock_timeout
+from pricing import public as pricing
+from scheduling import public as scheduling
+from vehicles import public as vehicles
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+@dataclass(frozen=True)
+class BookingRequest:
+    vehicle_id: UUID
+    service_code: str
+    site_id: UUID
+    start: datetime
+    option_codes: tuple[str, ...] = ()
+    promo_code: str | None = None
+    customer_note: str = ""
+    expected_total: Decimal | None = None
+
+
+def booking_create(
+    *,
+    actor: User,
+    request: BookingRequest,
+    customer_id: int | None = None,
+    now: datetime | None = None,
+) -> Booking:
+    """A customer books for one of their vehicles; an operator may book for a customer
+    (`customer_id`, whose vehicle it must be)."""
+    moment = resolve_now(now)
+    if request.start.tzinfo is None:
+        raise ValidationFailed(details={"start": [_("Give the time with its UTC offset.")]})
+    role = Role.OPERATOR if accounts.is_operator(actor) else Role.CUSTOMER
+    owner_id = customer_id if (role is Role.OPERATOR and customer_id) else actor.pk
+    if len(request.customer_note) > 1000:
+        raise ValidationFailed(details={"customer_note": [_("At most 1000 characters.")]})
+
+    site = scheduling.site_policy(site_id=request.site_id)
+    vehicle = vehicles.vehicle_of_owner(vehicle_id=request.vehicle_id, owner_id=owner_id)
+    requirements = pricing.service_requirements(
+        service_code=request.service_code,
+        category=vehicle.category,
+        option_codes=request.option_codes,
+        energy=vehicle.energy,
+    )
+    local_start = request.start.astimezone(ZoneInfo(site.timezone))
+    quote = pricing.quote(
+        service_code=request.service_code,
+        category=vehicle.category,
+        energy=vehicle.energy,
+        option_codes=request.option_codes,
+        local_start=local_start,
+        promo_code=request.promo_code or None,
+        customer_id=owner_id,
+        strict=True,
+        now=moment,
+    )
+    if request.expected_total is not None and quote.total != request.expected_total:
+        raise Conflict(
+            _("The price has changed since your quote; check the new price and book again."),
+            code="price_changed",
+            details={"quote": quote.as_dict()},
+        )
+
+    start = request.start
+    end = start + timedelta(minutes=requirements.duration_minutes)
+    with _guarded(), transaction.atomic():
+        set_lock_timeout()
+        # Held to the end: the vehicle cannot be archived under a booking being made.
+        vehicles.lock_vehicle_of_owner(vehicle_id=request.vehicle_id, owner_id=owner_id)
+        resource = _assign_locked(
+            site_pk=site.pk, requirements=requirements, start=start, now=moment
+        )
+        redemption_id = None
+        if quote.promo_code:
+            redemption_id = pricing.promo_redeem(
+                code=quote.promo_code,
+                customer_id=owner_id,
+                order_total=_subtotal_before_promo(quote),
+                now=moment,
+            )
+        booking = Booking(
+            reference=_unique_reference(),
+            customer_id=owner_id,
+            vehicle_id=vehicle.pk,
+            vehicle_plate=vehicle.plate,
+            vehicle_category=vehicle.category,
+            service_id=pricing.service_pk(quote.service_code),
+            service_name=quote.service_name or requirements.name,
+            option_codes=list(quote.option_codes),
+            site_id=site.pk,
+            resource_id=resource.pk,
+            start=start,
+            end=end,
+            blocked_until=end + timedelta(minutes=requirements.buffer_after_minutes),
+            total=quote.total,
+            currency=quote.currency,
+            price_snapshot=quote.as_dict(),
+            promo_code=quote.promo_code or "",
+            promo_redemption_id=redemption_id,
+            customer_note=request.customer_note,
+            created_at=moment,
+        )
+        with transaction.atomic():  # a savepoint, so that 23P01 leaves the outer one usable
+            booking.save()
+        _record(booking, action="create", from_state="", actor=actor, role=role, now=moment)
+        if site.auto_confirm:
+            booking.confirm()
+            booking.confirmed_at = moment
+            booking.save(update_fields=["state", "confirmed_at", "updated_at"])
+            _record(
+                booking,
+                action="confirm",
+                from_state=State.PENDING.value,
+                actor=None,
+                role=Role.SYSTEM,
+                now=moment,
+                reason="auto-confirm",
+            )
+        _notify("confirmed" if site.auto_confirm else "created", booking)
+    return booking
