@@ -1,0 +1,84 @@
+"""A small bookable world: a Paris site open weekdays 08:00-12:00 and 13:30-18:00, bays, a
+60-minute service at 50.00, a customer with a vehicle, an operator. And a raw BookingFactory for
+rows made behind the services' back (history, constraint tests)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import factory
+
+from bookings.models import Booking
+from tests.accounts.factories import OperatorFactory, UserFactory
+from tests.pricing.factories import ServiceFactory
+from tests.scheduling.factories import ResourceFactory, SiteFactory
+from tests.vehicles.factories import VehicleFactory
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def next_weekday(after: datetime, *, weekday: int = 0, days_ahead: int = 3) -> datetime:
+    """The date of the next `weekday` (0 = Monday) at least `days_ahead` days after `after`."""
+    day = (after + timedelta(days=days_ahead)).date()
+    while day.weekday() != weekday:
+        day += timedelta(days=1)
+    return datetime.combine(day, time(0), tzinfo=PARIS)
+
+
+def at(day: datetime, hour: int, minute: int = 0) -> datetime:
+    """`day` at a Paris wall-clock time, as an aware datetime."""
+    return datetime.combine(day.date(), time(hour, minute), tzinfo=PARIS)
+
+
+@dataclass
+class World:
+    site: Any
+    resources: list[Any]
+    service: Any
+    customer: Any
+    vehicle: Any
+    operator: Any
+    day: datetime  # a Monday a few days ahead, midnight in Paris
+
+    def new_customer(self) -> tuple[Any, Any]:
+        customer = UserFactory()
+        return customer, VehicleFactory(owner=customer)
+
+
+def make_world(*, resources: int = 1, auto_confirm: bool = False, **site: Any) -> World:
+    site_obj = SiteFactory(auto_confirm=auto_confirm, **site)
+    bays = [ResourceFactory(site=site_obj, name=f"Bay {n}") for n in range(1, resources + 1)]
+    service = ServiceFactory(code="full-wash", name="Full wash", base_price=Decimal("50.00"))
+    customer = UserFactory()
+    return World(
+        site=site_obj,
+        resources=bays,
+        service=service,
+        customer=customer,
+        vehicle=VehicleFactory(owner=customer),
+        operator=OperatorFactory(),
+        day=next_weekday(datetime.now(UTC)),
+    )
+
+
+class BookingFactory(factory.django.DjangoModelFactory):
+    """A row written directly, without the services' checks."""
+
+    class Meta:
+        model = Booking
+
+    reference = factory.Sequence(lambda n: f"BK-T{n:05d}")
+    vehicle_plate = factory.LazyAttribute(lambda o: o.vehicle.plate)
+    vehicle_category = factory.LazyAttribute(lambda o: o.vehicle.category)
+    customer = factory.LazyAttribute(lambda o: o.vehicle.owner)
+    service_name = factory.LazyAttribute(lambda o: o.service.name)
+    end = factory.LazyAttribute(lambda o: o.start + timedelta(hours=1))
+    blocked_until = factory.LazyAttribute(lambda o: o.end)
+    total = Decimal("50.00")
+    currency = "EUR"
+    price_snapshot: Any = factory.LazyFunction(dict)
+    created_at = factory.LazyFunction(lambda: datetime.now(UTC))
