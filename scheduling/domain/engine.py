@@ -165,12 +165,12 @@ def free_starts_by_resource(
         (floor_seconds(c.start) - duration, ceil_seconds(c.end)) for c in site.closures
     ]
     busy_by_key: dict[int, list[tuple[int, int]]] = {r.key: [] for r in eligible}
+    # The hot loop (one pass over every busy interval): names bound locally on purpose.
+    bucket_of, floor, ceil = busy_by_key.get, math.floor, math.ceil
     for key, start, end in busy:
-        bucket = busy_by_key.get(key)
+        bucket = bucket_of(key)
         if bucket is not None:
-            bucket.append(
-                (math.floor(start.timestamp()) - blocked_tail, math.ceil(end.timestamp()))
-            )
+            bucket.append((floor(start.timestamp()) - blocked_tail, ceil(end.timestamp())))
 
     result: dict[int, list[int]] = {}
     for resource in eligible:
