@@ -1,0 +1,72 @@
+"""The worked example of docs/rules/scheduling.md, as written there."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from pricing.public import ServiceRequirements
+from scheduling import public
+from scheduling.domain.values import BusyInterval
+from tests.pricing.factories import SkillFactory
+from tests.scheduling.factories import ClosureFactory, ResourceFactory, SiteFactory
+
+pytestmark = pytest.mark.django_db
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def at(hh: int, mm: int = 0) -> datetime:
+    return datetime(2026, 6, 1, hh, mm, tzinfo=PARIS)  # a Monday
+
+
+def test_worked_example(busy) -> None:
+    site = SiteFactory(
+        name="Bastille",
+        min_notice_minutes=120,
+        hours={1: [(time(8), time(12)), (time(13, 30), time(18))]},
+    )
+    tyres = SkillFactory(code="tyres")
+    bay_a = ResourceFactory(site=site, name="Bay A", skills=[tyres])
+    bay_b = ResourceFactory(
+        site=site, name="Bay B", skills=[tyres], hours={1: [(time(10), time(18))]}
+    )
+    ResourceFactory(site=site, name="Bay C")
+    ClosureFactory(site=None, resource=bay_a, start=at(15), end=at(16))
+    busy([BusyInterval(bay_b.pk, at(13, 30), at(14, 45))])
+    tyre_change = ServiceRequirements("tyre-change", "Tyre change", 60, 15, "tyres")
+    now = at(7, 20)
+
+    starts = public.available_starts(
+        site_pk=site.pk, requirements=tyre_change, start=at(0), end=at(23), now=now
+    )
+    counts = {f"{s.start:%H:%M}": len(s.resources) for s in starts}
+
+    def grid(first: str, last: str) -> list[str]:
+        h, m = map(int, first.split(":"))
+        out = []
+        while f"{h:02d}:{m:02d}" <= last:
+            out.append(f"{h:02d}:{m:02d}")
+            h, m = (h, m + 15) if m < 45 else (h + 1, 0)
+        return out
+
+    expected = {
+        **dict.fromkeys(["09:30", "09:45"], 1),
+        **dict.fromkeys(grid("10:00", "11:00"), 2),
+        **dict.fromkeys(grid("13:30", "14:00"), 1),
+        **dict.fromkeys(grid("14:45", "15:45"), 1),
+        **dict.fromkeys(grid("16:00", "17:00"), 2),
+    }
+    assert counts == expected
+    assert (
+        public.assign_resource(site_pk=site.pk, requirements=tyre_change, start=at(16), now=now)
+        == public.free_resources(site_pk=site.pk, requirements=tyre_change, start=at(16), now=now)[
+            0
+        ]
+    )
+    assert (
+        public.assign_resource(site_pk=site.pk, requirements=tyre_change, start=at(16), now=now).pk
+        == bay_a.pk
+    )
