@@ -69,3 +69,20 @@ def client_for(db: None) -> Callable[[Any], APIClient]:
 @pytest.fixture
 def is_postgres() -> bool:
     return connection.vendor == "postgresql"
+
+
+class FakeClock:
+    """Pins what core.clock reads as "now" (every service and selector asks it)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self._monkeypatch = monkeypatch
+
+    def set(self, moment: Any) -> None:
+        import core.clock
+
+        self._monkeypatch.setattr(core.clock, "utcnow", lambda: moment)
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    return FakeClock(monkeypatch)
