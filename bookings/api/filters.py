@@ -4,6 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from bookings.models import Booking
+from core.api.fields import UtcIsoDateTimeFilter
 
 
 class BookingFilter(django_filters.FilterSet):
@@ -14,10 +15,10 @@ class BookingFilter(django_filters.FilterSet):
     resource = django_filters.UUIDFilter(field_name="resource__public_id")
     service = django_filters.CharFilter(field_name="service__code", max_length=50)
     customer = django_filters.UUIDFilter(field_name="customer__public_id")
-    start_after = django_filters.IsoDateTimeFilter(
+    start_after = UtcIsoDateTimeFilter(
         field_name="start", lookup_expr="gte", help_text=_("Starts at or after (ISO 8601).")
     )
-    start_before = django_filters.IsoDateTimeFilter(
+    start_before = UtcIsoDateTimeFilter(
         field_name="start", lookup_expr="lt", help_text=_("Starts before (ISO 8601).")
     )
 

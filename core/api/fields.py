@@ -1,12 +1,26 @@
-"""Serializer fields shared by every API."""
+"""Serializer and filter fields shared by every API."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
+from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_filters import IsoDateTimeFilter
+from django_filters.fields import IsoDateTimeField
 from rest_framework import serializers
+
+# Real UTC offsets run from -12:00 to +14:00; ISO 8601 allows up to +/-23:59, PostgreSQL only
+# +/-15:59. Anything beyond +/-14:00 is a typo and would otherwise reach the database.
+MAX_UTC_OFFSET = timedelta(hours=14)
+OFFSET_MESSAGE = _("The UTC offset must lie between -14:00 and +14:00.")
+
+
+def offset_in_range(value: datetime) -> bool:
+    offset = value.utcoffset()
+    return offset is None or abs(offset) <= MAX_UTC_OFFSET
 
 
 class AwareDateTimeField(serializers.DateTimeField):
@@ -14,9 +28,28 @@ class AwareDateTimeField(serializers.DateTimeField):
 
     default_error_messages = {
         "naive": _("Give the time with its UTC offset, e.g. 2025-06-07T10:00:00+02:00."),
+        "offset": OFFSET_MESSAGE,
     }
 
     def enforce_timezone(self, value: datetime) -> datetime:
         if timezone.is_naive(value):
             self.fail("naive")
+        if not offset_in_range(value):
+            self.fail("offset")
         return value
+
+
+class UtcIsoDateTimeField(IsoDateTimeField):
+    """A filter's ISO 8601 date-time, checked and turned into UTC before it reaches SQL."""
+
+    def clean(self, value: Any) -> datetime | None:
+        result: datetime | None = super().clean(value)
+        if result is None:
+            return None
+        if not offset_in_range(result):
+            raise forms.ValidationError(OFFSET_MESSAGE, code="offset")
+        return result.astimezone(UTC)
+
+
+class UtcIsoDateTimeFilter(IsoDateTimeFilter):
+    field_class = UtcIsoDateTimeField
