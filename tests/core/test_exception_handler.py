@@ -63,7 +63,9 @@ def test_aware_datetime_field_refuses_impossible_offsets() -> None:
     from core.api.fields import AwareDateTimeField
 
     field = AwareDateTimeField()
-    assert field.run_validation("2030-01-07T10:00:00+14:00").utcoffset().total_seconds() == 14 * 3600
+    assert (
+        field.run_validation("2030-01-07T10:00:00+14:00").utcoffset().total_seconds() == 14 * 3600
+    )
     with pytest.raises(Exception, match="between -14:00 and \\+14:00"):
         field.run_validation("2030-01-07T10:00:00+19:27")
     with pytest.raises(Exception, match="UTC offset"):
