@@ -3,13 +3,12 @@ serializers validate the input and document the output."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.api.fields import AwareDateTimeField
 from pricing.domain.vocabulary import SERVICE_KINDS
 from vehicles.public import CATEGORIES, ENERGIES
 
@@ -52,19 +51,6 @@ class ServiceListQuerySerializer(serializers.Serializer):
         choices=[f"{sign}{name}" for name in LISTING_ORDERINGS for sign in ("", "-")],
         required=False,
     )
-
-
-class AwareDateTimeField(serializers.DateTimeField):
-    """ISO 8601 with its offset, kept as given: a naive time is refused, never guessed."""
-
-    default_error_messages = {
-        "naive": _("Give the time with its UTC offset, e.g. 2025-06-07T10:00:00+02:00."),
-    }
-
-    def enforce_timezone(self, value: datetime) -> datetime:
-        if timezone.is_naive(value):
-            self.fail("naive")
-        return value
 
 
 class QuoteRequestSerializer(serializers.Serializer):
