@@ -33,9 +33,9 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-os.environ.setdefault(
-    "TEST_DATABASE_NAME", os.environ.get("BENCH_DATABASE_NAME", "bench_scheduling")
-)
+if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+    # Its own database on the server (created, then dropped); SQLite runs in memory.
+    os.environ["TEST_DATABASE_NAME"] = os.environ.get("BENCH_DATABASE_NAME", "bench_scheduling")
 
 import django
 
