@@ -6,11 +6,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from scheduling.domain.wallclock import instant_at
 
 MAX_DAYS = 31
+D = TypeVar("D", date, datetime)
+# Far enough for any booking, near enough that no date arithmetic overflows.
+MIN_YEAR, MAX_YEAR = 2000, 2999
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # A "+" in a query string arrives as a space when the client forgot to encode it.
@@ -28,6 +32,7 @@ class WindowError(ValueError):
 
 # Codes of WindowError.
 INVALID = "invalid"
+OUT_OF_RANGE = "out_of_range"
 NAIVE = "naive_datetime"
 BEFORE_FROM = "to_before_from"
 TOO_LONG = "range_too_long"
@@ -39,9 +44,10 @@ def parse_moment(field: str, raw: str) -> date | datetime:
     text = raw.strip()
     if _DATE.match(text):
         try:
-            return date.fromisoformat(text)
+            day = date.fromisoformat(text)
         except ValueError as exc:
             raise WindowError(field, INVALID) from exc
+        return _in_range(field, day)
     spaced = _SPACED_OFFSET.match(text)
     if spaced and "T" in text:
         text = f"{spaced.group(1)}+{spaced.group(2)}"
@@ -51,6 +57,12 @@ def parse_moment(field: str, raw: str) -> date | datetime:
         raise WindowError(field, INVALID) from exc
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise WindowError(field, NAIVE)
+    return _in_range(field, moment)
+
+
+def _in_range(field: str, moment: D) -> D:
+    if not MIN_YEAR <= moment.year <= MAX_YEAR:
+        raise WindowError(field, OUT_OF_RANGE)
     return moment
 
 

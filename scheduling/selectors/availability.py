@@ -39,6 +39,8 @@ def _window_messages() -> dict[str, str]:
         window_rules.NAIVE: _(
             "Give the time with its UTC offset (e.g. +01:00 or Z): we cannot guess the clock."
         ),
+        window_rules.OUT_OF_RANGE: _("Give a year between %(first)d and %(last)d.")
+        % {"first": window_rules.MIN_YEAR, "last": window_rules.MAX_YEAR},
         window_rules.BEFORE_FROM: _("The end of the period must be after its start."),
         window_rules.TOO_LONG: _("The period may cover at most %(days)d days.")
         % {"days": window_rules.MAX_DAYS},

@@ -106,6 +106,7 @@ def test_with_a_vehicle_of_mine_and_not_of_someone_else(api_client, client_for, 
         ({"from": "2026-13-01"}, "from"),
         ({"from": "2026-06-01T08:00:00"}, "from"),  # naive
         ({"to": "yesterday"}, "to"),
+        ({"to": "9999-12-31"}, "to"),
         ({"category": "tank"}, "category"),
         ({"category": None}, "vehicle"),
     ],

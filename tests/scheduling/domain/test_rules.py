@@ -21,6 +21,7 @@ from scheduling.domain.window import (
     BEFORE_FROM,
     INVALID,
     NAIVE,
+    OUT_OF_RANGE,
     TOO_LONG,
     WindowError,
     parse_moment,
@@ -83,6 +84,8 @@ def test_parse_moment() -> None:
         ("2026-02-30", INVALID),
         ("tomorrow", INVALID),
         ("", INVALID),
+        ("0001-01-01", OUT_OF_RANGE),
+        ("9999-12-31T23:00:00-12:00", OUT_OF_RANGE),
     ]:
         with pytest.raises(WindowError) as error:
             parse_moment("from", raw)
