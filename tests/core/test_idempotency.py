@@ -1,14 +1,14 @@
 from __future__ import annotations
 
-import threading
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from core.idempotency import idempotency_purge
 from core.models import IdempotencyKey
+from tests.concurrency import race
 from tests.core import idempotency_urls
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.core.idempotency_urls")]
@@ -97,24 +97,10 @@ def test_keys_expire_after_24_hours(make_user, client_for) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_a_concurrent_duplicate_is_409_while_the_first_runs(make_user, client_for) -> None:
     user = make_user()
-    statuses: list[int] = []
-    lock = threading.Lock()
-    barrier = threading.Barrier(2)
+    clients = [client_for(user), client_for(user)]  # one per thread: a test client is not shared
 
-    def attempt() -> None:
-        try:
-            client = client_for(user)
-            barrier.wait()
-            status = _post(client, {"name": "a", "slow": True}).status_code
-        finally:
-            connection.close()
-        with lock:
-            statuses.append(status)
+    def attempt(client) -> Callable[[], int]:
+        return lambda: _post(client, {"name": "a", "slow": True}).status_code
 
-    threads = [threading.Thread(target=attempt) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(statuses) == [201, 409]
+    assert sorted(race(*(attempt(c) for c in clients))) == [201, 409]
     assert len(idempotency_urls.EXECUTIONS) == 1

@@ -3,9 +3,9 @@ booking services; the database's exclusion constraint is checked on its own too.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 import pytest
@@ -13,40 +13,15 @@ from django.db import IntegrityError, connection, transaction
 
 from bookings import services
 from bookings.models import Booking
-from core.errors import DomainError
 from tests.accounts.factories import UserFactory
 from tests.bookings.factories import BookingFactory, at, make_world
+from tests.concurrency import outcomes, race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-def race(jobs: list[Callable[[], Any]]) -> list[str]:
-    """Runs the jobs at the same instant, one thread and connection each; returns their outcomes:
-    "ok" or the refusal's code."""
-    barrier = threading.Barrier(len(jobs))
-    outcomes: list[str] = []
-    lock = threading.Lock()
-
-    def run(job: Callable[[], Any]) -> None:
-        try:
-            barrier.wait()
-            job()
-            outcome = "ok"
-        except DomainError as exc:
-            outcome = exc.code
-        except Exception as exc:  # anything else is a bug the assertion must show
-            outcome = f"crash: {exc!r}"
-        finally:
-            connection.close()
-        with lock:
-            outcomes.append(outcome)
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return sorted(outcomes)
+def race_outcomes(jobs: list[Callable[[], Any]]) -> list[str]:
+    return outcomes(race(*jobs))
 
 
 def create_job(world, customer, vehicle, hour: int = 10) -> Callable[[], Any]:
@@ -80,16 +55,16 @@ def assert_no_overlap_in_the_database() -> None:
 def test_twenty_clients_racing_for_one_slot_make_exactly_one_booking() -> None:
     world = make_world(resources=1)
     jobs = [create_job(world, *world.new_customer()) for _ in range(20)]
-    outcomes = race(jobs)
-    assert outcomes == ["ok"] + ["slot_unavailable"] * 19
+    result = race_outcomes(jobs)
+    assert result == ["ok"] + ["slot_unavailable"] * 19
     assert Booking.objects.count() == 1
     assert_no_overlap_in_the_database()
 
 
 def test_three_free_resources_and_ten_clients_make_exactly_three_bookings() -> None:
     world = make_world(resources=3)
-    outcomes = race([create_job(world, *world.new_customer()) for _ in range(10)])
-    assert outcomes == ["ok"] * 3 + ["slot_unavailable"] * 7
+    result = race_outcomes([create_job(world, *world.new_customer()) for _ in range(10)])
+    assert result == ["ok"] * 3 + ["slot_unavailable"] * 7
     assert sorted(Booking.objects.values_list("resource__name", flat=True)) == [
         "Bay 1",
         "Bay 2",
@@ -106,28 +81,50 @@ def test_a_reschedule_racing_a_new_booking_for_the_same_slot_has_one_winner() ->
     reschedule = lambda: services.booking_reschedule(  # noqa: E731
         booking_id=moving.pk, actor=operator, start=target, now=target - timedelta(days=3)
     )
-    outcomes = race([reschedule, create_job(world, *world.new_customer(), hour=15)])
-    assert outcomes == ["ok", "slot_unavailable"]
+    result = race_outcomes([reschedule, create_job(world, *world.new_customer(), hour=15)])
+    assert result == ["ok", "slot_unavailable"]
     assert Booking.objects.filter(start=target).count() == 1
     assert_no_overlap_in_the_database()
 
 
-def test_confirm_racing_cancel_one_wins_the_other_is_refused() -> None:
+def test_confirm_racing_cancel_is_serialised_never_a_lost_update() -> None:
+    """Confirm then cancel is a legal sequence, cancel then confirm is not: whichever order the
+    database picks, the outcome is one of those two, never a confirmed booking that was also
+    cancelled or a history that disagrees with the state."""
     world = make_world(resources=1)
     operator = UserFactory(is_staff=True, is_superuser=True)
+    for hour in (8, 9, 10, 11, 14, 15):
+        customer, vehicle = world.new_customer()
+        booking = create_job(world, customer, vehicle, hour=hour)()
+        now = booking.start - timedelta(days=2)
+        confirm_first, cancel_first = ["ok", "ok"], ["invalid_transition", "ok"]
+        confirm = partial(services.booking_confirm, booking_id=booking.pk, actor=operator, now=now)
+        cancel = partial(services.booking_cancel, booking_id=booking.pk, actor=customer, now=now)
+        result = race_outcomes([confirm, cancel])
+        booking.refresh_from_db()
+        history = [e.action for e in booking.events.order_by("at", "pk")]
+        assert booking.state == "cancelled"
+        if result == confirm_first:
+            assert history == ["create", "confirm", "cancel"]
+        else:
+            assert result == cancel_first
+            assert history == ["create", "cancel"]
+            assert booking.confirmed_at is None
+
+
+def test_two_operators_confirming_at_once_one_wins_the_other_is_409() -> None:
+    world = make_world(resources=1)
+    operators = [UserFactory(is_staff=True, is_superuser=True) for _ in range(2)]
     booking = create_job(world, world.customer, world.vehicle)()
     now = booking.start - timedelta(days=2)
-    outcomes = race(
+    result = race_outcomes(
         [
-            lambda: services.booking_confirm(booking_id=booking.pk, actor=operator, now=now),
-            lambda: services.booking_cancel(booking_id=booking.pk, actor=world.customer, now=now),
+            lambda o=o: services.booking_confirm(booking_id=booking.pk, actor=o, now=now)
+            for o in operators
         ]
     )
-    assert outcomes == ["invalid_transition", "ok"]
-    booking.refresh_from_db()
-    assert booking.state in {"confirmed", "cancelled"}
-    assert [e.action for e in booking.events.order_by("at", "pk")][-1] in {"confirm", "cancel"}
-    assert booking.events.count() == 2  # create + the winner
+    assert result == ["invalid_transition", "ok"]
+    assert booking.events.filter(action="confirm").count() == 1
 
 
 def test_the_exclusion_constraint_rejects_an_overlap_made_behind_the_services_back() -> None:

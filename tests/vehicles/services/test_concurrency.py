@@ -14,32 +14,11 @@ from rest_framework.test import APIClient
 from accounts import services as account_services
 from core.errors import Conflict
 from tests.accounts.factories import UserFactory
+from tests.concurrency import race
 from vehicles import services
 from vehicles.models import Vehicle
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _race(*actions: Callable[[], Any]) -> list[Any]:
-    """Runs the actions at the same instant; returns each one's result or exception."""
-    barrier = threading.Barrier(len(actions))
-    results: list[Any] = [None] * len(actions)
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = actions[index]()
-        except Exception as exc:  # the outcome (result or refusal) is what the test checks
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(actions))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def _defaults(owner: Any) -> list[str]:
@@ -76,7 +55,7 @@ def test_two_api_requests_setting_different_defaults_leave_exactly_one() -> None
         return request
 
     for _round in range(5):
-        statuses = _race(set_default(vehicles[1]), set_default(vehicles[2]))
+        statuses = race(set_default(vehicles[1]), set_default(vehicles[2]))
         assert statuses == [200, 200]
         assert len(_defaults(owner)) == 1
         assert _defaults(owner)[0] in {"AA001AA", "AA002AA"}
@@ -86,7 +65,7 @@ def test_two_api_requests_setting_different_defaults_leave_exactly_one() -> None
 def test_many_concurrent_set_defaults_leave_exactly_one() -> None:
     owner = UserFactory()
     vehicles = [_create(owner, f"BB{n:03d}BB")() for n in range(8)]
-    results = _race(
+    results = race(
         *[
             (lambda v=v: services.vehicle_set_default(vehicle_id=v.public_id, actor=owner))
             for v in vehicles
@@ -98,7 +77,7 @@ def test_many_concurrent_set_defaults_leave_exactly_one() -> None:
 
 def test_concurrent_first_vehicles_get_exactly_one_default() -> None:
     owner = UserFactory()
-    results = _race(*[_create(owner, f"CC{n:03d}CC") for n in range(6)])
+    results = race(*[_create(owner, f"CC{n:03d}CC") for n in range(6)])
     assert all(isinstance(r, Vehicle) for r in results), results
     assert Vehicle.objects.filter(owner=owner).count() == 6
     assert len(_defaults(owner)) == 1
@@ -108,7 +87,7 @@ def test_the_twenty_vehicle_limit_is_exact_under_concurrency() -> None:
     owner = UserFactory()
     for n in range(17):
         _create(owner, f"DD{n:03d}DD")()
-    results = _race(*[_create(owner, f"EE{n:03d}EE") for n in range(6)])
+    results = race(*[_create(owner, f"EE{n:03d}EE") for n in range(6)])
     created = [r for r in results if isinstance(r, Vehicle)]
     refused = [r for r in results if isinstance(r, Conflict)]
     assert len(created) == 3
@@ -119,7 +98,7 @@ def test_the_twenty_vehicle_limit_is_exact_under_concurrency() -> None:
 def test_archiving_the_default_while_others_become_default_leaves_exactly_one() -> None:
     owner = UserFactory()
     vehicles = [_create(owner, f"FF{n:03d}FF")() for n in range(5)]
-    results = _race(
+    results = race(
         lambda: services.vehicle_archive(vehicle_id=vehicles[0].public_id, actor=owner),
         lambda: services.vehicle_set_default(vehicle_id=vehicles[1].public_id, actor=owner),
         lambda: services.vehicle_set_default(vehicle_id=vehicles[2].public_id, actor=owner),
