@@ -26,6 +26,7 @@ __all__ = [
     "free_resources",
     "resource_pks_of_technician",
     "site_address",
+    "site_by_reference",
     "site_policy",
     "site_policy_by_pk",
     "site_timezone",
@@ -45,6 +46,11 @@ def site_policy_by_pk(pk: int) -> SitePolicy:
     if policy is None:
         raise NotFound(code="site_not_found")
     return policy
+
+
+def site_by_reference(reference: str) -> SitePolicy | None:
+    """A site by public id, else by name whatever its case (staff typing at a terminal)."""
+    return sites.site_by_reference(reference)
 
 
 def site_timezone(site_id: UUID) -> str | None:
