@@ -4,11 +4,21 @@ commands. Plain Python: no framework import here."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a message of plain-Python code for translation (`makemessages` extracts it); it is
+    translated when rendered, in the reader's language (DomainError.translated)."""
+    return message
+
+
 class DomainError(Exception):
-    """A refusal with a stable machine-readable `code` and a human message."""
+    """A refusal with a stable machine-readable `code` and a human message.
+
+    The message may be a %-template with `params` so that it can be translated as a whole:
+    `Conflict(gettext_noop("At most %(hours)s h before."), params={"hours": 24})`."""
 
     status: ClassVar[int] = 400
     code: str = "invalid"
@@ -20,8 +30,11 @@ class DomainError(Exception):
         *,
         code: str | None = None,
         details: dict[str, Any] | None = None,
+        params: Mapping[str, Any] | None = None,
     ) -> None:
-        self.message = message if message is not None else self.default_message
+        self.template = str(message) if message is not None else self.default_message
+        self.params: dict[str, Any] = dict(params or {})
+        self.message = self.template % self.params if self.params else self.template
         if code is not None:
             self.code = code
         self.details: dict[str, Any] = details or {}
@@ -29,6 +42,16 @@ class DomainError(Exception):
 
     def __str__(self) -> str:
         return str(self.message)
+
+    def translated(self, translate: Callable[[str], str]) -> str:
+        """The message in the active language (`translate` is gettext)."""
+        text = translate(self.template)
+        if not self.params:
+            return text
+        try:
+            return text % self.params
+        except (KeyError, TypeError, ValueError):  # a broken translation must not hide the error
+            return self.message
 
 
 class ValidationFailed(DomainError):

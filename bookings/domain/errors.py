@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.errors import Conflict
+from core.errors import Conflict, gettext_noop
 
 
 class InvalidTransition(Conflict):
@@ -11,7 +11,8 @@ class InvalidTransition(Conflict):
 
     def __init__(self, action: str, state: str) -> None:
         super().__init__(
-            f"Cannot {action.replace('_', ' ')} a booking that is {state.replace('_', ' ')}.",
+            gettext_noop("This action (%(action)s) is not allowed while the booking is %(state)s."),
+            params={"action": action, "state": state},
             details={"state": state, "action": action},
         )
 

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from bookings.domain.errors import InvalidTransition
 from bookings.domain.states import TRANSITIONS, Role, State
-from core.errors import Conflict, PermissionDenied, ValidationFailed
+from core.errors import Conflict, PermissionDenied, ValidationFailed, gettext_noop
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,9 @@ def check_transition(action: str, *, state: State, role: Role) -> None:
     transition = TRANSITIONS[action]
     if role not in transition.roles:
         raise PermissionDenied(
-            f"A {role.value} cannot {action.replace('_', ' ')} a booking.", code="role_not_allowed"
+            gettext_noop("Your role (%(role)s) does not allow this action (%(action)s)."),
+            code="role_not_allowed",
+            params={"role": role.value, "action": action},
         )
     if state not in transition.sources:
         raise InvalidTransition(action, state.value)
@@ -47,7 +49,9 @@ def check_transition(action: str, *, state: State, role: Role) -> None:
 def check_confirm(*, state: State, role: Role, timing: Timing, now: datetime) -> None:
     check_transition("confirm", state=state, role=role)
     if now >= timing.start:
-        raise Conflict("A booking can only be confirmed before it starts.", code="too_late")
+        raise Conflict(
+            gettext_noop("A booking can only be confirmed before it starts."), code="too_late"
+        )
 
 
 def expiry_due(*, timing: Timing, confirmation_window: timedelta, now: datetime) -> bool:
@@ -60,7 +64,7 @@ def check_expire(
 ) -> None:
     check_transition("expire", state=state, role=Role.SYSTEM)
     if not expiry_due(timing=timing, confirmation_window=confirmation_window, now=now):
-        raise Conflict("This booking is not due to expire yet.", code="not_due")
+        raise Conflict(gettext_noop("This booking is not due to expire yet."), code="not_due")
 
 
 def check_reschedule(
@@ -74,12 +78,17 @@ def check_reschedule(
     """Customers up to the notice (24 h) before the current start; operators until it starts."""
     check_transition("reschedule", state=state, role=role)
     if now >= timing.start:
-        raise Conflict("A booking cannot be rescheduled once it has started.", code="too_late")
+        raise Conflict(
+            gettext_noop("A booking cannot be rescheduled once it has started."), code="too_late"
+        )
     if role is Role.CUSTOMER and timing.start - now < policy.reschedule_notice:
         hours = int(policy.reschedule_notice.total_seconds() // 3600)
         raise Conflict(
-            f"Bookings can be rescheduled up to {hours} h before they start; "
-            "please contact the workshop.",
+            gettext_noop(
+                "Bookings can be rescheduled up to %(hours)s h before they start; "
+                "please contact the workshop."
+            ),
+            params={"hours": hours},
             code="reschedule_too_late",
             details={"notice_hours": hours},
         )
@@ -105,11 +114,16 @@ def check_start(
     if now < timing.start - policy.start_early:
         minutes = int(policy.start_early.total_seconds() // 60)
         raise Conflict(
-            f"A job can be started at the earliest {minutes} minutes before its start time.",
+            gettext_noop(
+                "A job can be started at the earliest %(minutes)s minutes before its start time."
+            ),
+            params={"minutes": minutes},
             code="too_early",
         )
     if now > timing.end:
-        raise Conflict("This job's time is over; mark it as no-show instead.", code="too_late")
+        raise Conflict(
+            gettext_noop("This job's time is over; mark it as no-show instead."), code="too_late"
+        )
 
 
 def check_complete(*, state: State, role: Role) -> None:
@@ -120,7 +134,7 @@ def check_cancel(*, state: State, role: Role, reason: str) -> None:
     check_transition("cancel", state=state, role=role)
     if role is Role.OPERATOR and not reason.strip():
         raise ValidationFailed(
-            "Operators must give a reason to cancel.",
+            gettext_noop("Operators must give a reason to cancel."),
             details={"reason": ["A reason is required."]},
         )
 
@@ -137,7 +151,10 @@ def check_no_show(
     if now < timing.start + policy.no_show_after:
         minutes = int(policy.no_show_after.total_seconds() // 60)
         raise Conflict(
-            f"A no-show can be recorded from {minutes} minutes after the start time.",
+            gettext_noop(
+                "A no-show can be recorded from %(minutes)s minutes after the start time."
+            ),
+            params={"minutes": minutes},
             code="too_early",
         )
 
@@ -155,16 +172,19 @@ def check_rating(
 ) -> None:
     """The booking's customer, once, only when completed, within the window after completion."""
     if role is not Role.CUSTOMER:
-        raise PermissionDenied("Only the booking's customer can rate it.", code="role_not_allowed")
+        raise PermissionDenied(
+            gettext_noop("Only the booking's customer can rate it."), code="role_not_allowed"
+        )
     if state is not State.COMPLETED:
         raise InvalidTransition("rate", state.value)
     if already_rated:
-        raise Conflict("This booking has already been rated.", code="already_rated")
+        raise Conflict(gettext_noop("This booking has already been rated."), code="already_rated")
     completed_at = timing.completed_at or timing.end
     if now > completed_at + policy.rating_window:
         days = policy.rating_window.days
         raise Conflict(
-            f"Ratings are accepted up to {days} days after completion.",
+            gettext_noop("Ratings are accepted up to %(days)s days after completion."),
+            params={"days": days},
             code="rating_window_closed",
         )
     errors: dict[str, list[str]] = {}

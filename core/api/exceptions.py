@@ -43,7 +43,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         set_rollback()
         headers = {"WWW-Authenticate": 'Bearer realm="api"'} if exc.status == 401 else None
         return Response(
-            error_body(exc.code, exc.message, _plain(exc.details)),
+            error_body(exc.code, exc.translated(_), _plain(exc.details)),
             status=exc.status,
             headers=headers,
         )
