@@ -1,1 +1,354 @@
-"""bookings admin (filled in by the bookings feature)."""
+"""The bookings back-office (SPEC §8): the list with the site's local times, filters and search;
+a change page where everything but the notes is read-only; the history inline. The state never
+appears in a form: it changes only through the transition buttons and bulk actions
+(bookings.admin_transitions), which call the same services as the API."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
+
+from bookings import admin_transitions, selectors, services
+from bookings.admin_transitions import local
+from bookings.domain.days import RELATIVE_DAYS, THIS_WEEK, TODAY, TOMORROW, relative_days
+from bookings.domain.reference import normalize_reference
+from bookings.models import Booking, BookingEvent
+from core.clock import resolve_now
+from core.errors import DomainError
+from vehicles import public as vehicles
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+STATE_COLOURS = {
+    "pending": "#b7791f",
+    "confirmed": "#2b6cb0",
+    "in_progress": "#6b46c1",
+    "completed": "#2f855a",
+    "cancelled": "#718096",
+    "expired": "#a0aec0",
+    "no_show": "#c53030",
+}
+NOTE_FIELDS = ("customer_note", "operator_note")
+_REFUSED = "_booking_notes_refused"
+
+
+def state_badge(booking: Booking) -> SafeString:
+    return format_html(
+        '<span class="booking-state booking-state-{}" style="background:{};color:#fff;'
+        'padding:1px 7px;border-radius:9px;white-space:nowrap">{}</span>',
+        booking.state,
+        STATE_COLOURS.get(booking.state, "#4a5568"),
+        Booking.StateChoices(booking.state).label,
+    )
+
+
+class DayFilter(admin.SimpleListFilter):
+    """Today, tomorrow and this week (Monday to Sunday) on each booking's own site clock."""
+
+    title = _("day (site's clock)")
+    parameter_name = "day"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [(TODAY, _("Today")), (TOMORROW, _("Tomorrow")), (THIS_WEEK, _("This week"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any] | None:
+        kind = self.value()
+        if kind not in RELATIVE_DAYS:
+            return None
+        now = resolve_now(None)
+        return selectors.starting_on_local_days(
+            queryset, lambda tz: relative_days(str(kind), now=now, tz=tz)
+        )
+
+
+class ResourceFilter(admin.RelatedFieldListFilter):
+    """Resources named with their site ("Bay 1" exists at every site), in one query."""
+
+    def field_choices(self, field: Any, request: HttpRequest, model_admin: Any) -> Any:
+        rows = field.remote_field.model._default_manager.order_by(
+            "site__name", "name", "pk"
+        ).values_list("pk", "name", "site__name")
+        return [(pk, f"{name} ({site})") for pk, name, site in rows]
+
+
+class BookingEventInline(admin.TabularInline[BookingEvent, Booking]):
+    """The history: read-only, never added to or deleted from here."""
+
+    model = BookingEvent
+    fields = ("at", "action", "from_state", "to_state", "actor", "actor_role", "reason", "details")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ("at", "pk")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[BookingEvent]:
+        return super().get_queryset(request).select_related("actor")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Booking)
+class BookingAdmin(admin.ModelAdmin[Booking]):
+    list_display = (
+        "reference",
+        "local_start",
+        "customer_shown",
+        "plate",
+        "service_name",
+        "resource_name",
+        "state_shown",
+        "total_shown",
+    )
+    list_filter = ("state", "site", ("resource", ResourceFilter), "service", DayFilter)
+    list_select_related = ("customer",)
+    search_fields = (
+        "reference",
+        "vehicle_plate",
+        "customer__email",
+        "customer__first_name",
+        "customer__last_name",
+    )
+    search_help_text = _(
+        "Reference (bk7f3k9q finds BK-7F3K9Q), plate (any spelling), customer e-mail or name."
+    )
+    date_hierarchy = "start"
+    ordering = ("-start", "-pk")
+    actions = (admin_transitions.confirm_selected, admin_transitions.cancel_selected)
+    inlines = (BookingEventInline,)
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "reference",
+                    "public_id",
+                    "state_shown",
+                    "customer",
+                    "plate",
+                    "vehicle_category",
+                )
+            },
+        ),
+        (
+            _("Slot"),
+            {
+                "fields": (
+                    "site",
+                    "resource",
+                    "service_name",
+                    "option_codes",
+                    "local_start",
+                    "local_end",
+                    "local_blocked_until",
+                )
+            },
+        ),
+        (
+            _("Price"),
+            {
+                "fields": (
+                    "total_shown",
+                    "price_lines",
+                    "promo_code",
+                    "fee",
+                    "cancellation_reason",
+                    "cancelled_by",
+                )
+            },
+        ),
+        (_("Notes"), {"fields": NOTE_FIELDS}),
+        (_("Rating"), {"fields": ("rating", "rating_comment", "rated_at")}),
+        (
+            _("Timestamps"),
+            {
+                "classes": ("collapse",),
+                "fields": (
+                    "created_at",
+                    "updated_at",
+                    "confirmed_at",
+                    "started_at",
+                    "completed_at",
+                    "cancelled_at",
+                    "expired_at",
+                    "no_show_at",
+                    "rescheduled_at",
+                    "reminder_sent_at",
+                ),
+            },
+        ),
+    )
+    readonly_fields = tuple(
+        str(name)
+        for _title, block in fieldsets
+        for name in block["fields"]
+        if name not in NOTE_FIELDS
+    )
+
+    # Reads
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Booking]:
+        queryset = selectors.bookings_for_back_office()
+        ordering = self.get_ordering(request)
+        return queryset.order_by(*ordering) if ordering else queryset
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Booking], search_term: str
+    ) -> tuple[QuerySet[Booking], bool]:
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if not term:
+            return results, may_have_duplicates
+        # What people type: "bk7f3k9q" or "7F3K 9Q" is BK-7F3K9Q; "ab 123 cd" is plate AB123CD.
+        reference = normalize_reference(term)
+        if len(reference) > len("BK-"):
+            results = results | queryset.filter(reference__startswith=reference)
+        plate = vehicles.normalise_plate(term)
+        if plate and plate != term:
+            results = results | queryset.filter(vehicle_plate__contains=plate)
+        return results, may_have_duplicates
+
+    @admin.display(description=_("start (site time)"), ordering="start")
+    def local_start(self, booking: Booking) -> str:
+        return local(booking, "start")
+
+    @admin.display(description=_("end (site time)"), ordering="end")
+    def local_end(self, booking: Booking) -> str:
+        return local(booking, "end")
+
+    @admin.display(description=_("blocked until (site time)"))
+    def local_blocked_until(self, booking: Booking) -> str:
+        return local(booking, "blocked_until")
+
+    @admin.display(description=_("customer"), ordering="customer__email")
+    def customer_shown(self, booking: Booking) -> str:
+        name = booking.customer.get_full_name()
+        return f"{name} <{booking.customer.email}>" if name else booking.customer.email
+
+    @admin.display(description=_("plate"), ordering="vehicle_plate")
+    def plate(self, booking: Booking) -> str:
+        return vehicles.display_plate(booking.vehicle_plate)
+
+    @admin.display(description=_("resource"), ordering="resource__name")
+    def resource_name(self, booking: Booking) -> str:
+        return str(getattr(booking, "resource_name", None) or booking.resource.name)
+
+    @admin.display(description=_("state"), ordering="state")
+    def state_shown(self, booking: Booking) -> SafeString:
+        return state_badge(booking)
+
+    @admin.display(description=_("total"), ordering="total")
+    def total_shown(self, booking: Booking) -> str:
+        return f"{booking.total:.2f} {booking.currency}"
+
+    @admin.display(description=_("price snapshot"))
+    def price_lines(self, booking: Booking) -> SafeString:
+        snapshot = booking.price_snapshot or {}
+        lines = snapshot.get("lines") or []
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td style='text-align:right'>{}</td></tr>",
+            (
+                (line.get("kind", ""), line.get("label", ""), line.get("amount", ""))
+                for line in lines
+            ),
+        )
+        return format_html(
+            "<table>{}<tr><th colspan='2'>{}</th><th style='text-align:right'>{} {}</th></tr>"
+            "</table><p>{}</p>",
+            rows,
+            _("total, tax included"),
+            snapshot.get("total", booking.total),
+            snapshot.get("currency", booking.currency),
+            _("Tax included: %(tax)s (rate %(rate)s %%)")
+            % {"tax": snapshot.get("tax_included", "-"), "rate": snapshot.get("tax_rate", "-")},
+        )
+
+    # Writes: only the notes, through the service (never obj.save(): the state is protected)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # bookings are made through the booking service (API), slot rules and all
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # history is never deleted
+
+    def save_model(self, request: HttpRequest, obj: Booking, form: Any, change: bool) -> None:
+        notes = {name: form.cleaned_data[name] for name in NOTE_FIELDS if name in form.changed_data}
+        if not notes:
+            return
+        try:
+            services.booking_update_notes(
+                booking_id=obj.pk, actor=cast("User", request.user), **notes
+            )
+        except DomainError as error:
+            setattr(request, _REFUSED, True)
+            messages.error(request, admin_transitions.refusal_text(error))
+
+    def log_change(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        if getattr(request, _REFUSED, False):
+            return None
+        return super().log_change(request, obj, message)
+
+    def response_change(self, request: HttpRequest, obj: Booking) -> HttpResponse:
+        if getattr(request, _REFUSED, False):
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
+
+    # Transitions
+
+    def get_urls(self) -> list[URLPattern]:
+        wrap = self.admin_site.admin_view
+        info = (self.opts.app_label, self.opts.model_name)
+        return [
+            path(
+                "<path:object_id>/transition/<str:action>/",
+                wrap(self.transition_view),
+                name="{}_{}_transition".format(*info),
+            ),
+            path(
+                "<path:object_id>/cancel/",
+                wrap(self.cancel_view),
+                name="{}_{}_cancel".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def transition_view(self, request: HttpRequest, object_id: str, action: str) -> HttpResponse:
+        return admin_transitions.transition_view(self, request, object_id, action)
+
+    def cancel_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        return admin_transitions.cancel_view(self, request, object_id)
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        context = dict(extra_context or {})
+        booking = self.get_object(request, object_id)
+        if booking is not None:
+            context["transition_buttons"] = admin_transitions.buttons(self, request, booking)
+        return super().change_view(request, object_id, form_url, extra_context=context)
+
+    def change_url(self, booking_pk: int) -> str:
+        return reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+            args=[booking_pk],
+            current_app=self.admin_site.name,
+        )

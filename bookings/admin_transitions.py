@@ -1,0 +1,281 @@
+"""The back-office's transition buttons and bulk actions. Each calls the booking service the API
+calls, with the logged-in operator as the actor; a refusal shows the service's message and
+changes nothing. Bulk actions run each booking through the service in its own transaction, so
+one refusal does not undo the others."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from accounts import public as accounts
+from bookings import services
+from bookings.domain.states import Role, State, allowed_transitions
+from bookings.models import Booking
+from core.errors import DomainError
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from bookings.admin import BookingAdmin
+
+MAX_LISTED_REFUSALS = 10
+
+Transition = Callable[..., Booking]
+
+
+@dataclass(frozen=True)
+class Button:
+    action: str
+    label: str
+    url: str
+    needs_reason: bool = False  # opens a form instead of posting at once
+
+
+# The one-click transitions; cancel needs a reason, so it has its own page.
+ONE_CLICK: dict[str, tuple[Transition, Any, Any]] = {
+    "confirm": (
+        services.booking_confirm,
+        gettext_lazy("Confirm"),
+        gettext_lazy("Booking %(reference)s confirmed."),
+    ),
+    "start": (
+        services.booking_start,
+        gettext_lazy("Start"),
+        gettext_lazy("Booking %(reference)s started."),
+    ),
+    "complete": (
+        services.booking_complete,
+        gettext_lazy("Complete"),
+        gettext_lazy("Booking %(reference)s completed."),
+    ),
+    "no_show": (
+        services.booking_no_show,
+        gettext_lazy("No-show"),
+        gettext_lazy("Booking %(reference)s marked as no-show."),
+    ),
+}
+
+
+class CancelReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=gettext_lazy("Kept in the booking's history and sent to the customer."),
+    )
+
+
+def local(booking: Booking, field: str) -> str:
+    """A time on the booking's site clock, with the zone's abbreviation (CET, CEST...)."""
+    moment = getattr(booking, field)
+    if moment is None:
+        return "-"
+    timezone = getattr(booking, "site_timezone", None) or booking.site.timezone
+    return f"{moment.astimezone(ZoneInfo(timezone)):%Y-%m-%d %H:%M %Z}"
+
+
+def refusal_text(error: DomainError) -> str:
+    """The service's message in the operator's language, with its per-field details if any."""
+    parts = [
+        f"{field}: {' '.join(str(m) for m in msgs)}"
+        for field, msgs in error.details.items()
+        if isinstance(msgs, list | tuple)
+    ]
+    return " ".join([error.translated(_), *parts]).strip()
+
+
+def _actor(request: HttpRequest) -> User:
+    return cast("User", request.user)
+
+
+def _operator(request: HttpRequest) -> bool:
+    """Cached on the request: the buttons and the views ask more than once."""
+    cached = getattr(request, "_bookings_is_operator", None)
+    if cached is None:
+        cached = accounts.is_operator(request.user)
+        setattr(request, "_bookings_is_operator", cached)  # noqa: B010
+    return bool(cached)
+
+
+def _url(model_admin: BookingAdmin, name: str, *args: Any) -> str:
+    opts = model_admin.opts
+    return reverse(
+        f"admin:{opts.app_label}_{opts.model_name}_{name}",
+        args=args,
+        current_app=model_admin.admin_site.name,
+    )
+
+
+def buttons(model_admin: BookingAdmin, request: HttpRequest, booking: Booking) -> list[Button]:
+    """The transitions the state machine allows an operator now (timing is the service's say)."""
+    if not model_admin.has_change_permission(request, booking) or not _operator(request):
+        return []
+    shown: list[Button] = []
+    for action in allowed_transitions(State(booking.state), Role.OPERATOR):
+        if action in ONE_CLICK:
+            label = str(ONE_CLICK[action][1])
+            shown.append(Button(action, label, _url(model_admin, "transition", booking.pk, action)))
+        elif action == "cancel":
+            shown.append(
+                Button(action, _("Cancel…"), _url(model_admin, "cancel", booking.pk), True)
+            )
+    return shown
+
+
+def _booking_to_change(model_admin: BookingAdmin, request: HttpRequest, object_id: str) -> Booking:
+    booking = model_admin.get_object(request, unquote(object_id))
+    if booking is None:
+        raise Http404(_("No booking with this id."))
+    if not model_admin.has_change_permission(request, booking) or not _operator(request):
+        raise PermissionDenied
+    return booking
+
+
+def transition_view(
+    model_admin: BookingAdmin, request: HttpRequest, object_id: str, action: str
+) -> HttpResponse:
+    if request.method != "POST":  # a GET must never change a booking
+        return HttpResponseRedirect(_url(model_admin, "change", object_id))
+    if action not in ONE_CLICK:
+        raise Http404(_("Unknown action."))
+    booking = _booking_to_change(model_admin, request, object_id)
+    use_case, _label, done = ONE_CLICK[action]
+    try:
+        use_case(booking_id=booking.pk, actor=_actor(request))
+    except DomainError as error:
+        messages.error(request, refusal_text(error))
+    else:
+        messages.success(request, str(done) % {"reference": booking.reference})
+    return HttpResponseRedirect(_url(model_admin, "change", booking.pk))
+
+
+def cancel_view(model_admin: BookingAdmin, request: HttpRequest, object_id: str) -> HttpResponse:
+    booking = _booking_to_change(model_admin, request, object_id)
+    form = CancelReasonForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.booking_cancel(
+                booking_id=booking.pk, actor=_actor(request), reason=form.cleaned_data["reason"]
+            )
+        except DomainError as error:
+            messages.error(request, refusal_text(error))
+        else:
+            messages.success(
+                request, _("Booking %(reference)s cancelled.") % {"reference": booking.reference}
+            )
+        return HttpResponseRedirect(_url(model_admin, "change", booking.pk))
+    return _cancel_page(model_admin, request, [booking], form, bulk=False)
+
+
+def _cancel_page(
+    model_admin: BookingAdmin,
+    request: HttpRequest,
+    bookings: list[Booking],
+    form: CancelReasonForm,
+    *,
+    bulk: bool,
+) -> TemplateResponse:
+    opts = model_admin.opts
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": _("Cancel bookings")
+        if bulk
+        else _("Cancel booking %(reference)s") % {"reference": bookings[0].reference},
+        "opts": opts,
+        "bookings": [(booking, local(booking, "start")) for booking in bookings],
+        "form": form,
+        "bulk": bulk,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "back_url": _url(model_admin, "changelist")
+        if bulk
+        else _url(model_admin, "change", bookings[0].pk),
+    }
+    return TemplateResponse(request, "admin/bookings/booking/cancel.html", context)
+
+
+def _run_each(
+    request: HttpRequest,
+    queryset: QuerySet[Booking],
+    apply: Callable[[int], object],
+    done_message: Callable[[int], str],
+) -> None:
+    """Each booking through the service on its own; one summary of what was done and refused."""
+    done = 0
+    refusals: list[str] = []
+    for pk, reference in queryset.order_by("start", "pk").values_list("pk", "reference"):
+        try:
+            apply(pk)
+        except DomainError as error:
+            refusals.append(f"{reference}: {refusal_text(error)}")
+        else:
+            done += 1
+    if done:
+        messages.success(request, done_message(done))
+    if refusals:
+        listed = refusals[:MAX_LISTED_REFUSALS]
+        more = len(refusals) - len(listed)
+        text = ngettext(
+            "%(count)d booking refused: %(reasons)s",
+            "%(count)d bookings refused: %(reasons)s",
+            len(refusals),
+        ) % {"count": len(refusals), "reasons": "; ".join(listed)}
+        if more:
+            text += " " + _("(and %(more)d more)") % {"more": more}
+        messages.error(request, text)
+
+
+@admin.action(description=gettext_lazy("Confirm selected bookings"), permissions=["change"])
+def confirm_selected(
+    model_admin: BookingAdmin, request: HttpRequest, queryset: QuerySet[Booking]
+) -> None:
+    if not _operator(request):
+        raise PermissionDenied
+    actor = _actor(request)
+    _run_each(
+        request,
+        queryset,
+        lambda pk: services.booking_confirm(booking_id=pk, actor=actor),
+        lambda n: (
+            ngettext("%(count)d booking confirmed.", "%(count)d bookings confirmed.", n)
+            % {"count": n}
+        ),
+    )
+
+
+@admin.action(description=gettext_lazy("Cancel selected bookings…"), permissions=["change"])
+def cancel_selected(
+    model_admin: BookingAdmin, request: HttpRequest, queryset: QuerySet[Booking]
+) -> TemplateResponse | None:
+    """First an intermediate page asking for the one reason, then each booking cancelled."""
+    if not _operator(request):
+        raise PermissionDenied
+    form = CancelReasonForm(request.POST if "apply" in request.POST else None)
+    if "apply" in request.POST and form.is_valid():
+        actor = _actor(request)
+        reason = form.cleaned_data["reason"]
+        _run_each(
+            request,
+            queryset,
+            lambda pk: services.booking_cancel(booking_id=pk, actor=actor, reason=reason),
+            lambda n: (
+                ngettext("%(count)d booking cancelled.", "%(count)d bookings cancelled.", n)
+                % {"count": n}
+            ),
+        )
+        return None  # back to the changelist
+    bookings = list(queryset.order_by("start", "pk"))
+    return _cancel_page(model_admin, request, bookings, form, bulk=True)

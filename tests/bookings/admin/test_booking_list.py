@@ -1,0 +1,194 @@
+"""The bookings list of the back-office: site-local times, coloured states, filters (the day on
+each site's own clock), search as people type it, who may see it, and a page that costs the same
+number of queries whatever its size."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.test import Client
+
+import core.clock
+from bookings.models import Booking
+from tests.accounts.factories import UserFactory
+from tests.bookings.admin.conftest import CHANGELIST, raw_booking
+from tests.bookings.factories import PARIS, World, at
+from tests.scheduling.factories import ResourceFactory, SiteFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _references(response) -> list[str]:
+    assert response.status_code == 200
+    return sorted(b.reference for b in response.context["cl"].result_list)
+
+
+def test_the_list_shows_site_local_start_and_coloured_state(
+    world: World, operator_client: Client
+) -> None:
+    customer = world.customer
+    customer.first_name, customer.last_name = "Marie", "Curie"
+    customer.save()
+    raw_booking(world, at(world.day, 10), reference="BK-7F3K9Q", state="confirmed")
+    tokyo = SiteFactory(name="Shibuya", timezone="Asia/Tokyo")
+    raw_booking(
+        world,
+        datetime(2026, 7, 6, 1, 0, tzinfo=UTC),  # 10:00 in Tokyo
+        site=tokyo,
+        resource=ResourceFactory(site=tokyo, name="Bay T"),
+        reference="BK-TOKYO2",
+    )
+    content = operator_client.get(CHANGELIST).content.decode()
+    assert f"{world.day:%Y-%m-%d} 10:00 CE" in content  # CET or CEST: the site's clock
+    assert "2026-07-06 10:00 JST" in content
+    assert "booking-state-confirmed" in content
+    assert "booking-state-pending" in content
+    assert "Marie Curie &lt;" in content
+    assert "50.00 EUR" in content
+    assert "Bay T" in content
+
+
+@pytest.mark.parametrize("size", [5, 30])
+def test_the_changelist_costs_the_same_whatever_its_size(
+    world: World, operator_client: Client, django_assert_num_queries, size: int
+) -> None:
+    for n in range(size):
+        _other, vehicle = world.new_customer()
+        raw_booking(
+            world,
+            at(world.day, 8) + timedelta(hours=n),
+            vehicle=vehicle,
+            resource=world.resources[n % 2],
+            state=["pending", "confirmed", "cancelled"][n % 3],
+        )
+    # Session, user, 2 for permissions, the site/resource/service filter choices, 2 counts, the
+    # page, 2 for the date hierarchy: none of them per row.
+    with django_assert_num_queries(12):
+        response = operator_client.get(CHANGELIST)
+    assert len(response.context["cl"].result_list) == size
+    with django_assert_num_queries(13):  # + the timezones of the day filter
+        operator_client.get(CHANGELIST, {"day": "week", "state": "pending"})
+
+
+@pytest.mark.parametrize("typed", ["bk7f3k9q", "BK-7F3K9Q", "7f3k 9q", "bk-7f3"])
+def test_search_by_reference_as_typed(world: World, operator_client: Client, typed: str) -> None:
+    raw_booking(world, at(world.day, 10), reference="BK-7F3K9Q")
+    raw_booking(world, at(world.day, 11), reference="BK-ABCDEF")
+    assert _references(operator_client.get(CHANGELIST, {"q": typed})) == ["BK-7F3K9Q"]
+
+
+def test_search_by_plate_email_and_name(world: World, operator_client: Client) -> None:
+    marie = UserFactory(email="marie@example.com", first_name="Marie", last_name="Curie")
+    from tests.vehicles.factories import VehicleFactory
+
+    raw_booking(
+        world,
+        at(world.day, 10),
+        reference="BK-MARIE2",
+        vehicle=VehicleFactory(owner=marie, plate="AB123CD"),
+    )
+    raw_booking(world, at(world.day, 11), reference="BK-OTHER3")
+    for typed in ["ab-123 cd", "AB123", "marie@example", "marie curie", "Curie"]:
+        assert _references(operator_client.get(CHANGELIST, {"q": typed})) == ["BK-MARIE2"], typed
+
+
+def test_filters_by_state_site_resource_and_service(world: World, operator_client: Client) -> None:
+    raw_booking(world, at(world.day, 9), reference="BK-PEND22", state="pending")
+    raw_booking(
+        world,
+        at(world.day, 10),
+        reference="BK-CONF22",
+        state="confirmed",
+        resource=world.resources[1],
+    )
+    other_site = SiteFactory(name="Nation")
+    raw_booking(
+        world,
+        at(world.day, 11),
+        reference="BK-NATN22",
+        site=other_site,
+        resource=ResourceFactory(site=other_site, name="Bay 1"),
+    )
+
+    assert _references(operator_client.get(CHANGELIST, {"state": "confirmed"})) == ["BK-CONF22"]
+    assert _references(operator_client.get(CHANGELIST, {"site__id__exact": other_site.pk})) == [
+        "BK-NATN22"
+    ]
+    by_resource = operator_client.get(CHANGELIST, {"resource__id__exact": world.resources[1].pk})
+    assert _references(by_resource) == ["BK-CONF22"]
+    # Two sites have a "Bay 1": the resource filter names each with its site.
+    content = by_resource.content.decode()
+    assert f"Bay 1 ({world.site.name})" in content
+    assert "Bay 1 (Nation)" in content
+    assert (
+        len(_references(operator_client.get(CHANGELIST, {"service__id__exact": world.service.pk})))
+        == 3
+    )
+
+
+def test_the_day_filter_uses_each_sites_clock(
+    world: World, operator_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Sunday 18 January 2026, 22:30 UTC: 23:30 Sunday in Paris, 07:30 Monday in Tokyo.
+    monkeypatch.setattr(core.clock, "utcnow", lambda: datetime(2026, 1, 18, 22, 30, tzinfo=UTC))
+    tokyo = SiteFactory(name="Shibuya", timezone="Asia/Tokyo")
+    tokyo_bay = ResourceFactory(site=tokyo)
+
+    def paris(day: int, hour: int) -> datetime:
+        return datetime(2026, 1, day, hour, tzinfo=PARIS)
+
+    raw_booking(world, paris(18, 20), reference="BK-PSUN20")  # Paris today
+    raw_booking(world, paris(19, 10), reference="BK-PMON10")  # Paris tomorrow
+    raw_booking(world, paris(26, 10), reference="BK-PNEXTW")  # Paris next week
+    raw_booking(
+        world,
+        datetime(2026, 1, 19, 1, tzinfo=UTC),  # Monday 10:00 in Tokyo: today there
+        reference="BK-TMON10",
+        site=tokyo,
+        resource=tokyo_bay,
+    )
+    raw_booking(
+        world,
+        datetime(2026, 1, 18, 1, tzinfo=UTC),  # Sunday 10:00 in Tokyo: last week there
+        reference="BK-TSUN10",
+        site=tokyo,
+        resource=tokyo_bay,
+    )
+
+    def day(kind: str) -> list[str]:
+        return _references(operator_client.get(CHANGELIST, {"day": kind}))
+
+    assert day("today") == ["BK-PSUN20", "BK-TMON10"]
+    assert day("tomorrow") == ["BK-PMON10"]
+    assert day("week") == ["BK-PSUN20", "BK-TMON10"]
+    assert len(day("nonsense")) == 5  # an unknown value filters nothing
+
+
+def test_operators_see_the_list_customers_do_not_reach_the_admin(
+    world: World, operator_client: Client
+) -> None:
+    raw_booking(world, at(world.day, 10), reference="BK-SEEN22")
+    assert "BK-SEEN22" in operator_client.get(CHANGELIST).content.decode()
+
+    customer = Client()
+    customer.force_login(world.customer)
+    response = customer.get(CHANGELIST)
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_a_technician_reads_bookings_without_buttons_or_actions(world: World) -> None:
+    booking = raw_booking(world, at(world.day, 10), state="confirmed")
+    technician = UserFactory(is_staff=True, roles=["technician"])
+    client = Client()
+    client.force_login(technician)
+    listing = client.get(CHANGELIST)
+    assert listing.status_code == 200
+    assert "cancel_selected" not in listing.content.decode()
+    page = client.get(f"{CHANGELIST}{booking.pk}/change/")
+    assert page.status_code == 200
+    assert "data-transition" not in page.content.decode()
+    refused = client.post(f"{CHANGELIST}{booking.pk}/transition/start/")
+    assert refused.status_code == 403
+    assert Booking.objects.get(pk=booking.pk).state == "confirmed"
