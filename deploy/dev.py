@@ -48,7 +48,7 @@ def install() -> None:
     print("Installing the locked dependencies ...", flush=True)
     sh(uv, "sync", "--frozen", "--quiet", "--python", PYTHON, env=env)
     if any((ROOT / "locale").glob("*/LC_MESSAGES/*.po")):
-        sh(PYTHON, "manage.py", "compilemessages", "--verbosity", "0", env=_django_env("local"))
+        sh(PYTHON, ROOT / "deploy" / "compile_messages.py")
 
 
 def _django_env(settings: str) -> dict[str, str]:
