@@ -129,6 +129,7 @@ def test_into_a_file_and_a_rerun_writes_the_same_file(world: World, tmp_path: Pa
         f"Exported 3 booking(s) from 2026-03-01 to 2026-03-02 (all sites) as CSV to {target}."
     )
     first = target.read_bytes()
+    assert target.stat().st_mode & 0o777 == 0o600  # customers' e-mail addresses inside
     assert first.decode().splitlines()[0] == HEADER
     export("--from", "2026-03-01", "--to", "2026-03-02", "--output", str(target))
     assert target.read_bytes() == first
