@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -18,12 +19,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     engine = settings.DATABASES["default"]["ENGINE"]
     on_postgres = "postgresql" in engine
     has_redis = bool(os.environ.get("REDIS_URL"))
+    has_browser = shutil.which("chromium") is not None or bool(os.environ.get("REQUIRE_BROWSER"))
     for item in items:
         if "postgres" in item.keywords and not on_postgres:
             item.add_marker(
                 pytest.mark.skip(
                     reason="needs PostgreSQL: run with DATABASE_URL=postgres://... (CI does)"
                 )
+            )
+        if "browser" in item.keywords and not has_browser:
+            item.add_marker(
+                pytest.mark.skip(reason="needs Chromium: apt-get install chromium (CI does)")
             )
         if "redis" in item.keywords and not has_redis:
             item.add_marker(
