@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from accounts import selectors
 from accounts.domain.rules import CUSTOMER, OPERATOR, ROLES, TECHNICIAN
 from accounts.signals import personal_data_requested
+from core.errors import NotFound
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 __all__ = [
     "CUSTOMER",
     "OPERATOR",
     "ROLES",
     "TECHNICIAN",
+    "acting_user",
+    "ensure_user",
     "is_operator",
     "is_technician",
     "personal_data_requested",
@@ -38,3 +44,40 @@ def ensure_superuser(*, email: str, password: str) -> bool:
 def user_pk_by_public_id(public_id: Any) -> int | None:
     """The internal key of an active user by public id (None when there is none)."""
     return selectors.user_pk_by_public_id(public_id)
+
+
+def ensure_user(
+    *,
+    email: str,
+    password: str | None,
+    role: str,
+    first_name: str = "",
+    last_name: str = "",
+    phone: str = "",
+    language: str = "en",
+) -> tuple[int, bool]:
+    """A bootstrap account in `role` (CUSTOMER, OPERATOR: staff too, TECHNICIAN): created when no
+    account has the e-mail, else left untouched. Returns (user pk, created). No password
+    validators (demo logins are simple); `password` None: the account cannot log in until reset.
+    """
+    from accounts import services
+
+    user, created = services.user_ensure_in_role(
+        email=email,
+        password=password,
+        role=role,
+        first_name=first_name,
+        last_name=last_name,
+        phone=phone,
+        language=language,
+    )
+    return user.pk, created
+
+
+def acting_user(user_id: int) -> User:
+    """The account as the `actor` argument of other apps' use cases (their role checks read its
+    groups): for commands and jobs acting on someone's behalf. NotFound when there is none."""
+    user = selectors.user_by_pk(user_id)
+    if user is None:
+        raise NotFound(code="user_not_found")
+    return user

@@ -76,3 +76,7 @@ def user_pk_by_public_id(public_id: Any) -> int | None:
         .values_list("pk", flat=True)
         .first()
     )
+
+
+def user_by_pk(pk: int) -> User | None:
+    return User.objects.filter(pk=pk).first()

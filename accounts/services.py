@@ -17,7 +17,7 @@ from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from accounts.domain.rules import CUSTOMER, anonymised_email, normalize_email
+from accounts.domain.rules import CUSTOMER, OPERATOR, ROLES, anonymised_email, normalize_email
 from accounts.models import User
 from core.clock import resolve_now
 from core.errors import PermissionDenied, Unauthenticated, ValidationFailed
@@ -202,13 +202,56 @@ def token_revoke(*, refresh: str) -> None:
 
 
 def user_ensure_superuser(*, email: str, password: str) -> tuple[User, bool]:
-    """The demo/bootstrap administrator: created once, password reset to `password` each time."""
+    """The demo/bootstrap administrator: created once; on later runs it is made an active
+    superuser with `password` again only where it is not one already (nothing is written when
+    nothing differs)."""
     email = normalize_email(email)
     with transaction.atomic():
         user, created = User.objects.get_or_create(
             email=email, defaults={"is_staff": True, "is_superuser": True, "first_name": "Admin"}
         )
-        user.is_staff = user.is_superuser = user.is_active = True
-        user.set_password(password)
-        user.save()
+        ready = user.is_staff and user.is_superuser and user.is_active
+        if created or not ready or not user.check_password(password):
+            user.is_staff = user.is_superuser = user.is_active = True
+            user.set_password(password)
+            user.save()
     return user, created
+
+
+def user_ensure_in_role(
+    *,
+    email: str,
+    password: str | None,
+    role: str,
+    first_name: str = "",
+    last_name: str = "",
+    phone: str = "",
+    language: str = "en",
+) -> tuple[User, bool]:
+    """A bootstrap account (demo data, first run) in one role, created when no account has this
+    e-mail; an existing account is returned untouched. Operators are staff. `password` None gives
+    an unusable password. Unlike registration, the password validators are not applied: the demo
+    logins are deliberately simple (operator / operator)."""
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}")
+    email = normalize_email(email)
+    existing = User.objects.filter(email=email).first()
+    if existing is not None:
+        return existing, False
+    user = User(
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        phone=phone,
+        language=language,
+        is_staff=role == OPERATOR,
+    )
+    _full_clean(user, exclude=["password"])
+    if password is None:
+        user.set_unusable_password()
+    else:
+        user.set_password(password)
+    with transaction.atomic():
+        user.save()
+        user.groups.add(Group.objects.get(name=role))
+    return user, True

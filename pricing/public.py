@@ -3,21 +3,31 @@ redemption and release, and the `site_timezone` Port that scheduling provides.""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from pricing import selectors, services
+from pricing.domain.catalogue_file import CatalogueInvalid
 from pricing.domain.ports import site_timezone
 from pricing.domain.quote import Quote, QuoteLine, QuoteReason
+from pricing.domain.vocabulary import PROMO_AMOUNT, PROMO_PERCENT
 from pricing.selectors import ids
+from pricing.services import ImportSummary
 
 __all__ = [
+    "PROMO_AMOUNT",
+    "PROMO_PERCENT",
+    "CatalogueInvalid",
+    "ImportSummary",
     "Quote",
     "QuoteLine",
     "QuoteReason",
     "ServiceRequirements",
+    "ensure_price_rule",
+    "ensure_promo_code",
+    "import_catalogue",
     "promo_redeem",
     "promo_release",
     "quote",
@@ -25,6 +35,7 @@ __all__ = [
     "service_pk",
     "service_requirements",
     "site_timezone",
+    "skill_pks",
 ]
 
 
@@ -112,3 +123,69 @@ def promo_release(*, redemption_id: int, now: datetime | None = None) -> None:
 def service_pk(code: str) -> int:
     """The service's internal key by code, for a foreign key (bookings). NotFound when unknown."""
     return ids.service_pk(code)
+
+
+def skill_pks(codes: Collection[str]) -> list[int]:
+    """The skills' internal keys in the order of `codes`, for scheduling's resources. NotFound
+    (skill_not_found, details: the unknown codes)."""
+    return ids.skill_pks(codes)
+
+
+def import_catalogue(*, content: str, fmt: str, dry_run: bool = False) -> ImportSummary:
+    """Imports a catalogue file's content (`fmt` "csv" or "json", docs/rules/pricing.md): all or
+    nothing, idempotent. CatalogueInvalid lists every problem."""
+    return services.catalogue_import(content=content, fmt=fmt, dry_run=dry_run)
+
+
+def ensure_price_rule(
+    *,
+    name: str,
+    percentage: Decimal,
+    weekdays: Collection[int] = (),
+    start_time: time | None = None,
+    end_time: time | None = None,
+    valid_from: date | None = None,
+    valid_until: date | None = None,
+    service_codes: Collection[str] | None = None,
+    priority: int = 100,
+) -> tuple[int, bool]:
+    """The price rule named `name`, created with these values when none has this name (an
+    existing one is left as the back-office set it). Returns (rule id, created). `weekdays`: ISO
+    numbers, empty = every day; `service_codes` None = all services. ValidationFailed, NotFound
+    (service_not_found)."""
+    rule, created = services.price_rule_ensure(
+        name=name,
+        percentage=percentage,
+        weekdays=weekdays,
+        start_time=start_time,
+        end_time=end_time,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        service_codes=service_codes,
+        priority=priority,
+    )
+    return rule.pk, created
+
+
+def ensure_promo_code(
+    *,
+    code: str,
+    value: Decimal,
+    kind: str = PROMO_PERCENT,
+    valid_from: datetime | None = None,
+    valid_until: datetime | None = None,
+    max_redemptions: int | None = None,
+    min_order_total: Decimal = Decimal("0.00"),
+) -> tuple[int, bool]:
+    """The promo code (case-insensitive), created with these values when it does not exist (an
+    existing one is left untouched). Returns (promo id, created). ValidationFailed."""
+    promo, created = services.promo_code_ensure(
+        code=code,
+        value=value,
+        kind=kind,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        max_redemptions=max_redemptions,
+        min_order_total=min_order_total,
+    )
+    return promo.pk, created

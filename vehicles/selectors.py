@@ -26,6 +26,11 @@ def active_vehicles_of_owner(*, owner_id: int) -> QuerySet[Vehicle]:
     return vehicles_of_owner(owner_id=owner_id).filter(is_archived=False)
 
 
+def active_vehicle_with_plate(*, owner_id: int, plate: str) -> Vehicle | None:
+    """The owner's active vehicle with this normalised plate (at most one: a constraint)."""
+    return active_vehicles_of_owner(owner_id=owner_id).filter(plate=plate).first()
+
+
 def vehicle_of_owner(*, vehicle_id: UUID, owner_id: int, lock: bool = False) -> Vehicle:
     """The owner's vehicle (archived or not) by public id; NotFound otherwise. With `lock`, the
     row is locked until the end of the caller's transaction."""

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from core.errors import NotFound
-from pricing.models import Service
+from pricing.models import Service, Skill
 
 
 def service_pk(code: str) -> int:
@@ -11,3 +13,12 @@ def service_pk(code: str) -> int:
     if pk is None:
         raise NotFound(code="service_not_found")
     return pk
+
+
+def skill_pks(codes: Collection[str]) -> list[int]:
+    """The skills' keys in the order of `codes`; NotFound naming the unknown codes."""
+    found = dict(Skill.objects.filter(code__in=list(codes)).values_list("code", "pk"))
+    missing = sorted(set(codes) - set(found))
+    if missing:
+        raise NotFound(code="skill_not_found", details={"skills": missing})
+    return [found[code] for code in codes]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from uuid import UUID
 
 from django.db.models import Prefetch, QuerySet
 
 from scheduling.domain.values import SitePolicy
-from scheduling.models import OpeningHours, Site
+from scheduling.models import Closure, OpeningHours, Resource, Site
 from scheduling.selectors.calendars import POLICY_FIELDS, policy_from_row
 
 
@@ -39,3 +40,33 @@ def site_by_reference(reference: str) -> SitePolicy | None:
 
 def site_timezone(site_id: UUID) -> str | None:
     return Site.objects.filter(public_id=site_id).values_list("timezone", flat=True).first()
+
+
+def site_by_pk(pk: int) -> Site | None:
+    return Site.objects.filter(pk=pk).first()
+
+
+def resource_by_pk(pk: int) -> Resource | None:
+    return Resource.objects.filter(pk=pk).first()
+
+
+def site_named(name: str) -> Site | None:
+    """Site names are unique whatever their case."""
+    return Site.objects.filter(name__iexact=name.strip()).first()
+
+
+def resource_named(*, site_pk: int, name: str) -> Resource | None:
+    """Resource names are unique per site whatever their case."""
+    return Resource.objects.filter(site_id=site_pk, name__iexact=name.strip()).first()
+
+
+def closure_matching(
+    *, site_pk: int | None, resource_pk: int | None, start: datetime, end: datetime
+) -> Closure | None:
+    """The site's (or, without a site, the resource's) closure with exactly these bounds."""
+    closures = Closure.objects.filter(start=start, end=end)
+    if site_pk is not None:
+        return closures.filter(site_id=site_pk, resource__isnull=True).first()
+    if resource_pk is not None:
+        return closures.filter(resource_id=resource_pk, site__isnull=True).first()
+    return None
