@@ -7,7 +7,9 @@ server never holds a lock."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -24,6 +26,19 @@ logger = logging.getLogger(__name__)
 
 KINDS = ("created", "confirmed", "rescheduled", "cancelled", "reminder", "completed")
 LANGUAGES = ("en", "fr")
+
+_suppressed: ContextVar[bool] = ContextVar("booking_notifications_suppressed", default=False)
+
+
+@contextmanager
+def notifications_suppressed() -> Iterator[None]:
+    """No booking e-mail is registered inside: demo data must never write to its fictional
+    customers (and thousands of e-mails would dominate the run)."""
+    token = _suppressed.set(True)
+    try:
+        yield
+    finally:
+        _suppressed.reset(token)
 
 
 @dataclass(frozen=True)
@@ -100,6 +115,8 @@ def notify_after_commit(kind: str, load: Callable[[], BookingNotice | None]) -> 
     `load` reads the committed booking then; None means there is nobody to write to."""
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
+    if _suppressed.get():
+        return
 
     def _send() -> None:
         notice = load()

@@ -63,7 +63,8 @@ def run() -> None:
     port = os.environ.get("PORT", "8000")
     print(
         f"\n  App:    http://127.0.0.1:{port}/   (API: /api/v1/docs, health: /health)\n"
-        f"  Admin:  http://127.0.0.1:{port}/admin/  login admin@example.com / admin\n",
+        f"  Admin:  http://127.0.0.1:{port}/admin/  login admin@example.com / admin\n"
+        "          (operator@example.com / operator sees the back-office as an operator)\n",
         flush=True,
     )
     os.execve(PYTHON, [str(PYTHON), "manage.py", "runserver", f"127.0.0.1:{port}"], env)
