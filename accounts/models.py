@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.domain.rules import LANGUAGES, PHONE_PATTERN, normalize_email
 
+LANGUAGE_LABELS = {"en": _("English"), "fr": _("French")}
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -55,7 +57,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     language = models.CharField(
         _("language"),
         max_length=5,
-        choices=[(code, code) for code in LANGUAGES],
+        choices=[(code, LANGUAGE_LABELS.get(code, code)) for code in LANGUAGES],
         default="en",
         help_text=_("Language of the e-mails we send."),
     )

@@ -14,6 +14,52 @@ def gettext_noop(message: str) -> str:
     return message
 
 
+def _translated_params(
+    params: Mapping[str, Any], translate: Callable[[str], str]
+) -> dict[str, Any]:
+    return {
+        name: value.translated(translate) if isinstance(value, Text) else value
+        for name, value in params.items()
+    }
+
+
+class Text(str):
+    """A message of plain-Python code for somewhere other than an error's own message (a field's
+    detail, a word inside a message): a %-template marked with gettext_noop and its params. As a
+    str it is the English text, so comparisons and JSON keep working; `translated` gives it in the
+    reader's language (the API handler and the admin call it when they render the error)."""
+
+    template: str
+    params: dict[str, Any]
+
+    def __new__(cls, template: str, **params: Any) -> Text:
+        english = template % _translated_params(params, str) if params else template
+        text = super().__new__(cls, english)
+        text.template = template
+        text.params = params
+        return text
+
+    def translated(self, translate: Callable[[str], str]) -> str:
+        text = translate(self.template)
+        if not self.params:
+            return text
+        try:
+            return text % _translated_params(self.params, translate)
+        except (KeyError, TypeError, ValueError):  # a broken translation must not hide the text
+            return str.__str__(self)
+
+
+def translate_details(details: Any, translate: Callable[[str], str]) -> Any:
+    """`details` with every Text in it translated (dicts and lists walked; the rest unchanged)."""
+    if isinstance(details, Text):
+        return details.translated(translate)
+    if isinstance(details, Mapping):
+        return {key: translate_details(value, translate) for key, value in details.items()}
+    if isinstance(details, list | tuple):
+        return [translate_details(value, translate) for value in details]
+    return details
+
+
 class DomainError(Exception):
     """A refusal with a stable machine-readable `code` and a human message.
 
@@ -22,7 +68,7 @@ class DomainError(Exception):
 
     status: ClassVar[int] = 400
     code: str = "invalid"
-    default_message: ClassVar[str] = "The request was refused."
+    default_message: ClassVar[str] = gettext_noop("The request was refused.")
 
     def __init__(
         self,
@@ -34,7 +80,9 @@ class DomainError(Exception):
     ) -> None:
         self.template = str(message) if message is not None else self.default_message
         self.params: dict[str, Any] = dict(params or {})
-        self.message = self.template % self.params if self.params else self.template
+        self.message = (
+            self.template % _translated_params(self.params, str) if self.params else self.template
+        )
         if code is not None:
             self.code = code
         self.details: dict[str, Any] = details or {}
@@ -49,7 +97,7 @@ class DomainError(Exception):
         if not self.params:
             return text
         try:
-            return text % self.params
+            return text % _translated_params(self.params, translate)
         except (KeyError, TypeError, ValueError):  # a broken translation must not hide the error
             return self.message
 
@@ -59,7 +107,7 @@ class ValidationFailed(DomainError):
 
     status = 400
     code = "validation_error"
-    default_message = "Invalid input."
+    default_message = gettext_noop("Invalid input.")
 
 
 class Unauthenticated(DomainError):
@@ -67,13 +115,13 @@ class Unauthenticated(DomainError):
 
     status = 401
     code = "not_authenticated"
-    default_message = "Authentication credentials were not provided or are not valid."
+    default_message = gettext_noop("Authentication credentials were not provided or are not valid.")
 
 
 class PermissionDenied(DomainError):
     status = 403
     code = "permission_denied"
-    default_message = "You do not have permission to perform this action."
+    default_message = gettext_noop("You do not have permission to perform this action.")
 
 
 class NotFound(DomainError):
@@ -81,7 +129,7 @@ class NotFound(DomainError):
 
     status = 404
     code = "not_found"
-    default_message = "Not found."
+    default_message = gettext_noop("Not found.")
 
 
 class Conflict(DomainError):
@@ -89,16 +137,16 @@ class Conflict(DomainError):
 
     status = 409
     code = "conflict"
-    default_message = "The request conflicts with the current state."
+    default_message = gettext_noop("The request conflicts with the current state.")
 
 
 class Unprocessable(DomainError):
     status = 422
     code = "unprocessable"
-    default_message = "The request cannot be processed."
+    default_message = gettext_noop("The request cannot be processed.")
 
 
 class ServiceUnavailable(DomainError):
     status = 503
     code = "service_unavailable"
-    default_message = "A backing service is unavailable; try again shortly."
+    default_message = gettext_noop("A backing service is unavailable; try again shortly.")

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from http import HTTPStatus
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core.api.envelope import error_body
 from core.request_context import reset_request_id, set_request_id
@@ -62,6 +64,21 @@ _CODES_BY_STATUS = {
     503: "service_unavailable",
 }
 
+# The message of each such answer, translated when rendered (the request's language is active).
+_MESSAGES_BY_STATUS = {
+    400: gettext_noop("Bad request."),
+    401: gettext_noop("Authentication credentials were not provided or are not valid."),
+    403: gettext_noop("You do not have permission to perform this action."),
+    404: gettext_noop("No API endpoint matches this URL."),
+    405: gettext_noop("This method is not allowed here."),
+    406: gettext_noop("The requested format is not served."),
+    413: gettext_noop("The request body is too large."),
+    415: gettext_noop("Unsupported media type."),
+    429: gettext_noop("Too many requests; try again later."),
+    500: gettext_noop("An unexpected error occurred; it has been logged."),
+    503: gettext_noop("A backing service is unavailable; try again shortly."),
+}
+
 
 def is_api_path(path: str) -> bool:
     return path.startswith("/api/")
@@ -83,13 +100,14 @@ class ApiErrorEnvelopeMiddleware:
         ):
             return response
         status = response.status_code
-        try:
-            message = HTTPStatus(status).phrase
-        except ValueError:
-            message = "Error"
+        if status in _MESSAGES_BY_STATUS:
+            message = _(_MESSAGES_BY_STATUS[status])
+        else:
+            try:
+                message = HTTPStatus(status).phrase
+            except ValueError:
+                message = _("Error")
         code = _CODES_BY_STATUS.get(status, "server_error" if status >= 500 else "bad_request")
-        if status == 404:
-            message = "No API endpoint matches this URL."
         envelope = JsonResponse(error_body(code, message), status=status)
         for header in ("Allow", "Retry-After", "WWW-Authenticate"):
             if header in response:

@@ -32,6 +32,22 @@ from pricing.validators import (
 )
 from vehicles.public import CATEGORIES
 
+SERVICE_KIND_LABELS = {
+    "wash": _("Wash"),
+    "detailing": _("Detailing"),
+    "maintenance": _("Maintenance"),
+    "tyres": _("Tyres"),
+    "diagnostics": _("Diagnostics"),
+    "other": _("Other"),
+}
+# The same words as the vehicles' categories (one translation).
+CATEGORY_LABELS = {
+    "small": _("Small car"),
+    "medium": _("Medium car"),
+    "large": _("Large car / SUV"),
+    "van": _("Van"),
+}
+
 
 class Skill(models.Model):
     """What a resource must be able to do to perform a service (scheduling's resources have
@@ -56,7 +72,9 @@ class Service(models.Model):
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("description"), blank=True)
     kind = models.CharField(
-        _("kind"), max_length=20, choices=[(kind, kind) for kind in SERVICE_KINDS]
+        _("kind"),
+        max_length=20,
+        choices=[(kind, SERVICE_KIND_LABELS[kind]) for kind in SERVICE_KINDS],
     )
     base_duration_minutes = models.PositiveSmallIntegerField(
         _("base duration (minutes)"), validators=[validate_duration]
@@ -144,7 +162,7 @@ class CategoryOverride(models.Model):
         related_name="category_overrides",
     )
     category = models.CharField(
-        _("vehicle category"), max_length=10, choices=[(c, c) for c in CATEGORIES]
+        _("vehicle category"), max_length=10, choices=[(c, CATEGORY_LABELS[c]) for c in CATEGORIES]
     )
     price = models.DecimalField(
         _("price"),

@@ -2,21 +2,48 @@
 
 from __future__ import annotations
 
-from core.errors import Conflict, gettext_noop
+from core.errors import Conflict, Text, gettext_noop
+
+# How the refusal names the action and the state, in the reader's language (the details keep
+# the codes).
+ACTION_WORDS: dict[str, str] = {
+    "confirm": gettext_noop("confirmation"),
+    "expire": gettext_noop("expiry"),
+    "reschedule": gettext_noop("rescheduling"),
+    "start": gettext_noop("start of work"),
+    "complete": gettext_noop("completion"),
+    "cancel": gettext_noop("cancellation"),
+    "no_show": gettext_noop("no-show recording"),
+    "edit": gettext_noop("change"),
+    "rate": gettext_noop("rating"),
+}
+# The booking's state labels (as on the model).
+STATE_WORDS: dict[str, str] = {
+    "pending": gettext_noop("pending"),
+    "confirmed": gettext_noop("confirmed"),
+    "in_progress": gettext_noop("in progress"),
+    "completed": gettext_noop("completed"),
+    "cancelled": gettext_noop("cancelled"),
+    "expired": gettext_noop("expired"),
+    "no_show": gettext_noop("no-show"),
+}
 
 
 class InvalidTransition(Conflict):
     code = "invalid_transition"
-    default_message = "This action is not allowed in the booking's current state."
+    default_message = gettext_noop("This action is not allowed in the booking's current state.")
 
     def __init__(self, action: str, state: str) -> None:
         super().__init__(
             gettext_noop("This action (%(action)s) is not allowed while the booking is %(state)s."),
-            params={"action": action, "state": state},
+            params={
+                "action": Text(ACTION_WORDS.get(action, action)),
+                "state": Text(STATE_WORDS.get(state, state)),
+            },
             details={"state": state, "action": action},
         )
 
 
 class SlotUnavailable(Conflict):
     code = "slot_unavailable"
-    default_message = "This time slot is no longer available."
+    default_message = gettext_noop("This time slot is no longer available.")

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from bookings.domain.errors import InvalidTransition
 from bookings.domain.states import TRANSITIONS, Role, State
-from core.errors import Conflict, PermissionDenied, ValidationFailed, gettext_noop
+from core.errors import Conflict, PermissionDenied, Text, ValidationFailed, gettext_noop
 
 
 @dataclass(frozen=True)
@@ -54,9 +54,15 @@ def check_confirm(*, state: State, role: Role, timing: Timing, now: datetime) ->
         )
 
 
+def expires_at(*, timing: Timing, confirmation_window: timedelta) -> datetime:
+    """When a pending booking expires: its confirmation window after it was made, or its start
+    if that comes first."""
+    return min(timing.created_at + confirmation_window, timing.start)
+
+
 def expiry_due(*, timing: Timing, confirmation_window: timedelta, now: datetime) -> bool:
     """A pending booking expires when its confirmation window has passed or its start is reached."""
-    return now >= timing.created_at + confirmation_window or now >= timing.start
+    return now >= expires_at(timing=timing, confirmation_window=confirmation_window)
 
 
 def check_expire(
@@ -135,7 +141,7 @@ def check_cancel(*, state: State, role: Role, reason: str) -> None:
     if role is Role.OPERATOR and not reason.strip():
         raise ValidationFailed(
             gettext_noop("Operators must give a reason to cancel."),
-            details={"reason": ["A reason is required."]},
+            details={"reason": [Text(gettext_noop("A reason is required."))]},
         )
 
 
@@ -187,10 +193,12 @@ def check_rating(
             params={"days": days},
             code="rating_window_closed",
         )
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[Text]] = {}
     if not 1 <= stars <= 5:
-        errors["stars"] = ["Give between 1 and 5 stars."]
+        errors["stars"] = [Text(gettext_noop("Give between 1 and 5 stars."))]
     if len(comment) > policy.comment_max_length:
-        errors["comment"] = [f"At most {policy.comment_max_length} characters."]
+        errors["comment"] = [
+            Text(gettext_noop("At most %(count)s characters."), count=policy.comment_max_length)
+        ]
     if errors:
         raise ValidationFailed(details=errors)

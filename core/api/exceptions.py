@@ -17,7 +17,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
 from core.api.envelope import error_body
-from core.errors import DomainError
+from core.errors import DomainError, translate_details
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         set_rollback()
         headers = {"WWW-Authenticate": 'Bearer realm="api"'} if exc.status == 401 else None
         return Response(
-            error_body(exc.code, exc.translated(_), _plain(exc.details)),
+            error_body(exc.code, exc.translated(_), _plain(translate_details(exc.details, _))),
             status=exc.status,
             headers=headers,
         )

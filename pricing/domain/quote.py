@@ -15,7 +15,7 @@ from typing import Any
 
 from core.errors import Conflict
 from pricing.domain.catalogue import PriceRuleData, PromoData, ServiceData
-from pricing.domain.messages import message_for
+from pricing.domain.messages import MESSAGES, message_for
 from pricing.domain.money import ZERO, cents, percent_of, tax_included
 from pricing.domain.promo import PROMO_UNKNOWN, promo_discount, promo_refusal
 from pricing.domain.vocabulary import (
@@ -140,7 +140,10 @@ class QuoteRefused(Conflict):
     """A refusal of the quote (409) that knows what it is about, so it can be re-worded."""
 
     def __init__(self, code: str, subject: str = "", **details: Any) -> None:
-        super().__init__(message_for(code, subject=subject), code=code, details=details)
+        # The English template and its subject: translated as a whole when rendered.
+        super().__init__(
+            MESSAGES.get(code, code), params={"subject": subject}, code=code, details=details
+        )
         self.subject = subject
 
 
