@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from pricing.models import (
@@ -32,6 +33,14 @@ WEEKDAY_CHOICES = [
     (6, _("Saturday")),
     (7, _("Sunday")),
 ]
+# The vehicles' energy words (the same msgids as their labels, one translation).
+ENERGY_LABELS = {
+    "petrol": _("Petrol"),
+    "diesel": _("Diesel"),
+    "hybrid": _("Hybrid"),
+    "electric": _("Electric"),
+    "other": _("Other"),
+}
 
 
 @admin.register(Skill)
@@ -50,8 +59,8 @@ class SkillAdmin(admin.ModelAdmin[Skill]):
 
 class ServiceForm(forms.ModelForm[Service]):
     excluded_energies = forms.TypedMultipleChoiceField(
-        label=_("excluded energies"),
-        choices=[(energy, energy) for energy in ENERGIES],
+        label=capfirst(_("excluded energies")),
+        choices=[(energy, ENERGY_LABELS.get(energy, energy)) for energy in ENERGIES],
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text=_("Energies this service cannot be done on."),
@@ -141,7 +150,7 @@ class OptionAdmin(admin.ModelAdmin[Option]):
 
 class PriceRuleForm(forms.ModelForm[PriceRule]):
     weekdays = forms.TypedMultipleChoiceField(
-        label=_("weekdays"),
+        label=capfirst(_("weekdays")),
         choices=WEEKDAY_CHOICES,
         coerce=int,
         widget=forms.CheckboxSelectMultiple,

@@ -1,0 +1,237 @@
+"""French: API errors follow Accept-Language, the admin follows the browser's language, and the
+committed catalogue is complete (no untranslated or fuzzy entry, placeholders kept) and compiled."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+from django.conf import settings
+from django.test import Client
+from django.utils import translation
+
+from bookings.models import Booking
+from core.errors import Text, ValidationFailed, gettext_noop, translate_details
+from tests.bookings.factories import at, make_world
+
+FR = {"HTTP_ACCEPT_LANGUAGE": "fr-FR,fr;q=0.9,en;q=0.5"}
+EN = {"HTTP_ACCEPT_LANGUAGE": "en-GB,en;q=0.9"}
+LOCALE = Path(settings.BASE_DIR) / "locale"
+PLACEHOLDER = re.compile(r"%(?:\([a-z_]+\))?[sdr%]")
+
+
+@pytest.fixture(autouse=True)
+def _back_to_the_default_language() -> Iterator[None]:
+    """A French request leaves French active in this thread; later tests must not inherit it."""
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture
+def world(db: None, clock):
+    world = make_world(resources=1)
+    clock.set(at(world.day, 8) - timedelta(days=3))
+    return world
+
+
+def _book(client, world, headers=None, **extra):
+    body = {
+        "vehicle": str(world.vehicle.public_id),
+        "service": world.service.code,
+        "site": str(world.site.public_id),
+        "start": at(world.day, 10).isoformat(),
+        **extra,
+    }
+    return client.post("/api/v1/bookings", body, format="json", **(headers or {}))
+
+
+def _error(response) -> dict:
+    return response.json()["error"]
+
+
+# API
+
+
+def test_an_unknown_booking_is_a_404_in_the_callers_language(world, client_for) -> None:
+    client = client_for(world.customer)
+    url = f"/api/v1/bookings/{uuid.uuid4()}"
+    french, english, default = client.get(url, **FR), client.get(url, **EN), client.get(url)
+    assert french.status_code == english.status_code == default.status_code == 404
+    assert _error(french)["message"] == "Introuvable."
+    assert _error(english)["message"] == _error(default)["message"] == "Not found."
+    assert _error(french)["code"] == _error(english)["code"]  # the code never changes
+    assert french["Content-Language"] == "fr"
+
+
+def test_drf_field_errors_come_from_drfs_french_catalogue(world, client_for) -> None:
+    client = client_for(world.customer)
+    french = client.post("/api/v1/bookings", {}, format="json", **FR)
+    english = client.post("/api/v1/bookings", {}, format="json")
+    assert french.status_code == english.status_code == 400
+    assert _error(french)["message"] == "Données invalides."
+    assert _error(french)["details"]["service"] == ["Ce champ est obligatoire."]
+    assert _error(english)["message"] == "Invalid input."
+    assert _error(english)["details"]["service"] == ["This field is required."]
+
+
+def test_a_promo_refusal_is_worded_in_french(world, client_for) -> None:
+    client = client_for(world.customer)
+    french = _book(client, world, headers=FR, promo_code="nope")
+    english = _book(client, world, promo_code="nope")
+    assert french.status_code == english.status_code == 409
+    assert _error(french)["code"] == _error(english)["code"] == "promo_unknown"
+    assert _error(french)["message"] == "Le code promo NOPE n’existe pas."
+    assert _error(english)["message"] == "The promo code NOPE does not exist."
+    assert not Booking.objects.exists()
+
+
+def test_an_invalid_transition_names_the_action_and_state_in_french(world, client_for) -> None:
+    booking = _book(client_for(world.customer), world).json()
+    operator = client_for(world.operator)
+    url = f"/api/v1/bookings/{booking['id']}/complete"
+    french, english = operator.post(url, **FR), operator.post(url)
+    assert french.status_code == english.status_code == 409
+    assert _error(french)["message"] == (
+        "Cette action (fin des travaux) n’est pas permise tant que la réservation est en attente."
+    )
+    assert _error(english)["message"] == (
+        "This action (completion) is not allowed while the booking is pending."
+    )
+    assert _error(french)["details"] == {"state": "pending", "action": "complete"}
+
+
+def test_a_domain_refusals_field_details_are_translated_too(world, client_for) -> None:
+    booking = _book(client_for(world.customer), world).json()
+    operator = client_for(world.operator)
+    url = f"/api/v1/bookings/{booking['id']}/cancel"
+    french = operator.post(url, {"reason": "  "}, format="json", **FR)
+    assert french.status_code == 400
+    assert _error(french)["message"] == "Les opérateurs doivent indiquer un motif d’annulation."
+    assert _error(french)["details"] == {"reason": ["Un motif est obligatoire."]}
+    english = operator.post(url, {"reason": ""}, format="json")
+    assert _error(english)["details"] == {"reason": ["A reason is required."]}
+    assert Booking.objects.get(public_id=booking["id"]).state == "pending"
+
+
+def test_an_unknown_api_url_answers_the_envelope_in_french(db: None) -> None:
+    response = Client().get("/api/v1/no-such-thing", **FR)
+    assert response.status_code == 404
+    assert _error(response)["message"] == "Aucun point d’accès de l’API ne correspond à cette URL."
+
+
+def test_text_reads_as_english_and_translates_with_its_params() -> None:
+    text = Text(gettext_noop("At most %(count)s characters."), count=1000)
+    assert text == "At most 1000 characters."  # a plain str for comparisons and JSON
+    error = ValidationFailed(details={"comment": [text]})
+    with translation.override("fr"):
+        assert translate_details(error.details, translation.gettext) == {
+            "comment": ["1000 caractères au maximum."]
+        }
+
+
+# Admin
+
+
+def test_the_admin_login_page_follows_the_browsers_language(db: None) -> None:
+    french = Client().get("/admin/login/", **FR).content.decode()
+    english = Client().get("/admin/login/", **EN).content.decode()
+    assert "Back-office de l’atelier auto" in french
+    assert "Adresse e-mail" in french
+    assert "Connexion" in french
+    assert "Car service back-office" in english
+    assert "Log in" in english
+
+
+def test_the_bookings_changelist_is_in_french(world) -> None:
+    from tests.bookings.admin.conftest import raw_booking
+
+    raw_booking(world, at(world.day, 10))
+    client = Client()
+    client.force_login(world.operator)
+    page = client.get("/admin/bookings/booking/", **FR).content.decode()
+    for words in ("Réservations", "Début (heure du site)", "jour (heure du site)", "en attente"):
+        assert words in page
+    assert "Confirmer les réservations sélectionnées" in page
+    english = client.get("/admin/bookings/booking/", **EN).content.decode()
+    assert "Start (site time)" in english
+    assert "Confirm selected bookings" in english
+
+
+def test_an_admin_refusal_is_shown_in_french(world) -> None:
+    from tests.bookings.admin.conftest import messages_of, raw_booking
+
+    booking = raw_booking(world, at(world.day, 10))
+    client = Client()
+    client.force_login(world.operator)
+    response = client.post(
+        f"/admin/bookings/booking/{booking.pk}/transition/complete/", follow=True, **FR
+    )
+    assert (
+        "Cette action (fin des travaux) n’est pas permise tant que la réservation est en attente."
+        in messages_of(response)
+    )
+
+
+# The catalogue
+
+
+def _po_files() -> list[Path]:
+    return sorted(LOCALE.glob("*/LC_MESSAGES/*.po"))
+
+
+def test_there_is_a_french_catalogue() -> None:
+    assert LOCALE / "fr" / "LC_MESSAGES" / "django.po" in _po_files()
+
+
+@pytest.mark.parametrize("po_path", _po_files(), ids=lambda p: str(p.relative_to(LOCALE)))
+def test_every_message_is_translated_with_its_placeholders(po_path: Path) -> None:
+    with po_path.open("rb") as po_file:
+        catalogue = read_po(po_file)
+    assert catalogue.plural_forms == "nplurals=2; plural=(n > 1);"
+    problems = []
+    for message in catalogue:
+        if not message.id:
+            continue
+        ids = [message.id] if isinstance(message.id, str) else list(message.id)
+        strings = [message.string] if isinstance(message.string, str) else list(message.string)
+        if message.fuzzy or not all(strings):
+            problems.append(f"untranslated or fuzzy: {ids[0]!r}")
+            continue
+        # The last English form carries every placeholder; each French form keeps them, except
+        # the singular, which may spell out "one".
+        wanted = sorted(set(PLACEHOLDER.findall(ids[-1])))
+        for index, string in enumerate(strings):
+            found = sorted(set(PLACEHOLDER.findall(string)))
+            if found != wanted and not (
+                len(strings) > 1 and index == 0 and set(found) < set(wanted)
+            ):
+                problems.append(f"placeholders {found} instead of {wanted}: {ids[0]!r}")
+    assert problems == []
+
+
+@pytest.mark.parametrize("po_path", _po_files(), ids=lambda p: str(p.relative_to(LOCALE)))
+def test_the_compiled_catalogue_matches_its_po(po_path: Path) -> None:
+    """The install step compiles the .po files (deploy/compile_messages.py); a stale or missing
+    .mo would serve English or old wording."""
+
+    def entries(catalogue: Catalog) -> dict[str, tuple[str, ...]]:
+        return {
+            str(m.id if isinstance(m.id, str) else m.id[0]): tuple(
+                [m.string] if isinstance(m.string, str) else m.string
+            )
+            for m in catalogue
+            if m.id
+        }
+
+    mo_path = po_path.with_suffix(".mo")
+    assert mo_path.exists(), f"{mo_path} is missing: run deploy/compile_messages.py"
+    with po_path.open("rb") as po_file, mo_path.open("rb") as mo_file:
+        po, mo = entries(read_po(po_file)), entries(read_mo(mo_file))
+    assert mo == po, f"{mo_path} is stale: run deploy/compile_messages.py"
