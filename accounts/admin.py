@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -18,6 +22,11 @@ class EmailUserChangeForm(UserChangeForm[User]):
     class Meta:
         model = User
         fields = "__all__"
+
+
+# Who may do what in the back-office: only administrators (superusers) grant staff status, roles and
+# permissions, set passwords or change a staff account; operators look after customers.
+ACCESS_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
 
 
 @admin.register(User)
@@ -39,3 +48,23 @@ class UserAdmin(DjangoUserAdmin):
         (_("Important dates"), {"fields": ("last_login", "date_joined", "anonymised_at")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if getattr(request.user, "is_superuser", False):
+            return fields
+        return fields + ACCESS_FIELDS
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None or getattr(request.user, "is_superuser", False):
+            return True
+        return not (obj.is_staff or obj.is_superuser)  # staff accounts are the administrators'
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        if not getattr(request.user, "is_superuser", False):
+            raise PermissionDenied  # customers reset their own password
+        return super().user_change_password(request, id, form_url)

@@ -202,7 +202,10 @@ class BookingAdmin(admin.ModelAdmin[Booking]):
     # Reads
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Booking]:
-        queryset = selectors.bookings_for_back_office()
+        # A technician sees only the jobs of their resources (and so can open no other).
+        queryset = selectors.bookings_for_back_office_of(
+            admin_transitions.technician_resources(request)
+        )
         ordering = self.get_ordering(request)
         return queryset.order_by(*ordering) if ordering else queryset
 

@@ -24,9 +24,10 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from accounts import public as accounts
 from bookings import services
-from bookings.domain.states import Role, State, allowed_transitions
+from bookings.domain.states import TRANSITIONS, Role, State, allowed_transitions
 from bookings.models import Booking
 from core.errors import DomainError
+from scheduling import public as scheduling
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -111,6 +112,30 @@ def _operator(request: HttpRequest) -> bool:
     return bool(cached)
 
 
+# What a technician may do in the back-office on the jobs of their resources (SPEC §6: start and
+# complete); everything else there is the operators'.
+TECHNICIAN_ACTIONS = frozenset(
+    name for name, t in TRANSITIONS.items() if Role.TECHNICIAN in t.roles and name in ONE_CLICK
+)
+
+
+def technician_resources(request: HttpRequest) -> list[int] | None:
+    """The resources whose bookings a technician (who is not an operator) works, which is all
+    the back-office shows them; None for everyone else. Cached on the request."""
+    cached = getattr(request, "_bookings_technician_resources", False)
+    if cached is False:
+        cached = None
+        if not _operator(request) and accounts.is_technician(request.user):
+            cached = scheduling.resource_pks_of_technician(user_id=_actor(request).pk)
+        setattr(request, "_bookings_technician_resources", cached)  # noqa: B010
+    return cast("list[int] | None", cached)
+
+
+def _assigned(request: HttpRequest, booking: Booking) -> bool:
+    resources = technician_resources(request)
+    return resources is not None and booking.resource_id in resources
+
+
 def _url(model_admin: BookingAdmin, name: str, *args: Any) -> str:
     opts = model_admin.opts
     return reverse(
@@ -121,7 +146,18 @@ def _url(model_admin: BookingAdmin, name: str, *args: Any) -> str:
 
 
 def buttons(model_admin: BookingAdmin, request: HttpRequest, booking: Booking) -> list[Button]:
-    """The transitions the state machine allows an operator now (timing is the service's say)."""
+    """The transitions the state machine allows an operator (or the assigned technician: start
+    and complete) now; timing is the service's say."""
+    if _assigned(request, booking):
+        return [
+            Button(
+                action,
+                str(ONE_CLICK[action][1]),
+                _url(model_admin, "transition", booking.pk, action),
+            )
+            for action in allowed_transitions(State(booking.state), Role.TECHNICIAN)
+            if action in TECHNICIAN_ACTIONS
+        ]
     if not model_admin.has_change_permission(request, booking) or not _operator(request):
         return []
     shown: list[Button] = []
@@ -136,10 +172,17 @@ def buttons(model_admin: BookingAdmin, request: HttpRequest, booking: Booking) -
     return shown
 
 
-def _booking_to_change(model_admin: BookingAdmin, request: HttpRequest, object_id: str) -> Booking:
+def _booking_to_change(
+    model_admin: BookingAdmin, request: HttpRequest, object_id: str, action: str = "cancel"
+) -> Booking:
+    """The booking, if the user may try `action` on it here: an operator with the change
+    permission, or the technician assigned to it for start and complete. A booking the user does
+    not see (a colleague's job, for a technician) does not exist for them."""
     booking = model_admin.get_object(request, unquote(object_id))
     if booking is None:
         raise Http404(_("No booking with this id."))
+    if action in TECHNICIAN_ACTIONS and _assigned(request, booking):
+        return booking
     if not model_admin.has_change_permission(request, booking) or not _operator(request):
         raise PermissionDenied
     return booking
@@ -152,7 +195,7 @@ def transition_view(
         return HttpResponseRedirect(_url(model_admin, "change", object_id))
     if action not in ONE_CLICK:
         raise Http404(_("Unknown action."))
-    booking = _booking_to_change(model_admin, request, object_id)
+    booking = _booking_to_change(model_admin, request, object_id, action)
     use_case, _label, done = ONE_CLICK[action]
     try:
         use_case(booking_id=booking.pk, actor=_actor(request))

@@ -9,11 +9,19 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.db import connection
-from django.db.models import F, FloatField, Q, QuerySet
+from django.db.models import Count, F, FloatField, Q, QuerySet
 from django.db.models.functions import Cast, Extract
 
 from accounts import public as accounts
-from bookings.domain.days import DaysOn, local_day_bounds, utc_window
+from bookings.domain.dashboard import BOOKED_STATES, EXPECTED_STATES, booked_minutes_by_resource
+from bookings.domain.days import (
+    THIS_WEEK,
+    TODAY,
+    DaysOn,
+    local_day_bounds,
+    relative_days,
+    utc_window,
+)
 from bookings.domain.states import ACTIVE_STATES
 from bookings.models import Booking, BookingEvent
 from bookings.notifications import BookingNotice
@@ -192,6 +200,54 @@ def starting_on_local_days(queryset: QuerySet[Booking], days_on: DaysOn) -> Quer
         start, end = local_day_bounds(*days_on(tz), tz)
         condition |= Q(site__timezone=name, start__gte=start, start__lt=end)
     return queryset.filter(condition)
+
+
+def bookings_for_back_office_of(resource_pks: Sequence[int] | None) -> QuerySet[Booking]:
+    """The admin changelist, limited to the bookings of `resource_pks` (a technician's jobs) when
+    given; None: every booking."""
+    queryset = bookings_for_back_office()
+    if resource_pks is None:
+        return queryset
+    return queryset.filter(resource_id__in=list(resource_pks))
+
+
+# The dashboard of the back-office (its rules: docs/rules/bookings.md, "Dashboard").
+
+
+def today_counts_by_state(*, now: datetime) -> dict[str, int]:
+    """How many bookings start today on their own site's clock, per state (two queries)."""
+    today = starting_on_local_days(
+        Booking.objects.all(), lambda tz: relative_days(TODAY, now=now, tz=tz)
+    )
+    rows = today.order_by().values_list("state").annotate(count=Count("pk"))
+    return {str(state): int(count) for state, count in rows}
+
+
+def next_arrivals(*, now: datetime, limit: int) -> list[Booking]:
+    """The next `limit` bookings still expected (pending or confirmed) from `now`, by start, with
+    their site, resource and customer (one query)."""
+    expected = sorted(s.value for s in EXPECTED_STATES)
+    return list(
+        _listing().filter(state__in=expected, start__gte=now).order_by("start", "pk")[:limit]
+    )
+
+
+def pending_to_confirm(*, limit: int) -> tuple[list[Booking], int]:
+    """The `limit` oldest pending bookings (by when they were made) with their site's
+    confirmation window annotated, and how many are pending in all (two queries)."""
+    pending = _listing().filter(state="pending")
+    rows = pending.annotate(
+        confirmation_window_minutes=F("site__confirmation_window_minutes")
+    ).order_by("created_at", "pk")[:limit]
+    return list(rows), pending.count()
+
+
+def booked_minutes_this_week(*, now: datetime) -> dict[int, int]:
+    """Booked minutes per resource pk over this week (Monday to Sunday on each booking's site
+    clock): the bookings in BOOKED_STATES starting that week (two queries)."""
+    booked = Booking.objects.filter(state__in=sorted(s.value for s in BOOKED_STATES))
+    week = starting_on_local_days(booked, lambda tz: relative_days(THIS_WEEK, now=now, tz=tz))
+    return booked_minutes_by_resource(week.values_list("resource_id", "start", "end"))
 
 
 EXPORT_COLUMNS = (

@@ -1,0 +1,156 @@
+"""The operators' dashboard on the admin index (docs/rules/bookings.md, "Dashboard"): today's
+bookings by state, the next arrivals, the pending bookings waiting for a confirmation (oldest
+first, with when they expire) and this week's utilisation per resource. A fixed number of queries
+whatever the number of bookings, resources or sites."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from django.urls import reverse
+from django.utils.safestring import SafeString
+
+from accounts import public as accounts
+from bookings import selectors
+from bookings.admin import state_badge
+from bookings.admin_transitions import local
+from bookings.domain.dashboard import utilisation_percent
+from bookings.domain.days import TODAY
+from bookings.domain.policies import Timing, expires_at
+from bookings.domain.states import State
+from bookings.models import Booking
+from scheduling import public as scheduling
+from vehicles import public as vehicles
+
+NEXT_ARRIVALS = 10
+PENDING_SHOWN = 15
+
+
+@dataclass(frozen=True)
+class StateCount:
+    state: str
+    label: str
+    count: int
+    url: str
+
+
+@dataclass(frozen=True)
+class BookingRow:
+    reference: str
+    url: str
+    start: str  # on the site's clock
+    plate: str
+    service: str
+    site: str
+    resource: str
+    state: SafeString
+    expires: str = ""  # pending only: on the site's clock
+    overdue: bool = False  # pending past its expiry, not yet expired by the job
+
+
+@dataclass(frozen=True)
+class Utilisation:
+    site: str
+    resource: str
+    booked_minutes: int
+    open_minutes: int
+    percent: int | None  # None: not open this week
+    bar: int  # the bar's width, 0 to 100
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    today: list[StateCount]
+    today_total: int
+    arrivals: list[BookingRow]
+    pending: list[BookingRow]
+    pending_total: int
+    pending_url: str
+    week_first: Any
+    week_last: Any
+    utilisation: list[Utilisation]
+
+
+def may_see(user: Any) -> bool:
+    """Operators (and administrators) with the bookings view permission: the dashboard counts
+    every booking, so a technician, who sees only their own jobs, does not get it."""
+    return bool(
+        getattr(user, "is_staff", False)
+        and user.has_perm("bookings.view_booking")
+        and accounts.is_operator(user)
+    )
+
+
+def _changelist(**params: str) -> str:
+    url = reverse("admin:bookings_booking_changelist")
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+def _row(booking: Booking, *, now: datetime | None = None) -> BookingRow:
+    expires, overdue = "", False
+    if now is not None:
+        moment = expires_at(
+            timing=Timing(start=booking.start, end=booking.end, created_at=booking.created_at),
+            confirmation_window=timedelta(
+                minutes=booking.confirmation_window_minutes  # type: ignore[attr-defined]
+            ),
+        )
+        zone = ZoneInfo(booking.site_timezone)  # type: ignore[attr-defined]
+        expires, overdue = f"{moment.astimezone(zone):%Y-%m-%d %H:%M %Z}", moment <= now
+    return BookingRow(
+        reference=booking.reference,
+        url=reverse("admin:bookings_booking_change", args=[booking.pk]),
+        start=local(booking, "start"),
+        plate=vehicles.display_plate(booking.vehicle_plate),
+        service=booking.service_name,
+        site=str(booking.site_name),  # type: ignore[attr-defined]
+        resource=str(booking.resource_name),  # type: ignore[attr-defined]
+        state=state_badge(booking),
+        expires=expires,
+        overdue=overdue,
+    )
+
+
+def build(*, now: datetime) -> Dashboard:
+    counts = selectors.today_counts_by_state(now=now)
+    today = [
+        StateCount(
+            state=state.value,
+            label=str(Booking.StateChoices(state.value).label),
+            count=counts.get(state.value, 0),
+            url=_changelist(day=TODAY, state=state.value),
+        )
+        for state in State
+    ]
+    pending, pending_total = selectors.pending_to_confirm(limit=PENDING_SHOWN)
+    booked = selectors.booked_minutes_this_week(now=now)
+    openings = scheduling.week_openings(now=now)
+    utilisation = []
+    for opening in openings:
+        minutes = booked.get(opening.resource_pk, 0)
+        percent = utilisation_percent(booked_minutes=minutes, open_minutes=opening.open_minutes)
+        utilisation.append(
+            Utilisation(
+                site=opening.site_name,
+                resource=opening.resource_name,
+                booked_minutes=minutes,
+                open_minutes=opening.open_minutes,
+                percent=percent,
+                bar=min(percent or 0, 100),
+            )
+        )
+    return Dashboard(
+        today=today,
+        today_total=sum(counts.values()),
+        arrivals=[_row(b) for b in selectors.next_arrivals(now=now, limit=NEXT_ARRIVALS)],
+        pending=[_row(b, now=now) for b in pending],
+        pending_total=pending_total,
+        pending_url=_changelist(state=State.PENDING.value),
+        week_first=openings[0].first if openings else None,
+        week_last=openings[0].last if openings else None,
+        utilisation=utilisation,
+    )

@@ -1,0 +1,179 @@
+"""Every changelist of the back-office runs a constant number of queries whatever the number of
+rows (SPEC §8): each registered ModelAdmin is listed below with a maker of rows and its pinned
+count, measured with a few rows and with many more. A ModelAdmin registered without an entry here
+fails `test_every_registered_changelist_is_pinned`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import uuid4
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group, Permission
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from tests.accounts.factories import OperatorFactory, UserFactory
+from tests.bookings.factories import BookingFactory, World, make_world
+from tests.pricing.factories import (
+    CategoryOverrideFactory,
+    OptionFactory,
+    PriceRuleFactory,
+    PromoCodeFactory,
+    PromoRedemptionFactory,
+    ServiceFactory,
+    SkillFactory,
+)
+from tests.scheduling.factories import ClosureFactory, ResourceFactory, SiteFactory
+from tests.vehicles.factories import VehicleFactory
+
+pytestmark = pytest.mark.django_db
+
+FEW, MANY = 2, 15
+STATES = ["pending", "confirmed", "in_progress", "completed", "cancelled", "expired", "no_show"]
+Maker = Callable[[World, int], object]
+
+
+def _user(world: World, n: int) -> object:
+    return UserFactory(roles=["customer", "technician"] if n % 2 else ["customer"])
+
+
+def _group(world: World, n: int) -> object:
+    group = Group.objects.create(name=f"group {n} {uuid4().hex[:6]}")
+    group.permissions.set(Permission.objects.order_by("pk")[: n + 1])
+    return group
+
+
+def _booking(world: World, n: int) -> object:
+    _customer, vehicle = world.new_customer()
+    return BookingFactory(
+        site=world.site,
+        resource=world.resources[n % len(world.resources)],
+        service=world.service,
+        vehicle=vehicle,
+        start=world.day + timedelta(hours=8, minutes=30 * n),
+        state=STATES[n % len(STATES)],
+    )
+
+
+def _service(world: World, n: int) -> object:
+    service = ServiceFactory(required_skill=SkillFactory())
+    CategoryOverrideFactory(service=service)
+    OptionFactory(services=[service])
+    return service
+
+
+def _skill(world: World, n: int) -> object:
+    skill = SkillFactory()
+    ServiceFactory(required_skill=skill)
+    return skill
+
+
+def _option(world: World, n: int) -> object:
+    return OptionFactory(services=[ServiceFactory(), ServiceFactory()])
+
+
+def _price_rule(world: World, n: int) -> object:
+    return PriceRuleFactory(services=[ServiceFactory()])
+
+
+def _resource(world: World, n: int) -> object:
+    technician = UserFactory(roles=["technician"])
+    return ResourceFactory(skills=[SkillFactory(), SkillFactory()], technician=technician)
+
+
+def _closure(world: World, n: int) -> object:
+    start = datetime(2026, 8, 1, tzinfo=UTC) + timedelta(days=n)
+    if n % 2:
+        return ClosureFactory(site=SiteFactory(), start=start, end=start + timedelta(hours=4))
+    return ClosureFactory(
+        site=None, resource=ResourceFactory(), start=start, end=start + timedelta(hours=4)
+    )
+
+
+def _outstanding(world: World, n: int) -> Any:
+    from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+
+    return OutstandingToken.objects.create(
+        user=UserFactory(),
+        jti=uuid4().hex,
+        token=f"token-{uuid4().hex}",
+        created_at=datetime.now(UTC),
+        expires_at=datetime.now(UTC) + timedelta(days=7),
+    )
+
+
+def _blacklisted(world: World, n: int) -> object:
+    from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
+
+    return BlacklistedToken.objects.create(token=_outstanding(world, n))
+
+
+# model label -> (who looks, row maker, pinned queries for the page)
+# Queries common to every page: the session, the user, the permissions (user and group, for the
+# operator; none for a superuser), the counts (filtered and total) and the page itself; then
+# each admin's filters' choices and its own joins, never one per row.
+CHANGELISTS: dict[str, tuple[str, Maker, int]] = {
+    "accounts.User": ("operator", _user, 8),
+    "auth.Group": ("superuser", _group, 5),
+    "bookings.Booking": ("operator", _booking, 13),
+    "pricing.Option": ("operator", _option, 7),
+    "pricing.PriceRule": ("operator", _price_rule, 7),
+    "pricing.PromoCode": ("operator", lambda w, n: PromoCodeFactory(), 7),
+    "pricing.PromoRedemption": ("operator", lambda w, n: PromoRedemptionFactory(), 7),
+    "pricing.Service": ("operator", _service, 8),
+    "pricing.Skill": ("operator", _skill, 7),
+    "scheduling.Closure": ("operator", _closure, 10),
+    "scheduling.Resource": ("operator", _resource, 9),
+    "scheduling.Site": ("operator", lambda w, n: SiteFactory(), 8),
+    "token_blacklist.BlacklistedToken": ("superuser", _blacklisted, 5),
+    "token_blacklist.OutstandingToken": ("superuser", _outstanding, 5),
+    "vehicles.Vehicle": ("operator", lambda w, n: VehicleFactory(), 7),
+}
+
+
+def test_every_registered_changelist_is_pinned() -> None:
+    registered = {model._meta.label for model in admin.site._registry}
+    assert registered == set(CHANGELISTS)
+
+
+def _url(label: str) -> str:
+    app_label, model = label.lower().split(".")
+    return f"/admin/{app_label}/{model}/"
+
+
+@pytest.mark.parametrize("label", sorted(CHANGELISTS))
+def test_a_changelist_costs_the_same_queries_whatever_its_size(
+    label: str, django_assert_max_num_queries: Any
+) -> None:
+    who, make, pinned = CHANGELISTS[label]
+    world = make_world(resources=3)
+    client = Client()
+    if who == "operator":
+        client.force_login(OperatorFactory())
+    else:
+        client.force_login(UserFactory(is_staff=True, is_superuser=True, roles=[]))
+    url = _url(label)
+
+    def measure() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(queries), response.context["cl"].result_count
+
+    for n in range(FEW):
+        make(world, n)
+    client.get(url)  # sessions and content types warmed
+    few, few_rows = measure()
+    for n in range(FEW, MANY):
+        make(world, n)
+    many, many_rows = measure()
+    assert many_rows >= few_rows + MANY - FEW
+    assert many == few, f"{label}: {few} queries with {few_rows} rows, {many} with {many_rows}"
+    with django_assert_max_num_queries(pinned):
+        client.get(url)
+    assert many == pinned, f"{label}: pinned at {pinned}, now {many}"
