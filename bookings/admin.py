@@ -15,7 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from bookings import admin_transitions, selectors, services
+from bookings import admin_board, admin_reschedule, admin_transitions, selectors, services
 from bookings.admin_transitions import local
 from bookings.domain.days import RELATIVE_DAYS, THIS_WEEK, TODAY, TOMORROW, relative_days
 from bookings.domain.reference import normalize_reference
@@ -317,6 +317,12 @@ class BookingAdmin(admin.ModelAdmin[Booking]):
         wrap = self.admin_site.admin_view
         info = (self.opts.app_label, self.opts.model_name)
         return [
+            path("planning/", wrap(self.planning_view), name="{}_{}_planning".format(*info)),
+            path(
+                "<path:object_id>/reschedule/",
+                wrap(self.reschedule_view),
+                name="{}_{}_reschedule".format(*info),
+            ),
             path(
                 "<path:object_id>/transition/<str:action>/",
                 wrap(self.transition_view),
@@ -336,6 +342,12 @@ class BookingAdmin(admin.ModelAdmin[Booking]):
     def cancel_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         return admin_transitions.cancel_view(self, request, object_id)
 
+    def planning_view(self, request: HttpRequest) -> HttpResponse:
+        return admin_board.board_view(self, request)
+
+    def reschedule_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        return admin_reschedule.reschedule_view(self, request, object_id)
+
     def change_view(
         self,
         request: HttpRequest,
@@ -347,6 +359,10 @@ class BookingAdmin(admin.ModelAdmin[Booking]):
         booking = self.get_object(request, object_id)
         if booking is not None:
             context["transition_buttons"] = admin_transitions.buttons(self, request, booking)
+            context["reschedule_button"] = admin_reschedule.reschedule_button(
+                self, request, booking
+            )
+            context["planning_url"] = admin_board.board_url_of(self, booking)
         return super().change_view(request, object_id, form_url, extra_context=context)
 
     def change_url(self, booking_pk: int) -> str:

@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -172,6 +173,16 @@ def buttons(model_admin: BookingAdmin, request: HttpRequest, booking: Booking) -
     return shown
 
 
+def safe_next(request: HttpRequest) -> str | None:
+    """Where to go back after an action (e.g. the planning board): a `next` on this site only."""
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
+
+
 def _booking_to_change(
     model_admin: BookingAdmin, request: HttpRequest, object_id: str, action: str = "cancel"
 ) -> Booking:
@@ -203,7 +214,7 @@ def transition_view(
         messages.error(request, refusal_text(error))
     else:
         messages.success(request, str(done) % {"reference": booking.reference})
-    return HttpResponseRedirect(_url(model_admin, "change", booking.pk))
+    return HttpResponseRedirect(safe_next(request) or _url(model_admin, "change", booking.pk))
 
 
 def cancel_view(model_admin: BookingAdmin, request: HttpRequest, object_id: str) -> HttpResponse:
@@ -220,7 +231,7 @@ def cancel_view(model_admin: BookingAdmin, request: HttpRequest, object_id: str)
             messages.success(
                 request, _("Booking %(reference)s cancelled.") % {"reference": booking.reference}
             )
-        return HttpResponseRedirect(_url(model_admin, "change", booking.pk))
+        return HttpResponseRedirect(safe_next(request) or _url(model_admin, "change", booking.pk))
     return _cancel_page(model_admin, request, [booking], form, bulk=False)
 
 
@@ -245,7 +256,7 @@ def _cancel_page(
         "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         "back_url": _url(model_admin, "changelist")
         if bulk
-        else _url(model_admin, "change", bookings[0].pk),
+        else safe_next(request) or _url(model_admin, "change", bookings[0].pk),
     }
     return TemplateResponse(request, "admin/bookings/booking/cancel.html", context)
 

@@ -321,3 +321,27 @@ def customers_with_bookings(customer_ids: Sequence[int]) -> set[int]:
         .values_list("customer_id", flat=True)
         .distinct()
     )
+
+
+def bookings_on_board(
+    queryset: QuerySet[Booking],
+    *,
+    site_pk: int,
+    start: datetime,
+    end: datetime,
+    states: Sequence[str],
+) -> list[Booking]:
+    """The planning board's bookings among `queryset` (what the back-office lets this user see):
+    those of the site in `states` whose blocked time (start to end + buffer) meets [start, end),
+    by start, with their customer, in one query."""
+    return list(
+        queryset.filter(
+            site_id=site_pk,
+            state__in=list(states),
+            start__lt=end,
+            start__gte=start - MAX_BLOCKED_SPAN,
+            blocked_until__gt=start,
+        )
+        .select_related("customer")
+        .order_by("start", "pk")
+    )

@@ -1,0 +1,98 @@
+"""A site's day for the planning board, in three queries whatever the number of resources or
+closures: the site with its hours, its resources (inactive ones too: they may still hold
+bookings) with their own hours, and the closures overlapping the day."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Q
+
+from scheduling.domain.hours import WallInterval
+from scheduling.domain.siteday import ClosedSpan, ResourceDay, SiteDay, open_spans
+from scheduling.domain.values import ResourceInfo, SitePolicy
+from scheduling.domain.window import local_midnight
+from scheduling.models import Closure, Resource
+from scheduling.selectors.calendars import load_sites
+
+
+def site_policies() -> list[SitePolicy]:
+    """Every site, by name (one query)."""
+    return [calendar.policy for calendar in load_sites(Q())]
+
+
+def site_day(*, site_pk: int, day: date) -> SiteDay | None:
+    sites = load_sites(Q(pk=site_pk))
+    if not sites:
+        return None
+    site = sites[0]
+    tz = ZoneInfo(site.policy.timezone)
+    start, end = local_midnight(day, tz), local_midnight(day + timedelta(days=1), tz)
+
+    rows = (
+        Resource.objects.filter(site_id=site_pk)
+        .values(
+            "pk",
+            "public_id",
+            "name",
+            "kind",
+            "technician_id",
+            "active",
+            "own_hours__weekday",
+            "own_hours__opens",
+            "own_hours__closes",
+        )
+        .order_by("name", "pk")
+    )
+    infos: dict[int, tuple[ResourceInfo, bool]] = {}
+    own_hours: dict[int, dict[int, list[WallInterval]]] = {}
+    for row in rows:
+        if row["pk"] not in infos:
+            info = ResourceInfo(
+                pk=row["pk"],
+                id=row["public_id"],
+                name=row["name"],
+                kind=row["kind"],
+                site_pk=site_pk,
+                technician_user_id=row["technician_id"],
+            )
+            infos[row["pk"]] = (info, row["active"])
+        if row["own_hours__weekday"] is not None:
+            own_hours.setdefault(row["pk"], {}).setdefault(row["own_hours__weekday"], []).append(
+                WallInterval(row["own_hours__opens"], row["own_hours__closes"])
+            )
+
+    site_closures: list[ClosedSpan] = []
+    resource_closures: dict[int, list[ClosedSpan]] = {}
+    closures = (
+        Closure.objects.filter(
+            Q(site_id=site_pk) | Q(resource__site_id=site_pk), start__lt=end, end__gt=start
+        )
+        .values_list("resource_id", "start", "end", "reason")
+        .order_by("start", "pk")
+    )
+    for resource_pk, closure_start, closure_end, reason in closures:
+        span = ClosedSpan(closure_start.astimezone(tz), closure_end.astimezone(tz), reason)
+        if resource_pk is None:
+            site_closures.append(span)
+        else:
+            resource_closures.setdefault(resource_pk, []).append(span)
+
+    return SiteDay(
+        policy=site.policy,
+        day=day,
+        start=start,
+        end=end,
+        open_spans=open_spans(day, site.hours, None, tz),
+        closures=tuple(site_closures),
+        resources=tuple(
+            ResourceDay(
+                info=info,
+                active=active,
+                open_spans=open_spans(day, site.hours, own_hours.get(pk), tz),
+                closures=tuple(resource_closures.get(pk, ())),
+            )
+            for pk, (info, active) in infos.items()
+        ),
+    )
