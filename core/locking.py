@@ -38,6 +38,27 @@ def lock_keys(namespace: str, keys: Iterable[int]) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [space, int(key)])
 
 
+def try_lock_key(namespace: str, key: int) -> bool:
+    """Takes the lock for `key` if nobody holds it, without waiting; True when taken (then held
+    until the transaction ends). SQLite: always True (its write transactions are serialised).
+    Must be called inside a transaction."""
+    if connection.vendor != "postgresql":
+        return True
+    if not connection.in_atomic_block:
+        raise RuntimeError("try_lock_key() needs a transaction")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_try_advisory_xact_lock(%s, %s)", [_namespace(namespace), int(key)]
+        )
+        row = cursor.fetchone()
+    return bool(row and row[0])
+
+
+def try_lock_keys(namespace: str, keys: Iterable[int]) -> list[int]:
+    """Tries each key in the given order without waiting; returns the keys taken."""
+    return [key for key in keys if try_lock_key(namespace, key)]
+
+
 def is_lock_timeout(exc: BaseException) -> bool:
     """A lock wait that ran out (55P03) or a deadlock the database broke (40P01)."""
     return _sqlstate(exc) in {"55P03", "40P01"}
@@ -45,6 +66,16 @@ def is_lock_timeout(exc: BaseException) -> bool:
 
 def is_exclusion_violation(exc: BaseException) -> bool:
     return _sqlstate(exc) == "23P01"
+
+
+def is_unique_violation(exc: BaseException) -> bool:
+    return _sqlstate(exc) == "23505"
+
+
+def constraint_name(exc: BaseException) -> str:
+    """The constraint a PostgreSQL error names ("" when none, or on SQLite)."""
+    diag = getattr(exc.__cause__ or exc, "diag", None)
+    return getattr(diag, "constraint_name", None) or ""
 
 
 def _sqlstate(exc: BaseException) -> str | None:
