@@ -14,17 +14,20 @@ from pricing.domain.ports import site_timezone
 from pricing.domain.quote import Quote, QuoteLine, QuoteReason
 from pricing.domain.vocabulary import PROMO_AMOUNT, PROMO_PERCENT
 from pricing.selectors import ids
+from pricing.selectors.quotes import booking_terms as _booking_terms
 from pricing.services import ImportSummary
 
 __all__ = [
     "PROMO_AMOUNT",
     "PROMO_PERCENT",
+    "BookingTerms",
     "CatalogueInvalid",
     "ImportSummary",
     "Quote",
     "QuoteLine",
     "QuoteReason",
     "ServiceRequirements",
+    "booking_terms",
     "ensure_price_rule",
     "ensure_promo_code",
     "import_catalogue",
@@ -66,6 +69,53 @@ def service_requirements(
         duration_minutes=minutes,
         buffer_after_minutes=service.buffer_after_minutes,
         required_skill=service.required_skill,
+    )
+
+
+@dataclass(frozen=True)
+class BookingTerms:
+    """A booking's service, scheduling requirements and strict quote from one catalogue read."""
+
+    service_pk: int
+    requirements: ServiceRequirements
+    quote: Quote
+
+
+def booking_terms(
+    *,
+    service_code: str,
+    category: str,
+    energy: str | None = None,
+    option_codes: Sequence[str] = (),
+    local_start: datetime,
+    promo_code: str | None = None,
+    customer_id: int,
+    now: datetime | None = None,
+) -> BookingTerms:
+    """`service_requirements`, `quote(strict=True)` and `service_pk` in one: the catalogue is
+    read once (three queries), the price rules in one more, the promo code's state when one is
+    given. The refusals are theirs, in the same order."""
+    terms = _booking_terms(
+        service_code=service_code,
+        category=category,
+        energy=energy,
+        option_codes=option_codes,
+        local_start=local_start,
+        promo_code=promo_code,
+        customer_id=customer_id,
+        now=now,
+    )
+    service = terms.service
+    return BookingTerms(
+        service_pk=terms.service_pk,
+        requirements=ServiceRequirements(
+            code=service.code,
+            name=service.name,
+            duration_minutes=terms.minutes,
+            buffer_after_minutes=service.buffer_after_minutes,
+            required_skill=service.required_skill,
+        ),
+        quote=terms.quote,
     )
 
 

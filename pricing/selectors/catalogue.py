@@ -90,6 +90,61 @@ def active_price_rules() -> tuple[PriceRuleData, ...]:
     )
 
 
+def service_with_key(*, code: str) -> tuple[int, ServiceData]:
+    """The service's internal key and its values, in the three queries of `service_data`."""
+    service = services_with_catalogue().filter(code=code).first()
+    if service is None:
+        raise NotFound(
+            _("No service with the code %(code)s.") % {"code": code},
+            code="service_not_found",
+            details={"service": code},
+        )
+    return service.pk, service_data_from(service)
+
+
+def active_price_rules_in_one_query() -> tuple[PriceRuleData, ...]:
+    """`active_price_rules` in one query whatever the number of rules: the services a rule is
+    limited to come in the same read (one row per rule and service)."""
+    rows = (
+        PriceRule.objects.filter(active=True)
+        .values(
+            "pk",
+            "name",
+            "percentage",
+            "priority",
+            "weekdays",
+            "start_time",
+            "end_time",
+            "valid_from",
+            "valid_until",
+            "all_services",
+            "services__code",
+        )
+        .order_by("priority", "name", "id")  # the model's ordering
+    )
+    by_pk: dict[int, Any] = {}
+    codes: dict[int, set[str]] = {}
+    for row in rows:
+        by_pk.setdefault(row["pk"], row)
+        if row["services__code"] is not None:
+            codes.setdefault(row["pk"], set()).add(row["services__code"])
+    return tuple(
+        PriceRuleData(
+            id=pk,
+            name=row["name"],
+            percentage=row["percentage"],
+            priority=row["priority"],
+            weekdays=frozenset(row["weekdays"] or ()),
+            start_time=row["start_time"],
+            end_time=row["end_time"],
+            valid_from=row["valid_from"],
+            valid_until=row["valid_until"],
+            service_codes=None if row["all_services"] else frozenset(codes.get(pk, ())),
+        )
+        for pk, row in by_pk.items()
+    )
+
+
 # --- the public listing -------------------------------------------------------------------------
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -16,7 +17,12 @@ from core.errors import DomainError, NotFound, Unauthenticated, ValidationFailed
 from pricing.domain.catalogue import ServiceData
 from pricing.domain.ports import site_timezone
 from pricing.domain.quote import Quote, check_service, compute_quote, quoted_duration
-from pricing.selectors.catalogue import active_price_rules, service_data
+from pricing.selectors.catalogue import (
+    active_price_rules,
+    active_price_rules_in_one_query,
+    service_data,
+    service_with_key,
+)
 from pricing.selectors.messages import localise_error, localise_quote
 from pricing.selectors.promos import promo_data
 from vehicles.public import CATEGORIES, ENERGIES, vehicle_of_owner
@@ -91,6 +97,58 @@ def quote_for(
     except DomainError as error:
         raise localise_error(error) from None
     return localise_quote(quote)
+
+
+@dataclass(frozen=True)
+class ServiceTerms:
+    service_pk: int
+    service: ServiceData
+    minutes: int  # of work for the category, with the options the service offers
+    quote: Quote
+
+
+def booking_terms(
+    *,
+    service_code: str,
+    category: str,
+    energy: str | None,
+    option_codes: Sequence[str],
+    local_start: datetime,
+    promo_code: str | None,
+    customer_id: int,
+    now: datetime | None = None,
+) -> ServiceTerms:
+    """What a booking needs from the catalogue from ONE read of it: the service (refused like
+    `checked_service`), its minutes and the strict quote (refused like `quote_for(strict=True)`)."""
+    _check_vocabulary(category=category, energy=energy)
+    service_pk, service = service_with_key(code=service_code)
+    try:
+        check_service(service, energy=energy)
+    except DomainError as error:
+        raise localise_error(error) from None
+    minutes, _offered = quoted_duration(service, category=category, option_codes=option_codes)
+    wanted_promo = promo_code.strip() if promo_code else None
+    try:
+        quote = compute_quote(
+            service=service,
+            category=category,
+            energy=energy,
+            option_codes=option_codes,
+            local_start=local_start,
+            rules=active_price_rules_in_one_query(),
+            promo_code=wanted_promo,
+            promo=(
+                promo_data(code=wanted_promo, customer_id=customer_id) if wanted_promo else None
+            ),
+            strict=True,
+            now=resolve_now(now),
+            currency=settings.CURRENCY,
+        )
+    except DomainError as error:
+        raise localise_error(error) from None
+    return ServiceTerms(
+        service_pk=service_pk, service=service, minutes=minutes, quote=localise_quote(quote)
+    )
 
 
 def local_start_at(*, start: datetime, site_id: UUID | None) -> datetime:
