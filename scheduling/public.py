@@ -5,7 +5,7 @@ port that bookings provides. Values in and out: ids, aware datetimes, frozen dat
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from datetime import date, datetime, time
+from datetime import datetime, time
 from decimal import Decimal
 from uuid import UUID
 
@@ -15,32 +15,30 @@ from pricing.public import ServiceRequirements, skill_pks
 from scheduling.domain.engine import FreeStart
 from scheduling.domain.opening import ResourceOpening
 from scheduling.domain.ports import busy_intervals
-from scheduling.domain.siteday import ClosedSpan, ResourceDay, SiteDay, TimeSpan
 from scheduling.domain.values import BusyInterval, ResourceInfo, SitePolicy
-from scheduling.selectors import availability, board, opening, people, sites
+from scheduling.selectors import availability, opening, people, placement, sites
+from scheduling.selectors.placement import BookableSite
 
 __all__ = [
+    "BookableSite",
     "BusyInterval",
-    "ClosedSpan",
     "FreeStart",
-    "ResourceDay",
     "ResourceInfo",
     "ResourceOpening",
-    "SiteDay",
     "SitePolicy",
-    "TimeSpan",
     "assign_resource",
     "available_starts",
+    "bookable_site",
     "busy_intervals",
     "ensure_closure",
     "ensure_resource",
     "ensure_site",
     "free_resources",
+    "ranked_free_resources",
+    "resource_is_free",
     "resource_pks_of_technician",
     "site_address",
     "site_by_reference",
-    "site_day",
-    "site_policies",
     "site_policy",
     "site_policy_by_pk",
     "site_timezone",
@@ -71,22 +69,6 @@ def site_by_reference(reference: str) -> SitePolicy | None:
 def site_timezone(site_id: UUID) -> str | None:
     """The site's IANA timezone name, None for an unknown site (provided to pricing)."""
     return sites.site_timezone(site_id)
-
-
-def site_policies() -> list[SitePolicy]:
-    """Every site, by name (the back-office's site choice)."""
-    return board.site_policies()
-
-
-def site_day(*, site_pk: int, day: date) -> SiteDay:
-    """The site's local `day` (midnight to midnight on its clock) for the planning board: its
-    opening spans, each resource's (own hours narrowing the site's; inactive resources too) and
-    the closures overlapping the day, all as aware datetimes on the site's clock, so that a
-    daylight-saving day is right. Three queries. NotFound (site_not_found)."""
-    found = board.site_day(site_pk=site_pk, day=day)
-    if found is None:
-        raise NotFound(code="site_not_found")
-    return found
 
 
 def free_resources(
@@ -247,3 +229,44 @@ def week_openings(*, now: datetime) -> list[ResourceOpening]:
     clock) that contains `now`: the site's hours, narrowed by the resource's own, less the
     closures of both. By site name, then resource name; three queries in all."""
     return opening.week_openings(now=now)
+
+
+def bookable_site(*, site_id: UUID | None = None, pk: int | None = None) -> BookableSite:
+    """The site (by public id, else pk) with its policy and weekly hours, in one query, to pass
+    to `ranked_free_resources` (one booking reads its site once). NotFound (site_not_found)."""
+    site = placement.bookable_site(site_id=site_id, pk=pk)
+    if site is None:
+        raise NotFound(code="site_not_found")
+    return site
+
+
+def ranked_free_resources(
+    *,
+    site: BookableSite,
+    requirements: ServiceRequirements,
+    start: datetime,
+    now: datetime | None = None,
+    ignore_busy: Collection[BusyInterval] = (),
+) -> list[ResourceInfo]:
+    """The resources free at exactly `start` (the rules of `free_resources`), best first in the
+    order of `assign_resource` (fewest booked minutes that local day, then the name); empty when
+    none. Three queries. Bookings locks them in this order and re-checks with
+    `resource_is_free`."""
+    return placement.ranked_free_resources(
+        site=site, requirements=requirements, start=start, now=now, ignore_busy=ignore_busy
+    )
+
+
+def resource_is_free(
+    *,
+    resource_pk: int,
+    start: datetime,
+    until: datetime,
+    ignore_busy: Collection[BusyInterval] = (),
+) -> bool:
+    """No active booking (other than those in `ignore_busy`) blocks the resource anywhere in
+    [start, until): one query, for the re-check after the resource's lock. Closures and hours
+    are not re-checked (the ranking read them)."""
+    return placement.resource_is_free(
+        resource_pk=resource_pk, start=start, until=until, ignore_busy=ignore_busy
+    )
