@@ -5,7 +5,7 @@ port that bookings provides. Values in and out: ids, aware datetimes, frozen dat
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from datetime import datetime, time
+from datetime import date, datetime, time
 from decimal import Decimal
 from uuid import UUID
 
@@ -15,17 +15,22 @@ from pricing.public import ServiceRequirements, skill_pks
 from scheduling.domain.engine import FreeStart
 from scheduling.domain.opening import ResourceOpening
 from scheduling.domain.ports import busy_intervals
+from scheduling.domain.siteday import ClosedSpan, ResourceDay, SiteDay, TimeSpan
 from scheduling.domain.values import BusyInterval, ResourceInfo, SitePolicy
-from scheduling.selectors import availability, opening, people, placement, sites
+from scheduling.selectors import availability, board, opening, people, placement, sites
 from scheduling.selectors.placement import BookableSite
 
 __all__ = [
     "BookableSite",
     "BusyInterval",
+    "ClosedSpan",
     "FreeStart",
+    "ResourceDay",
     "ResourceInfo",
     "ResourceOpening",
+    "SiteDay",
     "SitePolicy",
+    "TimeSpan",
     "assign_resource",
     "available_starts",
     "bookable_site",
@@ -39,6 +44,8 @@ __all__ = [
     "resource_pks_of_technician",
     "site_address",
     "site_by_reference",
+    "site_day",
+    "site_policies",
     "site_policy",
     "site_policy_by_pk",
     "site_timezone",
@@ -69,6 +76,22 @@ def site_by_reference(reference: str) -> SitePolicy | None:
 def site_timezone(site_id: UUID) -> str | None:
     """The site's IANA timezone name, None for an unknown site (provided to pricing)."""
     return sites.site_timezone(site_id)
+
+
+def site_policies() -> list[SitePolicy]:
+    """Every site, by name (the back-office's site choice)."""
+    return board.site_policies()
+
+
+def site_day(*, site_pk: int, day: date) -> SiteDay:
+    """The site's local `day` (midnight to midnight on its clock) for the planning board: its
+    opening spans, each resource's (own hours narrowing the site's; inactive resources too) and
+    the closures overlapping the day, all as aware datetimes on the site's clock, so that a
+    daylight-saving day is right. Three queries. NotFound (site_not_found)."""
+    found = board.site_day(site_pk=site_pk, day=day)
+    if found is None:
+        raise NotFound(code="site_not_found")
+    return found
 
 
 def free_resources(
