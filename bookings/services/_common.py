@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.conf import settings
-from django.db import IntegrityError, OperationalError
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils.translation import gettext as _
 
 from accounts import public as accounts
@@ -25,7 +25,14 @@ from bookings.domain.states import Role
 from bookings.models import Booking, BookingEvent
 from bookings.notifications import notify_after_commit
 from core.errors import Conflict, NotFound
-from core.locking import is_exclusion_violation, is_lock_timeout, lock_keys
+from core.locking import (
+    constraint_name,
+    is_exclusion_violation,
+    is_lock_timeout,
+    is_unique_violation,
+    lock_keys,
+    try_lock_key,
+)
 from pricing import public as pricing
 from scheduling import public as scheduling
 
@@ -35,7 +42,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 RESOURCE_LOCK = "bookings.resource"
-MAX_ASSIGNMENT_ATTEMPTS = 3
+REFERENCE_ATTEMPTS = 10
 
 
 def fee_tiers() -> tuple[FeeTier, ...]:
@@ -107,6 +114,32 @@ def _locked(booking_id: UUID | int) -> Booking:
     return booking
 
 
+def _event(
+    booking: Booking,
+    *,
+    action: str,
+    from_state: str,
+    to_state: str,
+    actor: User | None,
+    role: Role,
+    now: datetime,
+    reason: str = "",
+    details: dict[str, Any] | None = None,
+) -> BookingEvent:
+    """One history row, not yet saved (several are written in one bulk insert)."""
+    return BookingEvent(
+        booking=booking,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        actor=actor,
+        actor_role=role.value,
+        at=now,
+        reason=reason,
+        details=details or {},
+    )
+
+
 def _record(
     booking: Booking,
     *,
@@ -118,17 +151,17 @@ def _record(
     reason: str = "",
     details: dict[str, Any] | None = None,
 ) -> None:
-    BookingEvent.objects.create(
-        booking=booking,
+    _event(
+        booking,
         action=action,
         from_state=from_state,
         to_state=booking.state,
         actor=actor,
-        actor_role=role.value,
-        at=now,
+        role=role,
+        now=now,
         reason=reason,
-        details=details or {},
-    )
+        details=details,
+    ).save()
 
 
 def _notify(kind: str, booking: Booking, **extra: Any) -> None:
@@ -138,31 +171,67 @@ def _notify(kind: str, booking: Booking, **extra: Any) -> None:
 
 def _assign_locked(
     *,
-    site_pk: int,
+    site: scheduling.BookableSite,
     requirements: pricing.ServiceRequirements,
     start: datetime,
+    blocked_until: datetime,
     now: datetime,
     ignore: Sequence[scheduling.BusyInterval] = (),
 ) -> scheduling.ResourceInfo:
-    """Lock, re-check, and only then trust: the resource chosen before its calendar lock is
-    chosen again after it (a concurrent booking may have taken it meanwhile)."""
-    locked: set[int] = set()
-    for _attempt in range(MAX_ASSIGNMENT_ATTEMPTS):
-        chosen = scheduling.assign_resource(
-            site_pk=site_pk, requirements=requirements, start=start, now=now, ignore_busy=ignore
+    """A free resource for [start, blocked_until), its calendar locked for the rest of the
+    transaction (docs/rules/bookings.md, "Resource assignment"). The free resources are read once,
+    best first; each candidate's lock is TRIED in that order (never waiting behind a concurrent
+    booking that prefers the same one); only if every lock is held elsewhere are they waited for,
+    one at a time in pk order (no deadlock between two such waiters; lock_timeout bounds the
+    wait). Holding a lock, one small read of that resource's busy time decides; a taken one passes
+    to the next. None left: SlotUnavailable. The exclusion constraint still has the last word."""
+    candidates = scheduling.ranked_free_resources(
+        site=site, requirements=requirements, start=start, now=now, ignore_busy=ignore
+    )
+
+    def still_free(candidate: scheduling.ResourceInfo) -> bool:
+        return scheduling.resource_is_free(
+            resource_pk=candidate.pk, start=start, until=blocked_until, ignore_busy=ignore
         )
-        if chosen.pk in locked:
-            return chosen
-        lock_keys(RESOURCE_LOCK, [chosen.pk])
-        locked.add(chosen.pk)
-    raise SlotUnavailable()
+
+    held: set[int] = set()
+    for candidate in candidates:
+        if try_lock_key(RESOURCE_LOCK, candidate.pk):
+            held.add(candidate.pk)
+            if still_free(candidate):
+                return candidate
+    for candidate in sorted(candidates, key=lambda c: c.pk):
+        if candidate.pk in held:
+            continue
+        lock_keys(RESOURCE_LOCK, [candidate.pk])
+        held.add(candidate.pk)
+        if still_free(candidate):
+            return candidate
+    # The words scheduling uses when a start is not (or no longer) free.
+    raise SlotUnavailable(_("This start time is no longer available."), code="slot_unavailable")
 
 
-def _unique_reference() -> str:
-    for _attempt in range(10):
-        reference = new_reference()
-        if not Booking.objects.filter(reference=reference).exists():
-            return reference
+def _is_reference_clash(exc: IntegrityError) -> bool:
+    """The unique constraint on the reference (a random clash), not an overlap or anything else."""
+    if is_unique_violation(exc):  # PostgreSQL
+        return "reference" in constraint_name(exc)
+    return "bookings_booking.reference" in str(exc)  # SQLite names the column
+
+
+def _insert_with_reference(booking: Booking) -> None:
+    """Inserts the new booking under a fresh random reference, in a savepoint (so that a lost
+    race, 23P01, leaves the transaction usable for the 409); a reference clash, and only that,
+    retries with another."""
+    for _attempt in range(REFERENCE_ATTEMPTS):
+        booking.reference = new_reference()
+        try:
+            with transaction.atomic():
+                booking.save(force_insert=True)
+        except IntegrityError as exc:
+            if _is_reference_clash(exc):
+                continue
+            raise
+        return
     raise Conflict(_("Could not allocate a booking reference; try again."), code="busy")
 
 
