@@ -150,7 +150,8 @@ def personal_bookings_data(user_id: int) -> list[dict[str, Any]]:
 def booking_notice(*, booking_pk: int, kind: str, **extra: Any) -> BookingNotice | None:
     """What an e-mail (or the calendar file) says about a booking; None when there is nobody to
     write to (the booking is gone or the customer closed their account)."""
-    booking = _listing().filter(pk=booking_pk).first()
+    # One query: the site's address is joined like its name.
+    booking = _listing().annotate(site_address=F("site__address")).filter(pk=booking_pk).first()
     if booking is None or not booking.customer.is_active:
         return None
     return BookingNotice(
@@ -160,7 +161,7 @@ def booking_notice(*, booking_pk: int, kind: str, **extra: Any) -> BookingNotice
         recipient_name=booking.customer.first_name,
         language=booking.customer.language,
         site_name=booking.site_name,  # type: ignore[attr-defined]
-        site_address=scheduling.site_address(booking.site_id),
+        site_address=booking.site_address or "",
         site_timezone=booking.site_timezone,  # type: ignore[attr-defined]
         service_name=booking.service_name,
         plate_display=vehicles.display_plate(booking.vehicle_plate),

@@ -47,15 +47,21 @@ def booking_reschedule(
         policies.check_reschedule(
             state=state, role=role, timing=_timing(booking), now=moment, policy=policy_settings()
         )
-        site = scheduling.site_policy_by_pk(booking.site_id)
+        site = scheduling.bookable_site(pk=booking.site_id)
         requirements = pricing.service_requirements(
             service_code=booking.price_snapshot["service_code"],
             category=booking.vehicle_category,
             option_codes=booking.option_codes,
         )
         own = scheduling.BusyInterval(booking.resource_id, booking.start, booking.blocked_until)
+        # The booking keeps its own duration and buffer: that is the time the new place must hold.
         resource = _assign_locked(
-            site_pk=site.pk, requirements=requirements, start=start, now=moment, ignore=[own]
+            site=site,
+            requirements=requirements,
+            start=start,
+            blocked_until=start + (booking.blocked_until - booking.start),
+            now=moment,
+            ignore=[own],
         )
         previous_start = booking.start
         # The price stays the one booked (SPEC §4: a booking keeps its snapshot).
@@ -68,7 +74,7 @@ def booking_reschedule(
         booking.rescheduled_at = moment
         booking.reminder_sent_at = None
         target = policies.state_after_reschedule(
-            state=state, role=role, auto_confirm=site.auto_confirm
+            state=state, role=role, auto_confirm=site.policy.auto_confirm
         )
         if target is not state:
             booking.reschedule_to_pending()

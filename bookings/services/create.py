@@ -1,4 +1,4 @@
-"""Creating a booking: quote, lock the resource's calendar, re-check, insert."""
+"""Creating a booking: lock the vehicle, quote, lock a free resource, re-check, insert."""
 
 from __future__ import annotations
 
@@ -14,14 +14,14 @@ from django.utils.translation import gettext as _
 
 from accounts import public as accounts
 from bookings.domain.states import Role, State
-from bookings.models import Booking
+from bookings.models import Booking, BookingEvent
 from bookings.services._common import (
     _assign_locked,
+    _event,
     _guarded,
+    _insert_with_reference,
     _notify,
-    _record,
     _subtotal_before_promo,
-    _unique_reference,
 )
 from core.clock import resolve_now
 from core.errors import Conflict, ValidationFailed
@@ -63,41 +63,37 @@ def booking_create(
     if len(request.customer_note) > 1000:
         raise ValidationFailed(details={"customer_note": [_("At most 1000 characters.")]})
 
-    site = scheduling.site_policy(site_id=request.site_id)
-    vehicle = vehicles.vehicle_of_owner(vehicle_id=request.vehicle_id, owner_id=owner_id)
-    requirements = pricing.service_requirements(
-        service_code=request.service_code,
-        category=vehicle.category,
-        option_codes=request.option_codes,
-        energy=vehicle.energy,
-    )
-    local_start = request.start.astimezone(ZoneInfo(site.timezone))
-    quote = pricing.quote(
-        service_code=request.service_code,
-        category=vehicle.category,
-        energy=vehicle.energy,
-        option_codes=request.option_codes,
-        local_start=local_start,
-        promo_code=request.promo_code or None,
-        customer_id=owner_id,
-        strict=True,
-        now=moment,
-    )
-    if request.expected_total is not None and quote.total != request.expected_total:
-        raise Conflict(
-            _("The price has changed since your quote; check the new price and book again."),
-            code="price_changed",
-            details={"quote": quote.as_dict()},
-        )
-
+    site = scheduling.bookable_site(site_id=request.site_id)
     start = request.start
-    end = start + timedelta(minutes=requirements.duration_minutes)
     with _guarded(), transaction.atomic():
         set_lock_timeout()
-        # Held to the end: the vehicle cannot be archived under a booking being made.
-        vehicles.lock_vehicle_of_owner(vehicle_id=request.vehicle_id, owner_id=owner_id)
+        # Read once, locked to the end: the vehicle cannot be archived under a booking being made.
+        vehicle = vehicles.lock_vehicle_of_owner(vehicle_id=request.vehicle_id, owner_id=owner_id)
+        terms = pricing.booking_terms(
+            service_code=request.service_code,
+            category=vehicle.category,
+            energy=vehicle.energy,
+            option_codes=request.option_codes,
+            local_start=start.astimezone(ZoneInfo(site.policy.timezone)),
+            promo_code=request.promo_code or None,
+            customer_id=owner_id,
+            now=moment,
+        )
+        requirements, quote = terms.requirements, terms.quote
+        if request.expected_total is not None and quote.total != request.expected_total:
+            raise Conflict(
+                _("The price has changed since your quote; check the new price and book again."),
+                code="price_changed",
+                details={"quote": quote.as_dict()},
+            )
+        end = start + timedelta(minutes=requirements.duration_minutes)
+        blocked_until = end + timedelta(minutes=requirements.buffer_after_minutes)
         resource = _assign_locked(
-            site_pk=site.pk, requirements=requirements, start=start, now=moment
+            site=site,
+            requirements=requirements,
+            start=start,
+            blocked_until=blocked_until,
+            now=moment,
         )
         redemption_id = None
         if quote.promo_code:
@@ -108,19 +104,18 @@ def booking_create(
                 now=moment,
             )
         booking = Booking(
-            reference=_unique_reference(),
             customer_id=owner_id,
             vehicle_id=vehicle.pk,
             vehicle_plate=vehicle.plate,
             vehicle_category=vehicle.category,
-            service_id=pricing.service_pk(quote.service_code),
+            service_id=terms.service_pk,
             service_name=quote.service_name or requirements.name,
             option_codes=list(quote.option_codes),
-            site_id=site.pk,
+            site_id=site.policy.pk,
             resource_id=resource.pk,
             start=start,
             end=end,
-            blocked_until=end + timedelta(minutes=requirements.buffer_after_minutes),
+            blocked_until=blocked_until,
             total=quote.total,
             currency=quote.currency,
             price_snapshot=quote.as_dict(),
@@ -129,21 +124,35 @@ def booking_create(
             customer_note=request.customer_note,
             created_at=moment,
         )
-        with transaction.atomic():  # a savepoint, so that 23P01 leaves the outer one usable
-            booking.save()
-        _record(booking, action="create", from_state="", actor=actor, role=role, now=moment)
-        if site.auto_confirm:
-            booking.confirm()
+        auto_confirm = site.policy.auto_confirm
+        if auto_confirm:
+            booking.confirm()  # the FSM's transition, in memory: the row is inserted confirmed
             booking.confirmed_at = moment
-            booking.save(update_fields=["state", "confirmed_at", "updated_at"])
-            _record(
+        _insert_with_reference(booking)
+        history = [
+            _event(
                 booking,
-                action="confirm",
-                from_state=State.PENDING.value,
-                actor=None,
-                role=Role.SYSTEM,
+                action="create",
+                from_state="",
+                to_state=State.PENDING.value,
+                actor=actor,
+                role=role,
                 now=moment,
-                reason="auto-confirm",
             )
-        _notify("confirmed" if site.auto_confirm else "created", booking)
+        ]
+        if auto_confirm:
+            history.append(
+                _event(
+                    booking,
+                    action="confirm",
+                    from_state=State.PENDING.value,
+                    to_state=booking.state,
+                    actor=None,
+                    role=Role.SYSTEM,
+                    now=moment,
+                    reason="auto-confirm",
+                )
+            )
+        BookingEvent.objects.bulk_create(history)
+        _notify("confirmed" if auto_confirm else "created", booking)
     return booking

@@ -1,0 +1,138 @@
+"""What one booking costs the database (issue 5: at most 15 queries, transaction control aside),
+the same with a bare world and a busy one: more resources, bookings, price rules and options.
+The e-mail sent after commit is counted: it runs in the same call."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from bookings import services
+from bookings.models import Booking
+from tests.bookings.factories import World, at, make_world
+from tests.pricing.factories import OptionFactory, PriceRuleFactory, PromoCodeFactory
+
+pytestmark = pytest.mark.django_db
+
+MAX_QUERIES = 15
+# In a test, the service's transaction and its insert savepoint are SAVEPOINT/RELEASE pairs (in
+# production BEGIN/COMMIT and one pair): transaction control, not work.
+CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT", "BEGIN", "COMMIT")
+MAX_CONTROL = 4
+
+
+def world_of(size: str, *, auto_confirm: bool = False) -> World:
+    if size == "small":
+        return make_world(resources=1, auto_confirm=auto_confirm)
+    world = make_world(resources=8, auto_confirm=auto_confirm)
+    PriceRuleFactory(percentage=Decimal("10.00"), weekdays=[1, 2, 3, 4, 5])
+    PriceRuleFactory(percentage=Decimal("-5.00"), services=[world.service])
+    OptionFactory(services=[world.service])
+    for hour in (8, 9, 11, 14, 16):  # a busy day on several resources
+        for _bay in range(3):
+            book(world, hour, *world.new_customer())
+    return world
+
+
+def book(world: World, hour: int, customer: Any, vehicle: Any, **request: Any) -> Booking:
+    start = at(world.day, hour)
+    return services.booking_create(
+        actor=customer,
+        request=services.BookingRequest(
+            vehicle_id=vehicle.public_id,
+            service_code=world.service.code,
+            site_id=world.site.public_id,
+            start=start,
+            **request,
+        ),
+        now=start - timedelta(days=3),
+    )
+
+
+@pytest.fixture
+def counted(
+    django_assert_max_num_queries: Callable[..., Any],
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> Callable[..., Any]:
+    """At most `work` queries (15 by default) plus `control` transaction-control statements, the
+    after-commit e-mail included."""
+
+    @contextmanager
+    def _counted(work: int = MAX_QUERIES, control: int = MAX_CONTROL) -> Iterator[None]:
+        with (
+            django_assert_max_num_queries(work + control) as captured,
+            django_capture_on_commit_callbacks(execute=True) as callbacks,
+        ):
+            yield
+        assert callbacks, "the e-mail is registered to run after commit"
+        done = [q["sql"] for q in captured.captured_queries if not q["sql"].startswith(CONTROL)]
+        assert len(done) <= work, "\n".join(done)
+
+    return _counted
+
+
+@pytest.mark.parametrize("size", ["small", "large"])
+def test_creating_a_pending_booking_costs_at_most_15_queries(size: str, counted, mailoutbox):
+    world = world_of(size)
+    with counted():
+        booking = book(world, 10, world.customer, world.vehicle)
+    assert booking.state == "pending"
+    assert [m.subject for m in mailoutbox][-1] == f"Booking {booking.reference} received"
+
+
+@pytest.mark.parametrize("size", ["small", "large"])
+def test_an_auto_confirmed_booking_costs_the_same(size: str, counted, mailoutbox):
+    world = world_of(size, auto_confirm=True)
+    with counted():
+        booking = book(world, 10, world.customer, world.vehicle)
+    assert booking.state == "confirmed"
+    assert list(booking.events.order_by("pk").values_list("action", "from_state", "to_state")) == [
+        ("create", "", "pending"),
+        ("confirm", "pending", "confirmed"),
+    ]
+    assert mailoutbox[-1].attachments, "the confirmation carries its calendar event"
+
+
+@pytest.mark.parametrize("size", ["small", "large"])
+def test_a_booking_with_a_promo_code_costs_seven_more(size: str, counted, mailoutbox):
+    world = world_of(size)
+    PromoCodeFactory(code="WELCOME", value=Decimal("10.00"), max_redemptions=100)
+    # The quote reads the code and the customer's earlier use (2); the redemption (pricing) sets
+    # its lock timeout, re-reads both under lock, counts and records the use (5), in its own
+    # savepoints (4 more control statements).
+    with counted(work=MAX_QUERIES + 7, control=MAX_CONTROL + 4):
+        booking = book(world, 10, world.customer, world.vehicle, promo_code="welcome")
+    assert booking.promo_code == "WELCOME"
+    assert str(booking.total) == booking.price_snapshot["total"]
+    assert booking.promo_redemption_id is not None
+
+
+@pytest.mark.parametrize("size", ["small", "large"])
+@pytest.mark.parametrize("by", ["customer", "operator"])
+def test_rescheduling_costs_at_most_15_queries(size: str, by: str, counted, mailoutbox):
+    world = world_of(size)
+    booking = book(world, 10, world.customer, world.vehicle)
+    actor = world.customer if by == "customer" else world.operator
+    target = at(world.day, 15)
+    with counted():
+        moved = services.booking_reschedule(
+            booking_id=booking.pk, actor=actor, start=target, now=target - timedelta(days=3)
+        )
+    assert moved.start == target
+    assert mailoutbox[-1].subject == f"Booking {moved.reference} moved"
+
+
+def test_a_reference_clash_retries_with_another_reference(monkeypatch) -> None:
+    world = make_world(resources=2)
+    first = book(world, 10, world.customer, world.vehicle)
+    drawn = iter([first.reference, "BK-NEW234"])
+    monkeypatch.setattr("bookings.services._common.new_reference", lambda: next(drawn))
+    second = book(world, 10, *world.new_customer())
+    assert second.reference == "BK-NEW234"
+    assert second.resource_id != first.resource_id
+    assert Booking.objects.count() == 2
