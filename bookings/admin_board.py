@@ -41,7 +41,7 @@ SHOWN_STATES = ("pending", "confirmed", "in_progress", "completed", "no_show")
 # A day with no opening at all (a Sunday, a holiday) still shows a working day's frame.
 DEFAULT_HOURS = (time(8), time(18))
 FIRST_DAY, LAST_DAY = date(1970, 1, 2), date(2999, 12, 30)
-LANE_HEIGHT_EM = 2.6
+LANE_HEIGHT_EM = 4.0
 
 
 @dataclass(frozen=True)
