@@ -1,0 +1,143 @@
+"""An operator's morning in a real browser (Debian's Chromium driven by Playwright): log in to the
+back-office, open today's planning board, open a pending booking, confirm it, and see it confirmed
+on the board. A screenshot of the board is kept as a test artefact (test-artifacts/)."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.management import call_command
+
+from bookings import services
+from bookings.models import Booking, BookingEvent
+from pricing import public as pricing
+from scheduling import public as scheduling
+from scheduling.models import Site
+from vehicles.models import Vehicle
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ARTEFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+PARIS = ZoneInfo("Europe/Paris")
+# A Wednesday morning: the demo sites are open, the board has jobs before and after "now".
+NOW = datetime(2026, 6, 10, 9, 40, tzinfo=PARIS)
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def browser_page() -> Iterator[Any]:
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still
+    # plain synchronous code between browser steps.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"), args=CHROMIUM_ARGS
+        )
+        context = browser.new_context(
+            viewport={"width": 1366, "height": 900}, locale="en-GB", timezone_id="Europe/Paris"
+        )
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        try:
+            yield page
+        finally:
+            context.close()
+            browser.close()
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def pending_booking_later_today(site: Site) -> Booking:
+    """A customer books the next free start of the day through the booking service, as the API
+    would: it waits for an operator."""
+    vehicle = Vehicle.objects.filter(owner__email="customer@example.com", is_archived=False).first()
+    assert vehicle is not None
+    code = "exterior-wash"
+    requirements = pricing.service_requirements(service_code=code, category=vehicle.category)
+    starts = scheduling.available_starts(
+        site_pk=site.pk,
+        requirements=requirements,
+        start=NOW + timedelta(hours=2),
+        end=NOW.replace(hour=18),
+        now=NOW,
+    )
+    assert starts, "the demo site has no free start left this morning"
+    return services.booking_create(
+        actor=vehicle.owner,
+        request=services.BookingRequest(
+            vehicle_id=vehicle.public_id,
+            service_code=code,
+            site_id=site.public_id,
+            start=starts[0].start,
+        ),
+        now=NOW,
+    )
+
+
+def test_an_operator_confirms_a_pending_booking_from_the_planning_board(
+    live_server: Any, browser_page: Any, clock: Any
+) -> None:
+    clock.set(NOW)
+    call_command(
+        "seed_demo", "--seed", "1", "--customers", "8", "--bookings", "40", "--now", NOW.isoformat()
+    )
+    site = Site.objects.order_by("name").first()
+    assert site is not None
+    booking = pending_booking_later_today(site)
+    assert booking.state == "pending"
+    page = browser_page
+
+    # Log in as the demo operator.
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", "operator@example.com")
+    page.fill("#id_password", "operator")
+    page.click("input[type=submit]")
+    page.wait_for_url(re.compile(r"/admin/$"))
+
+    # Today's planning board of the site, reached from the bookings list.
+    page.goto(f"{live_server.url}/admin/bookings/booking/")
+    page.get_by_role("link", name=re.compile("planning", re.IGNORECASE)).first.click()
+    board_url = f"/admin/bookings/booking/planning/?site={site.pk}&day={NOW.date().isoformat()}"
+    page.goto(f"{live_server.url}{board_url}")
+    block = page.locator(f'a[href*="/admin/bookings/booking/{booking.pk}/change/"]').first
+    block.wait_for()
+    assert booking.vehicle_plate.replace("-", "") in block.inner_text().replace("-", "")
+
+    # Open the pending booking and confirm it.
+    block.click()
+    page.wait_for_url(re.compile(rf"/admin/bookings/booking/{booking.pk}/change/"))
+    page.get_by_role("button", name=re.compile(r"^\s*Confirm\s*$")).click()
+    page.wait_for_load_state()
+    assert page.locator(".messagelist").inner_text().count(booking.reference) >= 1
+
+    # Back on the board, the booking shows as confirmed.
+    page.goto(f"{live_server.url}{board_url}")
+    block = page.locator(f'a[href*="/admin/bookings/booking/{booking.pk}/change/"]').first
+    block.wait_for()
+    shown = (block.get_attribute("class") or "") + " " + (block.get_attribute("title") or "")
+    assert "confirmed" in shown.lower()
+
+    ARTEFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTEFACTS / "planning-board.png"), full_page=True)
+
+    confirmed = Booking.objects.get(pk=booking.pk)
+    assert confirmed.state == "confirmed"
+    assert BookingEvent.objects.filter(
+        booking=confirmed, action="confirm", actor__email="operator@example.com"
+    ).exists()
