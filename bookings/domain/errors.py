@@ -14,7 +14,7 @@ ACTION_WORDS: dict[str, str] = {
     "complete": gettext_noop("completion"),
     "cancel": gettext_noop("cancellation"),
     "no_show": gettext_noop("no-show recording"),
-    "edit": gettext_noop("change"),
+    "edit": gettext_noop("editing"),
     "rate": gettext_noop("rating"),
 }
 # The booking's state labels (as on the model).
