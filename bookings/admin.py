@@ -11,6 +11,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import URLPattern, path, reverse
+from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
@@ -140,7 +141,7 @@ class BookingAdmin(admin.ModelAdmin[Booking]):
                     "state_shown",
                     "customer",
                     "plate",
-                    "vehicle_category",
+                    "vehicle_category_shown",
                 )
             },
         ),
@@ -256,7 +257,11 @@ class BookingAdmin(admin.ModelAdmin[Booking]):
 
     @admin.display(description=_("total"), ordering="total")
     def total_shown(self, booking: Booking) -> str:
-        return f"{booking.total:.2f} {booking.currency}"
+        return f"{number_format(booking.total, 2)} {booking.currency}"
+
+    @admin.display(description=_("vehicle category"))
+    def vehicle_category_shown(self, booking: Booking) -> str:
+        return vehicles.category_label(booking.vehicle_category)
 
     @admin.display(description=_("price snapshot"))
     def price_lines(self, booking: Booking) -> SafeString:

@@ -27,7 +27,7 @@ from accounts import public as accounts
 from bookings import services
 from bookings.domain.states import TRANSITIONS, Role, State, allowed_transitions
 from bookings.models import Booking
-from core.errors import DomainError
+from core.errors import DomainError, translate_details
 from scheduling import public as scheduling
 
 if TYPE_CHECKING:
@@ -92,9 +92,10 @@ def local(booking: Booking, field: str) -> str:
 
 def refusal_text(error: DomainError) -> str:
     """The service's message in the operator's language, with its per-field details if any."""
+    details = translate_details(error.details, _)
     parts = [
         f"{field}: {' '.join(str(m) for m in msgs)}"
-        for field, msgs in error.details.items()
+        for field, msgs in details.items()
         if isinstance(msgs, list | tuple)
     ]
     return " ".join([error.translated(_), *parts]).strip()

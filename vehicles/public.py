@@ -15,13 +15,14 @@ from core.errors import Conflict
 from vehicles import selectors
 from vehicles.domain.plates import display_plate, normalise_plate
 from vehicles.domain.vocabulary import CATEGORIES, ENERGIES
-from vehicles.models import Vehicle
+from vehicles.models import CATEGORY_LABELS, Vehicle
 from vehicles.ports import has_active_future_booking, has_any_booking
 
 __all__ = [
     "CATEGORIES",
     "ENERGIES",
     "VehicleSnapshot",
+    "category_label",
     "default_vehicle_of_owner",
     "display_plate",
     "ensure_vehicle",
@@ -32,6 +33,11 @@ __all__ = [
     "vehicle_by_pk",
     "vehicle_of_owner",
 ]
+
+
+def category_label(code: str) -> str:
+    """A vehicle category's name in the active language (the code itself if unknown)."""
+    return str(CATEGORY_LABELS.get(code, code))
 
 
 @dataclass(frozen=True)

@@ -235,3 +235,17 @@ def test_the_compiled_catalogue_matches_its_po(po_path: Path) -> None:
     with po_path.open("rb") as po_file, mo_path.open("rb") as mo_file:
         po, mo = entries(read_po(po_file)), entries(read_mo(mo_file))
     assert mo == po, f"{mo_path} is stale: run deploy/compile_messages.py"
+
+
+def test_the_booking_page_shows_french_words_and_amounts(world) -> None:
+    from tests.bookings.admin.conftest import change_url, raw_booking
+
+    booking = raw_booking(world, at(world.day, 10))
+    client = Client()
+    client.force_login(world.operator)
+    french = client.get(change_url(booking), **FR).content.decode()
+    assert "Petite voiture" in french  # the category's name, not its code
+    assert f"{booking.total:.2f}".replace(".", ",") + " EUR" in french
+    english = client.get(change_url(booking), **EN).content.decode()
+    assert "Small car" in english
+    assert f"{booking.total:.2f} EUR" in english
