@@ -6,7 +6,7 @@ import time
 import pytest
 from django.db import OperationalError, connection, transaction
 
-from core.locking import is_lock_timeout, lock_keys, set_lock_timeout
+from core.locking import is_lock_timeout, lock_keys, set_lock_timeout, try_lock_key, try_lock_keys
 
 
 @pytest.mark.postgres
@@ -54,3 +54,42 @@ def test_lock_keys_is_a_no_op_outside_postgresql_but_needs_a_transaction_there()
             lock_keys("resource", [1])
     else:
         lock_keys("resource", [1])  # SQLite serialises write transactions itself
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_trying_a_held_key_answers_at_once_and_a_free_one_is_taken() -> None:
+    holding = threading.Event()
+    release = threading.Event()
+
+    def holder() -> None:
+        try:
+            with transaction.atomic():
+                lock_keys("resource", [7])
+                holding.set()
+                release.wait(5)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=holder)
+    thread.start()
+    holding.wait(5)
+    try:
+        with transaction.atomic():
+            assert try_lock_key("resource", 7) is False  # no wait, no error
+            assert try_lock_keys("resource", [7, 8, 9]) == [8, 9]
+            assert try_lock_key("resource", 8) is True  # held already by this transaction
+    finally:
+        release.set()
+        thread.join()
+    with transaction.atomic():  # released with the holder's transaction
+        assert try_lock_key("resource", 7) is True
+
+
+@pytest.mark.django_db(transaction=True)
+def test_try_lock_key_always_succeeds_outside_postgresql_but_needs_a_transaction_there() -> None:
+    if connection.vendor == "postgresql":
+        with pytest.raises(RuntimeError):
+            try_lock_key("resource", 1)
+    else:
+        assert try_lock_key("resource", 1) is True
