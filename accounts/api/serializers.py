@@ -4,8 +4,11 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.domain.rules import LANGUAGES
-from accounts.models import User
+from accounts.models import LANGUAGE_LABELS, User
 from accounts.selectors import user_roles
+
+# The same choices as the model's field (one enum in the schema).
+LANGUAGE_CHOICES = [(code, LANGUAGE_LABELS.get(code, code)) for code in LANGUAGES]
 
 
 class RegisterSerializer(serializers.Serializer):
@@ -16,7 +19,7 @@ class RegisterSerializer(serializers.Serializer):
     first_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
     last_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
-    language = serializers.ChoiceField(choices=LANGUAGES, required=False, default="en")
+    language = serializers.ChoiceField(choices=LANGUAGE_CHOICES, required=False, default="en")
 
 
 class UserSerializer(serializers.ModelSerializer[User]):
@@ -45,7 +48,7 @@ class ProfileUpdateSerializer(serializers.Serializer):
     first_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
     last_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
-    language = serializers.ChoiceField(choices=LANGUAGES, required=False)
+    language = serializers.ChoiceField(choices=LANGUAGE_CHOICES, required=False)
 
 
 class TokenObtainSerializer(serializers.Serializer):
