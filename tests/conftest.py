@@ -92,3 +92,36 @@ class FakeClock:
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
     return FakeClock(monkeypatch)
+
+
+# The role groups and their permissions come from data migrations. A transactional test flushes
+# every table when it ends (pytest-django runs those tests last), so a later transactional test
+# that needs the groups puts them back from this snapshot, taken once the test database exists.
+_ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    from django.contrib.auth.models import Group
+
+    with django_db_blocker.unblock():
+        for group in Group.objects.prefetch_related("permissions__content_type"):
+            _ROLE_PERMISSIONS[group.name] = [
+                (permission.content_type.app_label, permission.codename)
+                for permission in group.permissions.all()
+            ]
+
+
+@pytest.fixture
+def role_groups(transactional_db: None) -> None:
+    """The role groups with the permissions the migrations gave them, whatever ran before."""
+    from django.contrib.auth.models import Group, Permission
+
+    assert _ROLE_PERMISSIONS, "the role groups were not found after migrating"
+    for name, wanted in _ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=name)
+        permissions = [
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            for app_label, codename in wanted
+        ]
+        group.permissions.set(permissions)

@@ -91,7 +91,7 @@ def pending_booking_later_today(site: Site) -> Booking:
 
 
 def test_an_operator_confirms_a_pending_booking_from_the_planning_board(
-    live_server: Any, browser_page: Any, clock: Any
+    role_groups: None, live_server: Any, browser_page: Any, clock: Any
 ) -> None:
     clock.set(NOW)
     call_command(
