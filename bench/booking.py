@@ -263,6 +263,13 @@ class InProcess:
     sql: list[str]
     others: float
 
+    def control(self) -> int:
+        return sum(1 for sql in self.sql if sql.startswith(CONTROL))
+
+    def work_queries(self) -> int:
+        """The most statements a booking took, less BEGIN, SAVEPOINT, RELEASE, COMMIT."""
+        return max(self.queries) - self.control()
+
     def statements(self) -> str:
         """What CaptureQueriesContext counts, with BEGIN, SAVEPOINT, COMMIT... among them."""
         control = sum(1 for sql in self.sql if sql.startswith(CONTROL))
@@ -291,7 +298,8 @@ def service_case(world: World, calendar: Calendar, case: str, count: int) -> InP
 
     for _ in range(5):  # warm-up: templates, connection, first-use caches
         book()
-    queries, sql = [], []
+    queries: list[int] = []
+    sql: list[str] = []
     for _ in range(20):
         with CaptureQueriesContext(connection) as captured:
             book()
@@ -655,11 +663,20 @@ def _targets(results: Results) -> list[list[object]]:
     def verdict(ok: bool) -> str:
         return "met" if ok else "**MISSED**"
 
-    service = max(max(p.queries) for p in results.in_process[:2])
-    api = max(results.in_process[2].queries)
+    service = max(p.work_queries() for p in results.in_process[:2])
+    api = results.in_process[2].work_queries()
     rows: list[list[object]] = [
-        ["<= 15 queries per booking (booking_create)", service, verdict(service <= 15)],
-        ["<= 15 queries per booking (the whole POST, for information)", api, verdict(api <= 15)],
+        [
+            "<= 15 queries per booking (booking_create, e-mail included; BEGIN/SAVEPOINT/RELEASE/"
+            "COMMIT not counted)",
+            service,
+            verdict(service <= 15),
+        ],
+        [
+            "<= 15 queries per booking (the whole POST, for information; same count)",
+            api,
+            verdict(api <= 15),
+        ],
     ]
     for workload in WORKLOADS:
         ratio = _ratio(results, workload)
@@ -701,7 +718,7 @@ def summary(results: Results) -> str:
     for title, (header, rows) in _tables(results).items():
         out += ["", f"{title}:", *text_table(header, rows)]
     out += ["", "targets:"]
-    out += [f"  {v.strip('*'):<7} {t}: {m}" for t, m, v in _targets(results)]
+    out += [f"  {str(v).strip('*'):<7} {t}: {m}" for t, m, v in _targets(results)]
     out += [f"  refused in the HTTP runs: {line}" for line in _refusals(results)]
     return "\n".join(out)
 
