@@ -36,10 +36,11 @@ def _refuse(code: str, promo_code: str) -> Conflict:
     )
 
 
-def _short_lock_wait() -> None:
+def _short_lock_wait(*, caller_owns_transaction: bool) -> None:
     """A stuck lock holder must not pile up every request behind it (PostgreSQL; SQLite already
-    serialises writers with its IMMEDIATE transactions and a busy timeout)."""
-    if connection.vendor == "postgresql":
+    serialises writers with its IMMEDIATE transactions and a busy timeout). Inside a caller's
+    transaction (a booking being made) the caller's own, shorter lock_timeout stays in force."""
+    if connection.vendor == "postgresql" and not caller_owns_transaction:
         with connection.cursor() as cursor:
             cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
 
@@ -55,8 +56,9 @@ def promo_redeem(
     wanted = normalize_promo_code(code)
     if not wanted:
         raise ValidationFailed(details={"promo_code": [_("This field may not be blank.")]})
+    caller_owns_transaction = connection.in_atomic_block
     with transaction.atomic():
-        _short_lock_wait()
+        _short_lock_wait(caller_owns_transaction=caller_owns_transaction)
         promo = PromoCode.objects.select_for_update().filter(code=wanted).first()
         if promo is None:
             raise _refuse(PROMO_UNKNOWN, wanted)
@@ -95,8 +97,9 @@ def promo_release(*, redemption_id: int, now: datetime | None = None) -> bool:
     )
     if promo_id is None:
         raise NotFound(_("No such promo redemption."), code="not_found")
+    caller_owns_transaction = connection.in_atomic_block
     with transaction.atomic():
-        _short_lock_wait()
+        _short_lock_wait(caller_owns_transaction=caller_owns_transaction)
         # Same lock order as promo_redeem (the code, then its redemptions): no deadlock between a
         # release and a redemption of the same code.
         PromoCode.objects.select_for_update().filter(pk=promo_id).first()
