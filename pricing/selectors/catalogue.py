@@ -67,29 +67,6 @@ def service_data(*, code: str) -> ServiceData:
     return service_data_from(service)
 
 
-def active_price_rules() -> tuple[PriceRuleData, ...]:
-    rules = PriceRule.objects.filter(active=True).prefetch_related(
-        Prefetch("services", queryset=Service.objects.only("code"))
-    )
-    return tuple(
-        PriceRuleData(
-            id=rule.pk,
-            name=rule.name,
-            percentage=rule.percentage,
-            priority=rule.priority,
-            weekdays=frozenset(rule.weekdays or ()),
-            start_time=rule.start_time,
-            end_time=rule.end_time,
-            valid_from=rule.valid_from,
-            valid_until=rule.valid_until,
-            service_codes=(
-                None if rule.all_services else frozenset(s.code for s in rule.services.all())
-            ),
-        )
-        for rule in rules
-    )
-
-
 def service_with_key(*, code: str) -> tuple[int, ServiceData]:
     """The service's internal key and its values, in the three queries of `service_data`."""
     service = services_with_catalogue().filter(code=code).first()
@@ -102,9 +79,9 @@ def service_with_key(*, code: str) -> tuple[int, ServiceData]:
     return service.pk, service_data_from(service)
 
 
-def active_price_rules_in_one_query() -> tuple[PriceRuleData, ...]:
-    """`active_price_rules` in one query whatever the number of rules: the services a rule is
-    limited to come in the same read (one row per rule and service)."""
+def active_price_rules() -> tuple[PriceRuleData, ...]:
+    """The active price rules in their order, in one query whatever their number: the services a
+    rule is limited to come in the same read (one row per rule and service)."""
     rows = (
         PriceRule.objects.filter(active=True)
         .values(

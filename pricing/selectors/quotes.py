@@ -19,7 +19,6 @@ from pricing.domain.ports import site_timezone
 from pricing.domain.quote import Quote, check_service, compute_quote, quoted_duration
 from pricing.selectors.catalogue import (
     active_price_rules,
-    active_price_rules_in_one_query,
     service_data,
     service_with_key,
 )
@@ -77,6 +76,33 @@ def quote_for(
     now: datetime | None = None,
 ) -> Quote:
     service = checked_service(service_code=service_code, category=category, energy=energy)
+    return _priced(
+        service,
+        category=category,
+        energy=energy,
+        option_codes=option_codes,
+        local_start=local_start,
+        promo_code=promo_code,
+        customer_id=customer_id,
+        strict=strict,
+        now=now,
+    )
+
+
+def _priced(
+    service: ServiceData,
+    *,
+    category: str,
+    energy: str | None,
+    option_codes: Sequence[str],
+    local_start: datetime | None,
+    promo_code: str | None,
+    customer_id: int | None,
+    strict: bool,
+    now: datetime | None,
+) -> Quote:
+    """The quote of an already checked service: the price rules (one query) and the promo's state
+    read, the pure computation, its refusals and labels in the active language."""
     wanted_promo = promo_code.strip() if promo_code else None
     try:
         quote = compute_quote(
@@ -127,28 +153,18 @@ def booking_terms(
     except DomainError as error:
         raise localise_error(error) from None
     minutes, _offered = quoted_duration(service, category=category, option_codes=option_codes)
-    wanted_promo = promo_code.strip() if promo_code else None
-    try:
-        quote = compute_quote(
-            service=service,
-            category=category,
-            energy=energy,
-            option_codes=option_codes,
-            local_start=local_start,
-            rules=active_price_rules_in_one_query(),
-            promo_code=wanted_promo,
-            promo=(
-                promo_data(code=wanted_promo, customer_id=customer_id) if wanted_promo else None
-            ),
-            strict=True,
-            now=resolve_now(now),
-            currency=settings.CURRENCY,
-        )
-    except DomainError as error:
-        raise localise_error(error) from None
-    return ServiceTerms(
-        service_pk=service_pk, service=service, minutes=minutes, quote=localise_quote(quote)
+    quote = _priced(
+        service,
+        category=category,
+        energy=energy,
+        option_codes=option_codes,
+        local_start=local_start,
+        promo_code=promo_code,
+        customer_id=customer_id,
+        strict=True,
+        now=now,
     )
+    return ServiceTerms(service_pk=service_pk, service=service, minutes=minutes, quote=quote)
 
 
 def local_start_at(*, start: datetime, site_id: UUID | None) -> datetime:

@@ -10,7 +10,7 @@ import pytest
 
 from core.errors import Conflict, NotFound
 from pricing import public as pricing
-from pricing.selectors.catalogue import active_price_rules, active_price_rules_in_one_query
+from pricing.selectors.catalogue import active_price_rules
 from tests.accounts.factories import UserFactory
 from tests.pricing.factories import (
     CategoryOverrideFactory,
@@ -46,7 +46,12 @@ def test_booking_terms_agree_with_the_separate_calls(django_assert_num_queries) 
     )  # fmt: skip
     assert terms.quote == expected
     assert terms.service_pk == pricing.service_pk("wash")
-    assert active_price_rules_in_one_query() == active_price_rules()
+    rules = {rule.percentage: rule.service_codes for rule in active_price_rules()}
+    assert rules == {
+        Decimal("10.00"): None,
+        Decimal("-5.00"): frozenset({"wash", "other"}),
+        Decimal("20.00"): frozenset({"other"}),
+    }
 
 
 def test_booking_terms_refuse_like_the_quote() -> None:
