@@ -70,3 +70,18 @@ def day_spans(day: date, hours: WeeklyHours, tz: ZoneInfo) -> list[tuple[int, in
         (instant_at(day, interval.opens, tz), instant_at(day, interval.closes, tz))
         for interval in hours.get(day.isoweekday(), ())
     )
+
+
+def intersect(a: Sequence[tuple[int, int]], b: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Where two sorted, disjoint span lists overlap (a resource's own hours within its site's)."""
+    found: list[tuple[int, int]] = []
+    i = j = 0
+    while i < len(a) and j < len(b):
+        start, end = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
+        if start < end:
+            found.append((start, end))
+        if a[i][1] <= b[j][1]:
+            i += 1
+        else:
+            j += 1
+    return found

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from scheduling.domain.hours import WeeklyHours, day_spans, merge_touching
+from scheduling.domain.hours import WeeklyHours, day_spans, intersect, merge_touching
 from scheduling.domain.wallclock import ceil_seconds, floor_seconds
 
 Spans = list[tuple[int, int]]
@@ -27,21 +27,6 @@ class ResourceOpening:
     first: date
     last: date
     open_minutes: int
-
-
-def intersect(a: Sequence[tuple[int, int]], b: Sequence[tuple[int, int]]) -> Spans:
-    """Where two sorted, disjoint span lists overlap."""
-    result: Spans = []
-    i = j = 0
-    while i < len(a) and j < len(b):
-        start, end = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
-        if start < end:
-            result.append((start, end))
-        if a[i][1] < b[j][1]:
-            i += 1
-        else:
-            j += 1
-    return result
 
 
 def subtract(spans: Sequence[tuple[int, int]], cuts: Iterable[tuple[int, int]]) -> Spans:

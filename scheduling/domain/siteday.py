@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from scheduling.domain.hours import WeeklyHours, day_spans
+from scheduling.domain.hours import WeeklyHours, day_spans, intersect
 from scheduling.domain.values import ResourceInfo, SitePolicy
 from scheduling.domain.wallclock import local_datetime
 
@@ -46,21 +46,6 @@ class SiteDay:
     open_spans: tuple[TimeSpan, ...]
     closures: tuple[ClosedSpan, ...]  # the whole site's
     resources: tuple[ResourceDay, ...]  # by name
-
-
-def intersect(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The parts of two sorted, disjoint span lists that lie in both."""
-    found: list[tuple[int, int]] = []
-    i = j = 0
-    while i < len(a) and j < len(b):
-        start, end = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
-        if start < end:
-            found.append((start, end))
-        if a[i][1] <= b[j][1]:
-            i += 1
-        else:
-            j += 1
-    return found
 
 
 def open_spans(
