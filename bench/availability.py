@@ -5,19 +5,27 @@
         BENCH_DATABASE_NAME=bench_scheduling .venv/bin/python bench/availability.py
 
 It creates its own database (BENCH_DATABASE_NAME on PostgreSQL, default bench_scheduling; dropped
-at the end), a site with 20 resources, and N active bookings spread over the opening hours of the
-14-day window (N = 1,000, 5,000, 20,000), plus 100,000 bookings outside the window. It then times
-`scheduling.public.available_starts` for the 14 days in-process and prints median and p95 time and
-the SQL query count for each N, next to the floor: the bare SQL read of the same busy intervals.
+at the end), a site with 20 resources, and N busy intervals in the 14-day window (N = 1,000, 5,000,
+20,000), plus 100,000 outside it. No two intervals of one resource overlap (PostgreSQL's exclusion
+constraint forbids it for active bookings), so they are spread over the whole window, day and
+night: 20,000 bookings of 40 minutes or more do not fit in 20 resources' opening hours. It then
+times `scheduling.public.available_starts` for the 14 days in-process and prints median and p95
+time and the SQL query count for each N and each busy-time port, next to that port's floor: its
+SQL alone, executed and fetched, nothing built.
 
-Bookings are not used: the benchmark provides the busy-time port itself, from a table of its own
-(bench_busy: resource_id, start_at, end_at, with a btree index on (start_at, resource_id)) read in
-one SQL query, as the bookings app's implementation will. Two versions of that port are timed,
-each next to its own floor (its SQL alone): "timestamptz" reads the timestamp columns as a plain
-ORM read would; "epoch" reads them as epoch seconds and builds the datetimes in Python, which is
-far cheaper per row. A blocked range is assumed to last at most one day, which bounds the index
-scan from below (start_at >= window start - 1 day); without such a bound a btree range scan would
-also walk every older booking.
+Three ports are timed over the same intervals:
+
+- "bookings": the real one, bookings.selectors.busy_intervals as bookings' AppConfig.ready()
+  registers it, over real bookings_booking rows (pending or confirmed, one customer, vehicle and
+  service; blocked_until = the end of the busy interval). Its floor is the SQL it runs, captured
+  once with CaptureQueriesContext and run again with a raw cursor.
+- "timestamptz" and "epoch": the bench's own ports, written before the bookings app existed, over
+  a table of its own (bench_busy: resource_id, start_at, end_at, with a btree index on (start_at,
+  resource_id)) read in one SQL query. "timestamptz" reads the timestamp columns as a plain ORM
+  read would; "epoch" reads them as epoch seconds and builds the datetimes in Python, which is far
+  cheaper per row. A blocked range is assumed to last at most one day, which bounds the index scan
+  from below (start_at >= window start - 1 day); without such a bound a btree range scan would
+  also walk every older booking.
 """
 
 from __future__ import annotations
@@ -28,8 +36,8 @@ import statistics
 import sys
 import time as clock
 from datetime import UTC, datetime, time, timedelta
+from decimal import Decimal
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
@@ -44,9 +52,18 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from accounts.models import User  # noqa: E402
+from bookings.models import Booking  # noqa: E402
+from pricing.models import Service  # noqa: E402
 from pricing.public import ServiceRequirements  # noqa: E402
 from scheduling import public, services  # noqa: E402
 from scheduling.domain.values import BusyInterval  # noqa: E402
+from vehicles.models import Vehicle  # noqa: E402
+
+# The real busy-time port, as bookings' AppConfig.ready() registered it (the bench swaps its own
+# ports in and out, then puts this one back).
+REGISTERED_PORT = public.busy_intervals._impl
+assert REGISTERED_PORT.__module__ == "bookings.selectors", REGISTERED_PORT
 
 RESOURCES = 20
 DAYS = 14
@@ -54,7 +71,6 @@ OUTSIDE = 100_000
 SIZES = (1_000, 5_000, 20_000)
 RUNS = int(os.environ.get("BENCH_RUNS", "40"))
 MAX_BLOCK = timedelta(days=1)
-PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2027, 1, 4, 5, 0, tzinfo=UTC)  # a Monday, before opening
 WINDOW_START = NOW
 WINDOW_END = NOW + timedelta(days=DAYS)
@@ -163,34 +179,109 @@ def insert(rows: list[tuple[int, datetime, datetime, bool]]) -> None:
             cursor.execute("ANALYZE bench_busy")
 
 
-def inside_bookings(count: int, resource_pks: list[int], rng: random.Random) -> list:
-    """Bookings during opening hours of the window, 30 to 120 minutes plus a 10-minute buffer."""
-    days = [
-        NOW.astimezone(PARIS).date() + timedelta(days=i)
-        for i in range(DAYS)
-        if (NOW.astimezone(PARIS).date() + timedelta(days=i)).isoweekday() in WEEK
-    ]
+def spread(
+    count: int,
+    first: datetime,
+    last: datetime,
+    resource_pks: list[int],
+    rng: random.Random,
+    blocked_minutes: tuple[int, ...],
+    inside: bool,
+) -> list[tuple[int, datetime, datetime, bool]]:
+    """`count` busy intervals in [first, last), none overlapping another of its resource: each
+    resource's share cuts the span into equal segments, one interval (a random length from
+    blocked_minutes, shortened to fit) at a random 5-minute offset in each."""
     rows = []
-    for _ in range(count):
-        day = rng.choice(days)
-        opens, closes = rng.choice(WEEK[day.isoweekday()])
-        minutes = rng.randrange(0, (closes.hour - opens.hour) * 60, 5)
-        start = datetime.combine(day, opens, tzinfo=PARIS) + timedelta(minutes=minutes)
-        length = timedelta(minutes=rng.choice((30, 45, 60, 90, 120)) + 10)
-        rows.append((rng.choice(resource_pks), start, start + length, True))
+    for index, pk in enumerate(resource_pks):
+        share = count // len(resource_pks) + (index < count % len(resource_pks))
+        if not share:
+            continue
+        segment = (last - first) / share
+        fits = int(segment.total_seconds() // 300) * 5  # whole 5-minute steps
+        for j in range(share):
+            length = min(rng.choice(blocked_minutes), fits)
+            offset = rng.randrange(0, fits - length + 1, 5)
+            start = first + segment * j + timedelta(minutes=offset)
+            start = start.replace(second=0, microsecond=0)
+            rows.append((pk, start, start + timedelta(minutes=length), inside))
     return rows
+
+
+def inside_bookings(count: int, resource_pks: list[int], rng: random.Random) -> list:
+    """In the window, day and night, 30 to 120 minutes plus a 10-minute buffer where they fit."""
+    return spread(count, WINDOW_START, WINDOW_END, resource_pks, rng, (40, 55, 70, 100, 130), True)
 
 
 def outside_bookings(count: int, resource_pks: list[int], rng: random.Random) -> list:
-    """Half in the year before the window, half in the months after it."""
-    rows = []
-    for i in range(count):
-        if i % 2:
-            start = WINDOW_START - timedelta(days=2, minutes=rng.randrange(0, 365 * 24 * 60, 5))
-        else:
-            start = WINDOW_END + timedelta(days=2, minutes=rng.randrange(0, 180 * 24 * 60, 5))
-        rows.append((rng.choice(resource_pks), start, start + timedelta(minutes=70), False))
-    return rows
+    """Half in the year before the window (up to 2 days before it), half in the 180 days after."""
+    before = WINDOW_START - timedelta(days=2)
+    after = WINDOW_END + timedelta(days=2)
+    half = count // 2
+    return [
+        *spread(half, before - timedelta(days=365), before, resource_pks, rng, (70,), False),
+        *spread(count - half, after, after + timedelta(days=180), resource_pks, rng, (70,), False),
+    ]
+
+
+class BookingRows:
+    """The same busy intervals as bookings_booking rows in active states, for the real port."""
+
+    def __init__(self, site_pk: int) -> None:
+        self.site_pk = site_pk
+        self.customer = User.objects.create(email="bench@example.com", first_name="Bench")
+        self.vehicle = Vehicle.objects.create(
+            owner=self.customer,
+            plate="BENCH1",
+            make="Renault",
+            model="Clio",
+            year=2020,
+            category="small",
+            energy="petrol",
+            is_default=True,
+        )
+        self.service = Service.objects.create(
+            code="bench",
+            name="Bench service",
+            kind="wash",
+            base_duration_minutes=SERVICE.duration_minutes,
+            base_price=Decimal("50.00"),
+        )
+        self.count = 0
+
+    def insert(self, rows: list[tuple[int, datetime, datetime, bool]]) -> None:
+        bookings = []
+        for pk, start, blocked_until, inside in rows:
+            self.count += 1
+            bookings.append(
+                Booking(
+                    # Unique, 10 characters (max_length 12); I/O tell inside rows from outside.
+                    reference=f"B{'I' if inside else 'O'}{self.count:08d}",
+                    customer=self.customer,
+                    vehicle=self.vehicle,
+                    vehicle_plate=self.vehicle.plate,
+                    vehicle_category=self.vehicle.category,
+                    service=self.service,
+                    service_name=self.service.name,
+                    site_id=self.site_pk,
+                    resource_id=pk,
+                    start=start,
+                    end=min(start + timedelta(minutes=SERVICE.duration_minutes), blocked_until),
+                    blocked_until=blocked_until,
+                    state="confirmed" if self.count % 2 else "pending",
+                    total=Decimal("50.00"),
+                    currency="EUR",
+                    price_snapshot={},
+                    created_at=NOW - timedelta(days=30),
+                )
+            )
+        Booking.objects.bulk_create(bookings, batch_size=2_000)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {Booking._meta.db_table}")
+
+    def delete_inside(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {Booking._meta.db_table} WHERE reference LIKE %s", ["BI%"])
 
 
 def _stats(samples: list[float]) -> tuple[float, float]:
@@ -213,6 +304,13 @@ def timed_pair(first, second, runs: int) -> tuple[list[float], list[float]]:
     return a, b
 
 
+def raw_floor(sql: str) -> int:
+    """The real port's floor: the SQL it ran, executed and fetched with a raw cursor."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return len(cursor.fetchall())
+
+
 def measure(site_pk: int, resource_pks: list[int], label: str) -> None:
     def query() -> int:
         starts = public.available_starts(
@@ -220,21 +318,30 @@ def measure(site_pk: int, resource_pks: list[int], label: str) -> None:
         )
         return len(starts)
 
-    for name, (port, epoch) in PORTS.items():
+    variants = [
+        (name, port, lambda epoch=epoch: floor_read(resource_pks, epoch=epoch))
+        for name, (port, epoch) in PORTS.items()
+    ]
+    variants.append(("bookings", REGISTERED_PORT, None))
+    for name, port, floor in variants:
         public.busy_intervals.provide(port)
         with CaptureQueriesContext(connection) as queries:
             found = query()
-        query_samples, floor_samples = timed_pair(
-            query, lambda epoch=epoch: floor_read(resource_pks, epoch=epoch), RUNS
-        )
+        if floor is None:
+            # The SQL the real port ran (parameters inlined by the database adapter).
+            port_sql = [q["sql"] for q in queries if Booking._meta.db_table in q["sql"]]
+            assert len(port_sql) == 1, port_sql
+            floor = lambda sql=port_sql[0]: raw_floor(sql)  # noqa: E731
+        query_samples, floor_samples = timed_pair(query, floor, RUNS)
         median, p95 = _stats(query_samples)
         floor_median, floor_p95 = _stats(floor_samples)
-        rows = floor_read(resource_pks, epoch=epoch)
+        rows = floor()
         print(
             f"{label:<27} {name:<11} {rows:>6} {found:>6} {len(queries):>7} {median:>7.1f} "
             f"{p95:>7.1f} {floor_median:>9.1f} {floor_p95:>9.1f} {median / floor_median:>6.1f}x",
             flush=True,
         )
+    public.busy_intervals.provide(REGISTERED_PORT)
 
 
 def main() -> None:
@@ -248,6 +355,12 @@ def main() -> None:
             for i in range(RESOURCES)
         ]
         create_table()
+        bookings = BookingRows(site.pk)
+
+        def add(rows: list[tuple[int, datetime, datetime, bool]]) -> None:
+            insert(rows)
+            bookings.insert(rows)
+
         print(
             f"database: {connection.vendor}; {RESOURCES} resources; {DAYS}-day window; "
             f"{RUNS} timed runs each (ms); load average {os.getloadavg()[0]:.2f}"
@@ -256,20 +369,18 @@ def main() -> None:
             f"{'case':<27} {'port':<11} {'busy':>6} {'starts':>6} {'queries':>7} {'median':>7} "
             f"{'p95':>7} {'floor med':>9} {'floor p95':>9} {'ratio':>7}"
         )
-        inside = 0
-        insert(inside_bookings(5_000, resource_pks, rng))
-        inside = 5_000
+        add(inside_bookings(5_000, resource_pks, rng))
         measure(site.pk, resource_pks, "N=5,000, nothing outside")
-        insert(outside_bookings(OUTSIDE, resource_pks, rng))
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM bench_busy WHERE inside")
-        inside = 0
+        add(outside_bookings(OUTSIDE, resource_pks, rng))
         for size in SIZES:
-            insert(inside_bookings(size - inside, resource_pks, rng))
-            inside = size
+            # A fresh layout for each N: intervals added to an existing one would overlap it.
+            with connection.cursor() as cursor:
+                cursor.execute("DELETE FROM bench_busy WHERE inside")
+            bookings.delete_inside()
+            add(inside_bookings(size, resource_pks, rng))
             measure(site.pk, resource_pks, f"N={size:,} + {OUTSIDE:,} outside")
     finally:
-        public.busy_intervals.reset()
+        public.busy_intervals.provide(REGISTERED_PORT)
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
