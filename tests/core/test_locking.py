@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from django.db import OperationalError, connection, transaction
@@ -9,16 +11,16 @@ from django.db import OperationalError, connection, transaction
 from core.locking import is_lock_timeout, lock_keys, set_lock_timeout, try_lock_key, try_lock_keys
 
 
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_a_held_key_makes_the_other_transaction_wait_then_time_out() -> None:
+@contextmanager
+def key_held_by_another_transaction(key: int) -> Iterator[None]:
+    """Another connection holds the advisory lock on `key` until the block ends."""
     holding = threading.Event()
     release = threading.Event()
 
     def holder() -> None:
         try:
             with transaction.atomic():
-                lock_keys("resource", [7])
+                lock_keys("resource", [key])
                 holding.set()
                 release.wait(5)
         finally:
@@ -27,18 +29,26 @@ def test_a_held_key_makes_the_other_transaction_wait_then_time_out() -> None:
     thread = threading.Thread(target=holder)
     thread.start()
     holding.wait(5)
-    started = time.monotonic()
+    try:
+        yield
+    finally:
+        release.set()
+        thread.join()
 
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_held_key_makes_the_other_transaction_wait_then_time_out() -> None:
     def take_the_held_key() -> None:
         with transaction.atomic():
             set_lock_timeout(150)
             lock_keys("resource", [7])
 
-    with pytest.raises(OperationalError) as excinfo:
-        take_the_held_key()
-    waited = time.monotonic() - started
-    release.set()
-    thread.join()
+    with key_held_by_another_transaction(7):
+        started = time.monotonic()
+        with pytest.raises(OperationalError) as excinfo:
+            take_the_held_key()
+        waited = time.monotonic() - started
     assert is_lock_timeout(excinfo.value)
     assert 0.1 <= waited < 2
     # Another key is free all along.
@@ -59,29 +69,10 @@ def test_lock_keys_is_a_no_op_outside_postgresql_but_needs_a_transaction_there()
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_trying_a_held_key_answers_at_once_and_a_free_one_is_taken() -> None:
-    holding = threading.Event()
-    release = threading.Event()
-
-    def holder() -> None:
-        try:
-            with transaction.atomic():
-                lock_keys("resource", [7])
-                holding.set()
-                release.wait(5)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=holder)
-    thread.start()
-    holding.wait(5)
-    try:
-        with transaction.atomic():
-            assert try_lock_key("resource", 7) is False  # no wait, no error
-            assert try_lock_keys("resource", [7, 8, 9]) == [8, 9]
-            assert try_lock_key("resource", 8) is True  # held already by this transaction
-    finally:
-        release.set()
-        thread.join()
+    with key_held_by_another_transaction(7), transaction.atomic():
+        assert try_lock_key("resource", 7) is False  # no wait, no error
+        assert try_lock_keys("resource", [7, 8, 9]) == [8, 9]
+        assert try_lock_key("resource", 8) is True  # held already by this transaction
     with transaction.atomic():  # released with the holder's transaction
         assert try_lock_key("resource", 7) is True
 
