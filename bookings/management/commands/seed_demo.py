@@ -7,11 +7,11 @@ everything by its natural key and makes nothing."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from bookings.management.commands._common import parse_now
 from bookings.management.demo.progress import Terminal
 from bookings.management.demo.runner import SeedOptions, seed
 from core.clock import resolve_now
@@ -33,16 +33,6 @@ def _count(limit: int) -> Any:
 
     parse.__name__ = f"a whole number from 0 to {limit}"
     return parse
-
-
-def _moment(raw: str) -> datetime:
-    moment = datetime.fromisoformat(raw)
-    if moment.tzinfo is None:
-        raise ValueError(raw)
-    return moment.astimezone(UTC)
-
-
-_moment.__name__ = "an ISO 8601 date-time with its offset"
 
 
 class Command(BaseCommand):
@@ -72,7 +62,6 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--now",
-            type=_moment,
             default=None,
             help="Lay the data out around this moment instead of the current time (ISO 8601 "
             "with offset): the same seed and moment give exactly the same data set.",
@@ -88,7 +77,7 @@ class Command(BaseCommand):
             seed=options["seed"],
             customers=options["customers"],
             bookings=options["bookings"],
-            now=options["now"] or resolve_now(None),
+            now=resolve_now(parse_now(options["now"])),
             admin_email=options["admin_email"],
             admin_password=options["admin_password"],
         )
