@@ -48,6 +48,23 @@ class World:
         customer = UserFactory()
         return customer, VehicleFactory(owner=customer)
 
+    def book(self, hour: int = 10, minute: int = 0, *, now: datetime | None = None) -> Any:
+        """A real booking by a new customer through the service (with its "create" history), on
+        `day` at a Paris wall-clock time; `now`: when it is made (default: the real clock)."""
+        from bookings import services
+
+        customer, vehicle = self.new_customer()
+        return services.booking_create(
+            actor=customer,
+            request=services.BookingRequest(
+                vehicle_id=vehicle.public_id,
+                service_code=self.service.code,
+                site_id=self.site.public_id,
+                start=at(self.day, hour, minute),
+            ),
+            now=now,
+        )
+
 
 def make_world(*, resources: int = 1, auto_confirm: bool = False, **site: Any) -> World:
     site_obj = SiteFactory(auto_confirm=auto_confirm, **site)

@@ -27,16 +27,7 @@ pytestmark = pytest.mark.django_db
 
 def book(world: World, hour: int = 10) -> Booking:
     """A real booking through the service (with its "create" history), a few days ahead."""
-    customer, vehicle = world.new_customer()
-    return services.booking_create(
-        actor=customer,
-        request=services.BookingRequest(
-            vehicle_id=vehicle.public_id,
-            service_code=world.service.code,
-            site_id=world.site.public_id,
-            start=at(world.day, hour),
-        ),
-    )
+    return world.book(hour)
 
 
 def history(booking: Booking) -> list[tuple[str, str, str, int | None]]:

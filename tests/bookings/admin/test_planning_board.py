@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from bookings import services
 from bookings.models import Booking, BookingEvent
 from tests.accounts.factories import UserFactory
 from tests.bookings.admin.conftest import CHANGELIST, change_url, fresh, raw_booking
@@ -51,16 +50,7 @@ def shades(row: Any, kind: str) -> list[tuple[str, str]]:
 
 
 def book(world: World, hour: int = 10) -> Booking:
-    customer, vehicle = world.new_customer()
-    return services.booking_create(
-        actor=customer,
-        request=services.BookingRequest(
-            vehicle_id=vehicle.public_id,
-            service_code=world.service.code,
-            site_id=world.site.public_id,
-            start=at(world.day, hour),
-        ),
-    )
+    return world.book(hour)
 
 
 def test_blocks_sit_at_their_real_time_on_the_opening_hours(

@@ -21,16 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def book(world: World, hour: int, minute: int = 0) -> Booking:
-    customer, vehicle = world.new_customer()
-    return services.booking_create(
-        actor=customer,
-        request=services.BookingRequest(
-            vehicle_id=vehicle.public_id,
-            service_code=world.service.code,
-            site_id=world.site.public_id,
-            start=at(world.day, hour, minute),
-        ),
-    )
+    return world.book(hour, minute)
 
 
 def reschedule_url(booking: Booking) -> str:

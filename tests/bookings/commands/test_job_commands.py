@@ -23,17 +23,7 @@ def world() -> World:
 
 
 def book(world: World, hour: int, *, made_at: datetime) -> Booking:
-    customer, vehicle = world.new_customer()
-    return services.booking_create(
-        actor=customer,
-        request=services.BookingRequest(
-            vehicle_id=vehicle.public_id,
-            service_code=world.service.code,
-            site_id=world.site.public_id,
-            start=at(world.day, hour),
-        ),
-        now=made_at,
-    )
+    return world.book(hour, now=made_at)
 
 
 def run(name: str, *args: str) -> str:
