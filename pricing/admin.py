@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from core.weekdays import WEEKDAY_CHOICES
 from pricing.models import (
     CategoryOverride,
     Option,
@@ -22,25 +23,7 @@ from pricing.models import (
     Service,
     Skill,
 )
-from vehicles.public import ENERGIES
-
-WEEKDAY_CHOICES = [
-    (1, _("Monday")),
-    (2, _("Tuesday")),
-    (3, _("Wednesday")),
-    (4, _("Thursday")),
-    (5, _("Friday")),
-    (6, _("Saturday")),
-    (7, _("Sunday")),
-]
-# The vehicles' energy words (the same msgids as their labels, one translation).
-ENERGY_LABELS = {
-    "petrol": _("Petrol"),
-    "diesel": _("Diesel"),
-    "hybrid": _("Hybrid"),
-    "electric": _("Electric"),
-    "other": _("Other"),
-}
+from vehicles import public as vehicles
 
 
 @admin.register(Skill)
@@ -60,7 +43,7 @@ class SkillAdmin(admin.ModelAdmin[Skill]):
 class ServiceForm(forms.ModelForm[Service]):
     excluded_energies = forms.TypedMultipleChoiceField(
         label=capfirst(_("excluded energies")),
-        choices=[(energy, ENERGY_LABELS.get(energy, energy)) for energy in ENERGIES],
+        choices=vehicles.energy_choices(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text=_("Energies this service cannot be done on."),

@@ -15,17 +15,8 @@ from django.db import models
 from django.db.models.functions import Lower, Mod
 from django.utils.translation import gettext_lazy as _
 
+from core.weekdays import WEEKDAY_CHOICES
 from scheduling.domain.hours import WEEKDAYS
-
-WEEKDAY_CHOICES = [
-    (1, _("Monday")),
-    (2, _("Tuesday")),
-    (3, _("Wednesday")),
-    (4, _("Thursday")),
-    (5, _("Friday")),
-    (6, _("Saturday")),
-    (7, _("Sunday")),
-]
 
 RESOURCE_KINDS = ("bay", "technician", "mobile_unit")
 MIN_STEP, MAX_STEP = 5, 240

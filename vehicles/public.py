@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from django.db import transaction
@@ -15,7 +16,7 @@ from core.errors import Conflict
 from vehicles import selectors
 from vehicles.domain.plates import display_plate, normalise_plate
 from vehicles.domain.vocabulary import CATEGORIES, ENERGIES
-from vehicles.models import CATEGORY_LABELS, Vehicle
+from vehicles.models import CATEGORY_LABELS, ENERGY_LABELS, Vehicle
 from vehicles.ports import has_active_future_booking, has_any_booking
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "category_label",
     "default_vehicle_of_owner",
     "display_plate",
+    "energy_choices",
     "ensure_vehicle",
     "has_active_future_booking",
     "has_any_booking",
@@ -38,6 +40,11 @@ __all__ = [
 def category_label(code: str) -> str:
     """A vehicle category's name in the active language (the code itself if unknown)."""
     return str(CATEGORY_LABELS.get(code, code))
+
+
+def energy_choices() -> list[tuple[str, Any]]:
+    """(code, name) of every energy; the names are lazy, translated when shown."""
+    return [(code, ENERGY_LABELS[code]) for code in ENERGIES]
 
 
 @dataclass(frozen=True)
