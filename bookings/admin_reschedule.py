@@ -18,7 +18,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from bookings import services
+from bookings import selectors, services
 from bookings.admin_transitions import (
     Button,
     _actor,
@@ -33,8 +33,6 @@ from bookings.domain.days import local_day_bounds
 from bookings.domain.states import Role, State, allowed_transitions
 from bookings.models import Booking
 from core.errors import DomainError
-from pricing import public as pricing
-from scheduling import public as scheduling
 
 if TYPE_CHECKING:
     from bookings.admin import BookingAdmin
@@ -104,21 +102,11 @@ def _day(request: HttpRequest, booking: Booking) -> date:
 def free_starts(booking: Booking, day: date) -> list[datetime]:
     """The free starts of the local `day` for this booking, its own time counting as free."""
     tz = _timezone(booking)
-    requirements = pricing.service_requirements(
-        service_code=(booking.price_snapshot or {}).get("service_code") or booking.service.code,
-        category=booking.vehicle_category,
-        option_codes=booking.option_codes,
-    )
     start, end = local_day_bounds(day, day, tz)
-    own = scheduling.BusyInterval(booking.resource_id, booking.start, booking.blocked_until)
-    found = scheduling.available_starts(
-        site_pk=booking.site_id,
-        requirements=requirements,
-        start=start,
-        end=end,
-        ignore_busy=[own],
-    )
-    return [free.start.astimezone(tz) for free in found]
+    return [
+        moment.astimezone(tz)
+        for moment in selectors.reschedule_starts(booking, start=start, end=end)
+    ]
 
 
 def _page_url(model_admin: BookingAdmin, booking: Booking, day: date, back: str | None) -> str:

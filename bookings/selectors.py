@@ -26,6 +26,7 @@ from bookings.domain.states import ACTIVE_STATES
 from bookings.models import Booking, BookingEvent
 from bookings.notifications import BookingNotice
 from core.errors import NotFound
+from pricing import public as pricing
 from scheduling import public as scheduling
 from vehicles import public as vehicles
 
@@ -346,3 +347,37 @@ def bookings_on_board(
         .select_related("customer")
         .order_by("start", "pk")
     )
+
+
+# --- rescheduling: what the new place must hold --------------------------------------------------
+
+
+def reschedule_requirements(booking: Booking) -> pricing.ServiceRequirements:
+    """The booked service's requirements for the booking's category and options (the skill and
+    the clean-up buffer as the catalogue says now)."""
+    return pricing.service_requirements(
+        service_code=booking.price_snapshot["service_code"],
+        category=booking.vehicle_category,
+        option_codes=booking.option_codes,
+    )
+
+
+def own_busy_time(booking: Booking) -> scheduling.BusyInterval:
+    """The booking's own blocked time: free for its own move."""
+    return scheduling.BusyInterval(booking.resource_id, booking.start, booking.blocked_until)
+
+
+def reschedule_starts(
+    booking: Booking, *, start: datetime, end: datetime, now: datetime | None = None
+) -> list[datetime]:
+    """Where the booking could move in [start, end): the free starts for its service, its own
+    time counting as free."""
+    found = scheduling.available_starts(
+        site_pk=booking.site_id,
+        requirements=reschedule_requirements(booking),
+        start=start,
+        end=end,
+        now=now,
+        ignore_busy=[own_busy_time(booking)],
+    )
+    return [free.start for free in found]

@@ -9,6 +9,7 @@ from uuid import UUID
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from bookings import selectors
 from bookings.domain import policies
 from bookings.domain.errors import InvalidTransition
 from bookings.domain.states import Role, State
@@ -26,7 +27,6 @@ from bookings.services._common import (
 from core.clock import resolve_now
 from core.errors import ValidationFailed
 from core.locking import set_lock_timeout
-from pricing import public as pricing
 from scheduling import public as scheduling
 
 if TYPE_CHECKING:
@@ -48,20 +48,14 @@ def booking_reschedule(
             state=state, role=role, timing=_timing(booking), now=moment, policy=policy_settings()
         )
         site = scheduling.bookable_site(pk=booking.site_id)
-        requirements = pricing.service_requirements(
-            service_code=booking.price_snapshot["service_code"],
-            category=booking.vehicle_category,
-            option_codes=booking.option_codes,
-        )
-        own = scheduling.BusyInterval(booking.resource_id, booking.start, booking.blocked_until)
         # The booking keeps its own duration and buffer: that is the time the new place must hold.
         resource = _assign_locked(
             site=site,
-            requirements=requirements,
+            requirements=selectors.reschedule_requirements(booking),
             start=start,
             blocked_until=start + (booking.blocked_until - booking.start),
             now=moment,
-            ignore=[own],
+            ignore=[selectors.own_busy_time(booking)],
         )
         previous_start = booking.start
         # The price stays the one booked (SPEC §4: a booking keeps its snapshot).
