@@ -80,9 +80,8 @@ class DomainError(Exception):
     ) -> None:
         self.template = str(message) if message is not None else self.default_message
         self.params: dict[str, Any] = dict(params or {})
-        self.message = (
-            self.template % _translated_params(self.params, str) if self.params else self.template
-        )
+        self.text = Text(self.template, **self.params)
+        self.message = str.__str__(self.text)
         if code is not None:
             self.code = code
         self.details: dict[str, Any] = details or {}
@@ -93,13 +92,7 @@ class DomainError(Exception):
 
     def translated(self, translate: Callable[[str], str]) -> str:
         """The message in the active language (`translate` is gettext)."""
-        text = translate(self.template)
-        if not self.params:
-            return text
-        try:
-            return text % _translated_params(self.params, translate)
-        except (KeyError, TypeError, ValueError):  # a broken translation must not hide the error
-            return self.message
+        return self.text.translated(translate)
 
 
 class ValidationFailed(DomainError):
