@@ -27,6 +27,8 @@ from django.utils.translation import gettext as _
 
 from bookings import admin_reschedule, admin_transitions, selectors
 from bookings.admin_transitions import Button
+from bookings.domain.dashboard import BOOKED_STATES
+from bookings.domain.states import State
 from bookings.models import Booking
 from core.clock import resolve_now
 from scheduling import public as scheduling
@@ -35,9 +37,9 @@ from vehicles import public as vehicles
 if TYPE_CHECKING:
     from bookings.admin import BookingAdmin
 
-# Bookings that hold or held the resource's time. Cancelled and expired ones never did (or no
-# longer do): showing them would hide the real day under noise.
-SHOWN_STATES = ("pending", "confirmed", "in_progress", "completed", "no_show")
+# Bookings that hold or held the resource's time (the dashboard's booked time too). Cancelled and
+# expired ones gave it back: showing them would hide the real day under noise.
+SHOWN_STATES = tuple(state.value for state in State if state in BOOKED_STATES)
 # A day with no opening at all (a Sunday, a holiday) still shows a working day's frame.
 DEFAULT_HOURS = (time(8), time(18))
 FIRST_DAY, LAST_DAY = date(1970, 1, 2), date(2999, 12, 30)
