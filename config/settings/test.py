@@ -1,17 +1,24 @@
 """Fast, deterministic test settings; DATABASE_URL and REDIS_URL still choose the backends."""
 
 import os
+import secrets
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, DATABASES, PASSWORD_HASHERS
+from .base import BASE_DIR, CACHES, DATABASES, PASSWORD_HASHERS
 
 DEBUG = False
-# Several checkouts may test against one PostgreSQL server at once: each can name its own test DB.
 # No persistent connections: the live server's request threads must not keep the test database
 # open after the run (it could not be dropped).
 DATABASES["default"]["CONN_MAX_AGE"] = 0
-if os.environ.get("TEST_DATABASE_NAME"):
+# Several checkouts may test against one PostgreSQL server at once: each names its own test database
+# (default "test_" + the database's name). SQLite keeps its private in-memory one: a name would make
+# it a file in the checkout.
+if os.environ.get("TEST_DATABASE_NAME") and "sqlite" not in DATABASES["default"]["ENGINE"]:
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
+# The Redis database may be shared with a development server or another run: each test run writes
+# under its own key prefix, and tests.cache clears only that prefix between tests, never FLUSHDB.
+_server_prefix = CACHES["default"].get("KEY_PREFIX") or "carservice"
+CACHES["default"]["KEY_PREFIX"] = f"{_server_prefix}:test-{secrets.token_hex(4)}"
 # Argon2 is slow on purpose; tests check behaviour, not hashing cost (base keeps Argon2 first).
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
