@@ -322,3 +322,19 @@ def test_a_technician_sees_the_board_without_actions(world: World) -> None:
     assert response.status_code == 200
     assert all(not block.actions for block in response.context["agenda"])
     assert "data-action" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("roles", "linked"),
+    [(["operator"], True), (["technician"], True), ([], False)],
+    ids=["operator", "technician", "staff-without-permission"],
+)
+def test_the_admin_index_links_the_planning_board_for_who_may_open_it(
+    world: World, roles: list[str], linked: bool
+) -> None:
+    client = Client()
+    client.force_login(UserFactory(is_staff=True, roles=roles))
+    content = client.get("/admin/").content.decode()
+    assert (f'href="{BOARD}"' in content) is linked
+    if linked:
+        assert client.get(BOARD).status_code == 200
