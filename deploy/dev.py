@@ -2,6 +2,7 @@
 """The two set-up commands of the README, with nothing but Python 3.11 on the machine.
 
     python3 deploy/dev.py run    install, migrate, load demo data, serve on http://127.0.0.1:8000
+                                 (PORT=8001 python3 deploy/dev.py run: another port)
     python3 deploy/dev.py test   install and run the whole test suite (extra args go to pytest)
 
 Installs into ./.venv from the committed uv.lock (uv itself comes from PyPI into that venv).
@@ -9,7 +10,9 @@ DATABASE_URL / REDIS_URL are honoured; without them: SQLite and local-memory cac
 
 from __future__ import annotations
 
+import errno
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -55,16 +58,46 @@ def _django_env(settings: str) -> dict[str, str]:
     return {**os.environ, "DJANGO_SETTINGS_MODULE": f"config.settings.{settings}"}
 
 
+def free_port(raw: str) -> int:
+    """PORT as a number that nothing listens on at 127.0.0.1, or exit with what to do.
+
+    Checked before installing and migrating: runserver would only find out after both, and a
+    database migrated for a server that cannot start is a surprise."""
+    try:
+        port = int(raw)
+    except ValueError:
+        port = 0
+    if not 1 <= port <= 65535:
+        sys.exit(f"PORT must be a number from 1 to 65535 (it is {raw!r}).")
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        # As runserver binds: TIME_WAIT connections left by a stopped server do not count.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError as error:
+            why = "is already in use" if error.errno == errno.EADDRINUSE else f"({error.strerror})"
+            other = port + 1 if port < 65535 else 8001
+            sys.exit(
+                f"Cannot serve on 127.0.0.1:{port}: the port {why}. Stop what runs there or choose"
+                f" another port, e.g. PORT={other} python3 deploy/dev.py run"
+            )
+    return port
+
+
 def run() -> None:
+    port = free_port(os.environ.get("PORT", "8000"))
     install()
     env = _django_env("local")
     sh(PYTHON, "manage.py", "migrate", "--verbosity", "0", env=env)
     sh(PYTHON, "manage.py", "seed_demo", env=env)
-    port = os.environ.get("PORT", "8000")
+    base = f"http://127.0.0.1:{port}"
     print(
-        f"\n  App:    http://127.0.0.1:{port}/   (API: /api/v1/docs, health: /health)\n"
-        f"  Admin:  http://127.0.0.1:{port}/admin/  login admin@example.com / admin\n"
-        "          (operator@example.com / operator sees the back-office as an operator)\n",
+        f"\n  Admin:  {base}/admin/  login admin@example.com / admin (superuser)\n"
+        "          operator@example.com / operator: the back-office as an operator\n"
+        f"  Board:  {base}/admin/bookings/booking/planning/  (also linked from the admin index)\n"
+        f"  API:    {base}/api/v1/docs  login customer@example.com / customer"
+        " (POST /api/v1/auth/token)\n"
+        f"  Health: {base}/health\n",
         flush=True,
     )
     os.execve(PYTHON, [str(PYTHON), "manage.py", "runserver", f"127.0.0.1:{port}"], env)
