@@ -6,18 +6,18 @@ whatever the number of bookings, resources or sites."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.safestring import SafeString
 
 from accounts import public as accounts
 from bookings import selectors
 from bookings.admin import state_badge
-from bookings.admin_transitions import local
 from bookings.domain.dashboard import utilisation_percent
 from bookings.domain.days import TODAY
 from bookings.domain.policies import Timing, expires_at
@@ -70,8 +70,9 @@ class Dashboard:
     pending: list[BookingRow]
     pending_total: int
     pending_url: str
-    week_first: Any
-    week_last: Any
+    week_first: date | None
+    week_last: date | None
+    week_days: tuple[str, str] | None  # week_first and week_last as the dashboard shows them
     utilisation: list[Utilisation]
 
 
@@ -83,6 +84,18 @@ def may_see(user: Any) -> bool:
         and user.has_perm("bookings.view_booking")
         and accounts.is_operator(user)
     )
+
+
+def site_time(moment: datetime, timezone: str) -> str:
+    """Every moment on the dashboard: the operator's locale's short date and time
+    (SHORT_DATETIME_FORMAT) on the site's clock, with the zone's abbreviation (CET, CEST...)."""
+    there = moment.astimezone(ZoneInfo(timezone))
+    return f"{date_format(there, 'SHORT_DATETIME_FORMAT')} {there:%Z}"
+
+
+def day_text(day: date) -> str:
+    """Every day on the dashboard: the same locale's short date (the date part of the above)."""
+    return date_format(day, "SHORT_DATE_FORMAT")
 
 
 def _changelist(**params: str) -> str:
@@ -99,12 +112,12 @@ def _row(booking: Booking, *, now: datetime | None = None) -> BookingRow:
                 minutes=booking.confirmation_window_minutes  # type: ignore[attr-defined]
             ),
         )
-        zone = ZoneInfo(booking.site_timezone)  # type: ignore[attr-defined]
-        expires, overdue = f"{moment.astimezone(zone):%Y-%m-%d %H:%M %Z}", moment <= now
+        expires = site_time(moment, booking.site_timezone)  # type: ignore[attr-defined]
+        overdue = moment <= now
     return BookingRow(
         reference=booking.reference,
         url=reverse("admin:bookings_booking_change", args=[booking.pk]),
-        start=local(booking, "start"),
+        start=site_time(booking.start, booking.site_timezone),  # type: ignore[attr-defined]
         plate=vehicles.display_plate(booking.vehicle_plate),
         service=booking.service_name,
         site=str(booking.site_name),  # type: ignore[attr-defined]
@@ -152,5 +165,6 @@ def build(*, now: datetime) -> Dashboard:
         pending_url=_changelist(state=State.PENDING.value),
         week_first=openings[0].first if openings else None,
         week_last=openings[0].last if openings else None,
+        week_days=(day_text(openings[0].first), day_text(openings[0].last)) if openings else None,
         utilisation=utilisation,
     )

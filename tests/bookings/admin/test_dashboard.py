@@ -4,6 +4,7 @@ per resource; only for operators; a fixed number of queries whatever the data.""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
@@ -92,7 +93,7 @@ def test_next_arrivals_are_the_expected_bookings_from_now_in_time_order(
     assert references[:2] == ["BK-FIRST", "BK-LATER"]
     assert {"BK-BEFORE", "BK-CANCEL"}.isdisjoint(references)
     row = dashboard.arrivals[0]
-    assert row.start == "2026-12-02 14:00 CET"
+    assert row.start == "12/02/2026 2 p.m. CET"
     assert row.plate
     assert row.service == "Full wash"
     assert row.site == world.site.name
@@ -131,11 +132,11 @@ def test_pending_bookings_oldest_first_with_their_expiry(
     rows = {row.reference: row for row in dashboard.pending}
     assert [row.reference for row in dashboard.pending] == ["BK-OLDEST", "BK-NEWER", "BK-SOON"]
     assert dashboard.pending_total == 3
-    assert rows["BK-OLDEST"].expires == "2026-12-01 12:00 CET"  # made 10:00 Tuesday + 2 h
+    assert rows["BK-OLDEST"].expires == "12/01/2026 noon CET"  # made 10:00 Tuesday + 2 h
     assert rows["BK-OLDEST"].overdue
-    assert rows["BK-NEWER"].expires == "2026-12-02 11:00 CET"
+    assert rows["BK-NEWER"].expires == "12/02/2026 11 a.m. CET"
     assert not rows["BK-NEWER"].overdue
-    assert rows["BK-SOON"].expires == "2026-12-02 10:30 CET"  # its start comes first
+    assert rows["BK-SOON"].expires == "12/02/2026 10:30 a.m. CET"  # its start comes first
     assert "3 bookings to confirm" in content
 
 
@@ -249,3 +250,23 @@ def test_the_dashboard_costs_the_same_queries_whatever_the_data(
     # sites, resources and closures (3).
     with django_assert_num_queries(16):
         _dashboard(operator_client)
+
+
+@pytest.mark.parametrize(
+    ("language", "start", "expires", "week"),
+    [
+        ("en", "12/02/2026 2 p.m. CET", "12/02/2026 noon CET", "(11/30/2026 – 12/06/2026)"),
+        ("fr", "02/12/2026 14:00 CET", "02/12/2026 12:00 CET", "(30/11/2026 – 06/12/2026)"),
+    ],
+)
+def test_every_date_on_the_dashboard_has_the_operators_locale_short_format(
+    world: World, operator_client: Client, language: str, start: str, expires: str, week: str
+) -> None:
+    raw_booking(world, paris(2, 14), state="pending", reference="BK-ONE", created_at=NOW)
+    response = operator_client.get(INDEX, HTTP_ACCEPT_LANGUAGE=language)
+    content = response.content.decode()
+    board = content[content.index('id="bookings-dashboard"') : content.index('id="content-main"')]
+    assert board.count(start) == 2  # in the next arrivals and in the bookings to confirm
+    assert expires in board  # made 10:00 (site time) + the 2-hour window
+    assert week in board
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", board)  # no ISO date left beside them
