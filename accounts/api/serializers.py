@@ -6,6 +6,7 @@ from rest_framework import serializers
 from accounts.domain.rules import LANGUAGES
 from accounts.models import LANGUAGE_LABELS, User
 from accounts.selectors import user_roles
+from core.api.inputs import StrictInput
 
 # The same choices as the model's field (one enum in the schema).
 LANGUAGE_CHOICES = [(code, LANGUAGE_LABELS.get(code, code)) for code in LANGUAGES]
@@ -44,7 +45,12 @@ class UserSerializer(serializers.ModelSerializer[User]):
         return sorted(user_roles(user))
 
 
-class ProfileUpdateSerializer(serializers.Serializer):
+class ProfileUpdateSerializer(StrictInput):
+    """The profile fields that may change. Any other field answers 400: `read_only_field` for a
+    field of the account, `unknown_field` otherwise; nothing is changed."""
+
+    resource = UserSerializer
+
     first_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
     last_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True)

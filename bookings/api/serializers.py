@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +9,7 @@ from rest_framework import serializers
 from bookings.domain.states import Role, State, allowed_transitions
 from bookings.models import Booking, BookingEvent
 from core.api.fields import AwareDateTimeField
+from core.api.inputs import StrictInput
 
 
 def _local(value: datetime | None, tz_name: str) -> str | None:
@@ -134,17 +134,14 @@ class BookingCreateSerializer(serializers.Serializer):
     )
 
 
-class BookingNotesSerializer(serializers.Serializer):
+class BookingNotesSerializer(StrictInput):
+    """The notes, the only fields that may change. Any other field answers 400:
+    `read_only_field` for a field of the booking, `unknown_field` otherwise; nothing is changed."""
+
+    resource = BookingSerializer
+
     customer_note = serializers.CharField(max_length=1000, required=False, allow_blank=True)
     operator_note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        unknown = set(self.initial_data) - set(self.fields)
-        if unknown:
-            raise serializers.ValidationError(
-                {name: [_("This field cannot be changed.")] for name in sorted(unknown)}
-            )
-        return attrs
 
 
 class CancelSerializer(serializers.Serializer):
@@ -155,9 +152,16 @@ class RescheduleSerializer(serializers.Serializer):
     start = AwareDateTimeField(help_text=_("The new start, ISO 8601 with its UTC offset."))
 
 
-class RateSerializer(serializers.Serializer):
-    stars = serializers.IntegerField(min_value=1, max_value=5)
-    comment = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+class RateSerializer(StrictInput):
+    """The rating, under the names the booking shows it (`rating`, `rating_comment`; any other
+    field, such as the former `stars` and `comment`, answers 400 `unknown_field`)."""
+
+    resource = BookingSerializer
+
+    rating = serializers.IntegerField(min_value=1, max_value=5, help_text=_("1 to 5 stars."))
+    rating_comment = serializers.CharField(
+        max_length=1000, required=False, allow_blank=True, default=""
+    )
 
 
 class BookingEventSerializer(serializers.ModelSerializer[BookingEvent]):

@@ -221,7 +221,10 @@ class RateView(_ActionView):
 
     def perform(self, request: Request, booking_pk: int, data: dict[str, Any]) -> None:
         services.booking_rate(
-            booking_id=booking_pk, actor=_me(request), stars=data["stars"], comment=data["comment"]
+            booking_id=booking_pk,
+            actor=_me(request),
+            stars=data["rating"],
+            comment=data["rating_comment"],
         )
 
 

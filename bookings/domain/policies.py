@@ -195,9 +195,10 @@ def check_rating(
         )
     errors: dict[str, list[Text]] = {}
     if not 1 <= stars <= 5:
-        errors["stars"] = [Text(gettext_noop("Give between 1 and 5 stars."))]
+        # Named as the API takes and shows them (rating, rating_comment).
+        errors["rating"] = [Text(gettext_noop("Give between 1 and 5 stars."))]
     if len(comment) > policy.comment_max_length:
-        errors["comment"] = [
+        errors["rating_comment"] = [
             Text(gettext_noop("At most %(count)s characters."), count=policy.comment_max_length)
         ]
     if errors:

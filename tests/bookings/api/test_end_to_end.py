@@ -110,7 +110,7 @@ def test_register_to_rating(clock, client_for, django_capture_on_commit_callback
     assert operator.post(f"{url}/complete").json()["state"] == "completed"
 
     clock.set(slot + timedelta(days=1))
-    rated = app.post(f"{url}/rate", {"stars": 5, "comment": "Parfait"})
+    rated = app.post(f"{url}/rate", {"rating": 5, "rating_comment": "Parfait"})
     assert rated.status_code == 200, rated.content
     assert rated.json()["rating"] == 5
 

@@ -224,11 +224,11 @@ def test_rating_is_once_by_the_customer_of_a_completed_booking() -> None:
 def test_rating_stars_between_one_and_five(stars: int) -> None:
     with pytest.raises(ValidationFailed) as excinfo:
         _rate(stars=stars)
-    assert "stars" in excinfo.value.details
+    assert "rating" in excinfo.value.details
 
 
 def test_rating_comment_at_most_1000_characters() -> None:
     _rate(comment="x" * 1000)
     with pytest.raises(ValidationFailed) as excinfo:
         _rate(comment="x" * 1001)
-    assert "comment" in excinfo.value.details
+    assert "rating_comment" in excinfo.value.details
