@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from core.api.envelope import error_body
+from core.client_ip import client_ip
 from core.request_context import reset_request_id, set_request_id
 
 logger = logging.getLogger("core.access")
@@ -38,12 +39,15 @@ class RequestIdMiddleware:
         try:
             response = self.get_response(request)
             response["X-Request-ID"] = request_id
+            address = client_ip(request)
             logger.info(
-                "%s %s %s %.1fms",
+                "%s %s %s %.1fms from %s",
                 request.method,
                 request.path,
                 response.status_code,
                 (time.perf_counter() - started) * 1000,
+                address,
+                extra={"client_ip": address},
             )
             return response
         finally:

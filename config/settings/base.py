@@ -13,6 +13,8 @@ import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from core.client_ip import parse_networks
+
 # Lets runtime code subscript generic Django classes (QuerySet[Model], forms) as the stubs do.
 django_stubs_ext.monkeypatch()
 
@@ -58,6 +60,20 @@ SECRET_KEY = env_str("SECRET_KEY", "insecure-local-only-key-change-me-5b0d2f1e9c
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+# The reverse proxies (addresses or networks) whose X-Forwarded-For is believed (core.client_ip).
+# None by default: without a proxy in front, a client could write any address in that header.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+try:
+    parse_networks(TRUSTED_PROXIES)
+except ValueError as _exc:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_exc}.") from None
+if os.environ.get("NUM_PROXIES", "0") not in {"", "0"}:
+    # Counting hops trusted whatever a direct client wrote; a silent switch would instead put
+    # every client behind nginx in one throttle bucket.
+    raise ImproperlyConfigured(
+        "NUM_PROXIES is no longer read: list your proxies in TRUSTED_PROXIES (e.g. 127.0.0.1)."
+    )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -204,7 +220,8 @@ REST_FRAMEWORK: dict[str, Any] = {
         "login_email": "10/min",
     },
     "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
-    "NUM_PROXIES": int(os.environ.get("NUM_PROXIES", "0")) or None,
+    # DRF's own reading of X-Forwarded-For trusts none (our throttles ask core.client_ip).
+    "NUM_PROXIES": 0,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }

@@ -7,19 +7,30 @@ from typing import Any
 
 from rest_framework.request import Request
 from rest_framework.throttling import AnonRateThrottle as DrfAnonRateThrottle
-from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 from rest_framework.throttling import UserRateThrottle as DrfUserRateThrottle
 
+from core.client_ip import client_ip
 
-class AnonRateThrottle(DrfAnonRateThrottle):
+
+class ClientIpMixin(BaseThrottle):
+    """Per-address counting by the one rule of core.client_ip (never DRF's own reading of
+    X-Forwarded-For). Every throttle here has it; tests/core/test_client_ip.py checks that each
+    throttle an API view uses does."""
+
+    def get_ident(self, request: Request) -> str:
+        return client_ip(request)
+
+
+class AnonRateThrottle(ClientIpMixin, DrfAnonRateThrottle):
     scope = "anon"
 
 
-class UserRateThrottle(DrfUserRateThrottle):
+class UserRateThrottle(ClientIpMixin, DrfUserRateThrottle):
     scope = "user"
 
 
-class LoginIpThrottle(SimpleRateThrottle):
+class LoginIpThrottle(ClientIpMixin, SimpleRateThrottle):
     """Login attempts per client address."""
 
     scope = "login_ip"
@@ -28,7 +39,7 @@ class LoginIpThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
-class LoginEmailThrottle(SimpleRateThrottle):
+class LoginEmailThrottle(ClientIpMixin, SimpleRateThrottle):
     """Login attempts per account, whatever address they come from (slows credential stuffing)."""
 
     scope = "login_email"
