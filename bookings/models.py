@@ -4,7 +4,7 @@ called by bookings.services; the transition methods only change the instance."""
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -51,6 +51,9 @@ class Booking(_TransitionGuard):
         CANCELLED = State.CANCELLED.value, _("cancelled")
         EXPIRED = State.EXPIRED.value, _("expired")
         NO_SHOW = State.NO_SHOW.value, _("no-show")
+
+    # The workshop's own: never shown to customers (core.api.visibility).
+    STAFF_ONLY_FIELDS: ClassVar[tuple[str, ...]] = ("operator_note", "cancelled_by")
 
     public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     reference = models.CharField(_("reference"), max_length=12, unique=True, editable=False)
@@ -210,6 +213,9 @@ class Booking(_TransitionGuard):
 class BookingEvent(models.Model):
     """One row per transition (and per reschedule or rating): from, to, actor, time, reason.
     Append-only: never updated or deleted (the admin offers neither)."""
+
+    # Which staff account did what is the workshop's own; customers see `actor_role`.
+    STAFF_ONLY_FIELDS: ClassVar[tuple[str, ...]] = ("actor",)
 
     booking = models.ForeignKey(
         Booking, on_delete=models.PROTECT, related_name="events", verbose_name=_("booking")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext_lazy as _
@@ -10,16 +11,21 @@ from bookings.domain.states import Role, State, allowed_transitions
 from bookings.models import Booking, BookingEvent
 from core.api.fields import AwareDateTimeField
 from core.api.inputs import StrictInput
+from core.api.visibility import StaffOnlyFieldsMixin
+
+# Who reads the staff-only fields of a booking and its history (core.api.visibility).
+STAFF_READERS = frozenset({Role.OPERATOR, Role.TECHNICIAN})
 
 
 def _local(value: datetime | None, tz_name: str) -> str | None:
     return value.astimezone(ZoneInfo(tz_name)).isoformat() if value is not None else None
 
 
-class BookingSerializer(serializers.ModelSerializer[Booking]):
-    """A booking as its customer, an operator or its technician sees it. Times are in the site's
-    timezone with their offset. Needs the annotations of bookings.selectors."""
+class BookingSerializer(StaffOnlyFieldsMixin, serializers.ModelSerializer[Booking]):
+    """A booking as its customer, an operator or its technician sees it; the staff-only fields
+    are absent for its customer. Times are in the site's timezone with their offset."""
 
+    # Needs the annotations of bookings.selectors; staff-only: Booking.STAFF_ONLY_FIELDS.
     id = serializers.UUIDField(source="public_id", read_only=True)
     customer = serializers.SerializerMethodField()
     vehicle = serializers.SerializerMethodField()
@@ -102,6 +108,10 @@ class BookingSerializer(serializers.ModelSerializer[Booking]):
     def get_end(self, booking: Booking) -> str | None:
         return _local(booking.end, booking.site_timezone)  # type: ignore[attr-defined]
 
+    def reader_is_staff(self, instance: Any) -> bool:
+        role_of = self.context.get("role_of")
+        return role_of is not None and role_of(instance) in STAFF_READERS
+
     def get_actions(self, booking: Booking) -> list[str]:
         """What the asking user may try now by the state machine (timing rules aside)."""
         role_of = self.context.get("role_of")
@@ -141,7 +151,9 @@ class BookingNotesSerializer(StrictInput):
     resource = BookingSerializer
 
     customer_note = serializers.CharField(max_length=1000, required=False, allow_blank=True)
-    operator_note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    operator_note = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, write_only=True
+    )
 
 
 class CancelSerializer(serializers.Serializer):
@@ -164,7 +176,10 @@ class RateSerializer(StrictInput):
     )
 
 
-class BookingEventSerializer(serializers.ModelSerializer[BookingEvent]):
+class BookingEventSerializer(StaffOnlyFieldsMixin, serializers.ModelSerializer[BookingEvent]):
+    """One row of a booking's history. Which account acted (`actor`) is for staff only; the
+    booking's customer sees `actor_role`."""
+
     actor = serializers.SerializerMethodField()
 
     class Meta:

@@ -18,6 +18,7 @@ from accounts import public as accounts
 from bookings import selectors, services
 from bookings.api.filters import BookingFilter
 from bookings.api.serializers import (
+    STAFF_READERS,
     BookingCreateSerializer,
     BookingEventSerializer,
     BookingNotesSerializer,
@@ -237,7 +238,12 @@ class HistoryView(generics.GenericAPIView["BookingEvent"]):
         booking = selectors.booking_visible_to(
             booking_id=self.kwargs["booking_id"], actor=_me(self.request)
         )
+        self.reader_role = _role_of(_me(self.request))(booking)
         return selectors.booking_history(booking)
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        staff = getattr(self, "reader_role", None) in STAFF_READERS
+        return {**super().get_serializer_context(), "reader_is_staff": staff}
 
     @extend_schema(responses={200: BookingEventSerializer(many=True)}, tags=["bookings"])
     def get(self, request: Request, booking_id: Any) -> Response:
