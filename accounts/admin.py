@@ -1,15 +1,73 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from accounts import services
+from accounts.domain.lockout import minutes_left
 from accounts.models import User
+from core.client_ip import client_ip
+
+
+class StaffAuthenticationForm(AdminAuthenticationForm):
+    """The admin's sign-in, with the staff lockout (docs/rules/security.md): a locked account or
+    address is refused whatever the password, and says for how long."""
+
+    def clean(self) -> dict[str, Any]:
+        email = self.cleaned_data.get("username")
+        if not email or not self.cleaned_data.get("password"):
+            return super().clean()  # the fields' own errors
+        address = client_ip(self.request)
+        wait = services.staff_login_wait(email=email, ip=address)
+        if wait:
+            services.staff_login_refused(email=email, ip=address, entry=services.ADMIN_ENTRY)
+            raise _locked_out(wait)
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            wait = services.staff_login_failed(email=email, ip=address, entry=services.ADMIN_ENTRY)
+            if wait:
+                raise _locked_out(wait) from None
+            raise
+        services.staff_login_succeeded(email=email)
+        return cleaned
+
+
+def _locked_out(seconds: int) -> ValidationError:
+    minutes = minutes_left(seconds)
+    return ValidationError(
+        ngettext(
+            "Too many failed sign-in attempts for this account or from this address. "
+            "Try again in %(minutes)d minute.",
+            "Too many failed sign-in attempts for this account or from this address. "
+            "Try again in %(minutes)d minutes.",
+            minutes,
+        )
+        % {"minutes": minutes},
+        code="locked_out",
+    )
+
+
+admin.site.login_form = StaffAuthenticationForm
+
+
+def shorten_staff_session(
+    sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any
+) -> None:
+    """A staff session ends STAFF_SESSION_HOURS after sign-in, however active (connected to
+    user_logged_in in AccountsConfig.ready)."""
+    if request is not None and getattr(user, "is_staff", False) and hasattr(request, "session"):
+        request.session.set_expiry(timedelta(hours=settings.STAFF_SESSION_HOURS))
 
 
 class EmailUserCreationForm(UserCreationForm[User]):

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from accounts.admin import shorten_staff_session
+
+        user_logged_in.connect(shorten_staff_session, dispatch_uid="accounts.staff_session")

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
+from django.core.cache.backends.base import BaseCache
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -17,6 +25,7 @@ from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from accounts.domain.lockout import Lockout, seconds_left
 from accounts.domain.rules import CUSTOMER, OPERATOR, ROLES, anonymised_email, normalize_email
 from accounts.models import User
 from core.clock import resolve_now
@@ -147,10 +156,23 @@ def _invalid_credentials() -> Unauthenticated:
     )
 
 
-def token_obtain(*, email: str, password: str, now: datetime | None = None) -> TokenPair:
-    user = authenticate(email=normalize_email(email), password=password)
+def token_obtain(
+    *, email: str, password: str, client_ip: str | None = None, now: datetime | None = None
+) -> TokenPair:
+    """A staff account's failures count towards its lockout here too (else the API would be the
+    way round it); a locked one is refused like a wrong password, so that the answer never tells
+    a staff account from another."""
+    email = normalize_email(email)
+    user = authenticate(email=email, password=password)
     if not isinstance(user, User) or not user.is_active:
+        if User.objects.filter(email=email, is_staff=True).exists():
+            staff_login_failed(email=email, ip=client_ip, entry=API_ENTRY, now=now)
         raise _invalid_credentials()
+    if user.is_staff:
+        if staff_login_wait(email=email, ip=None, now=now):
+            staff_login_refused(email=email, ip=client_ip, entry=API_ENTRY)
+            raise _invalid_credentials()
+        staff_login_succeeded(email=email)
     user.last_login = resolve_now(now)
     user.save(update_fields=["last_login"])
     return _pair_for(user)
@@ -255,3 +277,124 @@ def user_ensure_in_role(
         user.save()
         user.groups.add(Group.objects.get(name=role))
     return user, True
+
+
+# --- Staff sign-in lockout (docs/rules/security.md) ---------------------------------------------
+
+ADMIN_ENTRY = "admin"
+API_ENTRY = "api"
+
+security_log = logging.getLogger("accounts.security")
+_T = TypeVar("_T")
+# Counts per process while the shared cache (Redis) is down, rather than not counting at all.
+_process_cache = LocMemCache("accounts-staff-login", {})
+_cache_down_logged_at = 0.0
+
+
+def _counted(operation: Callable[[BaseCache], _T]) -> _T:
+    global _cache_down_logged_at
+    try:
+        return operation(cache)
+    except Exception:  # whatever the cache client raises when Redis is unreachable
+        if time.monotonic() - _cache_down_logged_at > 60:
+            _cache_down_logged_at = time.monotonic()
+            security_log.warning("cache unavailable: staff sign-in failures counted per process")
+        return operation(_process_cache)
+
+
+def _lockout(kind: str) -> Lockout:
+    seconds = int(settings.STAFF_LOGIN_LOCKOUT_MINUTES) * 60
+    if kind == "account":
+        return Lockout(limit=int(settings.STAFF_LOGIN_FAILURES_PER_ACCOUNT), seconds=seconds)
+    return Lockout(limit=int(settings.STAFF_LOGIN_FAILURES_PER_ADDRESS), seconds=seconds)
+
+
+def _targets(email: str, ip: str | None) -> list[tuple[str, str]]:
+    account = hashlib.sha256(normalize_email(email).encode()).hexdigest()
+    return [("account", account), *([("address", ip)] if ip else [])]
+
+
+def _shown(email: str) -> str:
+    """The e-mail as typed, safe for a log line (printable, bounded)."""
+    return "".join(c if c.isprintable() else "?" for c in normalize_email(email)[:254])
+
+
+def _count_failure(kind: str, ident: str, *, moment: float) -> None:
+    """One more failure for the account or address; at the limit, a lock until `moment` plus the
+    lockout time (the value says until when, on core.clock; the cache's expiry only cleans up)
+    and the count starts again."""
+    lockout = _lockout(kind)
+    counter = f"staff-login-failures:{kind}:{ident}"
+
+    def count(c: BaseCache) -> int:
+        c.add(counter, 0, timeout=lockout.seconds)
+        try:
+            return int(c.incr(counter))
+        except ValueError:  # expired between add and incr
+            c.set(counter, 1, timeout=lockout.seconds)
+            return 1
+
+    def lock(c: BaseCache) -> None:
+        c.set(f"staff-login-lock:{kind}:{ident}", moment + lockout.seconds, lockout.seconds + 60)
+        c.delete(counter)
+
+    if lockout.locks(_counted(count)):
+        _counted(lock)
+
+
+def staff_login_wait(*, email: str, ip: str | None, now: datetime | None = None) -> int:
+    """Seconds before sign-in is allowed again for the account (and, with `ip`, from the
+    address): 0 when it is allowed now."""
+    moment = resolve_now(now).timestamp()
+    keys = [f"staff-login-lock:{kind}:{ident}" for kind, ident in _targets(email, ip)]
+    locks = _counted(lambda c: c.get_many(keys))
+    return max((seconds_left(unlock_at, now=moment) for unlock_at in locks.values()), default=0)
+
+
+def staff_login_failed(
+    *, email: str, ip: str | None, entry: str, now: datetime | None = None
+) -> int:
+    """Counts a failed staff sign-in against the account (and, at the admin, the address), locks
+    what reached its limit and logs the failure (never the password). Returns the wait it caused
+    (0: not locked)."""
+    moment = resolve_now(now).timestamp()
+    for kind, ident in _targets(email, ip if entry == ADMIN_ENTRY else None):
+        _count_failure(kind, ident, moment=moment)
+    wait = staff_login_wait(email=email, ip=ip if entry == ADMIN_ENTRY else None, now=now)
+    security_log.warning(
+        "failed staff sign-in for %s from %s at the %s%s",
+        _shown(email),
+        ip or "unknown",
+        entry,
+        " (now locked)" if wait else "",
+        extra={"account": _shown(email), "client_ip": ip, "entry": entry, "locked": bool(wait)},
+    )
+    return wait
+
+
+def staff_login_refused(*, email: str, ip: str | None, entry: str) -> None:
+    """Logs a sign-in refused because the account or the address is locked."""
+    security_log.warning(
+        "staff sign-in refused (locked out) for %s from %s at the %s",
+        _shown(email),
+        ip or "unknown",
+        entry,
+        extra={"account": _shown(email), "client_ip": ip, "entry": entry, "locked": True},
+    )
+
+
+def staff_login_succeeded(*, email: str) -> None:
+    """A successful sign-in starts the account's failure count again."""
+    ((_kind, ident),) = _targets(email, None)
+    _counted(lambda c: c.delete(f"staff-login-failures:account:{ident}"))
+
+
+def staff_login_unlock(*, email: str | None = None, ip: str | None = None) -> None:
+    """Lifts the lock and the count of an account and/or an address (an administrator's act)."""
+    targets = _targets(email, ip) if email else ([("address", ip)] if ip else [])
+    keys = [
+        f"staff-login-{what}:{kind}:{ident}"
+        for kind, ident in targets
+        for what in ("lock", "failures")
+    ]
+    _counted(lambda c: c.delete_many(keys))

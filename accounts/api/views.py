@@ -22,6 +22,7 @@ from accounts.api.serializers import (
     UserSerializer,
 )
 from core.api.throttling import AnonRateThrottle, LoginEmailThrottle, LoginIpThrottle
+from core.client_ip import client_ip
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -63,9 +64,10 @@ class TokenObtainView(APIView):
     )
     def post(self, request: Request) -> Response:
         data = _valid(TokenObtainSerializer, request)
-        return Response(
-            _pair(services.token_obtain(email=data["email"], password=data["password"]))
+        pair = services.token_obtain(
+            email=data["email"], password=data["password"], client_ip=client_ip(request)
         )
+        return Response(_pair(pair))
 
 
 class TokenRefreshView(APIView):

@@ -159,6 +159,13 @@ else:
     }
 
 AUTH_USER_MODEL = "accounts.User"
+# Staff sign-in (SPEC §2, docs/rules/security.md): failures within the lockout time that lock an
+# account (admin or API) or an address (admin), for that long; staff sessions end after so many
+# hours from sign-in, whatever the activity.
+STAFF_LOGIN_FAILURES_PER_ACCOUNT = int(env_str("STAFF_LOGIN_FAILURES_PER_ACCOUNT", "5"))
+STAFF_LOGIN_FAILURES_PER_ADDRESS = int(env_str("STAFF_LOGIN_FAILURES_PER_ADDRESS", "20"))
+STAFF_LOGIN_LOCKOUT_MINUTES = int(env_str("STAFF_LOGIN_LOCKOUT_MINUTES", "15"))
+STAFF_SESSION_HOURS = int(env_str("STAFF_SESSION_HOURS", "8"))
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
