@@ -62,6 +62,15 @@ class TokenObtainSerializer(serializers.Serializer):
     password = serializers.CharField(
         write_only=True, max_length=128, style={"input_type": "password"}, trim_whitespace=False
     )
+    device = serializers.CharField(
+        max_length=400,
+        required=False,
+        allow_blank=True,
+        help_text=_(
+            "The `device` token of this device's last login to this account: such a device is "
+            "not held back by others' failed attempts on the account."
+        ),
+    )
 
 
 class RefreshSerializer(serializers.Serializer):
@@ -71,6 +80,15 @@ class RefreshSerializer(serializers.Serializer):
 class TokenPairSerializer(serializers.Serializer):
     access = serializers.CharField(help_text=_("Bearer token for the API, valid 15 minutes."))
     refresh = serializers.CharField(help_text=_("Single-use token to get a new pair, 7 days."))
+
+
+class LoginSerializer(TokenPairSerializer):
+    device = serializers.CharField(
+        help_text=_(
+            "Keep it on this device and send it with its next logins to this account "
+            "(each login renews it; by default it expires after 90 days without one)."
+        )
+    )
 
 
 class PasswordChangeSerializer(serializers.Serializer):

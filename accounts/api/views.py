@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from accounts import selectors, services
 from accounts.api.serializers import (
+    LoginSerializer,
     PasswordChangeSerializer,
     PersonalDataSerializer,
     ProfileUpdateSerializer,
@@ -21,7 +22,13 @@ from accounts.api.serializers import (
     TokenPairSerializer,
     UserSerializer,
 )
-from core.api.throttling import AnonRateThrottle, LoginEmailThrottle, LoginIpThrottle
+from core.api.throttling import (
+    AnonRateThrottle,
+    LoginEmailThrottle,
+    LoginIpThrottle,
+    login_device,
+    login_device_token,
+)
 from core.client_ip import client_ip
 
 if TYPE_CHECKING:
@@ -59,15 +66,14 @@ class TokenObtainView(APIView):
     authentication_classes = ()
     throttle_classes = (LoginIpThrottle, LoginEmailThrottle)
 
-    @extend_schema(
-        request=TokenObtainSerializer, responses={200: TokenPairSerializer}, tags=["auth"]
-    )
+    @extend_schema(request=TokenObtainSerializer, responses={200: LoginSerializer}, tags=["auth"])
     def post(self, request: Request) -> Response:
         data = _valid(TokenObtainSerializer, request)
         pair = services.token_obtain(
             email=data["email"], password=data["password"], client_ip=client_ip(request)
         )
-        return Response(_pair(pair))
+        device = login_device(data.get("device"), data["email"])
+        return Response({**_pair(pair), "device": login_device_token(data["email"], device=device)})
 
 
 class TokenRefreshView(APIView):

@@ -166,6 +166,9 @@ STAFF_LOGIN_FAILURES_PER_ACCOUNT = int(env_str("STAFF_LOGIN_FAILURES_PER_ACCOUNT
 STAFF_LOGIN_FAILURES_PER_ADDRESS = int(env_str("STAFF_LOGIN_FAILURES_PER_ADDRESS", "20"))
 STAFF_LOGIN_LOCKOUT_MINUTES = int(env_str("STAFF_LOGIN_LOCKOUT_MINUTES", "15"))
 STAFF_SESSION_HOURS = int(env_str("STAFF_SESSION_HOURS", "8"))
+# How long the `device` token of a successful API login exempts that device from the
+# per-e-mail login limit (docs/rules/accounts.md, "Throttling"); each login renews it.
+LOGIN_DEVICE_DAYS = int(env_str("LOGIN_DEVICE_DAYS", "90"))
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

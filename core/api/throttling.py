@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
 from typing import Any
 
+from django.conf import settings
+from django.core import signing
 from rest_framework.request import Request
 from rest_framework.throttling import AnonRateThrottle as DrfAnonRateThrottle
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
@@ -39,8 +42,45 @@ class LoginIpThrottle(ClientIpMixin, SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
+def _email_digest(email: str) -> str:
+    # Hashed: a bounded, safe cache key whatever the client sent.
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()
+
+
+_DEVICE_SALT = "core.api.throttling.login-device"
+
+
+def login_device_token(email: str, *, device: str | None = None) -> str:
+    """What a successful login hands the client for its next logins with `email`: proof that this
+    device has signed in to that account before (signed, nothing stored). `device` keeps the id
+    of a device that showed a valid token (its token is renewed, not replaced)."""
+    return signing.dumps(
+        {"e": _email_digest(email), "d": device or secrets.token_urlsafe(12)}, salt=_DEVICE_SALT
+    )
+
+
+def login_device(token: object, email: str) -> str | None:
+    """The device id in `token` when it is a valid, unexpired token for `email`, else None."""
+    if not isinstance(token, str) or not token or len(token) > 400:
+        return None
+    try:
+        claims = signing.loads(
+            token, salt=_DEVICE_SALT, max_age=int(settings.LOGIN_DEVICE_DAYS) * 86400
+        )
+    except signing.BadSignature:  # also an expired one
+        return None
+    if not isinstance(claims, dict) or claims.get("e") != _email_digest(email):
+        return None
+    device = claims.get("d")
+    return device if isinstance(device, str) else None
+
+
 class LoginEmailThrottle(ClientIpMixin, SimpleRateThrottle):
-    """Login attempts per account, whatever address they come from (slows credential stuffing)."""
+    """Login attempts per account, whatever address they come from (slows credential stuffing).
+
+    A device that signed in to the account before (it sends the `device` token its last login
+    got) counts on its own, not against the account: whoever hammers a known e-mail cannot lock
+    its owner out of the devices they already use (docs/rules/accounts.md, "Throttling")."""
 
     scope = "login_email"
 
@@ -49,6 +89,6 @@ class LoginEmailThrottle(ClientIpMixin, SimpleRateThrottle):
         email = data.get("email")
         if not isinstance(email, str) or not email.strip():
             return None
-        # Hashed: a bounded, safe cache key whatever the client sent.
-        ident = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+        device = login_device(data.get("device"), email)
+        ident = f"device-{_email_digest(device)}" if device else _email_digest(email)
         return self.cache_format % {"scope": self.scope, "ident": ident}

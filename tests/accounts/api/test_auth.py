@@ -33,7 +33,7 @@ def test_the_whole_session_life_cycle(api_client: APIClient) -> None:
     tokens = api_client.post(
         TOKEN, {"email": "ALICE@example.com", "password": PASSWORD}, format="json"
     ).json()
-    assert set(tokens) == {"access", "refresh"}
+    assert set(tokens) == {"access", "refresh", "device"}
 
     api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens['access']}")
     me = api_client.get("/api/v1/me")
