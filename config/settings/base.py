@@ -228,6 +228,7 @@ REST_FRAMEWORK: dict[str, Any] = {
         "user": "600/min",
         "login_ip": "10/min",
         "login_email": "10/min",
+        "quote_promo": "20/min",
     },
     "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
     # DRF's own reading of X-Forwarded-For trusts none (our throttles ask core.client_ip).

@@ -92,3 +92,19 @@ class LoginEmailThrottle(ClientIpMixin, SimpleRateThrottle):
         device = login_device(data.get("device"), email)
         ident = f"device-{_email_digest(device)}" if device else _email_digest(email)
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+class PromoQuoteThrottle(ClientIpMixin, SimpleRateThrottle):
+    """Quotes that carry a promo code, per user or (anonymous) per address: trying codes one
+    after another is slow (docs/rules/pricing.md). Quotes without a code are not counted here."""
+
+    scope = "quote_promo"
+
+    def get_cache_key(self, request: Request, view: Any) -> str | None:
+        data = request.data if isinstance(request.data, dict) else {}
+        code = data.get("promo_code")
+        if not isinstance(code, str) or not code.strip():
+            return None
+        user = request.user
+        ident = f"user-{user.pk}" if user and user.is_authenticated else self.get_ident(request)
+        return self.cache_format % {"scope": self.scope, "ident": ident}

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.pagination import DefaultPagination
+from core.api.throttling import AnonRateThrottle, PromoQuoteThrottle, UserRateThrottle
 from pricing import selectors
 from pricing.api.serializers import (
     LISTING_ORDERINGS,
@@ -92,6 +93,7 @@ class ServiceDetailView(APIView):
 
 class QuoteView(APIView):
     permission_classes = (permissions.AllowAny,)
+    throttle_classes = (AnonRateThrottle, UserRateThrottle, PromoQuoteThrottle)
 
     @extend_schema(
         summary="Get a quote",

@@ -16,6 +16,7 @@ MESSAGES: dict[str, str] = {
     "promo_exhausted": "The promo code %(subject)s has been used up.",
     "promo_already_used": "You have already used the promo code %(subject)s.",
     "promo_below_minimum": "The order is below the minimum total for the promo code %(subject)s.",
+    "promo_invalid": "The promo code %(subject)s is not valid.",
 }
 
 

@@ -15,6 +15,20 @@ PROMO_EXPIRED = "promo_expired"
 PROMO_EXHAUSTED = "promo_exhausted"
 PROMO_ALREADY_USED = "promo_already_used"
 PROMO_BELOW_MINIMUM = "promo_below_minimum"
+PROMO_INVALID = "promo_invalid"
+
+# What an anonymous caller must not learn by trying codes: whether one exists, was valid once,
+# will be, or ran out. They all read as one reason to them (signed-in customers get the precise
+# one). Below the minimum says no more than a code that applies would: it stays.
+_SECRET_TO_ANONYMOUS = frozenset(
+    {PROMO_UNKNOWN, PROMO_NOT_YET_VALID, PROMO_EXPIRED, PROMO_EXHAUSTED}
+)
+
+
+def promo_refusal_shown(refusal: str, *, anonymous: bool) -> str:
+    """The refusal as the caller gets it: the same `promo_invalid` for every code an anonymous
+    caller could otherwise tell apart."""
+    return PROMO_INVALID if anonymous and refusal in _SECRET_TO_ANONYMOUS else refusal
 
 
 def promo_refusal(promo: PromoData, *, now: datetime, order_total: Decimal) -> str | None:

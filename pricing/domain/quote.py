@@ -17,7 +17,12 @@ from core.errors import Conflict
 from pricing.domain.catalogue import PriceRuleData, PromoData, ServiceData
 from pricing.domain.messages import MESSAGES, message_for
 from pricing.domain.money import ZERO, cents, percent_of, tax_included
-from pricing.domain.promo import PROMO_UNKNOWN, promo_discount, promo_refusal
+from pricing.domain.promo import (
+    PROMO_UNKNOWN,
+    promo_discount,
+    promo_refusal,
+    promo_refusal_shown,
+)
 from pricing.domain.vocabulary import (
     LINE_MODIFIER,
     LINE_OPTION,
@@ -187,10 +192,12 @@ def compute_quote(
     promo_code: str | None = None,
     promo: PromoData | None = None,
     strict: bool = False,
+    anonymous: bool = False,
 ) -> Quote:
     """`promo` is the state of `promo_code` (None when no such code exists). With `strict`, what
     would otherwise be a reason (an option not offered, a promo that does not apply) is refused
-    with a Conflict of that code: a booking must not silently differ from what was asked."""
+    with a Conflict of that code: a booking must not silently differ from what was asked. For an
+    `anonymous` caller, a code that does not apply reads as `promo_refusal_shown` says."""
     check_service(service, energy=energy)
     reasons: list[QuoteReason] = []
     lines = [
@@ -236,6 +243,7 @@ def compute_quote(
             PROMO_UNKNOWN if promo is None else promo_refusal(promo, now=now, order_total=subtotal)
         )
         if refusal is not None:
+            refusal = promo_refusal_shown(refusal, anonymous=anonymous)
             if strict:
                 raise _refuse(refusal, wanted, promo_code=wanted)
             reasons.append(_reason(refusal, wanted))

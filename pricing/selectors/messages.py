@@ -25,6 +25,7 @@ LOCALISED = {
     "promo_below_minimum": _(
         "The order is below the minimum total for the promo code %(subject)s."
     ),
+    "promo_invalid": _("The promo code %(subject)s is not valid."),
 }
 
 

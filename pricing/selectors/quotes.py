@@ -117,6 +117,7 @@ def _priced(
                 promo_data(code=wanted_promo, customer_id=customer_id) if wanted_promo else None
             ),
             strict=strict,
+            anonymous=customer_id is None,
             now=resolve_now(now),
             currency=settings.CURRENCY,
         )

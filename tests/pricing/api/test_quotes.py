@@ -245,22 +245,81 @@ def test_a_promo_already_used_by_me_is_a_reason(
     ],
 )
 def test_a_promo_that_does_not_apply_is_a_reason(
-    api_client: APIClient, wash: Any, promo: dict[str, Any], code: str
+    client_for: Callable[[Any], APIClient],
+    make_user: Callable[..., Any],
+    wash: Any,
+    promo: dict[str, Any],
+    code: str,
 ) -> None:
+    """A signed-in customer learns why (anonymous callers: see below)."""
     PromoCodeFactory(code="DEAL", **promo)
-    body = api_client.post(
-        URL, {"service": "full-wash", "category": "small", "promo_code": "deal"}
-    ).json()
+    body = (
+        client_for(make_user())
+        .post(URL, {"service": "full-wash", "category": "small", "promo_code": "deal"})
+        .json()
+    )
     assert body["total"] == "40.00"
     assert body["reasons"][-1]["code"] == code
     assert body["reasons"][-1]["subject"] == "DEAL"
 
 
-def test_an_unknown_promo_is_a_reason(api_client: APIClient, wash: Any) -> None:
-    body = api_client.post(
-        URL, {"service": "full-wash", "category": "small", "promo_code": "ghost"}
-    ).json()
+def test_an_unknown_promo_is_a_reason(
+    client_for: Callable[[Any], APIClient], make_user: Callable[..., Any], wash: Any
+) -> None:
+    body = (
+        client_for(make_user())
+        .post(URL, {"service": "full-wash", "category": "small", "promo_code": "ghost"})
+        .json()
+    )
     assert body["reasons"][-1]["code"] == "promo_unknown"
+
+
+@pytest.mark.parametrize(
+    "dead",
+    [
+        {"valid_until": datetime.now(UTC) - timedelta(days=1)},
+        {"valid_from": datetime.now(UTC) + timedelta(days=1)},
+        {"max_redemptions": 0},
+    ],
+)
+def test_anonymous_callers_get_the_same_answer_for_unknown_and_dead_codes(
+    api_client: APIClient, wash: Any, dead: dict[str, Any]
+) -> None:
+    payload = {"service": "full-wash", "category": "small", "promo_code": "deal"}
+    unknown = api_client.post(URL, payload)
+    PromoCodeFactory(code="DEAL", **dead)
+    existing = api_client.post(URL, payload)
+    assert unknown.status_code == existing.status_code == 200
+    assert unknown.json() == existing.json()
+    assert existing.json()["reasons"][-1] == {
+        "code": "promo_invalid",
+        "message": "The promo code DEAL is not valid.",
+        "subject": "DEAL",
+    }
+
+
+def test_quotes_with_a_promo_code_are_throttled(
+    api_client: APIClient, client_for: Callable[[Any], APIClient], make_user, wash: Any
+) -> None:
+    def quote(client: APIClient, promo: str | None, address: str = "203.0.113.4") -> int:
+        body = {"service": "full-wash", "category": "small"}
+        return client.post(
+            URL, {**body, "promo_code": promo} if promo else body, REMOTE_ADDR=address
+        ).status_code
+
+    tries = [quote(api_client, f"guess{n}") for n in range(21)]
+    assert tries == [200] * 20 + [429]
+    refused = api_client.post(
+        URL,
+        {"service": "full-wash", "category": "small", "promo_code": "x"},
+        REMOTE_ADDR="203.0.113.4",
+    )
+    assert refused.json()["error"]["code"] == "throttled"
+    assert int(refused["Retry-After"]) > 0
+    # Quotes without a code are not held back, nor other addresses, nor a signed-in customer.
+    assert quote(api_client, None) == 200
+    assert quote(api_client, "guess", address="203.0.113.5") == 200
+    assert quote(client_for(make_user()), "guess") == 200
 
 
 def test_reasons_are_in_the_callers_language(api_client: APIClient, wash: Any) -> None:

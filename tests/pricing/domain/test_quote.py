@@ -332,6 +332,31 @@ def test_an_unknown_promo_gives_a_reason_or_a_strict_refusal() -> None:
     assert caught.value.code == "promo_unknown"
 
 
+@pytest.mark.parametrize(
+    "state",
+    [
+        None,  # no such code
+        {"valid_from": datetime(2025, 6, 3, tzinfo=UTC)},
+        {"valid_until": datetime(2025, 6, 2, 9, 0, tzinfo=UTC)},
+        {"max_redemptions": 3, "redemptions_count": 3},
+    ],
+)
+def test_an_anonymous_caller_cannot_tell_an_unknown_code_from_a_dead_one(
+    state: dict[str, object] | None,
+) -> None:
+    q = quote(
+        promo_code="summer10", promo=None if state is None else promo(**state), anonymous=True
+    )
+    assert [(r.code, r.message) for r in q.reasons] == [
+        ("promo_invalid", "The promo code SUMMER10 is not valid.")
+    ]
+
+
+def test_an_anonymous_caller_still_learns_the_minimum() -> None:
+    q = quote(promo_code="summer10", promo=promo(min_order_total=Decimal("40.01")), anonymous=True)
+    assert [r.code for r in q.reasons] == ["promo_below_minimum"]
+
+
 def test_a_promo_is_valid_from_its_first_instant_until_just_before_its_end() -> None:
     window = {"valid_from": NOW, "valid_until": datetime(2025, 6, 2, 9, 0, 1, tzinfo=UTC)}
     assert quote(promo_code="S", promo=promo(**window)).promo_code == "SUMMER10"
