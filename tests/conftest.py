@@ -20,6 +20,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     on_postgres = "postgresql" in engine
     has_redis = bool(os.environ.get("REDIS_URL"))
     has_browser = shutil.which("chromium") is not None or bool(os.environ.get("REQUIRE_BROWSER"))
+    from deploy.nginx_check import nginx_binary
+
+    has_nginx = nginx_binary() is not None or bool(os.environ.get("REQUIRE_NGINX"))
     for item in items:
         if "postgres" in item.keywords and not on_postgres:
             item.add_marker(
@@ -31,6 +34,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(
                 pytest.mark.skip(reason="needs Chromium: apt-get install chromium (CI does)")
             )
+        if "nginx" in item.keywords and not has_nginx:
+            item.add_marker(pytest.mark.skip(reason="needs nginx: apt-get install nginx (CI does)"))
         if "redis" in item.keywords and not has_redis:
             item.add_marker(
                 pytest.mark.skip(reason="needs Redis: run with REDIS_URL=redis://... (CI does)")
