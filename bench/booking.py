@@ -6,8 +6,9 @@ under gunicorn with 1, 2 and 4 sync workers, and races for one start.
 
 Environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/bench_booking; created,
 migrated and dropped at the end; never a test* database), REDIS_URL (default
-redis://127.0.0.1:6379/6, keys under the prefix bench_booking, removed at the end; empty: the
-local-memory cache), BENCH_NOTES (default /work/notes/bench_booking.md: the figures, Markdown).
+redis://127.0.0.1:6379/6, keys under the prefix bench_booking, removed at the end; production
+settings refuse to start without it), BENCH_NOTES (default /work/notes/bench_booking.md: the
+figures, Markdown).
 Settings: config.settings.production; each booking's e-mail goes by SMTP to a do-nothing server
 of the benchmark's own, so it is paid for as in production.
 
@@ -111,14 +112,14 @@ def configure_environment() -> dict[str, str]:
         EMAIL_HOST_USER="",
         EMAIL_HOST_PASSWORD="",
     )
-    if os.environ["REDIS_URL"]:
-        import redis
+    import redis
 
-        try:
-            redis.Redis.from_url(os.environ["REDIS_URL"], socket_timeout=2).ping()
-        except redis.RedisError as exc:
-            print(f"Redis unreachable ({exc}): local-memory cache instead", flush=True)
-            os.environ["REDIS_URL"] = ""
+    try:
+        redis.Redis.from_url(os.environ["REDIS_URL"], socket_timeout=2).ping()
+    except (redis.RedisError, ValueError) as exc:
+        # Production settings need a shared cache (no silent local-memory fallback any more).
+        message = f"Redis unreachable at REDIS_URL ({exc}): start it or set REDIS_URL"
+        raise SystemExit(message) from exc
     return dict(os.environ)
 
 

@@ -2,9 +2,23 @@
 required variable is missing."""
 
 from .base import *  # noqa: F403
-from .base import LOGGING, env_bool, env_list, env_str
+from .base import (
+    LOGGING,
+    database_from_url,
+    env_bool,
+    env_list,
+    env_required,
+    env_str,
+    redis_cache,
+)
 
 SECRET_KEY = env_str("SECRET_KEY")
+# Never the first run's SQLite file and per-process memory: several app servers must share the
+# same database, throttle counters and cache, so a missing address is a start-up error.
+DATABASES = {
+    "default": {**database_from_url(env_required("DATABASE_URL")), "ATOMIC_REQUESTS": False}
+}
+CACHES = {"default": redis_cache(env_required("REDIS_URL"))}
 DEBUG = False
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
