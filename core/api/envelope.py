@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+
 from core.request_context import get_request_id
 
 
@@ -16,3 +18,8 @@ def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
             "request_id": get_request_id(),
         }
     }
+
+
+def body_limit() -> dict[str, Any]:
+    """The details of a 413: the limit a client must stay under."""
+    return {"max_bytes": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}

@@ -7,6 +7,7 @@ import math
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import Http404
@@ -16,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
-from core.api.envelope import error_body
+from core.api.envelope import body_limit, error_body
 from core.errors import DomainError, translate_details
 
 logger = logging.getLogger(__name__)
@@ -62,6 +63,17 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
             error_body("service_unavailable", _("The service is temporarily unavailable.")),
             status=status.HTTP_503_SERVICE_UNAVAILABLE,
             headers={"Retry-After": "5"},
+        )
+    if isinstance(exc, RequestDataTooBig):
+        # Reading a body over DATA_UPLOAD_MAX_MEMORY_SIZE (the middleware refuses most of them
+        # from their Content-Length before any view runs).
+        return Response(
+            error_body("payload_too_large", _("The request body is too large."), body_limit()),
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
+    if isinstance(exc, SuspiciousOperation):
+        return Response(
+            error_body("bad_request", _("Bad request.")), status=status.HTTP_400_BAD_REQUEST
         )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()

@@ -12,10 +12,17 @@ from django_filters import IsoDateTimeFilter
 from django_filters.fields import IsoDateTimeField
 from rest_framework import serializers
 
+from core.clock import MAX_YEAR, MIN_YEAR, year_supported
+
 # Real UTC offsets run from -12:00 to +14:00; ISO 8601 allows up to +/-23:59, PostgreSQL only
 # +/-15:59. Anything beyond +/-14:00 is a typo and would otherwise reach the database.
 MAX_UTC_OFFSET = timedelta(hours=14)
 OFFSET_MESSAGE = _("The UTC offset must lie between -14:00 and +14:00.")
+YEAR_MESSAGE = _("Give a year between %(first)d and %(last)d.")
+
+
+def year_message() -> str:
+    return str(YEAR_MESSAGE) % {"first": MIN_YEAR, "last": MAX_YEAR}
 
 
 def offset_in_range(value: datetime) -> bool:
@@ -36,6 +43,8 @@ class AwareDateTimeField(serializers.DateTimeField):
             self.fail("naive")
         if not offset_in_range(value):
             self.fail("offset")
+        if not year_supported(value):
+            raise serializers.ValidationError(year_message(), code="year")
         return value
 
 
@@ -48,6 +57,8 @@ class UtcIsoDateTimeField(IsoDateTimeField):
             return None
         if not offset_in_range(result):
             raise forms.ValidationError(OFFSET_MESSAGE, code="offset")
+        if not year_supported(result):
+            raise forms.ValidationError(year_message(), code="year")
         return result.astimezone(UTC)
 
 

@@ -9,12 +9,13 @@ from datetime import date, datetime, time, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
+from core.clock import MAX_YEAR as MAX_YEAR  # the one range of years a client may name
+from core.clock import MIN_YEAR as MIN_YEAR
+from core.clock import year_supported
 from scheduling.domain.wallclock import instant_at
 
 MAX_DAYS = 31
 D = TypeVar("D", date, datetime)
-# Far enough for any booking, near enough that no date arithmetic overflows.
-MIN_YEAR, MAX_YEAR = 2000, 2999
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # A "+" in a query string arrives as a space when the client forgot to encode it.
@@ -61,7 +62,7 @@ def parse_moment(field: str, raw: str) -> date | datetime:
 
 
 def _in_range(field: str, moment: D) -> D:
-    if not MIN_YEAR <= moment.year <= MAX_YEAR:
+    if not year_supported(moment):
         raise WindowError(field, OUT_OF_RANGE)
     return moment
 
