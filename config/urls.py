@@ -26,5 +26,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+# Under /api/ Django's own error pages are the envelope too (core.views).
+handler400 = "core.views.bad_request"
+handler500 = "core.views.server_error"
+
 admin.site.site_header = _("Car service back-office")
 admin.site.site_title = _("Car service")

@@ -25,6 +25,11 @@ logger = logging.getLogger("core.access")
 _SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{8,128}$")
 
 
+def request_id_from(incoming: str) -> str:
+    """The client's X-Request-ID if it is sane, else a new one."""
+    return incoming if _SANE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+
+
 class RequestIdMiddleware:
     """Accepts a sane `X-Request-ID` or makes one; returns it on every response. Outermost."""
 
@@ -32,8 +37,7 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        incoming = request.headers.get("X-Request-ID", "")
-        request_id = incoming if _SANE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request_id = request_id_from(request.headers.get("X-Request-ID", ""))
         request.request_id = request_id  # type: ignore[attr-defined]
         token = set_request_id(request_id)
         started = time.perf_counter()
@@ -63,6 +67,7 @@ _CODES_BY_STATUS = {
     405: "method_not_allowed",
     406: "not_acceptable",
     413: "payload_too_large",
+    414: "uri_too_long",
     415: "unsupported_media_type",
     429: "throttled",
     500: "server_error",
@@ -78,6 +83,7 @@ _MESSAGES_BY_STATUS = {
     405: gettext_noop("This method is not allowed here."),
     406: gettext_noop("The requested format is not served."),
     413: gettext_noop("The request body is too large."),
+    414: gettext_noop("The URL is too long."),
     415: gettext_noop("Unsupported media type."),
     429: gettext_noop("Too many requests; try again later."),
     500: gettext_noop("An unexpected error occurred; it has been logged."),
@@ -91,7 +97,9 @@ def is_api_path(path: str) -> bool:
 
 class ApiErrorEnvelopeMiddleware:
     """Django answers some API failures itself, in HTML (an unknown URL, a crash outside a DRF view,
-    a bad Host header). Under /api/ those become the JSON envelope, so clients parse one shape."""
+    a bad Host header). Under /api/ those become the JSON envelope, so clients parse one shape.
+    Second in MIDDLEWARE, right inside RequestIdMiddleware: it sees what every other middleware
+    answers (config.urls' handler400/handler500 give the more precise codes)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -123,7 +131,9 @@ class ApiErrorEnvelopeMiddleware:
 class ApiRequestLimitsMiddleware:
     """Refuses an /api/ request whose body is over DATA_UPLOAD_MAX_MEMORY_SIZE from its
     Content-Length, before anything reads it: 413 on every endpoint, whether or not its view would
-    read a body (nginx refuses the same at the same size; this holds without nginx too)."""
+    read a body (nginx refuses the same at the same size; this holds without nginx too). And one
+    whose URL is over API_MAX_URL_LENGTH: 414 here, in the envelope, rather than gunicorn's HTML
+    page (gunicorn's own request-line limit is set above ours, deploy/gunicorn.conf.py)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -136,6 +146,17 @@ class ApiRequestLimitsMiddleware:
         return self.get_response(request)
 
     def _refusal(self, request: HttpRequest) -> HttpResponse | None:
+        # RAW_URI: the request line's target as gunicorn read it; else the path as re-encoded.
+        url = request.META.get("RAW_URI") or request.get_full_path()
+        if len(url) > settings.API_MAX_URL_LENGTH:
+            return JsonResponse(
+                error_body(
+                    "uri_too_long",
+                    _(_MESSAGES_BY_STATUS[414]),
+                    {"max_length": settings.API_MAX_URL_LENGTH},
+                ),
+                status=414,
+            )
         raw = request.META.get("CONTENT_LENGTH") or "0"
         try:
             length = int(raw)

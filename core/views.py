@@ -1,4 +1,5 @@
-"""Liveness and readiness for the load balancer and the orchestrator (not part of /api/)."""
+"""Liveness and readiness for the load balancer and the orchestrator (not part of /api/), and
+Django's error views (config.urls' handler400/handler500): the envelope under /api/."""
 
 from __future__ import annotations
 
@@ -6,10 +7,16 @@ import logging
 import uuid
 
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost, RequestDataTooBig
 from django.db import connections
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from core.api.envelope import body_limit, error_body
+from core.middleware import is_api_path
 
 logger = logging.getLogger(__name__)
 
@@ -47,4 +54,32 @@ def ready(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"status": "ok" if healthy else "unavailable", "checks": checks},
         status=200 if healthy else 503,
+    )
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """What Django refuses before any view (SuspiciousOperation): a Host we do not serve, a body
+    over the limit read outside DRF, too many fields. The message never echoes the input."""
+    if not is_api_path(request.path):
+        return defaults.bad_request(request, exception)
+    if isinstance(exception, DisallowedHost):
+        return JsonResponse(
+            error_body("invalid_host", _("The Host header names no site served here.")),
+            status=400,
+        )
+    if isinstance(exception, RequestDataTooBig):
+        return JsonResponse(
+            error_body("payload_too_large", _("The request body is too large."), body_limit()),
+            status=413,
+        )
+    return JsonResponse(error_body("bad_request", _("Bad request.")), status=400)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """A crash outside DRF's views (a middleware); Django has logged it with its traceback."""
+    if not is_api_path(request.path):
+        return defaults.server_error(request)
+    return JsonResponse(
+        error_body("server_error", _("An unexpected error occurred; it has been logged.")),
+        status=500,
     )

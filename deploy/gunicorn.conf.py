@@ -13,3 +13,9 @@ max_requests = 2000
 max_requests_jitter = 200
 accesslog = None  # the app writes its own access line with the request id
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn's own refusals are HTML pages it writes itself (gunicorn.util.write_error, no hook).
+# Its request-line limit is set to its maximum, above the API's (API_MAX_URL_LENGTH, 4096), so
+# that a long URL reaches the app, which answers 414 in the envelope; behind nginx a line over
+# nginx's 8 KiB buffer is refused by nginx first. A worker that outlives `timeout` is stopped
+# with SystemExit, which config.wsgi's guard turns into a 503 envelope (docs/rules/api.md).
+limit_request_line = 8190

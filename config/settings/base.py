@@ -106,6 +106,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "core.middleware.RequestIdMiddleware",
+    "core.middleware.ApiErrorEnvelopeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -115,7 +116,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "core.middleware.ApiErrorEnvelopeMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -209,6 +209,8 @@ USE_TZ = True
 # The largest request body, in bytes, the same as nginx's client_max_body_size (deploy/nginx.conf):
 # beyond it the API answers 413 in the envelope (docs/rules/api.md).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# The longest /api/ URL (path and query), in characters: beyond it 414 in the envelope.
+API_MAX_URL_LENGTH = 4096
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
