@@ -119,7 +119,13 @@ def notify_after_commit(kind: str, load: Callable[[], BookingNotice | None]) -> 
         return
 
     def _send() -> None:
-        notice = load()
+        # After the commit nothing may fail the request: the change stands and its answer is due
+        # (an exception here used to turn a committed booking into a 500).
+        try:
+            notice = load()
+        except Exception:
+            logger.exception("could not send the %s e-mail: reading the booking failed", kind)
+            return
         if notice is not None:
             send_notice(notice)
 

@@ -1,6 +1,13 @@
 """Idempotent POSTs (SPEC §6): a retry with the same `Idempotency-Key` and body returns the first
 response; the same key with another body is refused (422); a duplicate arriving while the first is
-still running is refused (409) rather than run twice. Keys live 24 h."""
+still running is refused (409) rather than run twice. Keys live 24 h.
+
+The claim is committed on its own, before the work, so that a duplicate sees it; the answer is
+recorded in the request's own transaction (core.api.idempotency), so a key is "done" exactly when
+its work committed. A key left "in flight" therefore belongs to a request that died before
+committing (a killed worker): once older than the lease (IDEMPOTENCY_LEASE_SECONDS) a retry
+takes it over, and should the first request still finish, its completion finds the claim gone
+and rolls its work back (ClaimLost)."""
 
 from __future__ import annotations
 
@@ -11,20 +18,39 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core.clock import resolve_now
-from core.errors import Conflict, Unprocessable, ValidationFailed
+from core.errors import Conflict, Unprocessable, ValidationFailed, gettext_noop
 from core.models import IdempotencyKey
 
 KEY_LIFETIME = timedelta(hours=24)
 _KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,255}$")  # printable ASCII, no spaces
 
 
+class ClaimLost(Conflict):
+    """The key was taken over by a retry after the lease: this request must not commit."""
+
+    code = "idempotency_key_taken_over"
+    default_message = gettext_noop(
+        "This request took too long: a retry with the same Idempotency-Key has taken its place."
+    )
+
+
+def lease() -> timedelta:
+    seconds = settings.IDEMPOTENCY_LEASE_SECONDS
+    if not 1 <= seconds <= KEY_LIFETIME.total_seconds():
+        raise ImproperlyConfigured("IDEMPOTENCY_LEASE_SECONDS must lie between 1 s and 24 h.")
+    return timedelta(seconds=seconds)
+
+
 @dataclass(frozen=True)
 class Claim:
     pk: int
+    claimed_at: datetime  # the claim's created_at: completing checks it is still ours
     replay_status: int | None = None
     replay_body: Any = None
 
@@ -53,7 +79,7 @@ def idempotency_claim(
                 row = IdempotencyKey.objects.create(
                     user_id=user_id, key=key, fingerprint=fingerprint, created_at=moment
                 )
-            return Claim(pk=row.pk)
+            return Claim(pk=row.pk, claimed_at=moment)
         except IntegrityError:
             existing = IdempotencyKey.objects.filter(user_id=user_id, key=key).first()
             if existing is None:  # released in between: try again
@@ -67,12 +93,23 @@ def idempotency_claim(
                     code="idempotency_key_reused",
                 ) from None
             if existing.status == IdempotencyKey.Status.IN_FLIGHT:
+                if existing.created_at <= moment - lease():
+                    # Compare-and-set: of two retries taking over at once, one wins.
+                    taken = IdempotencyKey.objects.filter(
+                        pk=existing.pk,
+                        status=IdempotencyKey.Status.IN_FLIGHT,
+                        created_at=existing.created_at,
+                    ).update(created_at=moment)
+                    if taken:
+                        return Claim(pk=existing.pk, claimed_at=moment)
+                    continue
                 raise Conflict(
                     _("A request with this Idempotency-Key is still being processed; retry later."),
                     code="idempotency_in_flight",
                 ) from None
             return Claim(
                 pk=existing.pk,
+                claimed_at=existing.created_at,
                 replay_status=existing.response_status,
                 replay_body=existing.response_body,
             )
@@ -83,14 +120,20 @@ def idempotency_claim(
 
 
 def idempotency_complete(*, claim: Claim, status: int, body: Any) -> None:
-    IdempotencyKey.objects.filter(pk=claim.pk).update(
-        status=IdempotencyKey.Status.DONE, response_status=status, response_body=body
-    )
+    """Records the answer to replay; call it in the transaction of the request's work."""
+    completed = IdempotencyKey.objects.filter(
+        pk=claim.pk, status=IdempotencyKey.Status.IN_FLIGHT, created_at=claim.claimed_at
+    ).update(status=IdempotencyKey.Status.DONE, response_status=status, response_body=body)
+    if not completed:
+        raise ClaimLost()
 
 
 def idempotency_release(*, claim: Claim) -> None:
-    """The request failed in a way worth retrying (5xx): forget the key."""
-    IdempotencyKey.objects.filter(pk=claim.pk, status=IdempotencyKey.Status.IN_FLIGHT).delete()
+    """The request failed in a way worth retrying (5xx), nothing of it committed: forget the key
+    (unless a retry has taken it over meanwhile)."""
+    IdempotencyKey.objects.filter(
+        pk=claim.pk, status=IdempotencyKey.Status.IN_FLIGHT, created_at=claim.claimed_at
+    ).delete()
 
 
 def idempotency_purge(*, now: datetime | None = None) -> int:

@@ -217,6 +217,17 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Car service <no-reply@localhost>")
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Seconds each SMTP operation may wait: a mail server that accepts and never answers must not
+# hold a request past gunicorn's 30 s timeout (the e-mail is then logged as lost, the booking
+# stands). A booking's e-mails are still sent in the request for now.
+EMAIL_TIMEOUT = int(env_str("EMAIL_TIMEOUT", "10"))
+if EMAIL_TIMEOUT <= 0:
+    raise ImproperlyConfigured("EMAIL_TIMEOUT must be a positive number of seconds.")
+
+# An Idempotency-Key still "in flight" after this many seconds belongs to a request that died
+# without committing anything (its answer is recorded in its own transaction): a retry takes it
+# over. Longer than gunicorn's timeout (deploy/gunicorn.conf.py), so a live request keeps it.
+IDEMPOTENCY_LEASE_SECONDS = 60
 
 CURRENCY = env_str("CURRENCY", "EUR")
 
