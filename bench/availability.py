@@ -272,6 +272,7 @@ class BookingRows:
                     currency="EUR",
                     price_snapshot={},
                     created_at=NOW - timedelta(days=30),
+                    pending_since=NOW - timedelta(days=30),
                 )
             )
         Booking.objects.bulk_create(bookings, batch_size=2_000)

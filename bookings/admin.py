@@ -180,6 +180,7 @@ class BookingAdmin(admin.ModelAdmin[Booking]):
                 "classes": ("collapse",),
                 "fields": (
                     "created_at",
+                    "pending_since",
                     "updated_at",
                     "confirmed_at",
                     "started_at",

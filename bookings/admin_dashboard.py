@@ -20,7 +20,7 @@ from bookings import selectors
 from bookings.admin import state_badge
 from bookings.domain.dashboard import utilisation_percent
 from bookings.domain.days import TODAY
-from bookings.domain.policies import Timing, expires_at
+from bookings.domain.policies import expires_at
 from bookings.domain.states import State
 from bookings.models import Booking
 from scheduling import public as scheduling
@@ -107,7 +107,7 @@ def _row(booking: Booking, *, now: datetime | None = None) -> BookingRow:
     expires, overdue = "", False
     if now is not None:
         moment = expires_at(
-            timing=Timing(start=booking.start, end=booking.end, created_at=booking.created_at),
+            timing=booking.timing(),
             confirmation_window=timedelta(
                 minutes=booking.confirmation_window_minutes  # type: ignore[attr-defined]
             ),

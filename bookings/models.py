@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from bookings.domain.policies import Timing
 from bookings.domain.states import ACTIVE_STATES, TRANSITIONS, State
 
 _ACTIVE = sorted(s.value for s in ACTIVE_STATES)  # sorted: stable migrations
@@ -124,6 +125,13 @@ class Booking(_TransitionGuard):
     reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
 
     created_at = models.DateTimeField(_("created at"))
+    pending_since = models.DateTimeField(
+        _("pending since"),
+        help_text=_(
+            "When the booking last became pending (its creation, or a customer's reschedule "
+            "that sent it back): its confirmation window runs from here."
+        ),
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
@@ -160,10 +168,11 @@ class Booking(_TransitionGuard):
             ),
             models.Index(fields=["site", "start"], name="bookings_site_start_idx"),
             models.Index(fields=["customer", "-start"], name="bookings_customer_start_idx"),
+            # The expiry job's read: pending bookings, oldest window first.
             models.Index(
-                fields=["created_at"],
+                fields=["pending_since"],
                 condition=Q(state="pending"),
-                name="bookings_pending_created_idx",
+                name="bookings_pending_since_idx",
             ),
         ]
 
@@ -173,6 +182,15 @@ class Booking(_TransitionGuard):
     @property
     def is_active(self) -> bool:
         return self.state in _ACTIVE
+
+    def timing(self) -> Timing:
+        """The times the policies of bookings.domain decide on."""
+        return Timing(
+            start=self.start,
+            end=self.end,
+            pending_since=self.pending_since,
+            completed_at=self.completed_at,
+        )
 
     # One transition per row of SPEC §6 (creation is the initial state, pending). They only
     # change the instance: bookings.services checks the policies, saves and records history.

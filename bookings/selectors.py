@@ -86,6 +86,7 @@ def _listing() -> QuerySet[Booking]:
         resource_name=F("resource__name"),
         vehicle_public_id=F("vehicle__public_id"),
         service_code=F("service__code"),
+        confirmation_window_minutes=F("site__confirmation_window_minutes"),
     )
 
 
@@ -117,7 +118,9 @@ def no_history() -> QuerySet[BookingEvent]:
 
 def pending_due_for_expiry(*, now: datetime) -> QuerySet[Booking]:
     """Candidates only: the confirmation window is per site, checked by the service."""
-    return Booking.objects.filter(state="pending", created_at__lte=now).order_by("created_at")
+    return Booking.objects.filter(state="pending", pending_since__lte=now).order_by(
+        "pending_since", "pk"
+    )
 
 
 def due_for_reminder(*, now: datetime, ahead: Any) -> QuerySet[Booking]:
@@ -235,12 +238,10 @@ def next_arrivals(*, now: datetime, limit: int) -> list[Booking]:
 
 
 def pending_to_confirm(*, limit: int) -> tuple[list[Booking], int]:
-    """The `limit` oldest pending bookings (by when they were made) with their site's
+    """The `limit` oldest pending bookings (by when they became pending) with their site's
     confirmation window annotated, and how many are pending in all (two queries)."""
     pending = _listing().filter(state="pending")
-    rows = pending.annotate(
-        confirmation_window_minutes=F("site__confirmation_window_minutes")
-    ).order_by("created_at", "pk")[:limit]
+    rows = pending.order_by("pending_since", "pk")[:limit]
     return list(rows), pending.count()
 
 

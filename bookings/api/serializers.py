@@ -1,12 +1,14 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from bookings.domain import policies
 from bookings.domain.states import Role, State, allowed_transitions
 from bookings.models import Booking, BookingEvent
 from core.api.fields import AwareDateTimeField
@@ -38,6 +40,12 @@ class BookingSerializer(StaffOnlyFieldsMixin, serializers.ModelSerializer[Bookin
     total = serializers.DecimalField(max_digits=10, decimal_places=2, read_only=True)
     fee = serializers.DecimalField(max_digits=10, decimal_places=2, read_only=True, allow_null=True)
     actions = serializers.SerializerMethodField()
+    confirmation_deadline = serializers.SerializerMethodField(
+        help_text=_(
+            "Pending bookings: by when the workshop must confirm it, else it expires (its "
+            "confirmation window after it became pending, or its start if sooner); else null."
+        )
+    )
 
     class Meta:
         model = Booking
@@ -68,6 +76,7 @@ class BookingSerializer(StaffOnlyFieldsMixin, serializers.ModelSerializer[Bookin
             "started_at",
             "completed_at",
             "cancelled_at",
+            "confirmation_deadline",
             "actions",
         )
         read_only_fields = fields
@@ -111,6 +120,17 @@ class BookingSerializer(StaffOnlyFieldsMixin, serializers.ModelSerializer[Bookin
     def reader_is_staff(self, instance: Any) -> bool:
         role_of = self.context.get("role_of")
         return role_of is not None and role_of(instance) in STAFF_READERS
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_confirmation_deadline(self, booking: Booking) -> str | None:
+        deadline = policies.confirmation_deadline(
+            state=State(booking.state),
+            timing=booking.timing(),
+            confirmation_window=timedelta(
+                minutes=booking.confirmation_window_minutes  # type: ignore[attr-defined]
+            ),
+        )
+        return _local(deadline, booking.site_timezone)  # type: ignore[attr-defined]
 
     def get_actions(self, booking: Booking) -> list[str]:
         """What the asking user may try now by the state machine (timing rules aside)."""

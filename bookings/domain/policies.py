@@ -17,7 +17,8 @@ class Timing:
 
     start: datetime
     end: datetime
-    created_at: datetime
+    # When the booking last became pending: made, or sent back by a customer's reschedule.
+    pending_since: datetime
     completed_at: datetime | None = None
 
 
@@ -55,9 +56,19 @@ def check_confirm(*, state: State, role: Role, timing: Timing, now: datetime) ->
 
 
 def expires_at(*, timing: Timing, confirmation_window: timedelta) -> datetime:
-    """When a pending booking expires: its confirmation window after it was made, or its start
-    if that comes first."""
-    return min(timing.created_at + confirmation_window, timing.start)
+    """When a pending booking expires (its confirmation deadline): its confirmation window after
+    it became pending (made, or sent back by a customer's reschedule), or its start if that
+    comes first. The expiry job, the dashboard and the API all read it here."""
+    return min(timing.pending_since + confirmation_window, timing.start)
+
+
+def confirmation_deadline(
+    *, state: State, timing: Timing, confirmation_window: timedelta
+) -> datetime | None:
+    """By when a pending booking must be confirmed (else it expires); None in any other state."""
+    if state is not State.PENDING:
+        return None
+    return expires_at(timing=timing, confirmation_window=confirmation_window)
 
 
 def expiry_due(*, timing: Timing, confirmation_window: timedelta, now: datetime) -> bool:

@@ -94,12 +94,7 @@ def _role(actor: User | None, booking: Booking) -> Role:
 
 
 def _timing(booking: Booking) -> Timing:
-    return Timing(
-        start=booking.start,
-        end=booking.end,
-        created_at=booking.created_at,
-        completed_at=booking.completed_at,
-    )
+    return booking.timing()
 
 
 def _locked(booking_id: UUID | int) -> Booking:

@@ -73,6 +73,7 @@ def booking_reschedule(
         if target is not state:
             booking.reschedule_to_pending()
             booking.confirmed_at = None
+            booking.pending_since = moment  # a fresh confirmation window
         else:
             booking.reschedule_in_place()
         with transaction.atomic():
@@ -86,6 +87,7 @@ def booking_reschedule(
                     "rescheduled_at",
                     "reminder_sent_at",
                     "confirmed_at",
+                    "pending_since",
                     "updated_at",
                 ]
             )

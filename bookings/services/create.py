@@ -123,6 +123,7 @@ def booking_create(
             promo_redemption_id=redemption_id,
             customer_note=request.customer_note,
             created_at=moment,
+            pending_since=moment,
         )
         auto_confirm = site.policy.auto_confirm
         if auto_confirm:

@@ -99,3 +99,4 @@ class BookingFactory(factory.django.DjangoModelFactory):
     currency = "EUR"
     price_snapshot: Any = factory.LazyFunction(dict)
     created_at = factory.LazyFunction(lambda: datetime.now(UTC))
+    pending_since = factory.LazyAttribute(lambda o: o.created_at)

@@ -270,3 +270,22 @@ def test_every_date_on_the_dashboard_has_the_operators_locale_short_format(
     assert expires in board  # made 10:00 (site time) + the 2-hour window
     assert week in board
     assert not re.search(r"\d{4}-\d{2}-\d{2}", board)  # no ISO date left beside them
+
+
+def test_a_booking_sent_back_to_pending_expires_a_window_after_that(
+    world: World, operator_client: Client
+) -> None:
+    """A customer's reschedule sent a confirmed booking back to pending an hour ago: it expires
+    a window after the reschedule, not after it was first made."""
+    raw_booking(
+        world,
+        paris(4, 9),
+        state="pending",
+        reference="BK-MOVED",
+        created_at=NOW - timedelta(days=2),
+        pending_since=NOW - timedelta(hours=1),
+    )
+    dashboard, _content = _dashboard(operator_client)
+    (row,) = dashboard.pending
+    assert row.expires == "12/02/2026 11 a.m. CET"
+    assert not row.overdue

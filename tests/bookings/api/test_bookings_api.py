@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import icalendar
 import pytest
@@ -208,3 +208,25 @@ def test_calendar_file_in_the_sites_timezone(world, client_for) -> None:
     event = next(iter(icalendar.Calendar.from_ical(response.content).walk("VEVENT")))
     assert event.decoded("dtstart") == at(world.day, 10)
     assert str(event.decoded("dtstart").tzinfo) == "Europe/Paris"
+
+
+def test_the_confirmation_deadline_follows_a_reschedule_back_to_pending(
+    world, client_for, clock
+) -> None:
+    made = at(world.day, 8) - timedelta(days=3)
+    booking = _create(client_for(world.customer), world).json()
+    window = timedelta(minutes=world.site.confirmation_window_minutes)
+    assert datetime.fromisoformat(booking["confirmation_deadline"]) == made + window
+    url = f"/api/v1/bookings/{booking['id']}"
+    confirmed = client_for(world.operator).post(f"{url}/confirm").json()
+    assert confirmed["confirmation_deadline"] is None
+    moved_at = made + timedelta(minutes=100)
+    clock.set(moved_at)
+    moved = (
+        client_for(world.customer)
+        .post(f"{url}/reschedule", {"start": at(world.day, 16).isoformat()}, format="json")
+        .json()
+    )
+    assert moved["state"] == "pending"
+    assert datetime.fromisoformat(moved["confirmation_deadline"]) == moved_at + window
+    assert moved["confirmation_deadline"].endswith(("+01:00", "+02:00"))  # the site's clock

@@ -13,7 +13,9 @@ from bookings.domain.states import ACTIVE_STATES, TRANSITIONS, Role, State, allo
 from core.errors import Conflict, PermissionDenied, ValidationFailed
 
 START = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
-TIMING = Timing(start=START, end=START + timedelta(hours=1), created_at=START - timedelta(days=3))
+TIMING = Timing(
+    start=START, end=START + timedelta(hours=1), pending_since=START - timedelta(days=3)
+)
 
 # SPEC §6, row by row: action -> (sources, target, roles)
 SPEC_TABLE = {
@@ -167,12 +169,12 @@ def test_operator_cancellation_needs_a_reason() -> None:
 
 def test_expiry_is_due_after_the_window_or_at_start() -> None:
     created = START - timedelta(hours=5)
-    timing = Timing(start=START, end=START + timedelta(hours=1), created_at=created)
+    timing = Timing(start=START, end=START + timedelta(hours=1), pending_since=created)
     window = timedelta(minutes=120)
     assert not policies.expiry_due(timing=timing, confirmation_window=window, now=created)
     assert policies.expiry_due(timing=timing, confirmation_window=window, now=created + window)
     late = Timing(
-        start=START, end=START + timedelta(hours=1), created_at=START - timedelta(minutes=30)
+        start=START, end=START + timedelta(hours=1), pending_since=START - timedelta(minutes=30)
     )
     assert policies.expiry_due(timing=late, confirmation_window=window, now=START)
     with pytest.raises(Conflict):
@@ -184,7 +186,7 @@ def test_expiry_is_due_after_the_window_or_at_start() -> None:
 COMPLETED = Timing(
     start=START,
     end=START + timedelta(hours=1),
-    created_at=START - timedelta(days=3),
+    pending_since=START - timedelta(days=3),
     completed_at=START + timedelta(hours=1),
 )
 

@@ -366,3 +366,41 @@ def test_busy_time_blocks_availability_for_others(world: World) -> None:
         now=booking.start - timedelta(days=3),
     )
     assert [r.name for r in free] == ["Bay 9"]
+
+
+def test_a_customer_reschedule_back_to_pending_gets_a_fresh_confirmation_window(
+    world: World,
+) -> None:
+    """The window runs from when the booking became pending again, not from its creation: the
+    expiry run a minute after the old window closes leaves it (and its promo) alone."""
+    promo = PromoCodeFactory(code="SPRING10", kind="percent", value=Decimal("10"))
+    made = at(world.day, 10) - timedelta(days=5)
+    booking = book(world, now=made, promo_code="SPRING10")
+    services.booking_confirm(
+        booking_id=booking.pk, actor=world.operator, now=made + timedelta(minutes=10)
+    )
+    moved_at = made + timedelta(minutes=100)
+    services.booking_reschedule(
+        booking_id=booking.pk, actor=world.customer, start=at(world.day, 15), now=moved_at
+    )
+    window = timedelta(minutes=world.site.confirmation_window_minutes)
+    assert services.bookings_expire_due(now=made + window + timedelta(minutes=1)) == 0
+    assert services.bookings_expire_due(now=moved_at + window - timedelta(seconds=1)) == 0
+    assert Booking.objects.get(pk=booking.pk).state == "pending"
+    promo.refresh_from_db()
+    assert promo.redemptions_count == 1
+    assert services.bookings_expire_due(now=moved_at + window) == 1
+    assert Booking.objects.get(pk=booking.pk).state == "expired"
+
+
+def test_a_pending_booking_moved_while_pending_keeps_its_window(world: World) -> None:
+    made = at(world.day, 10) - timedelta(days=5)
+    booking = book(world, now=made)
+    services.booking_reschedule(
+        booking_id=booking.pk,
+        actor=world.customer,
+        start=at(world.day, 15),
+        now=made + timedelta(minutes=100),
+    )
+    window = timedelta(minutes=world.site.confirmation_window_minutes)
+    assert services.bookings_expire_due(now=made + window) == 1
