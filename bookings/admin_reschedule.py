@@ -6,7 +6,7 @@ changes nothing."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -151,6 +151,7 @@ def reschedule_view(
         messages.error(request, refusal_text(error))
         starts = []
     current = booking.start.astimezone(_timezone(booking))
+    labels = [f"{moment:%H:%M}" for moment in starts]
     context = {
         **model_admin.admin_site.each_context(request),
         "title": _("Reschedule booking %(reference)s") % {"reference": booking.reference},
@@ -161,7 +162,14 @@ def reschedule_view(
         "day": day,
         "current_start": local(booking, "start"),
         "choices": [
-            (moment.isoformat(), f"{moment:%H:%M}", moment == current) for moment in starts
+            # The October change shows 02:00-02:59 twice: the zone's abbreviation tells them
+            # apart. Instants compare in UTC (`==` on one zone ignores which 02:30 it is).
+            (
+                moment.isoformat(),
+                f"{label} {moment:%Z}" if labels.count(label) > 1 else label,
+                moment.astimezone(UTC) == current.astimezone(UTC),
+            )
+            for moment, label in zip(starts, labels, strict=True)
         ],
         "previous_url": _page_url(model_admin, booking, day - timedelta(days=1), back),
         "next_url": _page_url(model_admin, booking, day + timedelta(days=1), back),

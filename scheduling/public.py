@@ -35,6 +35,7 @@ __all__ = [
     "available_starts",
     "bookable_site",
     "busy_intervals",
+    "check_start_exists",
     "ensure_closure",
     "ensure_resource",
     "ensure_site",
@@ -261,6 +262,13 @@ def bookable_site(*, site_id: UUID | None = None, pk: int | None = None) -> Book
     if site is None:
         raise NotFound(code="site_not_found")
     return site
+
+
+def check_start_exists(*, site: BookableSite, start: datetime) -> None:
+    """Refuses a start written as a wall time that the site's clock skips (the hour the clocks go
+    forward) with one of the site's offsets: ValidationFailed (nonexistent_local_time, 400). The
+    same instant written in another offset (UTC, say) passes."""
+    placement.check_start_exists(site=site, start=start)
 
 
 def ranked_free_resources(

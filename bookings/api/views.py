@@ -66,6 +66,13 @@ def _present(request: Request, booking_pk: int, *, status_code: int = 200) -> Re
     return Response(data, status=status_code)
 
 
+_BAD_START = OpenApiResponse(
+    description="validation_error (details per field); nonexistent_local_time: `start` is a wall "
+    "time the site's clock skips when it goes forward, written with one of the site's offsets "
+    "(e.g. 2027-03-28T02:30:00+02:00 in Europe/Paris)."
+)
+
+
 class BookingListCreateView(generics.GenericAPIView["Booking"]):
     serializer_class = BookingSerializer
     filterset_class = BookingFilter
@@ -87,6 +94,7 @@ class BookingListCreateView(generics.GenericAPIView["Booking"]):
         request=BookingCreateSerializer,
         responses={
             201: BookingSerializer,
+            400: _BAD_START,
             409: OpenApiResponse(
                 description="slot_unavailable, "
                 "price_changed (details.quote holds the new quote), ..."
@@ -151,8 +159,10 @@ class _ActionView(APIView):
         return _present(request, booking.pk)
 
 
-def _action_schema(request: Any = None) -> Any:
-    return extend_schema(request=request, responses={200: BookingSerializer}, tags=["bookings"])
+def _action_schema(request: Any = None, errors: dict[int, Any] | None = None) -> Any:
+    return extend_schema(
+        request=request, responses={200: BookingSerializer, **(errors or {})}, tags=["bookings"]
+    )
 
 
 class ConfirmView(_ActionView):
@@ -205,7 +215,7 @@ class CancelView(_ActionView):
 class RescheduleView(_ActionView):
     input_serializer = RescheduleSerializer
 
-    @_action_schema(RescheduleSerializer)
+    @_action_schema(RescheduleSerializer, errors={400: _BAD_START})
     def post(self, request: Request, booking_id: Any) -> Response:
         return super().post(request, booking_id)
 

@@ -48,6 +48,7 @@ def booking_reschedule(
             state=state, role=role, timing=_timing(booking), now=moment, policy=policy_settings()
         )
         site = scheduling.bookable_site(pk=booking.site_id)
+        scheduling.check_start_exists(site=site, start=start)
         # The booking keeps its own duration and buffer: that is the time the new place must hold.
         resource = _assign_locked(
             site=site,

@@ -65,6 +65,7 @@ def booking_create(
 
     site = scheduling.bookable_site(site_id=request.site_id)
     start = request.start
+    scheduling.check_start_exists(site=site, start=start)
     with _guarded(), transaction.atomic():
         set_lock_timeout()
         # Read once, locked to the end: the vehicle cannot be archived under a booking being made.

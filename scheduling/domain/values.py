@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import NamedTuple
 from uuid import UUID
 
@@ -16,6 +16,11 @@ class BusyInterval(NamedTuple):
     resource_pk: int
     start: datetime
     end: datetime
+
+    def in_utc(self) -> BusyInterval:
+        """The same interval on the UTC clock, so that it matches the busy-time port's (tuples
+        compare their datetimes with `==`, which fails across zones in a repeated hour)."""
+        return BusyInterval(self.resource_pk, self.start.astimezone(UTC), self.end.astimezone(UTC))
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,29 @@ def instant_at(day: date, wall: time, tz: ZoneInfo) -> int:
     return hi
 
 
+def same_instant(a: datetime, b: datetime) -> bool:
+    """Whether two aware datetimes are one instant. `==` is not that: between two zones it is
+    never true for a time in a repeated hour (PEP 495), e.g. 02:30+01:00 given by a client against
+    the same 02:30 on a zoneinfo clock."""
+    return a.astimezone(UTC) == b.astimezone(UTC)
+
+
+def skipped_wall_time(moment: datetime, tz: ZoneInfo) -> bool:
+    """Whether `moment` is written as a wall time that the clock of `tz` skips (the hour the
+    clocks go forward) with one of the offsets `tz` has on either side of the jump: its writer
+    read the site's clock, and that time does not exist on it (`02:30+02:00` on Europe/Paris's
+    March change is the instant 01:30+01:00). The same instant written in another offset (UTC,
+    say) is not that mistake."""
+    offset = moment.utcoffset()
+    if offset is None:
+        return False
+    wall = moment.replace(tzinfo=None)
+    before, after = wall.replace(tzinfo=tz, fold=0), wall.replace(tzinfo=tz, fold=1)
+    if before.astimezone(UTC).astimezone(tz).replace(tzinfo=None) == wall:
+        return False  # the clock shows it (once, or twice in the repeated hour)
+    return offset in {before.utcoffset(), after.utcoffset()}
+
+
 def local_datetime(ts: int, tz: ZoneInfo) -> datetime:
     return datetime.fromtimestamp(ts, tz)
 

@@ -19,7 +19,7 @@ from scheduling.domain import window as window_rules
 from scheduling.domain.assignment import booked_seconds, pick_resource
 from scheduling.domain.engine import FreeStart, Job, free_starts
 from scheduling.domain.values import BusyInterval, ResourceInfo, SitePolicy
-from scheduling.domain.wallclock import local_date
+from scheduling.domain.wallclock import local_date, same_instant
 from scheduling.domain.window import Window, WindowError
 from scheduling.selectors.calendars import (
     SiteCalendar,
@@ -101,8 +101,8 @@ def compute(
         max(blocked_until, (busy_until or blocked_until).astimezone(UTC)),
     )
     if ignore_busy:
-        ignored = set(ignore_busy)
-        busy = [interval for interval in busy if interval not in ignored]
+        ignored = {interval.in_utc() for interval in ignore_busy}
+        busy = [interval for interval in busy if interval.in_utc() not in ignored]
     found = {
         site.policy.pk: free_starts(
             site=site.schedule(),
@@ -197,7 +197,7 @@ def _at(
         busy_until=day_end if whole_day else None,
     )
     starts = found[site_pk]
-    free = set(starts[0].resources) if starts and starts[0].start == start else set()
+    free = set(starts[0].resources) if starts and same_instant(starts[0].start, start) else set()
     infos = [r.info for r in sites[0].resources if r.info.pk in free]  # in name order
     return infos, busy, day_start, day_end
 

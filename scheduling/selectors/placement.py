@@ -12,15 +12,17 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from core.clock import resolve_now
+from core.errors import ValidationFailed
 from pricing.public import ServiceRequirements
 from scheduling.domain import window as window_rules
 from scheduling.domain.assignment import booked_seconds, pick_resource
 from scheduling.domain.hours import WallInterval
 from scheduling.domain.ports import busy_intervals
 from scheduling.domain.values import BusyInterval, ResourceInfo, SitePolicy
-from scheduling.domain.wallclock import local_date
+from scheduling.domain.wallclock import local_date, same_instant, skipped_wall_time
 from scheduling.selectors.availability import compute
 from scheduling.selectors.calendars import SiteCalendar, load_sites
 
@@ -58,6 +60,23 @@ def bookable_site(*, site_id: UUID | None = None, pk: int | None = None) -> Book
     )
 
 
+NONEXISTENT_LOCAL_TIME = "nonexistent_local_time"
+
+
+def check_start_exists(*, site: BookableSite, start: datetime) -> None:
+    """A start written as a wall time the site's clock skips (spring forward), with one of the
+    site's offsets, is refused: taken as the instant its offset names, it would be booked at
+    another time than the one its writer read (docs/rules/scheduling.md, "Daylight-saving time").
+    ValidationFailed (nonexistent_local_time)."""
+    if not skipped_wall_time(start, ZoneInfo(site.policy.timezone)):
+        return
+    message = _(
+        "%(time)s does not exist on the site's clock (%(timezone)s): the clocks go forward over "
+        "it. Choose one of the offered start times."
+    ) % {"time": start.replace(tzinfo=None).isoformat(), "timezone": site.policy.timezone}
+    raise ValidationFailed(message, code=NONEXISTENT_LOCAL_TIME, details={"start": [message]})
+
+
 def ranked_free_resources(
     *,
     site: BookableSite,
@@ -85,7 +104,7 @@ def ranked_free_resources(
         busy_until=day_end,
     )
     starts = found[site.policy.pk]
-    free = set(starts[0].resources) if starts and starts[0].start == start else set()
+    free = set(starts[0].resources) if starts and same_instant(starts[0].start, start) else set()
     infos = {r.info.pk: r.info for r in calendar.resources if r.info.pk in free}
     booked = booked_seconds(busy, day_start, day_end)
     ranked: list[ResourceInfo] = []
@@ -106,9 +125,9 @@ def resource_is_free(
 ) -> bool:
     """No active booking blocks the resource over [start, until) (one query). Read after taking
     the resource's lock, it sees every booking committed on it."""
-    ignored = set(ignore_busy)
+    ignored = {interval.in_utc() for interval in ignore_busy}
     start, until = start.astimezone(UTC), until.astimezone(UTC)
     return not any(
-        interval not in ignored and interval.start < until and interval.end > start
+        interval.in_utc() not in ignored and interval.start < until and interval.end > start
         for interval in busy_intervals([resource_pk], start, until)
     )

@@ -155,3 +155,34 @@ def test_a_booking_that_cannot_be_rescheduled(world: World, operator_client: Cli
     refused = technician.post(reschedule_url(other), {"start": at(world.day, 14).isoformat()})
     assert refused.status_code in {403, 404}
     assert fresh(other).start == at(world.day, 11)
+
+
+def test_the_repeated_hour_of_october_is_listed_twice_each_with_its_zone(clock: Any) -> None:
+    from datetime import datetime
+
+    from tests.accounts.factories import OperatorFactory
+    from tests.bookings.daylight_saving import AUTUMN, night_site
+
+    world = night_site(AUTUMN)
+    clock.set(world.now)
+    customer, vehicle = world.customer()
+    booking = services.booking_create(
+        actor=customer,
+        request=services.BookingRequest(
+            vehicle_id=vehicle.public_id,
+            service_code=world.service.code,
+            site_id=world.site.public_id,
+            start=datetime.fromisoformat("2027-10-31T02:30:00+01:00"),  # the second 02:30
+        ),
+    )
+    client = Client()
+    client.force_login(OperatorFactory())
+    page = client.get(reschedule_url(booking), {"day": AUTUMN.isoformat()})
+    starts = offered(page)
+    assert starts[8:16] == [
+        "02:00 CEST", "02:15 CEST", "02:30 CEST", "02:45 CEST",
+        "02:00 CET", "02:15 CET", "02:30 CET", "02:45 CET",
+    ]  # fmt: skip
+    assert starts[0] == "00:00"
+    current = [label for _v, label, is_current in page.context["choices"] if is_current]
+    assert current == ["02:30 CET"]
