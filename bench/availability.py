@@ -16,9 +16,9 @@ SQL alone, executed and fetched, nothing built.
 Three ports are timed over the same intervals:
 
 - "bookings": the real one, bookings.selectors.busy_intervals as bookings' AppConfig.ready()
-  registers it, over real bookings_booking rows (pending or confirmed, one customer, vehicle and
-  service; blocked_until = the end of the busy interval). Its floor is the SQL it runs, captured
-  once with CaptureQueriesContext and run again with a raw cursor.
+  registers it, over real bookings_booking rows (pending or confirmed, one customer and service,
+  one vehicle per resource; blocked_until = the end of the busy interval). Its floor is the SQL
+  it runs, captured once with CaptureQueriesContext and run again with a raw cursor.
 - "timestamptz" and "epoch": the bench's own ports, written before the bookings app existed, over
   a table of its own (bench_busy: resource_id, start_at, end_at, with a btree index on (start_at,
   resource_id)) read in one SQL query. "timestamptz" reads the timestamp columns as a plain ORM
@@ -229,16 +229,9 @@ class BookingRows:
     def __init__(self, site_pk: int) -> None:
         self.site_pk = site_pk
         self.customer = User.objects.create(email="bench@example.com", first_name="Bench")
-        self.vehicle = Vehicle.objects.create(
-            owner=self.customer,
-            plate="BENCH1",
-            make="Renault",
-            model="Clio",
-            year=2020,
-            category="small",
-            energy="petrol",
-            is_default=True,
-        )
+        # One vehicle per resource: a resource's rows never overlap, and a vehicle is in one place
+        # at a time (the exclusion constraint of bookings/migrations/0006).
+        self.vehicles: dict[int, Vehicle] = {}
         self.service = Service.objects.create(
             code="bench",
             name="Bench service",
@@ -252,14 +245,15 @@ class BookingRows:
         bookings = []
         for pk, start, blocked_until, inside in rows:
             self.count += 1
+            vehicle = self._vehicle_for(pk)
             bookings.append(
                 Booking(
                     # Unique, 10 characters (max_length 12); I/O tell inside rows from outside.
                     reference=f"B{'I' if inside else 'O'}{self.count:08d}",
                     customer=self.customer,
-                    vehicle=self.vehicle,
-                    vehicle_plate=self.vehicle.plate,
-                    vehicle_category=self.vehicle.category,
+                    vehicle=vehicle,
+                    vehicle_plate=vehicle.plate,
+                    vehicle_category=vehicle.category,
                     service=self.service,
                     service_name=self.service.name,
                     site_id=self.site_pk,
@@ -279,6 +273,20 @@ class BookingRows:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute(f"ANALYZE {Booking._meta.db_table}")
+
+    def _vehicle_for(self, resource_pk: int) -> Vehicle:
+        if resource_pk not in self.vehicles:
+            self.vehicles[resource_pk] = Vehicle.objects.create(
+                owner=self.customer,
+                plate=f"BENCH{resource_pk}",
+                make="Renault",
+                model="Clio",
+                year=2020,
+                category="small",
+                energy="petrol",
+                is_default=not self.vehicles,
+            )
+        return self.vehicles[resource_pk]
 
     def delete_inside(self) -> None:
         with connection.cursor() as cursor:

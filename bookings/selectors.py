@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -22,6 +23,7 @@ from bookings.domain.days import (
     relative_days,
     utc_window,
 )
+from bookings.domain.policies import Timing, expires_at
 from bookings.domain.states import ACTIVE_STATES
 from bookings.models import Booking, BookingEvent
 from bookings.notifications import BookingNotice
@@ -70,6 +72,60 @@ def busy_intervals(
 def vehicle_has_active_booking(vehicle_pk: int, now: datetime) -> bool:
     """A vehicle with a pending, confirmed or in-progress booking cannot be archived."""
     return Booking.objects.filter(vehicle_id=vehicle_pk, state__in=ACTIVE).exists()
+
+
+@dataclass(frozen=True)
+class CustomerLoad:
+    """What a new booking of a customer's vehicle meets among their bookings."""
+
+    vehicle_booked_by: str | None  # an active booking of the vehicle over that time, if any
+    pending_held: int  # pending bookings the customer holds now (when counted)
+
+
+def customer_load(
+    *,
+    customer_pk: int,
+    vehicle_pk: int,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    count_pending: bool,
+    besides: int | None = None,
+) -> CustomerLoad:
+    """One query over a handful of rows: the vehicle's active bookings (other than `besides`)
+    whose time [start, end) meets the given one (a vehicle is in one place at a time; the buffer
+    after a service is the bay's clean-up, the car has left), and, when `count_pending`, the
+    customer's pending bookings held at `now` (pending since then or earlier and not yet past
+    their confirmation deadline, the domain's rule: one past it is the expiry job's)."""
+    wanted = Q(vehicle_id=vehicle_pk, start__lt=end, end__gt=start)
+    if count_pending:
+        wanted |= Q(customer_id=customer_pk, state="pending", pending_since__lte=now)
+    rows = Booking.objects.filter(wanted, state__in=ACTIVE)
+    if besides is not None:
+        rows = rows.exclude(pk=besides)
+    found = rows.order_by("start", "pk").values_list(
+        "reference",
+        "vehicle_id",
+        "customer_id",
+        "state",
+        "start",
+        "end",
+        "pending_since",
+        "site__confirmation_window_minutes",
+    )
+    booked_by: str | None = None
+    held = 0
+    for reference, vehicle, customer, state, b_start, b_end, since, window in found:
+        if booked_by is None and vehicle == vehicle_pk and b_start < end and b_end > start:
+            booked_by = reference
+        if count_pending and customer == customer_pk and state == "pending" and since <= now:
+            deadline = expires_at(
+                timing=Timing(start=b_start, end=b_end, pending_since=since),
+                confirmation_window=timedelta(minutes=window),
+            )
+            if deadline > now:
+                held += 1
+    return CustomerLoad(vehicle_booked_by=booked_by, pending_held=held)
 
 
 def vehicle_has_any_booking(vehicle_pk: int) -> bool:

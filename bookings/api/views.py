@@ -97,7 +97,11 @@ class BookingListCreateView(generics.GenericAPIView["Booking"]):
             400: _BAD_START,
             409: OpenApiResponse(
                 description="slot_unavailable, "
-                "price_changed (details.quote holds the new quote), ..."
+                "price_changed (details.quote holds the new quote), "
+                "vehicle_already_booked (the vehicle has another active booking over that time; "
+                "details.booking: its reference), "
+                "pending_limit_reached (the customer holds BOOKING_MAX_PENDING_PER_CUSTOMER "
+                "pending bookings; details.limit), ..."
             ),
         },
         tags=["bookings"],
@@ -215,7 +219,16 @@ class CancelView(_ActionView):
 class RescheduleView(_ActionView):
     input_serializer = RescheduleSerializer
 
-    @_action_schema(RescheduleSerializer, errors={400: _BAD_START})
+    @_action_schema(
+        RescheduleSerializer,
+        errors={
+            400: _BAD_START,
+            409: OpenApiResponse(
+                description="slot_unavailable, reschedule_too_late, too_late, "
+                "invalid_transition, vehicle_already_booked, ..."
+            ),
+        },
+    )
     def post(self, request: Request, booking_id: Any) -> Response:
         return super().post(request, booking_id)
 

@@ -47,3 +47,28 @@ class InvalidTransition(Conflict):
 class SlotUnavailable(Conflict):
     code = "slot_unavailable"
     default_message = gettext_noop("This time slot is no longer available.")
+
+
+class VehicleAlreadyBooked(Conflict):
+    """A vehicle is in one place at a time: it has another active booking over that time."""
+
+    code = "vehicle_already_booked"
+    default_message = gettext_noop("This vehicle already has a booking at that time.")
+
+    def __init__(self, reference: str | None = None) -> None:
+        if reference is None:  # the database's constraint caught it: the row is not known
+            super().__init__()
+            return
+        super().__init__(
+            gettext_noop(
+                "This vehicle already has a booking at that time (%(reference)s): a vehicle "
+                "is in one place at a time."
+            ),
+            params={"reference": reference},
+            details={"booking": reference},
+        )
+
+
+class PendingLimitReached(Conflict):
+    code = "pending_limit_reached"
+    default_message = gettext_noop("You have too many bookings waiting for confirmation.")

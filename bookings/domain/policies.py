@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bookings.domain.errors import InvalidTransition
+from bookings.domain.errors import InvalidTransition, PendingLimitReached
 from bookings.domain.states import TRANSITIONS, Role, State
 from core.errors import Conflict, PermissionDenied, Text, ValidationFailed, gettext_noop
 
@@ -45,6 +45,25 @@ def check_transition(action: str, *, state: State, role: Role) -> None:
         )
     if state not in transition.sources:
         raise InvalidTransition(action, state.value)
+
+
+def pending_limit_applies(*, role: Role, will_be_pending: bool) -> bool:
+    """A customer's new pending booking counts against their limit; an operator booking for
+    them, and a booking confirmed at once (auto-confirm), do not."""
+    return role is Role.CUSTOMER and will_be_pending
+
+
+def check_pending_limit(*, pending: int, limit: int) -> None:
+    """A customer holds at most `limit` pending bookings at once (SPEC §6)."""
+    if pending >= limit:
+        raise PendingLimitReached(
+            gettext_noop(
+                "You already have %(limit)s bookings waiting for confirmation; book again once "
+                "one is confirmed or cancelled."
+            ),
+            params={"limit": limit},
+            details={"limit": limit},
+        )
 
 
 def check_confirm(*, state: State, role: Role, timing: Timing, now: datetime) -> None:

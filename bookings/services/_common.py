@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from accounts import public as accounts
 from bookings import selectors
 from bookings.domain import policies
-from bookings.domain.errors import SlotUnavailable
+from bookings.domain.errors import SlotUnavailable, VehicleAlreadyBooked
 from bookings.domain.fees import FeeTier
 from bookings.domain.policies import Timing
 from bookings.domain.reference import new_reference
@@ -42,6 +42,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 RESOURCE_LOCK = "bookings.resource"
+CUSTOMER_LOCK = "bookings.customer"  # their pending bookings are counted under it
+# bookings/migrations: the exclusion constraints on PostgreSQL.
+VEHICLE_CONSTRAINT = "bookings_booking_vehicle_no_overlap"
 REFERENCE_ATTEMPTS = 10
 
 
@@ -67,6 +70,8 @@ def _guarded() -> Iterator[None]:
         yield
     except IntegrityError as exc:
         if is_exclusion_violation(exc):
+            if constraint_name(exc) == VEHICLE_CONSTRAINT:
+                raise VehicleAlreadyBooked() from exc
             raise SlotUnavailable() from exc
         raise
     except OperationalError as exc:

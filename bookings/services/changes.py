@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from bookings import selectors
 from bookings.domain import policies
-from bookings.domain.errors import InvalidTransition
+from bookings.domain.errors import InvalidTransition, VehicleAlreadyBooked
 from bookings.domain.states import Role, State
 from bookings.models import Booking
 from bookings.services._common import (
@@ -49,6 +49,19 @@ def booking_reschedule(
         )
         site = scheduling.bookable_site(pk=booking.site_id)
         scheduling.check_start_exists(site=site, start=start)
+        # A vehicle is in one place at a time: its other active bookings must not meet the new
+        # time (its own is `besides`).
+        load = selectors.customer_load(
+            customer_pk=booking.customer_id,
+            vehicle_pk=booking.vehicle_id,
+            start=start,
+            end=start + (booking.end - booking.start),
+            now=moment,
+            count_pending=False,
+            besides=booking.pk,
+        )
+        if load.vehicle_booked_by is not None:
+            raise VehicleAlreadyBooked(load.vehicle_booked_by)
         # The booking keeps its own duration and buffer: that is the time the new place must hold.
         resource = _assign_locked(
             site=site,

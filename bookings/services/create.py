@@ -9,13 +9,18 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts import public as accounts
+from bookings import selectors
+from bookings.domain import policies
+from bookings.domain.errors import VehicleAlreadyBooked
 from bookings.domain.states import Role, State
 from bookings.models import Booking, BookingEvent
 from bookings.services._common import (
+    CUSTOMER_LOCK,
     _assign_locked,
     _event,
     _guarded,
@@ -25,7 +30,7 @@ from bookings.services._common import (
 )
 from core.clock import resolve_now
 from core.errors import Conflict, ValidationFailed
-from core.locking import set_lock_timeout
+from core.locking import lock_keys, set_lock_timeout
 from pricing import public as pricing
 from scheduling import public as scheduling
 from vehicles import public as vehicles
@@ -66,9 +71,16 @@ def booking_create(
     site = scheduling.bookable_site(site_id=request.site_id)
     start = request.start
     scheduling.check_start_exists(site=site, start=start)
+    auto_confirm = site.policy.auto_confirm
     with _guarded(), transaction.atomic():
         set_lock_timeout()
-        # Read once, locked to the end: the vehicle cannot be archived under a booking being made.
+        capped = policies.pending_limit_applies(role=role, will_be_pending=not auto_confirm)
+        if capped:
+            # Locked first (then the vehicle, then a resource): two of their bookings made at
+            # once are counted one after the other.
+            lock_keys(CUSTOMER_LOCK, [owner_id])
+        # Read once, locked to the end: the vehicle cannot be archived under a booking being
+        # made, nor booked twice at once.
         vehicle = vehicles.lock_vehicle_of_owner(vehicle_id=request.vehicle_id, owner_id=owner_id)
         terms = pricing.booking_terms(
             service_code=request.service_code,
@@ -89,6 +101,20 @@ def booking_create(
             )
         end = start + timedelta(minutes=requirements.duration_minutes)
         blocked_until = end + timedelta(minutes=requirements.buffer_after_minutes)
+        load = selectors.customer_load(
+            customer_pk=owner_id,
+            vehicle_pk=vehicle.pk,
+            start=start,
+            end=end,
+            now=moment,
+            count_pending=capped,
+        )
+        if capped:
+            policies.check_pending_limit(
+                pending=load.pending_held, limit=settings.BOOKING_MAX_PENDING_PER_CUSTOMER
+            )
+        if load.vehicle_booked_by is not None:
+            raise VehicleAlreadyBooked(load.vehicle_booked_by)
         resource = _assign_locked(
             site=site,
             requirements=requirements,
@@ -126,7 +152,6 @@ def booking_create(
             created_at=moment,
             pending_since=moment,
         )
-        auto_confirm = site.policy.auto_confirm
         if auto_confirm:
             booking.confirm()  # the FSM's transition, in memory: the row is inserted confirmed
             booking.confirmed_at = moment

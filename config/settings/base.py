@@ -238,6 +238,8 @@ BOOKING_NO_SHOW_FEE_PERCENT = 100
 BOOKING_RESCHEDULE_NOTICE_HOURS = 24
 BOOKING_RATING_WINDOW_DAYS = 14
 BOOKING_REMINDER_HOURS = 24
+# At most this many pending bookings per customer at once (operators booking for them exempt).
+BOOKING_MAX_PENDING_PER_CUSTOMER = 3
 
 REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

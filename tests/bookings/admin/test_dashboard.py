@@ -60,6 +60,7 @@ def test_today_counts_bookings_by_state_on_each_sites_own_day(
         datetime(2026, 12, 2, 23, 0, tzinfo=UTC),
         site=tokyo,
         resource=ResourceFactory(site=tokyo),
+        vehicle=world.new_customer()[1],  # world.vehicle is in Paris then
         state="confirmed",
     )
     dashboard, content = _dashboard(operator_client)

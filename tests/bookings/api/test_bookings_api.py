@@ -230,3 +230,24 @@ def test_the_confirmation_deadline_follows_a_reschedule_back_to_pending(
     assert moved["state"] == "pending"
     assert datetime.fromisoformat(moved["confirmation_deadline"]) == moved_at + window
     assert moved["confirmation_deadline"].endswith(("+01:00", "+02:00"))  # the site's clock
+
+
+def test_a_second_booking_of_the_same_car_at_once_is_409_vehicle_already_booked(
+    world, client_for
+) -> None:
+    client = client_for(world.customer)
+    assert _create(client, world).status_code == 201
+    response = _create(client, world)  # the other bay is free
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "vehicle_already_booked"
+
+
+def test_a_fourth_pending_booking_is_409_pending_limit_reached(world, client_for) -> None:
+    client = client_for(world.customer)
+    for hour in (8, 9, 10):
+        assert _create(client, world, hour=hour).status_code == 201
+    response = _create(client, world, hour=14)
+    assert response.status_code == 409
+    error = response.json()["error"]
+    assert error["code"] == "pending_limit_reached"
+    assert error["details"] == {"limit": 3}
