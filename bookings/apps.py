@@ -14,7 +14,7 @@ class BookingsConfig(AppConfig):
         from vehicles import public as vehicles
 
         scheduling.busy_intervals.provide(selectors.busy_intervals)
-        vehicles.has_active_future_booking.provide(selectors.vehicle_has_active_booking)
+        vehicles.has_active_future_booking.provide(selectors.vehicle_has_active_future_booking)
         vehicles.has_any_booking.provide(selectors.vehicle_has_any_booking)
         accounts.personal_data_requested.connect(
             _bookings_section, dispatch_uid="bookings.personal_data"

@@ -24,7 +24,7 @@ from bookings.domain.days import (
     utc_window,
 )
 from bookings.domain.policies import Timing, expires_at
-from bookings.domain.states import ACTIVE_STATES
+from bookings.domain.states import ACTIVE_STATES, State
 from bookings.models import Booking, BookingEvent
 from bookings.notifications import BookingNotice
 from core.errors import NotFound
@@ -69,9 +69,20 @@ def busy_intervals(
     return [scheduling.BusyInterval(pk, stamp(s, UTC), stamp(e, UTC)) for pk, s, e in epochs]
 
 
-def vehicle_has_active_booking(vehicle_pk: int, now: datetime) -> bool:
-    """A vehicle with a pending, confirmed or in-progress booking cannot be archived."""
-    return Booking.objects.filter(vehicle_id=vehicle_pk, state__in=ACTIVE).exists()
+def vehicle_has_active_future_booking(vehicle_pk: int, now: datetime) -> bool:
+    """Whether the vehicle has an active booking that is not over at `now` (SPEC §3: it cannot
+    be archived then): one in progress (the car is in the workshop until the job is completed,
+    whatever the clock says), or one pending or confirmed that ends after `now`. A pending or
+    confirmed booking whose end has passed is stale (the expiry job or a no-show will close it)
+    and keeps nothing."""
+    return (
+        Booking.objects.filter(vehicle_id=vehicle_pk)
+        .filter(
+            Q(state=State.IN_PROGRESS.value)
+            | Q(state__in=[State.PENDING.value, State.CONFIRMED.value], end__gt=now)
+        )
+        .exists()
+    )
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ from datetime import datetime
 
 from core.ports import Port
 
-# Whether the vehicle has a booking that is pending, confirmed or in progress and not yet over.
+# Whether the vehicle has a booking that is active and not over at `now`: in progress, or pending
+# or confirmed and ending after `now` (a stale past one does not count).
 has_active_future_booking: Port[[int, datetime], bool] = Port(
     "vehicles.has_active_future_booking", default=lambda vehicle_pk, now: False
 )

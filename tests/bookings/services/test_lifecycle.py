@@ -13,7 +13,7 @@ from bookings.domain.errors import InvalidTransition
 from bookings.models import Booking, BookingEvent
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from tests.accounts.factories import UserFactory
-from tests.bookings.factories import World, at, make_world
+from tests.bookings.factories import BookingFactory, World, at, make_world
 from tests.pricing.factories import PromoCodeFactory
 from tests.scheduling.factories import ResourceFactory
 
@@ -404,3 +404,42 @@ def test_a_pending_booking_moved_while_pending_keeps_its_window(world: World) ->
     )
     window = timedelta(minutes=world.site.confirmation_window_minutes)
     assert services.bookings_expire_due(now=made + window) == 1
+
+
+@pytest.mark.parametrize(
+    ("state", "ends", "refused"),
+    [
+        ("confirmed", timedelta(hours=-1), False),  # never started nor marked no-show: stale
+        ("pending", timedelta(days=-2), False),  # the expiry job has not reached it yet
+        ("confirmed", timedelta(minutes=10), True),  # under way on the clock
+        ("pending", timedelta(days=2), True),
+        ("in_progress", timedelta(hours=-3), True),  # the car is in the workshop until completed
+        ("completed", timedelta(days=2), False),
+    ],
+)
+def test_only_a_booking_not_yet_over_keeps_a_vehicle_from_being_archived(
+    world: World, state: str, ends: timedelta, refused: bool
+) -> None:
+    from vehicles import services as vehicle_services
+
+    now = at(world.day, 12)
+    BookingFactory(
+        vehicle=world.vehicle,
+        service=world.service,
+        site=world.site,
+        resource=world.resources[0],
+        start=now + ends - timedelta(hours=1),
+        state=state,
+    )
+
+    def archive() -> object:
+        return vehicle_services.vehicle_archive(
+            vehicle_id=world.vehicle.public_id, actor=world.customer, now=now
+        )
+
+    if refused:
+        with pytest.raises(Conflict) as excinfo:
+            archive()
+        assert excinfo.value.code == "vehicle_has_active_booking"
+    else:
+        assert archive().is_archived
