@@ -14,6 +14,7 @@ class BookingsConfig(AppConfig):
         from vehicles import public as vehicles
 
         scheduling.busy_intervals.provide(selectors.busy_intervals)
+        scheduling.held_intervals.provide(selectors.held_intervals)
         vehicles.has_active_future_booking.provide(selectors.vehicle_has_active_future_booking)
         vehicles.has_any_booking.provide(selectors.vehicle_has_any_booking)
         accounts.personal_data_requested.connect(

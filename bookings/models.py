@@ -12,10 +12,12 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from bookings.domain.dashboard import BOOKED_STATES
 from bookings.domain.policies import Timing
 from bookings.domain.states import ACTIVE_STATES, TRANSITIONS, State
 
 _ACTIVE = sorted(s.value for s in ACTIVE_STATES)  # sorted: stable migrations
+_BOOKED = sorted(s.value for s in BOOKED_STATES)
 
 
 def _sources(action: str) -> list[str]:
@@ -165,6 +167,12 @@ class Booking(_TransitionGuard):
                 fields=["resource", "start", "blocked_until"],
                 condition=Q(state__in=_ACTIVE),
                 name="bookings_active_resource_idx",
+            ),
+            # The assignment's read: the time booked on some resources over a day, done or not.
+            models.Index(
+                fields=["resource", "start", "blocked_until"],
+                condition=Q(state__in=_BOOKED),
+                name="bookings_held_resource_idx",
             ),
             models.Index(fields=["site", "start"], name="bookings_site_start_idx"),
             models.Index(fields=["customer", "-start"], name="bookings_customer_start_idx"),

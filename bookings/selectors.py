@@ -69,6 +69,26 @@ def busy_intervals(
     return [scheduling.BusyInterval(pk, stamp(s, UTC), stamp(e, UTC)) for pk, s, e in epochs]
 
 
+HELD = sorted(s.value for s in BOOKED_STATES)
+
+
+def held_intervals(
+    resource_pks: Sequence[int], start: datetime, end: datetime
+) -> list[scheduling.HeldInterval]:
+    """The held-time port for scheduling's assignment: the blocked ranges of the bookings that
+    hold or held those resources (BOOKED_STATES: the dashboard's booked time too) overlapping
+    [start, end), each saying whether it is still active. One query on
+    bookings_held_resource_idx."""
+    rows = Booking.objects.filter(
+        resource_id__in=list(resource_pks),
+        state__in=HELD,
+        start__lt=end,
+        start__gte=start - MAX_BLOCKED_SPAN,
+        blocked_until__gt=start,
+    ).values_list("resource_id", "start", "blocked_until", "state")
+    return [scheduling.HeldInterval(pk, s, e, state in ACTIVE) for pk, s, e, state in rows]
+
+
 def vehicle_has_active_future_booking(vehicle_pk: int, now: datetime) -> bool:
     """Whether the vehicle has an active booking that is not over at `now` (SPEC §3: it cannot
     be archived then): one in progress (the car is in the workshop until the job is completed,

@@ -1,6 +1,7 @@
 """What other apps may use of scheduling: a site's booking policy, the free resources at a start,
-the deterministic resource assignment, the free starts of a period (reschedule), and the busy-time
-port that bookings provides. Values in and out: ids, aware datetimes, frozen dataclasses."""
+the deterministic resource assignment, the free starts of a period (reschedule), and the ports
+that bookings provides (busy time, held time). Values in and out: ids, aware datetimes, frozen
+dataclasses."""
 
 from __future__ import annotations
 
@@ -14,9 +15,9 @@ from core.errors import NotFound
 from pricing.public import ServiceRequirements, skill_pks
 from scheduling.domain.engine import FreeStart
 from scheduling.domain.opening import ResourceOpening
-from scheduling.domain.ports import busy_intervals
+from scheduling.domain.ports import busy_intervals, held_intervals
 from scheduling.domain.siteday import ClosedSpan, ResourceDay, SiteDay, TimeSpan
-from scheduling.domain.values import BusyInterval, ResourceInfo, SitePolicy
+from scheduling.domain.values import BusyInterval, HeldInterval, ResourceInfo, SitePolicy
 from scheduling.selectors import availability, board, opening, people, placement, sites
 from scheduling.selectors.placement import BookableSite
 
@@ -25,6 +26,7 @@ __all__ = [
     "BusyInterval",
     "ClosedSpan",
     "FreeStart",
+    "HeldInterval",
     "ResourceDay",
     "ResourceInfo",
     "ResourceOpening",
@@ -40,6 +42,7 @@ __all__ = [
     "ensure_resource",
     "ensure_site",
     "free_resources",
+    "held_intervals",
     "ranked_free_resources",
     "resource_is_free",
     "resource_pks_of_technician",
@@ -280,9 +283,9 @@ def ranked_free_resources(
     ignore_busy: Collection[BusyInterval] = (),
 ) -> list[ResourceInfo]:
     """The resources free at exactly `start` (the rules of `free_resources`), best first in the
-    order of `assign_resource` (fewest booked minutes that local day, then the name); empty when
-    none. Three queries. Bookings locks them in this order and re-checks with
-    `resource_is_free`."""
+    order of `assign_resource` (fewest booked minutes that local day, counting every booking
+    that held the resource, done with or not; then the name); empty when none. Three queries.
+    Bookings locks them in this order and re-checks with `resource_is_free`."""
     return placement.ranked_free_resources(
         site=site, requirements=requirements, start=start, now=now, ignore_busy=ignore_busy
     )

@@ -23,6 +23,20 @@ class BusyInterval(NamedTuple):
         return BusyInterval(self.resource_pk, self.start.astimezone(UTC), self.end.astimezone(UTC))
 
 
+class HeldInterval(NamedTuple):
+    """Time a booking holds or held on a resource (start to blocked end), for the assignment's
+    "booked minutes that day": `active` when it still blocks the resource (pending, confirmed,
+    in progress), not when it is done with (completed, no-show)."""
+
+    resource_pk: int
+    start: datetime
+    end: datetime
+    active: bool
+
+    def busy(self) -> BusyInterval:
+        return BusyInterval(self.resource_pk, self.start, self.end)
+
+
 @dataclass(frozen=True)
 class SitePolicy:
     pk: int

@@ -25,6 +25,7 @@ from scheduling.selectors.calendars import (
     SiteCalendar,
     load_busy,
     load_closures,
+    load_held,
     load_resources,
     load_sites,
 )
@@ -82,12 +83,15 @@ def compute(
     now: datetime,
     *,
     ignore_busy: Collection[BusyInterval] = (),
-    busy_from: datetime | None = None,
-    busy_until: datetime | None = None,
+    booked_from: datetime | None = None,
+    booked_until: datetime | None = None,
 ) -> tuple[dict[int, list[FreeStart]], list[BusyInterval]]:
-    """Free starts in [start, end) per site pk (queries 2 to 4), and the busy intervals read.
-    `ignore_busy` drops intervals (a booking being moved does not block itself); busy_from and
-    busy_until widen the busy read (assignment also needs the rest of the day)."""
+    """Free starts in [start, end) per site pk (queries 2 to 4), and the time read as busy.
+    `ignore_busy` drops intervals (a booking being moved does not block itself). With
+    booked_from and booked_until (an assignment, which also needs the day's booked minutes), query
+    4 reads every booking that holds or held the resources over that wider window instead, and
+    the second value is all of it (done with or not); the free starts still see only the active
+    ones."""
     # UTC first: adding minutes to a datetime on a zoneinfo clock would add wall-clock minutes.
     start, end = start.astimezone(UTC), end.astimezone(UTC)
     load_resources(sites, requirements.required_skill)
@@ -95,14 +99,21 @@ def compute(
     closures_until = end + timedelta(minutes=job.duration_minutes)
     blocked_until = closures_until + timedelta(minutes=job.buffer_after_minutes)
     load_closures(sites, start, closures_until)
-    busy = load_busy(
-        sites,
-        min(start, (busy_from or start).astimezone(UTC)),
-        max(blocked_until, (busy_until or blocked_until).astimezone(UTC)),
-    )
-    if ignore_busy:
-        ignored = {interval.in_utc() for interval in ignore_busy}
-        busy = [interval for interval in busy if interval.in_utc() not in ignored]
+    ignored = {interval.in_utc() for interval in ignore_busy}
+    if booked_from is not None and booked_until is not None:
+        held = load_held(
+            sites,
+            min(start, booked_from.astimezone(UTC)),
+            max(blocked_until, booked_until.astimezone(UTC)),
+        )
+        kept = [h for h in held if not ignored or h.busy().in_utc() not in ignored]
+        booked = [h.busy() for h in kept]
+        busy = [h.busy() for h in kept if h.active]
+    else:
+        busy = load_busy(sites, start, blocked_until)
+        if ignored:
+            busy = [interval for interval in busy if interval.in_utc() not in ignored]
+        booked = busy
     found = {
         site.policy.pk: free_starts(
             site=site.schedule(),
@@ -115,7 +126,7 @@ def compute(
         )
         for site in sites
     }
-    return found, busy
+    return found, booked
 
 
 @dataclass(frozen=True)
@@ -193,8 +204,8 @@ def _at(
         start.astimezone(UTC) + timedelta(microseconds=1),
         resolve_now(now),
         ignore_busy=ignore_busy,
-        busy_from=day_start if whole_day else None,
-        busy_until=day_end if whole_day else None,
+        booked_from=day_start if whole_day else None,
+        booked_until=day_end if whole_day else None,
     )
     starts = found[site_pk]
     free = set(starts[0].resources) if starts and same_instant(starts[0].start, start) else set()
@@ -223,7 +234,8 @@ def assign_resource(
     ignore_busy: Collection[BusyInterval] = (),
 ) -> ResourceInfo:
     """Among the free resources at `start`, the one with the fewest booked minutes that local day
-    (blocked time, buffers included), ties by name. Conflict `slot_unavailable` when none."""
+    (blocked time, buffers included, of every booking that holds or held the resource: done
+    with or not), ties by name. Conflict `slot_unavailable` when none."""
     infos, busy, day_start, day_end = _at(
         site_pk, requirements, start, now, ignore_busy, whole_day=True
     )

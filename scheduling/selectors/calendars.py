@@ -17,8 +17,8 @@ from django.db.models import Q
 
 from scheduling.domain.engine import ResourceSchedule, SiteSchedule, Span
 from scheduling.domain.hours import WallInterval
-from scheduling.domain.ports import busy_intervals
-from scheduling.domain.values import BusyInterval, ResourceInfo, SitePolicy
+from scheduling.domain.ports import busy_intervals, held_intervals
+from scheduling.domain.values import BusyInterval, HeldInterval, ResourceInfo, SitePolicy
 from scheduling.models import Closure, Resource, Site
 
 POLICY_FIELDS = (
@@ -177,6 +177,15 @@ def load_closures(sites: Sequence[SiteCalendar], start: datetime, end: datetime)
             site_by_pk[site_pk].closures.append(span)
         elif resource_pk in resource_by_pk:
             resource_by_pk[resource_pk].closures.append(span)
+
+
+def load_held(sites: Sequence[SiteCalendar], start: datetime, end: datetime) -> list[HeldInterval]:
+    """Query 4, for an assignment (in place of load_busy): the time booked on the resources of
+    `sites` overlapping [start, end), done with or not."""
+    resource_pks = [r.info.pk for site in sites for r in site.resources]
+    if not resource_pks:
+        return []
+    return held_intervals(resource_pks, start, end)
 
 
 def load_busy(sites: Sequence[SiteCalendar], start: datetime, end: datetime) -> list[BusyInterval]:

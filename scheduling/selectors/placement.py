@@ -86,27 +86,28 @@ def ranked_free_resources(
     ignore_busy: Collection[BusyInterval] = (),
 ) -> list[ResourceInfo]:
     """The resources free at exactly `start` under every rule (as `free_resources`), best first:
-    the fewest booked minutes that local day, then the name (the order of `assign_resource`).
-    Three queries: resources, closures, busy time of the day."""
+    the fewest booked minutes that local day (every booking that holds or held the resource that
+    day: in progress, completed and no-show ones too), then the name (the order of
+    `assign_resource`). Three queries: resources, closures, the day's booked time."""
     calendar = site.calendar()
     tz = ZoneInfo(site.policy.timezone)
     day = local_date(int(start.timestamp()), tz)
     day_start = window_rules.local_midnight(day, tz)
     day_end = window_rules.local_midnight(day + timedelta(days=1), tz)
-    found, busy = compute(
+    found, booked_time = compute(
         [calendar],
         requirements,
         start,
         start.astimezone(UTC) + timedelta(microseconds=1),
         resolve_now(now),
         ignore_busy=ignore_busy,
-        busy_from=day_start,
-        busy_until=day_end,
+        booked_from=day_start,
+        booked_until=day_end,
     )
     starts = found[site.policy.pk]
     free = set(starts[0].resources) if starts and same_instant(starts[0].start, start) else set()
     infos = {r.info.pk: r.info for r in calendar.resources if r.info.pk in free}
-    booked = booked_seconds(busy, day_start, day_end)
+    booked = booked_seconds(booked_time, day_start, day_end)
     ranked: list[ResourceInfo] = []
     remaining = [(info.pk, info.name) for info in infos.values()]
     while remaining:  # a handful of resources: pick_resource itself defines the order

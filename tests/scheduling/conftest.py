@@ -7,14 +7,14 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from scheduling.domain.values import BusyInterval
-from scheduling.public import busy_intervals
+from scheduling.domain.values import BusyInterval, HeldInterval
+from scheduling.public import busy_intervals, held_intervals
 
 
 @pytest.fixture
 def busy() -> Iterator[Callable[[list[BusyInterval]], None]]:
     """Plugs a busy-time implementation that serves the given intervals and, like the real one,
-    costs one SQL query per call."""
+    costs one SQL query per call; the held-time port serves the same intervals, all active."""
 
     def _provide(intervals: list[BusyInterval]) -> None:
         def _impl(resource_pks: Any, start: datetime, end: datetime) -> list[BusyInterval]:
@@ -25,8 +25,14 @@ def busy() -> Iterator[Callable[[list[BusyInterval]], None]]:
                 b for b in intervals if b.resource_pk in wanted and b.start < end and b.end > start
             ]
 
-        busy_intervals.provide(_impl)
+        def _held(resource_pks: Any, start: datetime, end: datetime) -> list[HeldInterval]:
+            return [HeldInterval(*b, active=True) for b in _impl(resource_pks, start, end)]
 
-    previous = busy_intervals._impl  # bookings may have provided one: put it back afterwards
+        busy_intervals.provide(_impl)
+        held_intervals.provide(_held)
+
+    # Bookings may have provided them: put them back afterwards.
+    previous, previous_held = busy_intervals._impl, held_intervals._impl
     yield _provide
     busy_intervals.provide(previous)
+    held_intervals.provide(previous_held)
