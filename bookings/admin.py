@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import URLPattern, path, reverse
 from django.utils.formats import number_format
@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from bookings import admin_board, admin_reschedule, admin_transitions, selectors, services
 from bookings.admin_transitions import local
 from bookings.domain.days import RELATIVE_DAYS, THIS_WEEK, TODAY, TOMORROW, relative_days
+from bookings.domain.history import Place, move_of
 from bookings.domain.reference import normalize_reference
 from bookings.models import Booking, BookingEvent
 from core.clock import resolve_now
@@ -84,14 +85,43 @@ class BookingEventInline(admin.TabularInline[BookingEvent, Booking]):
     """The history: read-only, never added to or deleted from here."""
 
     model = BookingEvent
-    fields = ("at", "action", "from_state", "to_state", "actor", "actor_role", "reason", "details")
+    fields = (
+        "at",
+        "action",
+        "from_state",
+        "to_state",
+        "actor",
+        "actor_role",
+        "reason",
+        "moved",
+        "details",
+    )
     readonly_fields = fields
     extra = 0
     can_delete = False
     ordering = ("at", "pk")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[BookingEvent]:
-        return super().get_queryset(request).select_related("actor")
+        # The site's timezone in the same query: a reschedule's times are shown on its clock.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("actor")
+            .annotate(site_timezone=F("booking__site__timezone"))
+        )
+
+    @admin.display(description=_("moved"))
+    def moved(self, event: BookingEvent) -> str:
+        """A reschedule's "start, resource → start, resource" on the site's clock."""
+        move = move_of(event.action, event.details, event.site_timezone)  # type: ignore[attr-defined]
+        if move is None:
+            return ""
+
+        def place(where: Place) -> str:
+            when = f"{where.start:%Y-%m-%d %H:%M %Z}"
+            return f"{when}, {where.resource_name}" if where.resource_name else when
+
+        return f"{place(move.before)} → {place(move.after)}"
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -196,7 +196,13 @@ def booking_visible_to(*, booking_id: UUID, actor: User) -> Booking:
 
 
 def booking_history(booking: Booking) -> QuerySet[BookingEvent]:
-    return booking.events.select_related("actor").order_by("at", "pk")
+    """The booking's history, oldest first, with each row's actor and the site's timezone (the
+    times a reschedule row names are shown on the site's clock)."""
+    return (
+        booking.events.select_related("actor")
+        .annotate(site_timezone=F("booking__site__timezone"))
+        .order_by("at", "pk")
+    )
 
 
 def no_history() -> QuerySet[BookingEvent]:

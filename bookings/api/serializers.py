@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from bookings.domain import policies
+from bookings.domain.history import Place, move_of
 from bookings.domain.states import Role, State, allowed_transitions
 from bookings.models import Booking, BookingEvent
 from core.api.fields import AwareDateTimeField
@@ -196,16 +197,68 @@ class RateSerializer(StrictInput):
     )
 
 
+class BookingResourceRefSerializer(serializers.Serializer):
+    id = serializers.UUIDField(allow_null=True)
+    name = serializers.CharField(allow_null=True)
+
+
+class BookingPlaceSerializer(serializers.Serializer):
+    start = serializers.DateTimeField(help_text=_("On the site's clock, with its offset."))
+    resource = BookingResourceRefSerializer(
+        help_text=_("Null for reschedules recorded before resources were."), allow_null=True
+    )
+
+
+class BookingMoveSerializer(serializers.Serializer):
+    """From which start and resource to which a reschedule moved the booking."""
+
+    # The shape of `moved`, for the schema (BookingEventSerializer.get_moved builds the value).
+    # `from` is a Python keyword: get_fields adds it.
+    to = BookingPlaceSerializer()
+
+    def get_fields(self) -> dict[str, Any]:
+        return {"from": BookingPlaceSerializer(), **super().get_fields()}
+
+
 class BookingEventSerializer(StaffOnlyFieldsMixin, serializers.ModelSerializer[BookingEvent]):
     """One row of a booking's history. Which account acted (`actor`) is for staff only; the
     booking's customer sees `actor_role`."""
 
+    # Needs bookings.selectors.booking_history's annotation (site_timezone).
     actor = serializers.SerializerMethodField()
+    moved = serializers.SerializerMethodField(
+        help_text=_("Reschedules: from which start and resource to which; else null.")
+    )
 
     class Meta:
         model = BookingEvent
-        fields = ("action", "from_state", "to_state", "actor", "actor_role", "at", "reason")
+        fields = (
+            "action",
+            "from_state",
+            "to_state",
+            "actor",
+            "actor_role",
+            "at",
+            "reason",
+            "moved",
+        )
         read_only_fields = fields
+
+    @extend_schema_field(BookingMoveSerializer(allow_null=True))
+    def get_moved(self, event: BookingEvent) -> dict[str, Any] | None:
+        move = move_of(event.action, event.details, event.site_timezone)  # type: ignore[attr-defined]
+        if move is None:
+            return None
+
+        def place(where: Place) -> dict[str, Any]:
+            resource = (
+                {"id": where.resource_id, "name": where.resource_name}
+                if where.resource_id is not None
+                else None
+            )
+            return {"start": where.start.isoformat(), "resource": resource}
+
+        return {"from": place(move.before), "to": place(move.after)}
 
     def get_actor(self, event: BookingEvent) -> str | None:
         return str(event.actor.public_id) if event.actor is not None else None

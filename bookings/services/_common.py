@@ -12,6 +12,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from accounts import public as accounts
@@ -102,9 +103,14 @@ def _timing(booking: Booking) -> Timing:
     return booking.timing()
 
 
-def _locked(booking_id: UUID | int) -> Booking:
-    """The booking row, locked for the rest of the transaction."""
+def _locked(booking_id: UUID | int, *, with_resource: bool = False) -> Booking:
+    """The booking row, locked for the rest of the transaction; `with_resource` annotates its
+    resource's public id and name (read in the same query)."""
     queryset = Booking.objects.select_for_update(of=("self",))
+    if with_resource:
+        queryset = queryset.annotate(
+            resource_public_id=F("resource__public_id"), resource_name=F("resource__name")
+        )
     lookup: dict[str, UUID | int] = (
         {"pk": booking_id} if isinstance(booking_id, int) else {"public_id": booking_id}
     )

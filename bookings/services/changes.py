@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from bookings import selectors
 from bookings.domain import policies
 from bookings.domain.errors import InvalidTransition, VehicleAlreadyBooked
+from bookings.domain.history import Place, reschedule_details
 from bookings.domain.states import Role, State
 from bookings.models import Booking
 from bookings.services._common import (
@@ -41,7 +42,7 @@ def booking_reschedule(
         raise ValidationFailed(details={"start": [_("Give the time with its UTC offset.")]})
     with _guarded(), transaction.atomic():
         set_lock_timeout()
-        booking = _locked(booking_id)
+        booking = _locked(booking_id, with_resource=True)
         role = _role(actor, booking)
         state = State(booking.state)
         policies.check_reschedule(
@@ -72,6 +73,11 @@ def booking_reschedule(
             ignore=[selectors.own_busy_time(booking)],
         )
         previous_start = booking.start
+        before = Place(
+            start=booking.start,
+            resource_id=str(booking.resource_public_id),  # type: ignore[attr-defined]
+            resource_name=booking.resource_name,  # type: ignore[attr-defined]
+        )
         # The price stays the one booked (SPEC §4: a booking keeps its snapshot).
         duration = booking.end - booking.start
         buffer = booking.blocked_until - booking.end
@@ -112,7 +118,11 @@ def booking_reschedule(
             actor=actor,
             role=role,
             now=moment,
-            details={"from": previous_start.isoformat(), "to": start.isoformat()},
+            details=reschedule_details(
+                before=before,
+                after=Place(start=start, resource_id=str(resource.id), resource_name=resource.name),
+                timezone=site.policy.timezone,
+            ),
         )
         _notify("rescheduled", booking, previous_start=previous_start)
     return booking

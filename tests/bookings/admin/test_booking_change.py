@@ -21,6 +21,7 @@ from tests.bookings.admin.conftest import (
     raw_booking,
 )
 from tests.bookings.factories import World, at
+from tests.scheduling.factories import ClosureFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -285,3 +286,25 @@ def test_staff_outside_the_operator_group_changes_nothing(world: World) -> None:
     saved = fresh(booking)
     assert (saved.state, saved.operator_note) == ("pending", "")
     assert not LogEntry.objects.exists()
+
+
+def test_the_history_shows_where_a_reschedule_moved_the_booking(
+    world: World, operator_client: Client
+) -> None:
+    booking = book(world, 10)  # Bay 1
+    bay1 = world.resources[0]
+    ClosureFactory(site=None, resource=bay1, start=at(world.day, 15), end=at(world.day, 16))
+    services.booking_reschedule(
+        booking_id=booking.pk,
+        actor=world.operator,
+        start=at(world.day, 15),
+        now=booking.start - timedelta(days=1),
+    )
+    response = operator_client.get(change_url(booking))
+    inline = response.context["inline_admin_formsets"][0]
+    moved = [form.original for form in inline if form.original.action == "reschedule"]
+    assert len(moved) == 1
+    day = f"{at(world.day, 10):%Y-%m-%d}"
+    zone = f"{at(world.day, 10):%Z}"
+    text = f"{day} 10:00 {zone}, Bay 1 → {day} 15:00 {zone}, Bay 2"
+    assert text in response.content.decode()

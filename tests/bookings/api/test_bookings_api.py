@@ -10,6 +10,7 @@ import pytest
 from bookings.models import Booking
 from tests.accounts.factories import UserFactory
 from tests.bookings.factories import BookingFactory, at, make_world
+from tests.scheduling.factories import ClosureFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -251,3 +252,26 @@ def test_a_fourth_pending_booking_is_409_pending_limit_reached(world, client_for
     error = response.json()["error"]
     assert error["code"] == "pending_limit_reached"
     assert error["details"] == {"limit": 3}
+
+
+def test_the_history_of_a_reschedule_says_from_where_to_where(world, client_for) -> None:
+    booking = _create(client_for(world.customer), world).json()  # Bay 1
+    bay1, bay2 = world.resources
+    ClosureFactory(site=None, resource=bay1, start=at(world.day, 16), end=at(world.day, 17))
+    url = f"/api/v1/bookings/{booking['id']}"
+    client_for(world.customer).post(
+        f"{url}/reschedule", {"start": at(world.day, 16).isoformat()}, format="json"
+    )
+    history = client_for(world.customer).get(f"{url}/history").json()["results"]
+    assert [h["action"] for h in history] == ["create", "reschedule"]
+    assert history[0]["moved"] is None
+    assert history[1]["moved"] == {
+        "from": {
+            "start": at(world.day, 10).isoformat(),
+            "resource": {"id": str(bay1.public_id), "name": "Bay 1"},
+        },
+        "to": {
+            "start": at(world.day, 16).isoformat(),
+            "resource": {"id": str(bay2.public_id), "name": "Bay 2"},
+        },
+    }

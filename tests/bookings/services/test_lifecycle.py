@@ -15,7 +15,7 @@ from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from tests.accounts.factories import UserFactory
 from tests.bookings.factories import BookingFactory, World, at, make_world
 from tests.pricing.factories import PromoCodeFactory
-from tests.scheduling.factories import ResourceFactory
+from tests.scheduling.factories import ClosureFactory, ResourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -443,3 +443,23 @@ def test_only_a_booking_not_yet_over_keeps_a_vehicle_from_being_archived(
         assert excinfo.value.code == "vehicle_has_active_booking"
     else:
         assert archive().is_archived
+
+
+def test_a_reschedule_records_from_where_to_where() -> None:
+    world = make_world(resources=2)
+    booking = book(world)  # 10:00 on Bay 1
+    bay1, bay2 = world.resources
+    ClosureFactory(site=None, resource=bay1, start=at(world.day, 15), end=at(world.day, 16))
+    services.booking_reschedule(
+        booking_id=booking.pk,
+        actor=world.customer,
+        start=at(world.day, 15),
+        now=booking.start - timedelta(days=3),
+    )
+    event = BookingEvent.objects.filter(booking=booking, action="reschedule").get()
+    assert event.details == {
+        "from": at(world.day, 10).isoformat(),
+        "to": at(world.day, 15).isoformat(),
+        "from_resource": {"id": str(bay1.public_id), "name": "Bay 1"},
+        "to_resource": {"id": str(bay2.public_id), "name": "Bay 2"},
+    }
