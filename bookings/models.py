@@ -125,6 +125,15 @@ class Booking(_TransitionGuard):
     rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
 
     reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    calendar_sequence = models.PositiveIntegerField(
+        _("calendar revision"),
+        default=0,
+        editable=False,
+        help_text=_(
+            "The SEQUENCE of the booking's calendar event: up by one on each confirmation, "
+            "reschedule, cancellation or expiry, so that calendars take the change."
+        ),
+    )
 
     created_at = models.DateTimeField(_("created at"))
     pending_since = models.DateTimeField(

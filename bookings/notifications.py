@@ -13,6 +13,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -60,18 +61,48 @@ class BookingNotice:
     fee: Decimal | None = None
     previous_start: datetime | None = None
     reason: str = ""
+    state: str = "confirmed"  # the booking's state, for its calendar event's STATUS
+    sequence: int = 0  # the booking's calendar_sequence
 
 
-def calendar_event(notice: BookingNotice) -> bytes:
-    """An iCalendar event in the site's timezone (with its VTIMEZONE), for calendar apps."""
+# The calendar event's STATUS for each booking state (RFC 5545 VEVENT statuses).
+CALENDAR_STATUS = {
+    "pending": "TENTATIVE",
+    "confirmed": "CONFIRMED",
+    "in_progress": "CONFIRMED",
+    "completed": "CONFIRMED",
+    "no_show": "CONFIRMED",
+    "cancelled": "CANCELLED",
+    "expired": "CANCELLED",
+}
+# The e-mails that carry the booking's calendar event, and the iTIP method it goes with.
+CALENDAR_METHOD = {"confirmed": "PUBLISH", "rescheduled": "PUBLISH", "cancelled": "CANCEL"}
+
+
+def calendar_event(notice: BookingNotice, *, method: str = "PUBLISH") -> bytes:
+    """The booking's iCalendar event in the site's timezone (with its VTIMEZONE), for calendar
+    apps: one UID for the booking's whole life, its SEQUENCE (up with each revision, so that a
+    calendar replaces what it holds) and its STATUS (CANCELLED once cancelled or expired).
+    `method` CANCEL is for the cancellation e-mail (iTIP: it names the attendee)."""
     tz = ZoneInfo(notice.site_timezone)
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Car service booking//EN")
     calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
+    calendar.add("method", method)
     event = icalendar.Event()
     event.add("uid", f"{notice.reference}@car-service-booking")
+    event.add("sequence", notice.sequence)
+    event.add("status", CALENDAR_STATUS.get(notice.state, "CONFIRMED"))
     event.add("dtstamp", timezone.now())
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    organizer = icalendar.vCalAddress(f"mailto:{address}")
+    organizer.params["cn"] = icalendar.vText(notice.site_name or name)
+    event.add("organizer", organizer)
+    if method == "CANCEL":
+        attendee = icalendar.vCalAddress(f"mailto:{notice.recipient_email}")
+        if notice.recipient_name:
+            attendee.params["cn"] = icalendar.vText(notice.recipient_name)
+        event.add("attendee", attendee)
     event.add("dtstart", notice.start.astimezone(tz))
     event.add("dtend", notice.end.astimezone(tz))
     event.add("summary", f"{notice.service_name} – {notice.plate_display} ({notice.reference})")
@@ -97,8 +128,13 @@ def build_email(notice: BookingNotice) -> EmailMultiAlternatives:
         to=[notice.recipient_email],
     )
     message.attach_alternative(html, "text/html")
-    if notice.kind == "confirmed":
-        message.attach(f"{notice.reference}.ics", calendar_event(notice), "text/calendar")
+    method = CALENDAR_METHOD.get(notice.kind)
+    if method is not None:
+        message.attach(
+            f"{notice.reference}.ics",
+            calendar_event(notice, method=method),
+            f"text/calendar; method={method}",
+        )
     return message
 
 

@@ -268,6 +268,8 @@ def booking_notice(*, booking_pk: int, kind: str, **extra: Any) -> BookingNotice
         currency=booking.currency,
         fee=booking.fee,
         reason=booking.cancellation_reason,
+        state=booking.state,
+        sequence=booking.calendar_sequence,
         **extra,
     )
 

@@ -87,6 +87,7 @@ def booking_reschedule(
         booking.resource_id = resource.pk
         booking.rescheduled_at = moment
         booking.reminder_sent_at = None
+        booking.calendar_sequence += 1  # calendars move the event (same UID)
         target = policies.state_after_reschedule(
             state=state, role=role, auto_confirm=site.policy.auto_confirm
         )
@@ -108,6 +109,7 @@ def booking_reschedule(
                     "reminder_sent_at",
                     "confirmed_at",
                     "pending_since",
+                    "calendar_sequence",
                     "updated_at",
                 ]
             )

@@ -45,7 +45,8 @@ def booking_confirm(*, booking_id: UUID | int, actor: User, now: datetime | None
         )
         booking.confirm()
         booking.confirmed_at = moment
-        booking.save(update_fields=["state", "confirmed_at", "updated_at"])
+        booking.calendar_sequence += 1  # its calendar event is confirmed now
+        booking.save(update_fields=["state", "confirmed_at", "calendar_sequence", "updated_at"])
         _record(booking, action="confirm", from_state="pending", actor=actor, role=role, now=moment)
         _notify("confirmed", booking)
     return booking
@@ -66,7 +67,8 @@ def booking_expire(*, booking_id: UUID | int, now: datetime | None = None) -> Bo
         )
         booking.expire()
         booking.expired_at = moment
-        booking.save(update_fields=["state", "expired_at", "updated_at"])
+        booking.calendar_sequence += 1  # its calendar event is cancelled
+        booking.save(update_fields=["state", "expired_at", "calendar_sequence", "updated_at"])
         _release_promo(booking, moment)
         _record(
             booking, action="expire", from_state="pending", actor=None, role=Role.SYSTEM, now=moment
@@ -136,6 +138,7 @@ def booking_cancel(
         booking.cancelled_by = actor
         booking.cancellation_reason = reason.strip()
         booking.fee = fee.amount
+        booking.calendar_sequence += 1  # its calendar event is cancelled
         booking.save(
             update_fields=[
                 "state",
@@ -143,6 +146,7 @@ def booking_cancel(
                 "cancelled_by",
                 "cancellation_reason",
                 "fee",
+                "calendar_sequence",
                 "updated_at",
             ]
         )

@@ -1,5 +1,6 @@
-"""Existing bookings get their pending_since from what happened to them: their creation, or the
-latest customer reschedule that sent them back to pending (0004)."""
+"""Existing bookings get the new fields from what their history says happened to them:
+pending_since (0004) from their creation or the latest customer reschedule that sent them back
+to pending; calendar_sequence (0008) from their revisions."""
 
 from __future__ import annotations
 
@@ -31,13 +32,26 @@ def migrator() -> Any:
     executor.migrate(executor.loader.graph.leaf_nodes())
 
 
+def _event(apps: Any, booking: Any, action: str, from_state: str, to_state: str, at: Any) -> None:
+    apps.get_model("bookings", "BookingEvent").objects.create(
+        booking=booking,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        actor_role="operator",
+        at=at,
+    )
+
+
 def _booking(apps: Any, reference: str, state: str) -> Any:
     from tests.bookings.factories import make_world
 
     world = make_world()
     booking_model = apps.get_model("bookings", "Booking")
     start = MADE + timedelta(days=3)
+    since = {"pending_since": MADE} if hasattr(booking_model, "pending_since") else {}
     return booking_model.objects.create(
+        **since,
         reference=reference,
         customer_id=world.customer.pk,
         vehicle_id=world.vehicle.pk,
@@ -83,3 +97,22 @@ def test_pending_since_is_backfilled_from_creation_or_the_reschedule_back_to_pen
     booking_model = apps.get_model("bookings", "Booking")
     since = dict(booking_model.objects.values_list("reference", "pending_since"))
     assert since == {plain.reference: MADE, sent_back.reference: MADE + timedelta(hours=5)}
+
+
+def test_the_calendar_sequence_starts_from_the_revisions_in_the_history(migrator: Any) -> None:
+    apps = migrator([("bookings", "0007_held_resource_index")])
+    untouched = _booking(apps, "BK-UNTOUCHED", "pending")
+    revised = _booking(apps, "BK-REVISED", "cancelled")
+    for action, from_state, to_state in [
+        ("create", "", "pending"),
+        ("confirm", "pending", "confirmed"),
+        ("reschedule", "confirmed", "confirmed"),
+        ("cancel", "confirmed", "cancelled"),
+    ]:
+        _event(apps, revised, action, from_state, to_state, MADE)
+    _event(apps, untouched, "create", "", "pending", MADE)
+    apps = migrator([("bookings", "0008_booking_calendar_sequence")])
+    sequences = dict(
+        apps.get_model("bookings", "Booking").objects.values_list("reference", "calendar_sequence")
+    )
+    assert sequences == {untouched.reference: 0, revised.reference: 3}
