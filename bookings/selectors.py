@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count, F, FloatField, Q, QuerySet
 from django.db.models.functions import Cast, Extract
@@ -23,8 +25,10 @@ from bookings.domain.days import (
     relative_days,
     utc_window,
 )
-from bookings.domain.policies import Timing, expires_at
-from bookings.domain.states import ACTIVE_STATES, State
+from bookings.domain.fees import FeeTier
+from bookings.domain.outlook import Outlook, outlook
+from bookings.domain.policies import PolicySettings, Timing, expires_at
+from bookings.domain.states import ACTIVE_STATES, Role, State
 from bookings.models import Booking, BookingEvent
 from bookings.notifications import BookingNotice
 from core.errors import NotFound
@@ -36,6 +40,41 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 ACTIVE = sorted(s.value for s in ACTIVE_STATES)
+
+
+def fee_tiers() -> tuple[FeeTier, ...]:
+    """The cancellation fee tiers of the settings (BOOKING_CANCELLATION_TIERS)."""
+    return tuple(
+        FeeTier(timedelta(hours=hours), Decimal(str(percent)))
+        for hours, percent in settings.BOOKING_CANCELLATION_TIERS
+    )
+
+
+def policy_settings() -> PolicySettings:
+    """The booking policies' timings from the settings."""
+    return PolicySettings(
+        reschedule_notice=timedelta(hours=settings.BOOKING_RESCHEDULE_NOTICE_HOURS),
+        rating_window=timedelta(days=settings.BOOKING_RATING_WINDOW_DAYS),
+    )
+
+
+def booking_outlook(booking: Booking, *, role: Role, now: datetime) -> Outlook:
+    """What `role` may do with the booking at `now`, its deadlines and what cancelling now would
+    cost (bookings.domain.outlook, with the services' own policies and settings). Needs the
+    annotation confirmation_window_minutes of the listing (no query)."""
+    return outlook(
+        state=State(booking.state),
+        role=role,
+        timing=booking.timing(),
+        now=now,
+        confirmation_window=timedelta(
+            minutes=booking.confirmation_window_minutes  # type: ignore[attr-defined]
+        ),
+        total=booking.total,
+        already_rated=booking.rating is not None,
+        policy=policy_settings(),
+        tiers=fee_tiers(),
+    )
 
 
 # A booking fits in one opening interval (never overnight) plus its buffer: its blocked range is

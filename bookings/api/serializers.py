@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -8,13 +8,15 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from bookings.domain import policies
+from bookings import selectors
 from bookings.domain.history import Place, move_of
-from bookings.domain.states import Role, State, allowed_transitions
+from bookings.domain.outlook import Outlook
+from bookings.domain.states import Role
 from bookings.models import Booking, BookingEvent
 from core.api.fields import AwareDateTimeField
 from core.api.inputs import StrictInput
 from core.api.visibility import StaffOnlyFieldsMixin
+from core.clock import resolve_now
 
 # Who reads the staff-only fields of a booking and its history (core.api.visibility).
 STAFF_READERS = frozenset({Role.OPERATOR, Role.TECHNICIAN})
@@ -22,6 +24,14 @@ STAFF_READERS = frozenset({Role.OPERATOR, Role.TECHNICIAN})
 
 def _local(value: datetime | None, tz_name: str) -> str | None:
     return value.astimezone(ZoneInfo(tz_name)).isoformat() if value is not None else None
+
+
+class CancellationCostSerializer(serializers.Serializer):
+    """What cancelling now would cost the reader (the shape of `cancellation_cost`)."""
+
+    amount = serializers.DecimalField(max_digits=10, decimal_places=2)
+    percent = serializers.DecimalField(max_digits=5, decimal_places=2, coerce_to_string=True)
+    currency = serializers.CharField()
 
 
 class BookingSerializer(StaffOnlyFieldsMixin, serializers.ModelSerializer[Booking]):
@@ -40,11 +50,30 @@ class BookingSerializer(StaffOnlyFieldsMixin, serializers.ModelSerializer[Bookin
     price = serializers.JSONField(source="price_snapshot", read_only=True)
     total = serializers.DecimalField(max_digits=10, decimal_places=2, read_only=True)
     fee = serializers.DecimalField(max_digits=10, decimal_places=2, read_only=True, allow_null=True)
-    actions = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField(
+        help_text=_(
+            "What you may do with the booking now (the actions' paths: confirm, reschedule, "
+            "start, complete, cancel, no-show, rate); an action the rules would refuse at this "
+            "moment is not listed."
+        )
+    )
     confirmation_deadline = serializers.SerializerMethodField(
         help_text=_(
             "Pending bookings: by when the workshop must confirm it, else it expires (its "
             "confirmation window after it became pending, or its start if sooner); else null."
+        )
+    )
+    reschedule_deadline = serializers.SerializerMethodField(
+        help_text=_(
+            "Until when you may reschedule (customers: 24 h before the start by default; "
+            "operators: the start), even if it has passed; null when you may not reschedule "
+            "this booking at all."
+        )
+    )
+    cancellation_cost = serializers.SerializerMethodField(
+        help_text=_(
+            "What cancelling now would cost you (amount, percentage of the total, currency); "
+            "null when you may not cancel."
         )
     )
 
@@ -78,6 +107,8 @@ class BookingSerializer(StaffOnlyFieldsMixin, serializers.ModelSerializer[Bookin
             "completed_at",
             "cancelled_at",
             "confirmation_deadline",
+            "reschedule_deadline",
+            "cancellation_cost",
             "actions",
         )
         read_only_fields = fields
@@ -122,24 +153,45 @@ class BookingSerializer(StaffOnlyFieldsMixin, serializers.ModelSerializer[Bookin
         role_of = self.context.get("role_of")
         return role_of is not None and role_of(instance) in STAFF_READERS
 
+    def _outlook(self, booking: Booking) -> Outlook | None:
+        """What the reader may do now, worked out once per booking (bookings.selectors, with
+        the services' own policies); None when the reader has no role (schema generation)."""
+        role_of = self.context.get("role_of")
+        if role_of is None:
+            return None
+        cache: dict[int, Outlook] = self.context.setdefault("outlooks", {})
+        if booking.pk not in cache:
+            now = self.context.get("now") or resolve_now(None)
+            cache[booking.pk] = selectors.booking_outlook(booking, role=role_of(booking), now=now)
+        return cache[booking.pk]
+
     @extend_schema_field(serializers.DateTimeField(allow_null=True))
     def get_confirmation_deadline(self, booking: Booking) -> str | None:
-        deadline = policies.confirmation_deadline(
-            state=State(booking.state),
-            timing=booking.timing(),
-            confirmation_window=timedelta(
-                minutes=booking.confirmation_window_minutes  # type: ignore[attr-defined]
-            ),
-        )
+        seen = self._outlook(booking)
+        deadline = seen.confirmation_deadline if seen is not None else None
         return _local(deadline, booking.site_timezone)  # type: ignore[attr-defined]
 
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_reschedule_deadline(self, booking: Booking) -> str | None:
+        seen = self._outlook(booking)
+        deadline = seen.reschedule_deadline if seen is not None else None
+        return _local(deadline, booking.site_timezone)  # type: ignore[attr-defined]
+
+    @extend_schema_field(CancellationCostSerializer(allow_null=True))
+    def get_cancellation_cost(self, booking: Booking) -> dict[str, str] | None:
+        seen = self._outlook(booking)
+        if seen is None or seen.cancellation_cost is None:
+            return None
+        cost = seen.cancellation_cost
+        return {
+            "amount": str(cost.amount),
+            "percent": str(cost.percent),
+            "currency": booking.currency,
+        }
+
     def get_actions(self, booking: Booking) -> list[str]:
-        """What the asking user may try now by the state machine (timing rules aside)."""
-        role_of = self.context.get("role_of")
-        role: Role | None = role_of(booking) if role_of is not None else None
-        if role is None:
-            return []
-        return [a.replace("_", "-") for a in allowed_transitions(State(booking.state), role)]
+        seen = self._outlook(booking)
+        return [a.replace("_", "-") for a in seen.actions] if seen is not None else []
 
 
 class BookingCreateSerializer(serializers.Serializer):

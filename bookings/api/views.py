@@ -30,6 +30,7 @@ from bookings.api.serializers import (
 from bookings.domain.states import Role
 from bookings.notifications import calendar_event
 from core.api.idempotency import idempotent
+from core.clock import resolve_now
 from core.errors import NotFound
 
 if TYPE_CHECKING:
@@ -62,7 +63,8 @@ def _present(request: Request, booking_pk: int, *, status_code: int = 200) -> Re
     """The booking as the asking user sees it now (annotated read after the write)."""
     user = _me(request)
     booking = selectors.bookings_visible_to(user).get(pk=booking_pk)
-    data = BookingSerializer(booking, context={"role_of": _role_of(user)}).data
+    context = {"role_of": _role_of(user), "now": resolve_now(None)}
+    data = BookingSerializer(booking, context=context).data
     return Response(data, status=status_code)
 
 
@@ -83,7 +85,11 @@ class BookingListCreateView(generics.GenericAPIView["Booking"]):
         return selectors.bookings_visible_to(_me(self.request))
 
     def get_serializer_context(self) -> dict[str, Any]:
-        return {**super().get_serializer_context(), "role_of": _role_of(_me(self.request))}
+        return {
+            **super().get_serializer_context(),
+            "role_of": _role_of(_me(self.request)),
+            "now": resolve_now(None),  # one moment for the whole page
+        }
 
     @extend_schema(responses={200: BookingSerializer(many=True)}, tags=["bookings"])
     def get(self, request: Request) -> Response:

@@ -103,6 +103,16 @@ def check_expire(
         raise Conflict(gettext_noop("This booking is not due to expire yet."), code="not_due")
 
 
+def reschedule_deadline(
+    *, role: Role, timing: Timing, policy: PolicySettings = DEFAULT_POLICY
+) -> datetime:
+    """Until when `role` may reschedule: a customer up to the notice (24 h) before the current
+    start (that moment included), an operator until the start."""
+    if role is Role.CUSTOMER:
+        return timing.start - policy.reschedule_notice
+    return timing.start
+
+
 def check_reschedule(
     *,
     state: State,
@@ -117,7 +127,7 @@ def check_reschedule(
         raise Conflict(
             gettext_noop("A booking cannot be rescheduled once it has started."), code="too_late"
         )
-    if role is Role.CUSTOMER and timing.start - now < policy.reschedule_notice:
+    if role is Role.CUSTOMER and now > reschedule_deadline(role=role, timing=timing, policy=policy):
         hours = int(policy.reschedule_notice.total_seconds() // 3600)
         raise Conflict(
             gettext_noop(
@@ -195,13 +205,11 @@ def check_no_show(
         )
 
 
-def check_rating(
+def check_may_rate(
     *,
     state: State,
     role: Role,
     already_rated: bool,
-    stars: int,
-    comment: str,
     timing: Timing,
     now: datetime,
     policy: PolicySettings = DEFAULT_POLICY,
@@ -223,6 +231,28 @@ def check_rating(
             params={"days": days},
             code="rating_window_closed",
         )
+
+
+def check_rating(
+    *,
+    state: State,
+    role: Role,
+    already_rated: bool,
+    stars: int,
+    comment: str,
+    timing: Timing,
+    now: datetime,
+    policy: PolicySettings = DEFAULT_POLICY,
+) -> None:
+    """check_may_rate, then the rating itself: 1 to 5 stars, a comment of bounded length."""
+    check_may_rate(
+        state=state,
+        role=role,
+        already_rated=already_rated,
+        timing=timing,
+        now=now,
+        policy=policy,
+    )
     errors: dict[str, list[Text]] = {}
     if not 1 <= stars <= 5:
         # Named as the API takes and shows them (rating, rating_comment).
@@ -233,3 +263,45 @@ def check_rating(
         ]
     if errors:
         raise ValidationFailed(details=errors)
+
+
+# The actions a booking's reader may be offered, in this order (the API's `actions`).
+OFFERED_ACTIONS = ("confirm", "reschedule", "start", "complete", "cancel", "no_show", "rate")
+
+
+def check_action(
+    action: str,
+    *,
+    state: State,
+    role: Role,
+    timing: Timing,
+    now: datetime,
+    already_rated: bool,
+    policy: PolicySettings = DEFAULT_POLICY,
+) -> None:
+    """What the use case for `action` checks before it reads its input (a cancellation's reason,
+    a rating's stars): the state machine, the role and the timing, by the very functions the
+    services call. Raises their DomainError, or returns None when `role` may do it at `now`."""
+    if action == "confirm":
+        check_confirm(state=state, role=role, timing=timing, now=now)
+    elif action == "reschedule":
+        check_reschedule(state=state, role=role, timing=timing, now=now, policy=policy)
+    elif action == "start":
+        check_start(state=state, role=role, timing=timing, now=now, policy=policy)
+    elif action == "complete":
+        check_complete(state=state, role=role)
+    elif action == "cancel":
+        check_transition("cancel", state=state, role=role)
+    elif action == "no_show":
+        check_no_show(state=state, role=role, timing=timing, now=now, policy=policy)
+    elif action == "rate":
+        check_may_rate(
+            state=state,
+            role=role,
+            already_rated=already_rated,
+            timing=timing,
+            now=now,
+            policy=policy,
+        )
+    else:
+        raise ValueError(f"unknown action {action!r}")

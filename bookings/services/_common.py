@@ -5,21 +5,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from django.conf import settings
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
 from accounts import public as accounts
 from bookings import selectors
-from bookings.domain import policies
 from bookings.domain.errors import SlotUnavailable, VehicleAlreadyBooked
-from bookings.domain.fees import FeeTier
 from bookings.domain.policies import Timing
 from bookings.domain.reference import new_reference
 from bookings.domain.states import Role
@@ -49,18 +46,9 @@ VEHICLE_CONSTRAINT = "bookings_booking_vehicle_no_overlap"
 REFERENCE_ATTEMPTS = 10
 
 
-def fee_tiers() -> tuple[FeeTier, ...]:
-    return tuple(
-        FeeTier(timedelta(hours=hours), Decimal(str(percent)))
-        for hours, percent in settings.BOOKING_CANCELLATION_TIERS
-    )
-
-
-def policy_settings() -> policies.PolicySettings:
-    return policies.PolicySettings(
-        reschedule_notice=timedelta(hours=settings.BOOKING_RESCHEDULE_NOTICE_HOURS),
-        rating_window=timedelta(days=settings.BOOKING_RATING_WINDOW_DAYS),
-    )
+# The policies' settings are read in one place, for the services and the API's outlook alike.
+fee_tiers = selectors.fee_tiers
+policy_settings = selectors.policy_settings
 
 
 @contextmanager
