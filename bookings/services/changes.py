@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from uuid import UUID
 
@@ -50,6 +50,7 @@ def booking_reschedule(
         )
         site = scheduling.bookable_site(pk=booking.site_id)
         scheduling.check_start_exists(site=site, start=start)
+        start = start.astimezone(UTC)  # real minutes from here (see booking_create)
         # A vehicle is in one place at a time: its other active bookings must not meet the new
         # time (its own is `besides`).
         load = selectors.customer_load(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 from uuid import UUID
@@ -69,8 +69,11 @@ def booking_create(
         raise ValidationFailed(details={"customer_note": [_("At most 1000 characters.")]})
 
     site = scheduling.bookable_site(site_id=request.site_id)
-    start = request.start
-    scheduling.check_start_exists(site=site, start=start)
+    scheduling.check_start_exists(site=site, start=request.start)
+    # On the UTC clock from here: minutes added to a start on a zoneinfo clock would be
+    # wall-clock minutes (a 15-minute job from the first 02:45 of October's change would end at
+    # 03:00 one hour later).
+    start = request.start.astimezone(UTC)
     auto_confirm = site.policy.auto_confirm
     with _guarded(), transaction.atomic():
         set_lock_timeout()

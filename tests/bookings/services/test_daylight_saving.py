@@ -105,3 +105,22 @@ def test_a_reschedule_into_the_repeated_hour_and_not_into_the_skipped_one() -> N
             now=spring.now,
         )
     assert refused.value.code == "nonexistent_local_time"
+
+
+@pytest.mark.parametrize("day", [SPRING, AUTUMN], ids=["march", "october"])
+def test_starts_on_the_sites_clock_get_their_true_length(day: date) -> None:
+    """The starts as scheduling returns them (on the site's zoneinfo clock, where adding minutes
+    would add wall-clock minutes) make bookings of the service's real duration."""
+    world = night_site(day)
+    requirements = pricing.service_requirements(service_code=world.service.code, category="small")
+    midnight = datetime.combine(world.day, datetime.min.time(), tzinfo=PARIS)
+    found = scheduling.available_starts(
+        site_pk=world.site.pk,
+        requirements=requirements,
+        start=midnight,
+        end=midnight + timedelta(days=1),
+        now=world.now,
+    )
+    booked = [_book(world, free.start) for free in found]
+    assert len(booked) == STARTS_OFFERED[day]
+    assert {b.end - b.start for b in Booking.objects.all()} == {timedelta(minutes=15)}
