@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from bookings import admin_board, admin_reschedule, admin_transitions, selectors, services
+from bookings.admin_presentation import state_badge
 from bookings.admin_transitions import local
 from bookings.domain.days import RELATIVE_DAYS, THIS_WEEK, TODAY, TOMORROW, relative_days
 from bookings.domain.history import Place, move_of
@@ -29,27 +30,8 @@ from vehicles import public as vehicles
 if TYPE_CHECKING:
     from accounts.models import User
 
-STATE_COLOURS = {
-    "pending": "#b7791f",
-    "confirmed": "#2b6cb0",
-    "in_progress": "#6b46c1",
-    "completed": "#2f855a",
-    "cancelled": "#718096",
-    "expired": "#a0aec0",
-    "no_show": "#c53030",
-}
 NOTE_FIELDS = ("customer_note", "operator_note")
 _REFUSED = "_booking_notes_refused"
-
-
-def state_badge(booking: Booking) -> SafeString:
-    return format_html(
-        '<span class="booking-state booking-state-{}" style="background:{};color:#fff;'
-        'padding:1px 7px;border-radius:9px;white-space:nowrap">{}</span>',
-        booking.state,
-        STATE_COLOURS.get(booking.state, "#4a5568"),
-        Booking.StateChoices(booking.state).label,
-    )
 
 
 class DayFilter(admin.SimpleListFilter):

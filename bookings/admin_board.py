@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from bookings import admin_reschedule, admin_transitions, selectors
+from bookings.admin_presentation import state_colour
 from bookings.admin_transitions import Button
 from bookings.domain.dashboard import BOOKED_STATES
 from bookings.domain.states import State
@@ -219,8 +220,6 @@ def build_rows(
     scale: Scale,
     bookings: list[Booking],
 ) -> list[Row]:
-    from bookings.admin import STATE_COLOURS  # the admin module imports this one
-
     tz = ZoneInfo(day.policy.timezone)
     by_resource: dict[int, list[Booking]] = {}
     for booking in bookings:
@@ -251,7 +250,7 @@ def build_rows(
                     buffer_left=buffer_left,
                     buffer_width=buffer_width if blocked_end > end else "",
                     top=f"{lane * LANE_HEIGHT_EM:.1f}",
-                    colour=STATE_COLOURS.get(booking.state, "#4a5568"),
+                    colour=state_colour(booking.state),
                     state_label=str(Booking.StateChoices(booking.state).label),
                     starts=_hhmm(booking.start, tz),
                     ends=_hhmm(booking.end, tz),
@@ -384,15 +383,9 @@ def board_view(model_admin: BookingAdmin, request: HttpRequest) -> HttpResponse:
             "next_url": board_url(model_admin, site_pk=site.pk, day=day + timedelta(days=1)),
             "today_url": board_url(model_admin, site_pk=site.pk, day=today),
             "legend": [
-                (state, str(Booking.StateChoices(state).label), _colour(state))
+                (state, str(Booking.StateChoices(state).label), state_colour(state))
                 for state in SHOWN_STATES
             ],
         }
     )
     return TemplateResponse(request, "admin/bookings/booking/planning.html", context)
-
-
-def _colour(state: str) -> str:
-    from bookings.admin import STATE_COLOURS
-
-    return STATE_COLOURS.get(state, "#4a5568")

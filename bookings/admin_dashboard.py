@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString
 
 from accounts import public as accounts
 from bookings import selectors
-from bookings.admin import state_badge
+from bookings.admin_presentation import state_badge
 from bookings.domain.dashboard import utilisation_percent
 from bookings.domain.days import TODAY
 from bookings.domain.policies import expires_at
