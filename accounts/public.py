@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from accounts import selectors
 from accounts.domain.rules import CUSTOMER, OPERATOR, ROLES, TECHNICIAN
+from accounts.selectors import lock_user_row
 from accounts.signals import personal_data_requested
 from core.errors import NotFound
 
@@ -21,6 +22,7 @@ __all__ = [
     "ensure_user",
     "is_operator",
     "is_technician",
+    "lock_user_row",
     "personal_data_requested",
 ]
 

@@ -80,3 +80,9 @@ def user_pk_by_public_id(public_id: Any) -> int | None:
 
 def user_by_pk(pk: int) -> User | None:
     return User.objects.filter(pk=pk).first()
+
+
+def lock_user_row(pk: int) -> None:
+    """Holds the account's row until the caller's transaction ends: other apps serialise their
+    per-account writes on it (vehicles: the first vehicle, the active-vehicle limit)."""
+    list(User.objects.select_for_update().filter(pk=pk).values("pk"))

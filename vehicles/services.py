@@ -14,11 +14,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import CharField, ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 
+from accounts import public as accounts
 from core.clock import resolve_now
 from core.errors import Conflict, ValidationFailed
 from vehicles import ports
@@ -159,7 +159,7 @@ def _owner_locked(owner_id: int) -> Iterator[list[Vehicle]]:
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute(SET_LOCK_TIMEOUT)
-            list(get_user_model().objects.select_for_update().filter(pk=owner_id).values("pk"))
+            accounts.lock_user_row(owner_id)
             yield list(
                 Vehicle.objects.select_for_update()
                 .filter(owner_id=owner_id, is_archived=False)
