@@ -25,6 +25,7 @@ from bookings.domain.reference import normalize_reference
 from bookings.models import Booking, BookingEvent
 from core.clock import resolve_now
 from core.errors import DomainError
+from scheduling import public as scheduling
 from vehicles import public as vehicles
 
 if TYPE_CHECKING:
@@ -57,10 +58,7 @@ class ResourceFilter(admin.RelatedFieldListFilter):
     """Resources named with their site ("Bay 1" exists at every site), in one query."""
 
     def field_choices(self, field: Any, request: HttpRequest, model_admin: Any) -> Any:
-        rows = field.remote_field.model._default_manager.order_by(
-            "site__name", "name", "pk"
-        ).values_list("pk", "name", "site__name")
-        return [(pk, f"{name} ({site})") for pk, name, site in rows]
+        return scheduling.resource_choices()
 
 
 class BookingEventInline(admin.TabularInline[BookingEvent, Booking]):

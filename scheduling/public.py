@@ -20,6 +20,7 @@ from scheduling.domain.siteday import ClosedSpan, ResourceDay, SiteDay, TimeSpan
 from scheduling.domain.values import BusyInterval, HeldInterval, ResourceInfo, SitePolicy
 from scheduling.selectors import availability, board, opening, people, placement, sites
 from scheduling.selectors.placement import BookableSite
+from scheduling.selectors.sites import resource_choices
 
 __all__ = [
     "BookableSite",
@@ -44,6 +45,7 @@ __all__ = [
     "free_resources",
     "held_intervals",
     "ranked_free_resources",
+    "resource_choices",
     "resource_is_free",
     "resource_pks_of_technician",
     "site_address",

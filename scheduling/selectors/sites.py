@@ -50,6 +50,14 @@ def resource_by_pk(pk: int) -> Resource | None:
     return Resource.objects.filter(pk=pk).first()
 
 
+def resource_choices() -> list[tuple[int, str]]:
+    """Every resource as (pk, "name (site)"): resource names repeat across sites ("Bay 1")."""
+    rows = Resource.objects.order_by("site__name", "name", "pk").values_list(
+        "pk", "name", "site__name"
+    )
+    return [(pk, f"{name} ({site})") for pk, name, site in rows]
+
+
 def site_named(name: str) -> Site | None:
     """Site names are unique whatever their case."""
     return Site.objects.filter(name__iexact=name.strip()).first()
