@@ -47,10 +47,6 @@ class ServiceListingSerializer(serializers.Serializer):
 
 class ServiceListQuerySerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=SERVICE_KINDS, required=False)
-    ordering = serializers.ChoiceField(
-        choices=[f"{sign}{name}" for name in LISTING_ORDERINGS for sign in ("", "-")],
-        required=False,
-    )
 
 
 class QuoteRequestSerializer(serializers.Serializer):

@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.filters import ordering_parameter, requested_ordering
 from core.api.pagination import DefaultPagination
 from core.api.throttling import AnonRateThrottle, PromoQuoteThrottle, UserRateThrottle
 from pricing import selectors
@@ -56,12 +57,7 @@ class ServiceListView(APIView):
         ),
         parameters=[
             OpenApiParameter("kind", str, enum=list(SERVICE_KINDS)),
-            OpenApiParameter(
-                "ordering",
-                str,
-                description="Sort field (prefix `-` for descending); by default by name.",
-                enum=[f"{sign}{name}" for name in LISTING_ORDERINGS for sign in ("", "-")],
-            ),
+            ordering_parameter(LISTING_ORDERINGS, default_help="By default by name."),
         ],
         responses={200: ServiceListingSerializer(many=True)},
         tags=TAGS,
@@ -69,7 +65,8 @@ class ServiceListView(APIView):
     def get(self, request: Request) -> Response:
         query = _valid(ServiceListQuerySerializer, request.query_params)
         listing = _ordered(
-            selectors.active_catalogue(kind=query.get("kind")), query.get("ordering")
+            selectors.active_catalogue(kind=query.get("kind")),
+            requested_ordering(request, LISTING_ORDERINGS),
         )
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(cast(Any, listing), request, view=self)

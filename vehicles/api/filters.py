@@ -5,8 +5,6 @@ from typing import Any
 import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
-from rest_framework.filters import OrderingFilter
-from rest_framework.request import Request
 
 from vehicles.domain.vocabulary import CATEGORIES, ENERGIES
 from vehicles.models import Vehicle
@@ -38,15 +36,3 @@ class VehicleFilter(django_filters.FilterSet):
         self, queryset: QuerySet[Vehicle], name: str, value: str
     ) -> QuerySet[Vehicle]:
         return queryset.filter(is_archived=value == "true")
-
-
-class StableOrderingFilter(OrderingFilter):
-    """The client's ordering, then the primary key: pages never repeat or skip a vehicle."""
-
-    def filter_queryset(
-        self, request: Request, queryset: QuerySet[Any], view: Any
-    ) -> QuerySet[Any]:
-        ordering = self.get_ordering(request, queryset, view)
-        if ordering:
-            return queryset.order_by(*ordering, "-pk")
-        return queryset

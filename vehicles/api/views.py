@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
-from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.mixins import ListModelMixin
@@ -15,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from vehicles import selectors, services
-from vehicles.api.filters import StableOrderingFilter, VehicleFilter
+from vehicles.api.filters import VehicleFilter
 from vehicles.api.serializers import (
     VehicleCreateSerializer,
     VehicleSerializer,
@@ -46,8 +45,8 @@ def _valid(serializer_class: type[Any], request: Request, **kwargs: Any) -> dict
 class VehicleListView(ListModelMixin, GenericAPIView):
     serializer_class = VehicleSerializer
     filterset_class = VehicleFilter
-    filter_backends = (DjangoFilterBackend, StableOrderingFilter)
     ordering_fields = ORDERING_FIELDS
+    ordering_help = "By default the default vehicle first, then the newest."
 
     def get_queryset(self) -> QuerySet[Vehicle]:
         return selectors.vehicles_of_owner(owner_id=_me(self.request).pk)
@@ -55,15 +54,6 @@ class VehicleListView(ListModelMixin, GenericAPIView):
     @extend_schema(
         summary="List my vehicles",
         description="Active vehicles, the default first; `archived=true` lists archived ones.",
-        parameters=[
-            OpenApiParameter(
-                "ordering",
-                str,
-                description="Sort by this field (prefix with `-` for descending); "
-                "by default the default vehicle first, then the newest.",
-                enum=[f"{sign}{name}" for name in ORDERING_FIELDS for sign in ("", "-")],
-            )
-        ],
         responses={200: VehicleSerializer(many=True)},
         tags=TAGS,
     )

@@ -1,0 +1,86 @@
+"""What the OpenAPI schema promises about inputs, the API keeps: orderings, pages, ids, types."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import pytest
+from drf_spectacular.generators import SchemaGenerator
+from rest_framework.test import APIClient
+
+from tests.accounts.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@cache
+def _schema() -> dict[str, Any]:
+    schema: dict[str, Any] = SchemaGenerator().get_schema(request=None, public=True)
+    return schema
+
+
+def _operations() -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (path, method, operation)
+        for path, item in _schema()["paths"].items()
+        for method, operation in item.items()
+    ]
+
+
+def _parameter(operation: dict[str, Any], name: str) -> dict[str, Any] | None:
+    return next((p for p in operation.get("parameters", []) if p["name"] == name), None)
+
+
+def _signed_in(client_for: Any) -> APIClient:
+    client: APIClient = client_for(UserFactory())
+    return client
+
+
+ORDERED_LISTS = ["/api/v1/vehicles", "/api/v1/bookings", "/api/v1/sites", "/api/v1/services"]
+
+
+@pytest.mark.parametrize("path", ORDERED_LISTS)
+def test_an_ordering_a_list_does_not_offer_is_a_400_envelope(client_for: Any, path: str) -> None:
+    response = _signed_in(client_for).get(path, {"ordering": "no_such_field"})
+    assert response.status_code == 400, response.content
+    error = response.json()["error"]
+    assert error["code"] == "validation_error"
+    assert "no_such_field" in error["details"]["ordering"][0]
+
+
+def test_a_field_outside_ordering_fields_is_refused_even_if_the_model_has_it(
+    client_for: Any,
+) -> None:
+    response = _signed_in(client_for).get("/api/v1/bookings", {"ordering": "-operator_note"})
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("path", ORDERED_LISTS)
+def test_the_schema_lists_every_ordering_value_each_list_accepts(
+    client_for: Any, path: str
+) -> None:
+    parameter = _parameter(_schema()["paths"][path]["get"], "ordering")
+    assert parameter is not None
+    values = parameter["schema"]["enum"]
+    assert values
+    assert all(f"-{v}" in values for v in values if not v.startswith("-"))
+    client = _signed_in(client_for)
+    for value in values:
+        assert client.get(path, {"ordering": value}).status_code == 200, value
+
+
+def test_a_list_that_does_not_order_does_not_advertise_ordering() -> None:
+    history = _schema()["paths"]["/api/v1/bookings/{booking_id}/history"]["get"]
+    assert _parameter(history, "ordering") is None
+    advertised = {path for path, method, op in _operations() if _parameter(op, "ordering")}
+    assert advertised == set(ORDERED_LISTS)
+
+
+def test_sites_order_by_name_both_ways(api_client: APIClient) -> None:
+    from tests.scheduling.factories import SiteFactory
+
+    SiteFactory(name="Bastille")
+    SiteFactory(name="Vincennes")
+    body = api_client.get("/api/v1/sites", {"ordering": "-name"}).json()
+    assert [s["name"] for s in body["results"]] == ["Vincennes", "Bastille"]
