@@ -84,3 +84,45 @@ def test_sites_order_by_name_both_ways(api_client: APIClient) -> None:
     SiteFactory(name="Vincennes")
     body = api_client.get("/api/v1/sites", {"ordering": "-name"}).json()
     assert [s["name"] for s in body["results"]] == ["Vincennes", "Bastille"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"page_size": "abc"},
+        {"page_size": "0"},
+        {"page_size": "101"},
+        {"page_size": "2.5"},
+        {"page": "abc"},
+        {"page": "0"},
+        {"page": "-1"},
+    ],
+)
+def test_a_malformed_page_or_page_size_is_a_400_naming_it(
+    api_client: APIClient, query: dict[str, str]
+) -> None:
+    response = api_client.get("/api/v1/sites", query)
+    assert response.status_code == 400, response.content
+    assert set(response.json()["error"]["details"]) == set(query)
+
+
+def test_a_page_past_the_last_is_a_404_and_page_sizes_in_range_are_served(
+    api_client: APIClient,
+) -> None:
+    from tests.scheduling.factories import SiteFactory
+
+    SiteFactory.create_batch(3)
+    assert api_client.get("/api/v1/sites", {"page": "3", "page_size": "2"}).status_code == 404
+    body = api_client.get("/api/v1/sites", {"page": "2", "page_size": "2"}).json()
+    assert len(body["results"]) == 1
+    assert len(api_client.get("/api/v1/sites", {"page_size": "100"}).json()["results"]) == 3
+
+
+def test_the_schema_gives_the_page_and_page_size_ranges() -> None:
+    sites = _schema()["paths"]["/api/v1/sites"]["get"]
+    page_size = _parameter(sites, "page_size")
+    page = _parameter(sites, "page")
+    assert page_size is not None
+    assert page is not None
+    assert (page_size["schema"]["minimum"], page_size["schema"]["maximum"]) == (1, 100)
+    assert page["schema"]["minimum"] == 1
