@@ -13,7 +13,7 @@ from bookings.domain.history import Place, move_of
 from bookings.domain.outlook import Outlook
 from bookings.domain.states import Role
 from bookings.models import Booking, BookingEvent
-from core.api.fields import AwareDateTimeField
+from core.api.fields import AwareDateTimeField, StrictUUIDField
 from core.api.inputs import StrictInput
 from core.api.visibility import StaffOnlyFieldsMixin
 from core.clock import resolve_now
@@ -195,12 +195,12 @@ class BookingSerializer(StaffOnlyFieldsMixin, serializers.ModelSerializer[Bookin
 
 
 class BookingCreateSerializer(serializers.Serializer):
-    vehicle = serializers.UUIDField(help_text=_("One of your vehicles."))
+    vehicle = StrictUUIDField(help_text=_("One of your vehicles."))
     service = serializers.SlugField(max_length=50, help_text=_("The service's code."))
     options = serializers.ListField(
         child=serializers.SlugField(max_length=50), required=False, default=list, max_length=20
     )
-    site = serializers.UUIDField()
+    site = StrictUUIDField()
     start = AwareDateTimeField(help_text=_("ISO 8601 with its UTC offset."))
     promo_code = serializers.CharField(max_length=40, required=False, allow_blank=True)
     customer_note = serializers.CharField(
@@ -212,7 +212,7 @@ class BookingCreateSerializer(serializers.Serializer):
         required=False,
         help_text=_("The total the customer saw; a different fresh quote answers 409."),
     )
-    customer = serializers.UUIDField(
+    customer = StrictUUIDField(
         required=False, help_text=_("Operators only: the customer the booking is for.")
     )
 

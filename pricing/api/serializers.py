@@ -8,7 +8,10 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from core.api.fields import AwareDateTimeField
+from core.api.fields import (
+    AwareDateTimeField,
+    StrictUUIDField,
+)
 from pricing.domain.vocabulary import SERVICE_KINDS
 from vehicles.public import CATEGORIES, ENERGIES
 
@@ -57,13 +60,13 @@ class QuoteRequestSerializer(serializers.Serializer):
     energy = serializers.ChoiceField(
         choices=ENERGIES, required=False, help_text=_("Without a vehicle: its energy (optional).")
     )
-    vehicle = serializers.UUIDField(
+    vehicle = StrictUUIDField(
         required=False, help_text=_("One of your vehicles (needs authentication).")
     )
     options = serializers.ListField(
         child=serializers.SlugField(max_length=50), required=False, default=list, max_length=20
     )
-    site = serializers.UUIDField(
+    site = StrictUUIDField(
         required=False, help_text=_("The site: price rules then read the start on its clock.")
     )
     start = AwareDateTimeField(

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.api.fields import StrictUUIDField
 from scheduling.domain.preferences import PARTS_OF_DAY
 from scheduling.models import OpeningHours, Site
 from vehicles.public import CATEGORIES
@@ -56,7 +57,7 @@ class SiteDetailSerializer(SiteSerializer):
 
 class _ServiceQuery(serializers.Serializer):
     service = serializers.SlugField(max_length=50, help_text=_("Service code."))
-    vehicle = serializers.UUIDField(
+    vehicle = StrictUUIDField(
         required=False, help_text=_("One of your vehicles (needs authentication).")
     )
     category = serializers.ChoiceField(
@@ -72,7 +73,7 @@ class _ServiceQuery(serializers.Serializer):
 
 
 class AvailabilityQuerySerializer(_ServiceQuery):
-    site = serializers.UUIDField()
+    site = StrictUUIDField()
     from_ = serializers.CharField(max_length=64, help_text=MOMENT_HELP)
     to = serializers.CharField(
         max_length=64,

@@ -126,3 +126,49 @@ def test_the_schema_gives_the_page_and_page_size_ranges() -> None:
     assert page is not None
     assert (page_size["schema"]["minimum"], page_size["schema"]["maximum"]) == (1, 100)
     assert page["schema"]["minimum"] == 1
+
+
+# Ids: only a UUID's canonical text form (DRF and Django's forms also read 32 bare hex digits,
+# braces, "urn:uuid:" and integers as a UUID).
+NOT_UUIDS = [
+    "e3e70682c2091caca29f6fbed82c07cd",
+    "{e3e70682-c209-1cac-a29f-6fbed82c07cd}",
+    "urn:uuid:e3e70682-c209-1cac-a29f-6fbed82c07cd",
+    " e3e70682-c209-1cac-a29f-6fbed82c07cd",
+]
+
+
+@pytest.mark.parametrize("value", [*NOT_UUIDS, 123])
+def test_a_body_id_that_is_not_a_uuid_string_is_a_400_naming_it(
+    client_for: Any, value: object
+) -> None:
+    response = _signed_in(client_for).post(
+        "/api/v1/quotes", {"service": "wash", "vehicle": value}, format="json"
+    )
+    assert response.status_code == 400, response.content
+    assert "vehicle" in response.json()["error"]["details"]
+
+
+@pytest.mark.parametrize("value", NOT_UUIDS)
+def test_a_query_id_that_is_not_a_uuid_string_is_a_400_naming_it(
+    client_for: Any, value: str
+) -> None:
+    client = _signed_in(client_for)
+    listing = client.get("/api/v1/bookings", {"customer": value})
+    assert listing.status_code == 400, listing.content
+    assert set(listing.json()["error"]["details"]) == {"customer"}
+    availability = client.get(
+        "/api/v1/availability",
+        {"service": "wash", "category": "small", "site": value, "from": "2030-01-07"},
+    )
+    assert availability.status_code == 400, availability.content
+    assert "site" in availability.json()["error"]["details"]
+
+
+def test_an_upper_case_uuid_is_still_a_uuid(client_for: Any) -> None:
+    response = _signed_in(client_for).post(
+        "/api/v1/quotes",
+        {"service": "wash", "vehicle": "E3E70682-C209-1CAC-A29F-6FBED82C07CD"},
+        format="json",
+    )
+    assert response.status_code == 404, response.content
