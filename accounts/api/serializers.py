@@ -6,6 +6,7 @@ from rest_framework import serializers
 from accounts.domain.rules import LANGUAGES
 from accounts.models import LANGUAGE_LABELS, User
 from accounts.selectors import user_roles
+from core.api.fields import StrictCharField, StrictEmailField
 from core.api.inputs import StrictInput
 
 # The same choices as the model's field (one enum in the schema).
@@ -13,13 +14,13 @@ LANGUAGE_CHOICES = [(code, LANGUAGE_LABELS.get(code, code)) for code in LANGUAGE
 
 
 class RegisterSerializer(serializers.Serializer):
-    email = serializers.EmailField(max_length=254)
-    password = serializers.CharField(
+    email = StrictEmailField(max_length=254)
+    password = StrictCharField(
         write_only=True, max_length=128, style={"input_type": "password"}, trim_whitespace=False
     )
-    first_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
-    last_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
-    phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    first_name = StrictCharField(max_length=150, required=False, allow_blank=True, default="")
+    last_name = StrictCharField(max_length=150, required=False, allow_blank=True, default="")
+    phone = StrictCharField(max_length=20, required=False, allow_blank=True, default="")
     language = serializers.ChoiceField(choices=LANGUAGE_CHOICES, required=False, default="en")
 
 
@@ -51,15 +52,15 @@ class ProfileUpdateSerializer(StrictInput):
 
     resource = UserSerializer
 
-    first_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
-    last_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
-    phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    first_name = StrictCharField(max_length=150, required=False, allow_blank=True)
+    last_name = StrictCharField(max_length=150, required=False, allow_blank=True)
+    phone = StrictCharField(max_length=20, required=False, allow_blank=True)
     language = serializers.ChoiceField(choices=LANGUAGE_CHOICES, required=False)
 
 
 class TokenObtainSerializer(serializers.Serializer):
-    email = serializers.CharField(max_length=254)
-    password = serializers.CharField(
+    email = StrictCharField(max_length=254)
+    password = StrictCharField(
         write_only=True, max_length=128, style={"input_type": "password"}, trim_whitespace=False
     )
     device = serializers.CharField(
@@ -74,7 +75,7 @@ class TokenObtainSerializer(serializers.Serializer):
 
 
 class RefreshSerializer(serializers.Serializer):
-    refresh = serializers.CharField(max_length=4096, help_text=_("A refresh token."))
+    refresh = StrictCharField(max_length=4096, help_text=_("A refresh token."))
 
 
 class TokenPairSerializer(serializers.Serializer):
@@ -92,8 +93,8 @@ class LoginSerializer(TokenPairSerializer):
 
 
 class PasswordChangeSerializer(serializers.Serializer):
-    old_password = serializers.CharField(max_length=128, trim_whitespace=False)
-    new_password = serializers.CharField(max_length=128, trim_whitespace=False)
+    old_password = StrictCharField(max_length=128, trim_whitespace=False)
+    new_password = StrictCharField(max_length=128, trim_whitespace=False)
 
 
 class PersonalDataSerializer(serializers.Serializer):

@@ -13,7 +13,14 @@ from bookings.domain.history import Place, move_of
 from bookings.domain.outlook import Outlook
 from bookings.domain.states import Role
 from bookings.models import Booking, BookingEvent
-from core.api.fields import AwareDateTimeField, StrictUUIDField
+from core.api.fields import (
+    AwareDateTimeField,
+    StrictCharField,
+    StrictDecimalField,
+    StrictIntegerField,
+    StrictSlugField,
+    StrictUUIDField,
+)
 from core.api.inputs import StrictInput
 from core.api.visibility import StaffOnlyFieldsMixin
 from core.clock import resolve_now
@@ -196,17 +203,15 @@ class BookingSerializer(StaffOnlyFieldsMixin, serializers.ModelSerializer[Bookin
 
 class BookingCreateSerializer(serializers.Serializer):
     vehicle = StrictUUIDField(help_text=_("One of your vehicles."))
-    service = serializers.SlugField(max_length=50, help_text=_("The service's code."))
+    service = StrictSlugField(max_length=50, help_text=_("The service's code."))
     options = serializers.ListField(
-        child=serializers.SlugField(max_length=50), required=False, default=list, max_length=20
+        child=StrictSlugField(max_length=50), required=False, default=list, max_length=20
     )
     site = StrictUUIDField()
     start = AwareDateTimeField(help_text=_("ISO 8601 with its UTC offset."))
-    promo_code = serializers.CharField(max_length=40, required=False, allow_blank=True)
-    customer_note = serializers.CharField(
-        max_length=1000, required=False, allow_blank=True, default=""
-    )
-    expected_total = serializers.DecimalField(
+    promo_code = StrictCharField(max_length=40, required=False, allow_blank=True)
+    customer_note = StrictCharField(max_length=1000, required=False, allow_blank=True, default="")
+    expected_total = StrictDecimalField(
         max_digits=10,
         decimal_places=2,
         required=False,
@@ -223,14 +228,14 @@ class BookingNotesSerializer(StrictInput):
 
     resource = BookingSerializer
 
-    customer_note = serializers.CharField(max_length=1000, required=False, allow_blank=True)
-    operator_note = serializers.CharField(
+    customer_note = StrictCharField(max_length=1000, required=False, allow_blank=True)
+    operator_note = StrictCharField(
         max_length=2000, required=False, allow_blank=True, write_only=True
     )
 
 
 class CancelSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+    reason = StrictCharField(max_length=1000, required=False, allow_blank=True, default="")
 
 
 class RescheduleSerializer(serializers.Serializer):
@@ -243,10 +248,8 @@ class RateSerializer(StrictInput):
 
     resource = BookingSerializer
 
-    rating = serializers.IntegerField(min_value=1, max_value=5, help_text=_("1 to 5 stars."))
-    rating_comment = serializers.CharField(
-        max_length=1000, required=False, allow_blank=True, default=""
-    )
+    rating = StrictIntegerField(min_value=1, max_value=5, help_text=_("1 to 5 stars."))
+    rating_comment = StrictCharField(max_length=1000, required=False, allow_blank=True, default="")
 
 
 class BookingResourceRefSerializer(serializers.Serializer):

@@ -1,5 +1,11 @@
 """Serializer and filter fields shared by every API.
 
+Request bodies use the Strict* fields: a value must have the JSON type and the form the schema
+gives it. DRF's own fields coerce (0 becomes "0", "5" becomes 5, 49.9 becomes a Decimal), so a
+client's mistake would be stored as something it did not mean, and the schema would promise a
+refusal the API does not make. Query parameters are text by nature: their serializers keep DRF's
+parsing fields.
+
 Ids are read with StrictUUIDField (bodies and query serializers) and UUIDFilter (filters): only
 a UUID's canonical text form. DRF and Django's forms also read 32 bare hex digits, braces,
 "urn:uuid:" and integers as a UUID, which the schema's `format: uuid` does not allow."""
@@ -8,6 +14,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -27,6 +34,55 @@ UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0
 _UUID = re.compile(UUID_PATTERN)
 
 
+def decimal_pattern(whole_digits: int, decimal_places: int) -> str:
+    """A decimal as text, ASCII digits only: at least one digit, at most `whole_digits` before
+    the point and `decimal_places` after it."""
+    return (
+        rf"^-?(?:[0-9]{{1,{whole_digits}}}(?:\.[0-9]{{0,{decimal_places}}})?"
+        rf"|\.[0-9]{{1,{decimal_places}}})$"
+    )
+
+
+class StrictCharField(serializers.CharField):
+    """A JSON string only."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictSlugField(serializers.SlugField):
+    """A JSON string of ASCII letters, digits, `-` and `_` only."""
+
+    default_error_messages = {
+        "not_a_string": serializers.CharField.default_error_messages["invalid"]
+    }
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("not_a_string")
+        return super().to_internal_value(data)
+
+
+class StrictEmailField(serializers.EmailField):
+    """A JSON string holding an e-mail address."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """A JSON integer only (not "5", not 5.0, not true)."""
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 @extend_schema_field({"type": "string", "format": "uuid", "pattern": UUID_PATTERN})
 class StrictUUIDField(serializers.UUIDField):
     """A UUID in its canonical text form, in a body or a query."""
@@ -35,6 +91,24 @@ class StrictUUIDField(serializers.UUIDField):
         if not isinstance(data, str) or not _UUID.fullmatch(data):
             self.fail("invalid")
         value: UUID = super().to_internal_value(data)
+        return value
+
+
+class StrictDecimalField(serializers.DecimalField):
+    """An amount as a JSON string of ASCII digits ("49.90"), never a float: the text is the
+    schema's pattern, so the refusals are the ones it promises."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        assert self.max_whole_digits is not None, "give max_digits"
+        assert self.decimal_places is not None, "give decimal_places"
+        self.pattern = decimal_pattern(self.max_whole_digits, self.decimal_places)
+        self._pattern = re.compile(self.pattern)
+
+    def to_internal_value(self, data: Any) -> Decimal:
+        if not isinstance(data, str) or not self._pattern.fullmatch(data):
+            self.fail("invalid")
+        value: Decimal = super().to_internal_value(data)
         return value
 
 

@@ -6,9 +6,18 @@ from typing import Any
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 
+from core.api.fields import StrictDecimalField
+
 
 class AutoSchema(SpectacularAutoSchema):
-    pass
+    def _map_serializer_field(
+        self, field: Any, direction: str, bypass_extensions: bool = False
+    ) -> Any:
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if isinstance(field, StrictDecimalField) and direction == "request":
+            # The text the field reads, exactly (drf-spectacular's own pattern allows "" and "-").
+            schema["pattern"] = field.pattern
+        return schema
 
 
 ERROR_ENVELOPE_SCHEMA: dict[str, Any] = {

@@ -10,6 +10,8 @@ from rest_framework import serializers
 
 from core.api.fields import (
     AwareDateTimeField,
+    StrictCharField,
+    StrictSlugField,
     StrictUUIDField,
 )
 from pricing.domain.vocabulary import SERVICE_KINDS
@@ -53,7 +55,7 @@ class ServiceListQuerySerializer(serializers.Serializer):
 
 
 class QuoteRequestSerializer(serializers.Serializer):
-    service = serializers.SlugField(max_length=50, help_text=_("The service's code."))
+    service = StrictSlugField(max_length=50, help_text=_("The service's code."))
     category = serializers.ChoiceField(
         choices=CATEGORIES, required=False, help_text=_("Without a vehicle: its category.")
     )
@@ -64,7 +66,7 @@ class QuoteRequestSerializer(serializers.Serializer):
         required=False, help_text=_("One of your vehicles (needs authentication).")
     )
     options = serializers.ListField(
-        child=serializers.SlugField(max_length=50), required=False, default=list, max_length=20
+        child=StrictSlugField(max_length=50), required=False, default=list, max_length=20
     )
     site = StrictUUIDField(
         required=False, help_text=_("The site: price rules then read the start on its clock.")
@@ -72,7 +74,7 @@ class QuoteRequestSerializer(serializers.Serializer):
     start = AwareDateTimeField(
         required=False, help_text=_("ISO 8601 with offset; time-based prices need it.")
     )
-    promo_code = serializers.CharField(
+    promo_code = StrictCharField(
         max_length=40, required=False, allow_blank=True, trim_whitespace=True
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
@@ -172,3 +173,49 @@ def test_an_upper_case_uuid_is_still_a_uuid(client_for: Any) -> None:
         format="json",
     )
     assert response.status_code == 404, response.content
+
+
+# Bodies: each value has the JSON type the schema gives it (DRF reads 0 as "0" and "5" as 5).
+@pytest.mark.parametrize(
+    ("method", "path", "body", "field"),
+    [
+        ("patch", "/api/v1/me", {"last_name": 0}, "last_name"),
+        ("patch", "/api/v1/me", {"phone": True}, "phone"),
+        ("post", "/api/v1/auth/token", {"email": 5, "password": "x"}, "email"),
+        ("post", "/api/v1/quotes", {"service": 5, "category": "small"}, "service"),
+        ("post", "/api/v1/quotes", {"service": "wash", "options": [5]}, "options"),
+        (
+            "post",
+            "/api/v1/quotes",
+            {"service": "a", "category": "small", "promo_code": 1},
+            "promo_code",
+        ),
+        ("post", "/api/v1/vehicles", {"year": "2020"}, "year"),
+        ("post", "/api/v1/vehicles", {"year": 2020.0}, "year"),
+        ("post", "/api/v1/vehicles", {"make": 12}, "make"),
+    ],
+)
+def test_a_body_value_of_another_json_type_is_a_400_naming_it(
+    client_for: Any, method: str, path: str, body: dict[str, Any], field: str
+) -> None:
+    response = getattr(_signed_in(client_for), method)(path, body, format="json")
+    assert response.status_code == 400, response.content
+    assert field in response.json()["error"]["details"]
+
+
+@pytest.mark.parametrize("value", [50, 49.9, "", "-", ".", "4 9", "٥٠", "000000000.5", "1e3"])
+def test_an_amount_is_a_string_of_ascii_digits_as_the_schema_says(
+    client_for: Any, value: object
+) -> None:
+    response = _signed_in(client_for).post(
+        "/api/v1/bookings", {"expected_total": value}, format="json"
+    )
+    assert response.status_code == 400, response.content
+    assert "expected_total" in response.json()["error"]["details"]
+    pattern = _schema()["components"]["schemas"]["BookingCreateRequest"]["properties"][
+        "expected_total"
+    ]["pattern"]
+    if isinstance(value, str):
+        assert re.search(pattern, value) is None
+    assert re.search(pattern, "49.90")
+    assert re.search(pattern, "12345678.5")

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.api.fields import StrictCharField, StrictIntegerField
 from vehicles.domain.rules import YEAR_MIN
 from vehicles.domain.vocabulary import CATEGORIES, ENERGIES
 from vehicles.models import Vehicle
@@ -46,20 +47,20 @@ class VehicleSerializer(serializers.ModelSerializer[Vehicle]):
 
 
 class _VehicleInput(serializers.Serializer):
-    plate = serializers.CharField(
+    plate = StrictCharField(
         max_length=RAW_PLATE_MAX_LENGTH,
         help_text=_(
             "2 to 12 letters and digits once spaces, dashes and dots are removed; "
             "stored upper case."
         ),
     )
-    make = serializers.CharField(max_length=50)
-    model = serializers.CharField(max_length=50)
-    year = serializers.IntegerField(min_value=YEAR_MIN, help_text=_("From 1950 to next year."))
+    make = StrictCharField(max_length=50)
+    model = StrictCharField(max_length=50)
+    year = StrictIntegerField(min_value=YEAR_MIN, help_text=_("From 1950 to next year."))
     category = serializers.ChoiceField(choices=CATEGORIES)
     energy = serializers.ChoiceField(choices=ENERGIES)
-    nickname = serializers.CharField(max_length=40, required=False, allow_blank=True)
-    colour = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    nickname = StrictCharField(max_length=40, required=False, allow_blank=True)
+    colour = StrictCharField(max_length=30, required=False, allow_blank=True)
 
 
 class VehicleCreateSerializer(_VehicleInput):
