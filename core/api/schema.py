@@ -4,9 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.validators import RegexValidator
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from rest_framework import serializers
 
 from core.api.fields import StrictDecimalField
+
+# Text inputs never hold NUL (DRF's and Django's fields refuse it), and a required text field
+# refuses one made only of whitespace, which it trims to nothing.
+NO_NUL_PATTERN = r"^[^\u0000]*$"
+NOT_BLANK_PATTERN = r"^[^\u0000]*[^\s\u0000][^\u0000]*$"
+_TEXT_PATTERN = "x-text-pattern"  # carried from _map_serializer_field to _insert_field_validators
+
+
+def _text_pattern(field: serializers.CharField) -> str | None:
+    """The pattern a free-text field's input matches; None when the field has its own."""
+    if isinstance(field, serializers.ChoiceField) or any(
+        isinstance(v, RegexValidator) for v in field.validators
+    ):
+        return None
+    if not field.allow_blank and field.trim_whitespace:
+        return NOT_BLANK_PATTERN
+    return NO_NUL_PATTERN
 
 
 class AutoSchema(SpectacularAutoSchema):
@@ -14,10 +33,28 @@ class AutoSchema(SpectacularAutoSchema):
         self, field: Any, direction: str, bypass_extensions: bool = False
     ) -> Any:
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
-        if isinstance(field, StrictDecimalField) and direction == "request":
+        if direction != "request" or not isinstance(schema, dict):
+            return schema
+        if isinstance(field, StrictDecimalField):
             # The text the field reads, exactly (drf-spectacular's own pattern allows "" and "-").
             schema["pattern"] = field.pattern
+        elif (
+            isinstance(field, serializers.CharField)
+            and schema.get("type") == "string"
+            and not {"format", "enum", "pattern"} & set(schema)
+        ):
+            pattern = _text_pattern(field)
+            if pattern is not None:
+                schema[_TEXT_PATTERN] = pattern
         return schema
+
+    def _insert_field_validators(self, field: Any, schema: dict[str, Any]) -> None:
+        # Added after drf-spectacular's own validators: a blank-allowing field with a pattern
+        # would otherwise become oneOf(pattern, ""), which "" (matching both) fails.
+        pattern = schema.pop(_TEXT_PATTERN, None)
+        super()._insert_field_validators(field, schema)
+        if pattern is not None and not {"pattern", "oneOf"} & set(schema):
+            schema["pattern"] = pattern
 
 
 ERROR_ENVELOPE_SCHEMA: dict[str, Any] = {
@@ -56,6 +93,23 @@ _DESCRIPTIONS = {
 
 _ALWAYS = ("400", "401", "403", "404", "406", "429", "500", "503")
 _WITH_BODY = ("415",)
+
+
+def describe_text_parameters(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> Any:
+    """Query parameters of filters are free text too: no NUL in them either."""
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {})
+                if (
+                    parameter.get("in") == "query"
+                    and schema.get("type") == "string"
+                    and not {"format", "enum", "pattern"} & set(schema)
+                ):
+                    schema["pattern"] = NO_NUL_PATTERN
+    return result
 
 
 def add_error_responses(result: dict[str, Any], generator: Any, request: Any, public: bool) -> Any:

@@ -219,3 +219,59 @@ def test_an_amount_is_a_string_of_ascii_digits_as_the_schema_says(
         assert re.search(pattern, value) is None
     assert re.search(pattern, "49.90")
     assert re.search(pattern, "12345678.5")
+
+
+# Text: the schema refuses what the fields refuse (NUL anywhere; only whitespace when required).
+def _request_text_properties() -> list[tuple[str, str, dict[str, Any]]]:
+    found = []
+    for name, component in _schema()["components"]["schemas"].items():
+        if not name.endswith("Request"):
+            continue
+        for prop, prop_schema in component.get("properties", {}).items():
+            for schema in [prop_schema, prop_schema.get("items", {})]:
+                if schema.get("type") == "string" and not {"format", "enum"} & set(schema):
+                    found.append((name, prop, schema))
+    return found
+
+
+def test_every_free_text_input_refuses_nul_in_the_schema() -> None:
+    properties = _request_text_properties()
+    assert len(properties) > 20
+    for name, prop, schema in properties:
+        assert "pattern" in schema, (name, prop)
+        assert re.search(schema["pattern"], "a\x00b") is None, (name, prop)
+
+
+def test_a_required_text_field_refuses_only_whitespace_in_the_schema_and_the_api(
+    client_for: Any,
+) -> None:
+    make = _schema()["components"]["schemas"]["VehicleCreateRequest"]["properties"]["make"]
+    assert re.search(make["pattern"], " \t ") is None
+    assert re.search(make["pattern"], " Renault ")
+    response = _signed_in(client_for).post("/api/v1/vehicles", {"make": " \t "}, format="json")
+    assert "make" in response.json()["error"]["details"]
+
+
+def test_query_text_of_filters_refuses_nul_in_the_schema(api_client: APIClient) -> None:
+    sites = _schema()["paths"]["/api/v1/sites"]["get"]
+    name = _parameter(sites, "name__icontains")
+    assert name is not None
+    assert re.search(name["schema"]["pattern"], "a\x00") is None
+    assert api_client.get("/api/v1/sites", {"name__icontains": "a\x00"}).status_code == 400
+
+
+def test_path_ids_are_lower_case_uuids_as_the_url_resolver_reads_them(
+    client_for: Any,
+) -> None:
+    booking = _schema()["paths"]["/api/v1/bookings/{booking_id}"]["get"]
+    booking_id = _parameter(booking, "booking_id")
+    assert booking_id is not None
+    upper = "E3E70682-C209-1CAC-A29F-6FBED82C07CD"
+    assert re.search(booking_id["schema"]["pattern"], upper) is None
+    assert re.search(booking_id["schema"]["pattern"], upper.lower())
+    response = _signed_in(client_for).get(f"/api/v1/bookings/{upper}")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+    code = _parameter(_schema()["paths"]["/api/v1/services/{code}"]["get"], "code")
+    assert code is not None
+    assert code["schema"]["pattern"] == "^[-a-zA-Z0-9_]+$"
