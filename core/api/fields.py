@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 import django_filters
@@ -41,6 +41,12 @@ def decimal_pattern(whole_digits: int, decimal_places: int) -> str:
         rf"^-?(?:[0-9]{{1,{whole_digits}}}(?:\.[0-9]{{0,{decimal_places}}})?"
         rf"|\.[0-9]{{1,{decimal_places}}})$"
     )
+
+
+def _annotate(instance: object, schema: dict[str, Any]) -> None:
+    """Gives one field or filter instance its own schema. Set at init, as DRF rebuilds declared
+    fields from their arguments for each serializer."""
+    extend_schema_field(schema)(cast(Any, instance))
 
 
 class StrictCharField(serializers.CharField):
@@ -121,8 +127,22 @@ class StrictUUIDFormField(forms.UUIDField):
         return super().to_python(value)
 
 
-class UUIDFilter(django_filters.UUIDFilter):
+class _DescribedFilter:
+    """A filter whose parameter schema is `openapi_schema`, keeping its help text (an annotation
+    on the class would replace the description drf-spectacular takes from it)."""
+
+    openapi_schema: dict[str, Any]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        help_text = kwargs.get("help_text")
+        schema = {**self.openapi_schema, **({"description": str(help_text)} if help_text else {})}
+        _annotate(self, schema)
+
+
+class UUIDFilter(_DescribedFilter, django_filters.UUIDFilter):
     field_class = StrictUUIDFormField
+    openapi_schema = {"type": "string", "format": "uuid", "pattern": UUID_PATTERN}
 
 
 # Real UTC offsets run from -12:00 to +14:00; ISO 8601 allows up to +/-23:59, PostgreSQL only
@@ -136,18 +156,57 @@ def year_message() -> str:
     return str(YEAR_MESSAGE) % {"first": MIN_YEAR, "last": MAX_YEAR}
 
 
+# A date-time as RFC 3339 writes it (the schema's `format: date-time`): upper-case T and Z, an
+# offset in the real range, at most microseconds (what Python keeps). Python would also read
+# "2025-06-07 10:00", week dates, basic format and lower case; the schema promises none of them.
+_MONTH_DAY = r"-[0-9]{2}-[0-9]{2}"
+_DATE = rf"[0-9]{{4}}{_MONTH_DAY}"
+_TIME = r"[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?"
+_OFFSET = r"(?:Z|[+-](?:(?:0[0-9]|1[0-3]):[0-5][0-9]|14:00))"
+DATETIME_PATTERN = rf"^{_DATE}T{_TIME}{_OFFSET}$"
+_DATETIME = re.compile(DATETIME_PATTERN)
+_NAIVE = re.compile(rf"{_DATE}T{_TIME}")
+_ANY_OFFSET = re.compile(rf"{_DATE}T{_TIME}[+-][0-9]{{2}}:[0-9]{{2}}")
+DATETIME_HELP = _("Give a date-time as 2025-06-07T10:00:00+02:00 (RFC 3339).")
+NAIVE_MESSAGE = _("Give the time with its UTC offset, e.g. 2025-06-07T10:00:00+02:00.")
+DATETIME_SCHEMA = {"type": "string", "format": "date-time", "pattern": DATETIME_PATTERN}
+
+
+def datetime_text_error(text: str) -> str | None:
+    """Why `text` is not a date-time this API reads ("naive", "offset", "invalid"), or None."""
+    if _DATETIME.fullmatch(text):
+        return None
+    if _NAIVE.fullmatch(text):
+        return "naive"
+    if _ANY_OFFSET.fullmatch(text):
+        return "offset"
+    return "invalid"
+
+
 def offset_in_range(value: datetime) -> bool:
     offset = value.utcoffset()
     return offset is None or abs(offset) <= MAX_UTC_OFFSET
 
 
+@extend_schema_field(DATETIME_SCHEMA)
 class AwareDateTimeField(serializers.DateTimeField):
-    """ISO 8601 with its offset, kept as given: a naive time is refused, never guessed."""
+    """An RFC 3339 date-time with its offset, kept as given: a naive time is refused, never
+    guessed."""
 
     default_error_messages = {
-        "naive": _("Give the time with its UTC offset, e.g. 2025-06-07T10:00:00+02:00."),
+        "naive": NAIVE_MESSAGE,
         "offset": OFFSET_MESSAGE,
+        "not_rfc3339": DATETIME_HELP,
     }
+
+    def to_internal_value(self, value: Any) -> datetime:
+        if not isinstance(value, str):
+            self.fail("not_rfc3339")
+        error = datetime_text_error(value)
+        if error is not None:
+            self.fail("not_rfc3339" if error == "invalid" else error)
+        result: datetime = super().to_internal_value(value)
+        return result
 
     def enforce_timezone(self, value: datetime) -> datetime:
         if timezone.is_naive(value):
@@ -160,9 +219,15 @@ class AwareDateTimeField(serializers.DateTimeField):
 
 
 class UtcIsoDateTimeField(IsoDateTimeField):
-    """A filter's ISO 8601 date-time, checked and turned into UTC before it reaches SQL."""
+    """A filter's RFC 3339 date-time, checked and turned into UTC before it reaches SQL."""
 
     def clean(self, value: Any) -> datetime | None:
+        if value is None:
+            return None
+        error = datetime_text_error(value) if isinstance(value, str) else "invalid"
+        if error is not None:
+            message = {"naive": NAIVE_MESSAGE, "offset": OFFSET_MESSAGE}.get(error, DATETIME_HELP)
+            raise forms.ValidationError(message, code=error)
         result: datetime | None = super().clean(value)
         if result is None:
             return None
@@ -173,5 +238,92 @@ class UtcIsoDateTimeField(IsoDateTimeField):
         return result.astimezone(UTC)
 
 
-class UtcIsoDateTimeFilter(IsoDateTimeFilter):
+class UtcIsoDateTimeFilter(_DescribedFilter, IsoDateTimeFilter):
     field_class = UtcIsoDateTimeField
+    openapi_schema = DATETIME_SCHEMA
+
+
+def year_range_pattern(first: int, last: int) -> str:
+    """A regular expression (no anchors) matching exactly the 4-digit years first..last."""
+    assert 0 <= first <= last <= 9999
+
+    def digits(first: int, last: int) -> str:
+        return str(first) if first == last else f"[{first}-{last}]"
+
+    def any_digits(width: int) -> str:
+        return "[0-9]" if width == 1 else f"[0-9]{{{width}}}"
+
+    def spans(low: str, high: str) -> list[str]:
+        if low == high:
+            return [low]
+        if low == "0" * len(low) and high == "9" * len(high):
+            return [any_digits(len(low))]
+        if len(low) == 1:
+            return [digits(int(low), int(high))]
+        if low[0] == high[0]:
+            return [low[0] + rest for rest in spans(low[1:], high[1:])]
+        width = len(low) - 1
+        parts: list[str] = []
+        head_from, head_to = int(low[0]), int(high[0])
+        if low[1:] != "0" * width:
+            parts += [low[0] + rest for rest in spans(low[1:], "9" * width)]
+            head_from += 1
+        tail = [] if high[1:] == "9" * width else spans("0" * width, high[1:])
+        if tail:
+            head_to -= 1
+        if head_from <= head_to:
+            parts.append(digits(head_from, head_to) + any_digits(width))
+        return parts + [high[0] + rest for rest in tail]
+
+    alternatives = spans(f"{first:04d}", f"{last:04d}")
+    return alternatives[0] if len(alternatives) == 1 else f"(?:{'|'.join(alternatives)})"
+
+
+# A "+" in a query string arrives as a space when the client forgot to encode it.
+_SPACED_OFFSET = re.compile(r"(.+[0-9]) ([0-9]{2}:[0-9]{2})")
+
+
+class MomentField(serializers.CharField):
+    """A query's point in time: a date (YYYY-MM-DD) or an RFC 3339 date-time with its offset, in
+    the years `first_year`..`last_year`. The text is passed on (a "+" sent unencoded put back):
+    what it means (a date on which clock) is the reader's business."""
+
+    default_error_messages = {
+        "moment": _("Give a date (YYYY-MM-DD) or a date-time with its offset (RFC 3339)."),
+        "naive": NAIVE_MESSAGE,
+        "offset": OFFSET_MESSAGE,
+        "year": _("Give a year from %(first)d to %(last)d."),
+    }
+
+    def __init__(self, *, first_year: int, last_year: int, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 64)
+        super().__init__(**kwargs)
+        self.first_year, self.last_year = first_year, last_year
+        years = year_range_pattern(first_year, last_year)
+        _annotate(
+            self,
+            {
+                "type": "string",
+                "anyOf": [
+                    {"format": "date", "pattern": f"^{years}{_MONTH_DAY}$"},
+                    {"format": "date-time", "pattern": f"^{years}{_MONTH_DAY}T{_TIME}{_OFFSET}$"},
+                ],
+            },
+        )
+
+    def to_internal_value(self, data: Any) -> str:
+        text = super().to_internal_value(data)
+        spaced = _SPACED_OFFSET.fullmatch(text)
+        if spaced and "T" in text:
+            text = f"{spaced[1]}+{spaced[2]}"
+        error = None if re.fullmatch(_DATE, text) else datetime_text_error(text)
+        if error == "invalid":
+            self.fail("moment")
+        if error is not None:
+            self.fail(error)
+        if not self.first_year <= int(text[:4]) <= self.last_year:
+            raise serializers.ValidationError(
+                self.error_messages["year"] % {"first": self.first_year, "last": self.last_year},
+                code="year",
+            )
+        return text

@@ -41,7 +41,7 @@ class AutoSchema(SpectacularAutoSchema):
         elif (
             isinstance(field, serializers.CharField)
             and schema.get("type") == "string"
-            and not {"format", "enum", "pattern"} & set(schema)
+            and not {"format", "enum", "pattern", "anyOf", "oneOf"} & set(schema)
         ):
             pattern = _text_pattern(field)
             if pattern is not None:

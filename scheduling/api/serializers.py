@@ -3,8 +3,9 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from core.api.fields import StrictUUIDField
+from core.api.fields import MomentField, StrictUUIDField
 from scheduling.domain.preferences import PARTS_OF_DAY
+from scheduling.domain.window import MAX_YEAR, MIN_YEAR
 from scheduling.models import OpeningHours, Site
 from vehicles.public import CATEGORIES
 
@@ -74,9 +75,10 @@ class _ServiceQuery(serializers.Serializer):
 
 class AvailabilityQuerySerializer(_ServiceQuery):
     site = StrictUUIDField()
-    from_ = serializers.CharField(max_length=64, help_text=MOMENT_HELP)
-    to = serializers.CharField(
-        max_length=64,
+    from_ = MomentField(first_year=MIN_YEAR, last_year=MAX_YEAR, help_text=MOMENT_HELP)
+    to = MomentField(
+        first_year=MIN_YEAR,
+        last_year=MAX_YEAR,
         help_text=_("End of the period: a date includes its whole day; a date-time is excluded."),
     )
     include_resources = serializers.BooleanField(
@@ -93,8 +95,9 @@ class SuggestQuerySerializer(_ServiceQuery):
     lat = serializers.FloatField(min_value=-90, max_value=90)
     lon = serializers.FloatField(min_value=-180, max_value=180)
     radius_km = serializers.FloatField(min_value=0, max_value=500, default=25)
-    after = serializers.CharField(
-        max_length=64,
+    after = MomentField(
+        first_year=MIN_YEAR,
+        last_year=MAX_YEAR,
         required=False,
         help_text=_("Date-time with offset (or a date, read as UTC midnight); default now."),
     )

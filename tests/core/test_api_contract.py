@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import cache
 from typing import Any
+from uuid import uuid4
 
 import pytest
 from drf_spectacular.generators import SchemaGenerator
@@ -275,3 +276,84 @@ def test_path_ids_are_lower_case_uuids_as_the_url_resolver_reads_them(
     code = _parameter(_schema()["paths"]["/api/v1/services/{code}"]["get"], "code")
     assert code is not None
     assert code["schema"]["pattern"] == "^[-a-zA-Z0-9_]+$"
+
+
+# Date-times: RFC 3339 as the schema's format and pattern say, nothing Python would also read.
+NOT_RFC3339 = [
+    "2030-06-07 10:00:00+02:00",
+    "2030-06-07t10:00:00z",
+    "20300607T100000Z",
+    "2030-W23-5T10:00:00+02:00",
+    "2030-06-07T10:00+02:00",
+    "2030-06-07T10:00:00.1234567+02:00",
+    "2030-06-07",
+]
+
+
+@pytest.mark.parametrize(
+    "value", [*NOT_RFC3339, "2030-06-07T10:00:00", "2030-06-07T10:00:00-14:30"]
+)
+def test_a_body_date_time_that_is_not_rfc3339_is_a_400_and_the_schema_says_so(
+    api_client: APIClient, value: str
+) -> None:
+    response = api_client.post(
+        "/api/v1/quotes",
+        {"service": "wash", "category": "small", "start": value},
+        format="json",
+    )
+    assert response.status_code == 400, response.content
+    assert "start" in response.json()["error"]["details"]
+    start = _schema()["components"]["schemas"]["QuoteRequestRequest"]["properties"]["start"]
+    assert re.search(start["pattern"], value) is None
+
+
+@pytest.mark.parametrize(
+    "value", ["2030-06-07T10:00:00Z", "2030-06-07T10:00:00.5-09:30", "2030-06-07T10:00:00+14:00"]
+)
+def test_an_rfc3339_date_time_is_read(api_client: APIClient, value: str) -> None:
+    response = api_client.post(
+        "/api/v1/quotes",
+        {"service": "wash", "category": "small", "start": value},
+        format="json",
+    )
+    assert "start" not in response.json().get("error", {}).get("details", {}), response.content
+    start = _schema()["components"]["schemas"]["QuoteRequestRequest"]["properties"]["start"]
+    assert re.search(start["pattern"], value)
+
+
+@pytest.mark.parametrize("value", [*NOT_RFC3339, ""])
+def test_a_date_time_filter_that_is_not_rfc3339_is_a_400(client_for: Any, value: str) -> None:
+    response = _signed_in(client_for).get("/api/v1/bookings", {"start_after": value})
+    assert response.status_code == 400, response.content
+    assert set(response.json()["error"]["details"]) == {"start_after"}
+    parameter = _parameter(_schema()["paths"]["/api/v1/bookings"]["get"], "start_after")
+    assert parameter is not None
+    assert re.search(parameter["schema"]["pattern"], value) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "accepted"),
+    [
+        ("2030-06-07", True),
+        ("2030-06-07T10:00:00+02:00", True),
+        ("2030-06-07T10:00:00Z", True),
+        ("2030-06-07T10:00+02:00", False),
+        ("2030-06-07 10:00:00+02:00", False),
+        ("1999-12-31", False),
+        ("3000-01-01T00:00:00Z", False),
+        ("2030-6-7", False),
+    ],
+)
+def test_availability_moments_are_what_the_schema_says(
+    api_client: APIClient, value: str, accepted: bool
+) -> None:
+    response = api_client.get(
+        "/api/v1/availability",
+        {"service": "wash", "category": "small", "site": str(uuid4()), "from": value, "to": value},
+    )
+    details = response.json().get("error", {}).get("details", {})
+    assert ("from" not in details) is accepted, response.content
+    parameter = _parameter(_schema()["paths"]["/api/v1/availability"]["get"], "from")
+    assert parameter is not None
+    patterns = [branch["pattern"] for branch in parameter["schema"]["anyOf"]]
+    assert any(re.search(p, value) for p in patterns) is accepted
