@@ -243,6 +243,18 @@ class UtcIsoDateTimeFilter(_DescribedFilter, IsoDateTimeFilter):
     openapi_schema = DATETIME_SCHEMA
 
 
+WALL_CLOCK_PATTERN = r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]$"
+
+
+@extend_schema_field({"type": "string", "pattern": WALL_CLOCK_PATTERN, "example": "08:30"})
+class WallClockTimeField(serializers.TimeField):
+    """A time of day on a site's clock, HH:MM. Not `format: time`, which is RFC 3339's full-time
+    (seconds and a UTC offset): a wall-clock time has no offset of its own."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%H:%M", **kwargs)
+
+
 def year_range_pattern(first: int, last: int) -> str:
     """A regular expression (no anchors) matching exactly the 4-digit years first..last."""
     assert 0 <= first <= last <= 9999

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from core.api.fields import MomentField, StrictUUIDField
+from core.api.fields import MomentField, StrictUUIDField, WallClockTimeField
 from scheduling.domain.preferences import PARTS_OF_DAY
 from scheduling.domain.window import MAX_YEAR, MIN_YEAR
 from scheduling.models import OpeningHours, Site
@@ -16,8 +16,8 @@ MOMENT_HELP = _(
 
 
 class OpeningHoursSerializer(serializers.ModelSerializer[OpeningHours]):
-    opens = serializers.TimeField(format="%H:%M")
-    closes = serializers.TimeField(format="%H:%M")
+    opens = WallClockTimeField()
+    closes = WallClockTimeField()
 
     class Meta:
         model = OpeningHours

@@ -357,3 +357,16 @@ def test_availability_moments_are_what_the_schema_says(
     assert parameter is not None
     patterns = [branch["pattern"] for branch in parameter["schema"]["anyOf"]]
     assert any(re.search(p, value) for p in patterns) is accepted
+
+
+def test_opening_hours_are_wall_clock_times_as_the_schema_says(api_client: APIClient) -> None:
+    from tests.scheduling.factories import SiteFactory
+
+    opening = _schema()["components"]["schemas"]["OpeningHours"]["properties"]
+    site = SiteFactory()
+    hours = api_client.get(f"/api/v1/sites/{site.public_id}").json()["opening_hours"]
+    for name in ("opens", "closes"):
+        # `format: time` is RFC 3339's full-time, "08:00:00Z": a site's clock has no offset.
+        assert "format" not in opening[name]
+        assert all(re.search(opening[name]["pattern"], day[name]) for day in hours)
+    assert hours[0]["opens"] == "08:00"
