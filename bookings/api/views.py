@@ -144,7 +144,14 @@ class BookingDetailView(APIView):
         return _present(request, booking.pk)
 
     @extend_schema(
-        request=BookingNotesSerializer, responses={200: BookingSerializer}, tags=["bookings"]
+        request=BookingNotesSerializer,
+        responses={
+            200: BookingSerializer,
+            409: OpenApiResponse(
+                description="The booking's state no longer allows editing (`invalid_transition`)."
+            ),
+        },
+        tags=["bookings"],
     )
     def patch(self, request: Request, booking_id: Any) -> Response:
         data = _valid(BookingNotesSerializer, request)
@@ -169,14 +176,26 @@ class _ActionView(APIView):
         return _present(request, booking.pk)
 
 
-def _action_schema(request: Any = None, errors: dict[int, Any] | None = None) -> Any:
+def _action_schema(
+    request: Any = None, *, conflicts: str = "", errors: dict[int, Any] | None = None
+) -> Any:
     return extend_schema(
-        request=request, responses={200: BookingSerializer, **(errors or {})}, tags=["bookings"]
+        request=request,
+        responses={
+            200: BookingSerializer,
+            409: OpenApiResponse(
+                description="The booking's state does not allow it (`invalid_transition`)"
+                + (f"; {conflicts}" if conflicts else "")
+                + ". Also `idempotency_in_flight`."
+            ),
+            **(errors or {}),
+        },
+        tags=["bookings"],
     )
 
 
 class ConfirmView(_ActionView):
-    @_action_schema()
+    @_action_schema(conflicts="after its start (`too_late`)")
     def post(self, request: Request, booking_id: Any) -> Response:
         return super().post(request, booking_id)
 
@@ -185,7 +204,7 @@ class ConfirmView(_ActionView):
 
 
 class StartView(_ActionView):
-    @_action_schema()
+    @_action_schema(conflicts="too early (`too_early`) or its time is over (`too_late`)")
     def post(self, request: Request, booking_id: Any) -> Response:
         return super().post(request, booking_id)
 
@@ -203,7 +222,7 @@ class CompleteView(_ActionView):
 
 
 class NoShowView(_ActionView):
-    @_action_schema()
+    @_action_schema(conflicts="before its start (`too_early`)")
     def post(self, request: Request, booking_id: Any) -> Response:
         return super().post(request, booking_id)
 
@@ -227,13 +246,9 @@ class RescheduleView(_ActionView):
 
     @_action_schema(
         RescheduleSerializer,
-        errors={
-            400: _BAD_START,
-            409: OpenApiResponse(
-                description="slot_unavailable, reschedule_too_late, too_late, "
-                "invalid_transition, vehicle_already_booked, ..."
-            ),
-        },
+        conflicts="the new start is taken (`slot_unavailable`), the vehicle is booked then "
+        "(`vehicle_already_booked`) or it is too late (`too_late`, `reschedule_too_late`)",
+        errors={400: _BAD_START},
     )
     def post(self, request: Request, booking_id: Any) -> Response:
         return super().post(request, booking_id)
@@ -245,7 +260,10 @@ class RescheduleView(_ActionView):
 class RateView(_ActionView):
     input_serializer = RateSerializer
 
-    @_action_schema(RateSerializer)
+    @_action_schema(
+        RateSerializer,
+        conflicts="already rated (`already_rated`) or too late (`rating_window_closed`)",
+    )
     def post(self, request: Request, booking_id: Any) -> Response:
         return super().post(request, booking_id)
 

@@ -16,6 +16,10 @@ from core import idempotency
 logger = logging.getLogger(__name__)
 
 HEADER = "Idempotency-Key"
+# What core.idempotency accepts as a key: printable ASCII, no spaces, 1 to 255 characters.
+KEY_PATTERN = "^[!-~]{1,255}$"
+# Set on a wrapped method: the schema documents the header and the 409/422 it can cause.
+MARK = "accepts_idempotency_key"
 V = TypeVar("V", bound=Callable[..., Response])
 
 
@@ -74,4 +78,5 @@ def idempotent(view_method: V) -> V:
             idempotency.idempotency_release(claim=claim)
         return response
 
+    setattr(wrapper, MARK, True)
     return wrapper  # type: ignore[return-value]

@@ -6,8 +6,10 @@ from typing import Any
 
 from django.core.validators import RegexValidator
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
+from core.api import idempotency
 from core.api.fields import StrictDecimalField
 
 # Text inputs never hold NUL (DRF's and Django's fields refuse it), and a required text field
@@ -29,6 +31,44 @@ def _text_pattern(field: serializers.CharField) -> str | None:
 
 
 class AutoSchema(SpectacularAutoSchema):
+    def _accepts_idempotency_key(self) -> bool:
+        """Whether this method, or one it overrides, is wrapped by @idempotent."""
+        name = self.method.lower()
+        return any(
+            getattr(klass.__dict__.get(name), idempotency.MARK, False)
+            for klass in type(self.view).__mro__
+        )
+
+    def get_override_parameters(self) -> list[Any]:
+        parameters: list[Any] = super().get_override_parameters()
+        if self._accepts_idempotency_key():
+            parameters.append(
+                OpenApiParameter(
+                    idempotency.HEADER,
+                    str,
+                    OpenApiParameter.HEADER,
+                    pattern=idempotency.KEY_PATTERN,
+                    description=(
+                        "Makes a retry safe: the same key with the same body answers the first "
+                        "response again (with `Idempotent-Replayed: true`) instead of acting "
+                        "twice, for 24 h. The same key with another body is a 422; while the "
+                        "first request still runs, a 409."
+                    ),
+                )
+            )
+        return parameters
+
+    def get_operation(self, *args: Any, **kwargs: Any) -> Any:
+        operation = super().get_operation(*args, **kwargs)
+        if operation is not None and self._accepts_idempotency_key():
+            responses = operation.setdefault("responses", {})
+            responses.setdefault("409", {"description": _DESCRIPTIONS["409"]})
+            responses.setdefault(
+                "422",
+                {"description": "This Idempotency-Key was already used with another request."},
+            )
+        return operation
+
     def _map_serializer_field(
         self, field: Any, direction: str, bypass_extensions: bool = False
     ) -> Any:
@@ -84,6 +124,8 @@ _DESCRIPTIONS = {
     "404": "Not found (also for objects of other customers).",
     "406": "The Accept header asks for a format we do not serve.",
     "409": "A business rule or the current state refuses the request.",
+    "413": "The body is larger than the server accepts.",
+    "414": "The URL is longer than the server accepts.",
     "415": "The body is not JSON.",
     "422": "The request cannot be processed as sent.",
     "429": "Too many requests; see Retry-After.",
@@ -91,8 +133,10 @@ _DESCRIPTIONS = {
     "503": "A backing service is unavailable; retry later.",
 }
 
-_ALWAYS = ("400", "401", "403", "404", "406", "429", "500", "503")
-_WITH_BODY = ("415",)
+# Any operation may answer these (throttles and the database are everywhere; nginx and gunicorn
+# answer 414, 413 to a body, in the envelope too).
+_ALWAYS = ("400", "401", "403", "404", "406", "414", "429", "500", "503")
+_WITH_BODY = ("413", "415")
 
 
 def describe_text_parameters(

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, permissions
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -27,6 +27,10 @@ from scheduling.domain.wallclock import later
 from scheduling.selectors import availability, requirements, sites, suggest
 
 LIST_PARAMS = ("options", "part_of_day", "weekdays")
+SERVICE_REFUSED = OpenApiResponse(
+    description="The service is inactive (`service_inactive`), not done on the vehicle's energy "
+    "(`service_not_for_energy`), or the vehicle is archived (`vehicle_archived`)."
+)
 
 
 def _query(serializer_class: type[Any], request: Request) -> dict[str, Any]:
@@ -96,7 +100,7 @@ class AvailabilityView(APIView):
 
     @extend_schema(
         parameters=[AvailabilityQuerySerializer],
-        responses={200: AvailabilitySerializer},
+        responses={200: AvailabilitySerializer, 409: SERVICE_REFUSED},
         tags=["availability"],
         description=_(
             "Free start times of a site for a service, over at most 31 days, on the site's "
@@ -144,7 +148,7 @@ class SuggestView(APIView):
 
     @extend_schema(
         parameters=[SuggestQuerySerializer],
-        responses={200: SuggestionsSerializer},
+        responses={200: SuggestionsSerializer, 409: SERVICE_REFUSED},
         tags=["availability"],
         description=_(
             "The next free starts over the sites within radius_km of (lat, lon), ordered by "

@@ -370,3 +370,45 @@ def test_opening_hours_are_wall_clock_times_as_the_schema_says(api_client: APICl
         assert "format" not in opening[name]
         assert all(re.search(opening[name]["pattern"], day[name]) for day in hours)
     assert hours[0]["opens"] == "08:00"
+
+
+# Statuses and headers: what each operation can answer is in the schema.
+BOOKING_ACTIONS = ["confirm", "start", "complete", "cancel", "no-show", "reschedule", "rate"]
+IDEMPOTENT = {
+    ("/api/v1/bookings", "post"),
+    *((f"/api/v1/bookings/{{booking_id}}/{action}", "post") for action in BOOKING_ACTIONS),
+}
+
+
+def test_every_post_that_takes_an_idempotency_key_says_so_with_its_409_and_422() -> None:
+    with_header = set()
+    for path, method, operation in _operations():
+        header = _parameter(operation, "Idempotency-Key")
+        if header is None:
+            continue
+        with_header.add((path, method))
+        assert header["in"] == "header"
+        assert {"409", "422"} <= set(operation["responses"])
+        assert re.search(header["schema"]["pattern"], "a b") is None
+        assert re.search(header["schema"]["pattern"], "retry-7f3a")
+    assert with_header == IDEMPOTENT
+
+
+@pytest.mark.parametrize(
+    ("path", "method"),
+    [
+        *sorted(IDEMPOTENT),
+        ("/api/v1/bookings/{booking_id}", "patch"),
+        ("/api/v1/availability", "get"),
+        ("/api/v1/availability/suggest", "get"),
+    ],
+)
+def test_operations_that_a_rule_or_state_can_refuse_list_409(path: str, method: str) -> None:
+    assert "409" in _schema()["paths"][path][method]["responses"]
+
+
+def test_every_operation_lists_414_and_every_body_413() -> None:
+    for path, method, operation in _operations():
+        assert "414" in operation["responses"], (path, method)
+        if "requestBody" in operation:
+            assert "413" in operation["responses"], (path, method)
