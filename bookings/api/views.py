@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
@@ -299,6 +298,8 @@ class HistoryView(generics.GenericAPIView["BookingEvent"]):
 
 
 class ICalendarRenderer(renderers.BaseRenderer):
+    """Lets content negotiation pick text/calendar; the view answers the file itself."""
+
     media_type = "text/calendar"
     format = "ics"
     charset = "utf-8"
@@ -306,15 +307,27 @@ class ICalendarRenderer(renderers.BaseRenderer):
     def render(
         self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None
     ) -> bytes:
-        if isinstance(data, bytes):
-            return data
-        return json.dumps(data).encode()  # an error envelope, should one reach this renderer
+        return data if isinstance(data, bytes) else b""
 
 
 class CalendarView(APIView):
-    renderer_classes = (renderers.JSONRenderer, ICalendarRenderer)
+    """The booking's .ics. It serves text/calendar only (a client asking for JSON gets 406); its
+    errors are the JSON envelope whatever was asked, as everywhere under /api/."""
 
-    @extend_schema(responses={(200, "text/calendar"): OpenApiTypes.BINARY}, tags=["bookings"])
+    renderer_classes = (ICalendarRenderer,)
+
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(response, Response):  # only errors are DRF responses here
+            request.accepted_renderer = renderers.JSONRenderer()
+            request.accepted_media_type = request.accepted_renderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
+
+    @extend_schema(
+        description="The booking as an iCalendar file. Only text/calendar is served (asking for "
+        "JSON is a 406); errors are the JSON envelope.",
+        responses={(200, "text/calendar"): OpenApiTypes.BINARY},
+        tags=["bookings"],
+    )
     def get(self, request: Request, booking_id: Any) -> HttpResponse:
         booking = selectors.booking_visible_to(booking_id=booking_id, actor=_me(request))
         notice = selectors.booking_notice(booking_pk=booking.pk, kind="confirmed")

@@ -412,3 +412,18 @@ def test_every_operation_lists_414_and_every_body_413() -> None:
         assert "414" in operation["responses"], (path, method)
         if "requestBody" in operation:
             assert "413" in operation["responses"], (path, method)
+
+
+def test_the_calendar_file_offers_no_json_format_and_its_errors_are_json(client_for: Any) -> None:
+    calendar = _schema()["paths"]["/api/v1/bookings/{booking_id}/calendar.ics"]["get"]
+    assert _parameter(calendar, "format") is None
+    assert set(calendar["responses"]["200"]["content"]) == {"text/calendar"}
+    client = _signed_in(client_for)
+    url = f"/api/v1/bookings/{uuid4()}/calendar.ics"
+    as_json = client.get(url, HTTP_ACCEPT="application/json")
+    assert as_json.status_code == 406
+    assert as_json["Content-Type"].startswith("application/json")
+    missing = client.get(url, HTTP_ACCEPT="text/calendar")
+    assert missing.status_code == 404
+    assert missing["Content-Type"].startswith("application/json")
+    assert missing.json()["error"]["code"] == "booking_not_found"
