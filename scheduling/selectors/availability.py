@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from core.clock import resolve_now
-from core.errors import Conflict, ValidationFailed
+from core.errors import Conflict, NotFound, ValidationFailed
 from pricing.public import ServiceRequirements
 from scheduling.domain import window as window_rules
 from scheduling.domain.assignment import booked_seconds, pick_resource
@@ -147,10 +147,13 @@ def site_availability(
     now: datetime | None = None,
 ) -> SiteAvailability:
     """The free starts of a site over a period of at most 31 local days (dates are read on the
-    site's clock). ValidationFailed for an unknown site or a bad period."""
+    site's clock). NotFound (site_not_found) for an unknown site, ValidationFailed for a bad
+    period."""
     sites = load_sites(Q(public_id=site_id))
     if not sites:
-        raise ValidationFailed(details={"site": [_("No site has this id.")]})
+        raise NotFound(
+            _("No site has this id."), code="site_not_found", details={"site": str(site_id)}
+        )
     site = sites[0]
     window = resolve_window(start, end, site.policy.timezone)
     found, _busy = compute(sites, requirements, window.start, window.end, resolve_now(now))

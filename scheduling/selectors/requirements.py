@@ -25,7 +25,7 @@ def requirements_for(
     user: Any = None,
 ) -> ServiceRequirements:
     """Either `vehicle_id` (the caller's own vehicle: 401 anonymous, 404 someone else's) or
-    `category`. An unknown service is invalid input (400), not a missing page."""
+    `category`. An unknown service is a 404 (service_not_found), as in a quote."""
     if (vehicle_id is None) == (category is None):
         raise ValidationFailed(
             details={"vehicle": [_("Give either a vehicle or a category (one of them).")]}
@@ -50,6 +50,8 @@ def requirements_for(
             service_code=service_code, category=category, option_codes=option_codes, energy=energy
         )
     except NotFound as error:
-        raise ValidationFailed(
-            details={"service": [_("No service has this code.")]}, code="unknown_service"
+        raise NotFound(
+            _("No service has this code."),
+            code="service_not_found",
+            details={"service": service_code},
         ) from error

@@ -100,8 +100,6 @@ def test_with_a_vehicle_of_mine_and_not_of_someone_else(api_client, client_for, 
 @pytest.mark.parametrize(
     ("change", "field"),
     [
-        ({"service": "nope"}, "service"),
-        ({"site": str(uuid4())}, "site"),
         ({"site": "not-a-uuid"}, "site"),
         ({"from": "2026-13-01"}, "from"),
         ({"from": "2026-06-01T08:00:00"}, "from"),  # naive
@@ -118,6 +116,18 @@ def test_bad_input_is_a_400_envelope(api_client, site, wash, change, field) -> N
     error = response.json()["error"]
     assert field in error["details"]
     assert error["request_id"]
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [({"service": "nope"}, "service_not_found"), ({"site": str(uuid4())}, "site_not_found")],
+)
+def test_an_unknown_service_or_site_is_a_404_as_in_a_quote(
+    api_client, site, wash, change, code
+) -> None:
+    response = api_client.get(URL, {**params(site), **change})
+    assert response.status_code == 404, response.content
+    assert response.json()["error"]["code"] == code
 
 
 def test_period_rules(api_client, site, wash) -> None:

@@ -85,10 +85,15 @@ def test_nothing_within_the_radius_is_an_empty_list(api_client, wash) -> None:
         ({"weekdays": "8"}, "weekdays"),
         ({"limit": "0"}, "limit"),
         ({"after": "2026-06-01T08:00:00"}, "after"),
-        ({"service": "nope"}, "service"),
     ],
 )
 def test_bad_input_is_a_400_envelope(api_client, wash, change, field) -> None:
     response = api_client.get(URL, query(**change))
     assert response.status_code == 400, response.content
     assert field in response.json()["error"]["details"]
+
+
+def test_an_unknown_service_is_a_404_as_in_a_quote(api_client, wash) -> None:
+    response = api_client.get(URL, query(service="nope"))
+    assert response.status_code == 404, response.content
+    assert response.json()["error"]["code"] == "service_not_found"
