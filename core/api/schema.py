@@ -39,6 +39,14 @@ class AutoSchema(SpectacularAutoSchema):
             for klass in type(self.view).__mro__
         )
 
+    def _map_basic_serializer(self, serializer: Any, direction: str) -> Any:
+        schema = super()._map_basic_serializer(serializer, direction)
+        rules = getattr(serializer, "openapi_rules", None)
+        if rules and direction == "request":
+            # Rules across fields that the serializer's validate() enforces (oneOf, not, ...).
+            schema.update(rules)
+        return schema
+
     def get_override_parameters(self) -> list[Any]:
         parameters: list[Any] = super().get_override_parameters()
         if self._accepts_idempotency_key():

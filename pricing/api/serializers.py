@@ -3,7 +3,7 @@ serializers validate the input and document the output."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -77,6 +77,18 @@ class QuoteRequestSerializer(serializers.Serializer):
     promo_code = StrictCharField(
         max_length=40, required=False, allow_blank=True, trim_whitespace=True
     )
+
+    # What validate() enforces, said in the schema (core.api.schema reads it): a vehicle, or a
+    # category with an optional energy.
+    openapi_rules: ClassVar[dict[str, Any]] = {
+        "oneOf": [
+            {
+                "required": ["vehicle"],
+                "not": {"anyOf": [{"required": ["category"]}, {"required": ["energy"]}]},
+            },
+            {"required": ["category"], "not": {"required": ["vehicle"]}},
+        ]
+    }
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         has_vehicle = attrs.get("vehicle") is not None

@@ -7,6 +7,7 @@ from functools import cache
 from typing import Any
 from uuid import uuid4
 
+import jsonschema
 import pytest
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
@@ -427,3 +428,27 @@ def test_the_calendar_file_offers_no_json_format_and_its_errors_are_json(client_
     assert missing.status_code == 404
     assert missing["Content-Type"].startswith("application/json")
     assert missing.json()["error"]["code"] == "booking_not_found"
+
+
+@pytest.mark.parametrize(
+    ("body", "valid"),
+    [
+        ({"category": "small"}, True),
+        ({"category": "small", "energy": "diesel"}, True),
+        ({"vehicle": "e3e70682-c209-1cac-a29f-6fbed82c07cd"}, True),
+        ({}, False),
+        ({"energy": "diesel"}, False),
+        ({"vehicle": "e3e70682-c209-1cac-a29f-6fbed82c07cd", "category": "small"}, False),
+        ({"vehicle": "e3e70682-c209-1cac-a29f-6fbed82c07cd", "energy": "diesel"}, False),
+    ],
+)
+def test_a_quote_names_a_vehicle_or_a_category_in_the_schema_as_in_the_api(
+    client_for: Any, body: dict[str, str], valid: bool
+) -> None:
+    rules = {"oneOf": _schema()["components"]["schemas"]["QuoteRequestRequest"]["oneOf"]}
+    assert jsonschema.Draft4Validator(rules).is_valid(body) is valid
+    response = _signed_in(client_for).post(
+        "/api/v1/quotes", {"service": "wash", **body}, format="json"
+    )
+    refused = response.status_code == 400
+    assert refused is not valid, response.content
