@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from accounts.domain.rules import LANGUAGES
+from accounts.domain.rules import LANGUAGES, PHONE_INPUT_PATTERN
 from accounts.models import LANGUAGE_LABELS, User
 from accounts.selectors import user_roles
 from core.api.fields import StrictCharField, StrictEmailField
@@ -20,7 +20,13 @@ class RegisterSerializer(serializers.Serializer):
     )
     first_name = StrictCharField(max_length=150, required=False, allow_blank=True, default="")
     last_name = StrictCharField(max_length=150, required=False, allow_blank=True, default="")
-    phone = StrictCharField(max_length=20, required=False, allow_blank=True, default="")
+    phone = StrictCharField(
+        max_length=20,
+        openapi_pattern=PHONE_INPUT_PATTERN,
+        required=False,
+        allow_blank=True,
+        default="",
+    )
     language = serializers.ChoiceField(choices=LANGUAGE_CHOICES, required=False, default="en")
 
 
@@ -54,7 +60,9 @@ class ProfileUpdateSerializer(StrictInput):
 
     first_name = StrictCharField(max_length=150, required=False, allow_blank=True)
     last_name = StrictCharField(max_length=150, required=False, allow_blank=True)
-    phone = StrictCharField(max_length=20, required=False, allow_blank=True)
+    phone = StrictCharField(
+        max_length=20, openapi_pattern=PHONE_INPUT_PATTERN, required=False, allow_blank=True
+    )
     language = serializers.ChoiceField(choices=LANGUAGE_CHOICES, required=False)
 
 

@@ -12,6 +12,9 @@ ROLES = (CUSTOMER, OPERATOR, TECHNICIAN)
 LANGUAGES = ("en", "fr")
 
 PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9 ().\-]{5,19}$")
+# What a client may send (for the API's schema): empty, or a phone number, with the surrounding
+# whitespace the API trims. Exactly the texts that are empty or match PHONE_PATTERN once trimmed.
+PHONE_INPUT_PATTERN = r"^\s*(?:\+?[0-9][0-9 ().\-]{5,19})?\s*$"
 
 
 def normalize_email(email: str) -> str:

@@ -49,35 +49,69 @@ def _annotate(instance: object, schema: dict[str, Any]) -> None:
     extend_schema_field(schema)(cast(Any, instance))
 
 
+def _json_text(field: serializers.CharField, data: Any, invalid: str = "invalid") -> str:
+    if not isinstance(data, str):
+        field.fail(invalid)
+    return data
+
+
+def _sent_length(field: serializers.CharField, data: Any) -> None:
+    """The schema's maxLength counts the text as sent, before DRF trims it (and before it reads
+    a text of spaces only as blank)."""
+    if isinstance(data, str) and field.max_length is not None and len(data) > field.max_length:
+        field.fail("max_length", max_length=field.max_length)
+
+
 class StrictCharField(serializers.CharField):
-    """A JSON string only."""
+    """A JSON string only, of at most `max_length` characters as sent. `openapi_pattern` is the
+    pattern its text must match, published in the schema; the use case behind the field
+    enforces it (the rule's one home), so the pattern must say exactly what it accepts."""
+
+    def __init__(self, *, openapi_pattern: str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.openapi_pattern = openapi_pattern
+
+    def run_validation(self, data: Any = serializers.empty) -> Any:
+        _sent_length(self, data)
+        return super().run_validation(data)
 
     def to_internal_value(self, data: Any) -> str:
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
+        return super().to_internal_value(_json_text(self, data))
 
 
 class StrictSlugField(serializers.SlugField):
-    """A JSON string of ASCII letters, digits, `-` and `_` only."""
+    """A JSON string of ASCII letters, digits, `-` and `_` only, taken as sent (not trimmed: the
+    schema's pattern has no room for surrounding spaces)."""
 
     default_error_messages = {
         "not_a_string": serializers.CharField.default_error_messages["invalid"]
     }
 
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("trim_whitespace", False)
+        super().__init__(**kwargs)
+
+    def run_validation(self, data: Any = serializers.empty) -> Any:
+        _sent_length(self, data)
+        return super().run_validation(data)
+
     def to_internal_value(self, data: Any) -> str:
-        if not isinstance(data, str):
-            self.fail("not_a_string")
-        return super().to_internal_value(data)
+        return super().to_internal_value(_json_text(self, data, "not_a_string"))
 
 
 class StrictEmailField(serializers.EmailField):
-    """A JSON string holding an e-mail address."""
+    """A JSON string holding an e-mail address, taken as sent (`format: email` has no spaces)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("trim_whitespace", False)
+        super().__init__(**kwargs)
+
+    def run_validation(self, data: Any = serializers.empty) -> Any:
+        _sent_length(self, data)
+        return super().run_validation(data)
 
     def to_internal_value(self, data: Any) -> str:
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
+        return super().to_internal_value(_json_text(self, data))
 
 
 class StrictIntegerField(serializers.IntegerField):

@@ -91,7 +91,7 @@ class AutoSchema(SpectacularAutoSchema):
             and schema.get("type") == "string"
             and not {"format", "enum", "pattern", "anyOf", "oneOf"} & set(schema)
         ):
-            pattern = _text_pattern(field)
+            pattern = getattr(field, "openapi_pattern", None) or _text_pattern(field)
             if pattern is not None:
                 schema[_TEXT_PATTERN] = pattern
         return schema

@@ -452,3 +452,56 @@ def test_a_quote_names_a_vehicle_or_a_category_in_the_schema_as_in_the_api(
     )
     refused = response.status_code == 400
     assert refused is not valid, response.content
+
+
+def _property(component: str, name: str) -> dict[str, Any]:
+    schema: dict[str, Any] = _schema()["components"]["schemas"][component]["properties"][name]
+    return schema
+
+
+@pytest.mark.parametrize("plate", ["ab-12", "  AB 123 CD ", "a", "ab#12", "é12", "AB-123-CD-EF-GH"])
+def test_the_plate_pattern_in_the_schema_is_what_registering_keeps(
+    client_for: Any, plate: str
+) -> None:
+    body = {"plate": plate, "make": "Renault", "model": "Clio", "year": 2020}
+    body |= {"category": "small", "energy": "petrol"}
+    response = _signed_in(client_for).post("/api/v1/vehicles", body, format="json")
+    kept = response.status_code == 201
+    assert kept or "plate" in response.json()["error"]["details"], response.content
+    pattern = _property("VehicleCreateRequest", "plate")["pattern"]
+    assert (re.search(pattern, plate) is not None) is kept
+
+
+@pytest.mark.parametrize(
+    "phone", ["", "  ", " +33 1 23 45 67 89 ", "12345", "call me", "+33\t123456"]
+)
+def test_the_phone_pattern_in_the_schema_is_what_the_profile_keeps(
+    client_for: Any, phone: str
+) -> None:
+    response = _signed_in(client_for).patch("/api/v1/me", {"phone": phone}, format="json")
+    kept = response.status_code == 200
+    assert kept or "phone" in response.json()["error"]["details"], response.content
+    pattern = _property("PatchedProfileUpdateRequest", "phone")["pattern"]
+    assert (re.search(pattern, phone) is not None) is kept
+
+
+def test_max_length_counts_the_text_as_sent(client_for: Any) -> None:
+    assert _property("PatchedProfileUpdateRequest", "first_name")["maxLength"] == 150
+    client = _signed_in(client_for)
+    assert client.patch("/api/v1/me", {"first_name": "a" * 150}, format="json").status_code == 200
+    padded = client.patch("/api/v1/me", {"first_name": "a" * 150 + " "}, format="json")
+    assert padded.status_code == 400
+    assert "first_name" in padded.json()["error"]["details"]
+    spaces = client.patch("/api/v1/me", {"phone": " " * 21}, format="json")
+    assert spaces.status_code == 400
+    assert "phone" in spaces.json()["error"]["details"]
+
+
+def test_a_code_is_taken_as_sent_as_its_pattern_says(api_client: APIClient) -> None:
+    pattern = _property("QuoteRequestRequest", "service")["pattern"]
+    assert re.search(pattern, " wash") is None
+    response = api_client.post(
+        "/api/v1/quotes", {"service": " wash", "category": "small"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "service" in response.json()["error"]["details"]

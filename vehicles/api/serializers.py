@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.api.fields import StrictCharField, StrictIntegerField
+from vehicles.domain.plates import RAW_PLATE_PATTERN
 from vehicles.domain.rules import YEAR_MIN
 from vehicles.domain.vocabulary import CATEGORIES, ENERGIES
 from vehicles.models import Vehicle
@@ -49,6 +50,7 @@ class VehicleSerializer(serializers.ModelSerializer[Vehicle]):
 class _VehicleInput(serializers.Serializer):
     plate = StrictCharField(
         max_length=RAW_PLATE_MAX_LENGTH,
+        openapi_pattern=RAW_PLATE_PATTERN,
         help_text=_(
             "2 to 12 letters and digits once spaces, dashes and dots are removed; "
             "stored upper case."

@@ -11,6 +11,9 @@ PLATE_MAX_LENGTH = 12
 # dropped; any other character makes the plate invalid rather than silently vanishing, so that a
 # typo ("AB#123") is reported instead of stored as another plate.
 _SEPARATORS = re.compile(r"[\s\-.]+")
+# What a customer may type, as one pattern (for the API's schema): 2 to 12 ASCII letters and
+# digits with separators anywhere. Exactly the texts `normalise_plate` turns into a valid plate.
+RAW_PLATE_PATTERN = rf"^[\s\-.]*(?:[A-Za-z0-9][\s\-.]*){{{PLATE_MIN_LENGTH},{PLATE_MAX_LENGTH}}}$"
 _VALID = re.compile(rf"[A-Z0-9]{{{PLATE_MIN_LENGTH},{PLATE_MAX_LENGTH}}}")
 _FRENCH_SIV = re.compile(r"([A-Z]{2})([0-9]{3})([A-Z]{2})")
 _ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")

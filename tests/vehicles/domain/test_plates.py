@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vehicles.domain.plates import display_plate, is_valid_plate, normalise_plate
+from vehicles.domain.plates import (
+    RAW_PLATE_PATTERN,
+    display_plate,
+    is_valid_plate,
+    normalise_plate,
+)
 
 
 @pytest.mark.parametrize(
@@ -83,3 +90,17 @@ def test_siv_display_normalises_back_to_the_stored_plate(stored: str) -> None:
     shown = display_plate(stored)
     assert shown[2] == shown[6] == "-"
     assert normalise_plate(shown) == stored
+
+
+_TYPED = st.text(
+    alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 -.\t\u00a0ßé#"
+)
+
+
+@given(st.one_of(st.text(), _TYPED, st.from_regex(RAW_PLATE_PATTERN, fullmatch=True)))
+def test_the_schemas_plate_pattern_accepts_exactly_what_normalises_to_a_valid_plate(
+    raw: str,
+) -> None:
+    assert (re.fullmatch(RAW_PLATE_PATTERN, raw) is not None) is is_valid_plate(
+        normalise_plate(raw)
+    )
