@@ -153,10 +153,11 @@ class StrictDecimalField(serializers.DecimalField):
 
 
 class StrictUUIDFormField(forms.UUIDField):
-    """django-filter's UUID field, refusing what is not a UUID's canonical text form."""
+    """django-filter's UUID field, refusing what is not a UUID's canonical text form, the empty
+    text included (`?site=` is not "any site")."""
 
     def to_python(self, value: Any) -> Any:  # a UUID or None (the stubs say str)
-        if isinstance(value, str) and value not in self.empty_values and not _UUID.fullmatch(value):
+        if isinstance(value, str) and not _UUID.fullmatch(value):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return super().to_python(value)
 

@@ -152,7 +152,7 @@ def test_a_body_id_that_is_not_a_uuid_string_is_a_400_naming_it(
     assert "vehicle" in response.json()["error"]["details"]
 
 
-@pytest.mark.parametrize("value", NOT_UUIDS)
+@pytest.mark.parametrize("value", [*NOT_UUIDS, ""])
 def test_a_query_id_that_is_not_a_uuid_string_is_a_400_naming_it(
     client_for: Any, value: str
 ) -> None:
