@@ -26,7 +26,7 @@ from bookings.services._common import (
     policy_settings,
 )
 from core.clock import resolve_now
-from core.errors import ValidationFailed
+from core.errors import PermissionDenied, ValidationFailed
 from core.locking import set_lock_timeout
 from scheduling import public as scheduling
 
@@ -191,8 +191,9 @@ def booking_update_notes(
             fields.append("customer_note")
         if operator_note is not None:
             if role is not Role.OPERATOR:
-                raise ValidationFailed(
-                    details={"operator_note": [_("Only operators can write this note.")]}
+                message = _("Only operators can write this note.")
+                raise PermissionDenied(
+                    message, code="operator_only", details={"operator_note": [message]}
                 )
             if len(operator_note) > 2000:
                 raise ValidationFailed(details={"operator_note": [_("At most 2000 characters.")]})

@@ -187,7 +187,10 @@ def test_patch_changes_notes_only(world, client_for) -> None:
     operator = client_for(world.operator)
     assert operator.patch(url, {"operator_note": "VIP"}, format="json").status_code == 200
     customer_try = client_for(world.customer).patch(url, {"operator_note": "x"}, format="json")
-    assert customer_try.status_code == 400
+    # A well-formed body this account may not send: not allowed (403), not malformed (400).
+    assert customer_try.status_code == 403
+    assert customer_try.json()["error"]["code"] == "operator_only"
+    assert "operator_note" in customer_try.json()["error"]["details"]
 
 
 def test_reschedule_through_the_api(world, client_for) -> None:
