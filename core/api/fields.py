@@ -27,7 +27,7 @@ from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.clock import MAX_YEAR, MIN_YEAR, year_supported
+from core.clock import MAX_YEAR, MIN_YEAR
 
 # The canonical text form of a UUID (RFC 9562), either case; nothing else is an id here.
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
@@ -180,116 +180,6 @@ class UUIDFilter(_DescribedFilter, django_filters.UUIDFilter):
     openapi_schema = {"type": "string", "format": "uuid", "pattern": UUID_PATTERN}
 
 
-# Real UTC offsets run from -12:00 to +14:00; ISO 8601 allows up to +/-23:59, PostgreSQL only
-# +/-15:59. Anything beyond +/-14:00 is a typo and would otherwise reach the database.
-MAX_UTC_OFFSET = timedelta(hours=14)
-OFFSET_MESSAGE = _("The UTC offset must lie between -14:00 and +14:00.")
-YEAR_MESSAGE = _("Give a year between %(first)d and %(last)d.")
-
-
-def year_message() -> str:
-    return str(YEAR_MESSAGE) % {"first": MIN_YEAR, "last": MAX_YEAR}
-
-
-# A date-time as RFC 3339 writes it (the schema's `format: date-time`): upper-case T and Z, an
-# offset in the real range, at most microseconds (what Python keeps). Python would also read
-# "2025-06-07 10:00", week dates, basic format and lower case; the schema promises none of them.
-_MONTH_DAY = r"-[0-9]{2}-[0-9]{2}"
-_DATE = rf"[0-9]{{4}}{_MONTH_DAY}"
-_TIME = r"[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?"
-_OFFSET = r"(?:Z|[+-](?:(?:0[0-9]|1[0-3]):[0-5][0-9]|14:00))"
-DATETIME_PATTERN = rf"^{_DATE}T{_TIME}{_OFFSET}$"
-_DATETIME = re.compile(DATETIME_PATTERN)
-_NAIVE = re.compile(rf"{_DATE}T{_TIME}")
-_ANY_OFFSET = re.compile(rf"{_DATE}T{_TIME}[+-][0-9]{{2}}:[0-9]{{2}}")
-DATETIME_HELP = _("Give a date-time as 2025-06-07T10:00:00+02:00 (RFC 3339).")
-NAIVE_MESSAGE = _("Give the time with its UTC offset, e.g. 2025-06-07T10:00:00+02:00.")
-DATETIME_SCHEMA = {"type": "string", "format": "date-time", "pattern": DATETIME_PATTERN}
-
-
-def datetime_text_error(text: str) -> str | None:
-    """Why `text` is not a date-time this API reads ("naive", "offset", "invalid"), or None."""
-    if _DATETIME.fullmatch(text):
-        return None
-    if _NAIVE.fullmatch(text):
-        return "naive"
-    if _ANY_OFFSET.fullmatch(text):
-        return "offset"
-    return "invalid"
-
-
-def offset_in_range(value: datetime) -> bool:
-    offset = value.utcoffset()
-    return offset is None or abs(offset) <= MAX_UTC_OFFSET
-
-
-@extend_schema_field(DATETIME_SCHEMA)
-class AwareDateTimeField(serializers.DateTimeField):
-    """An RFC 3339 date-time with its offset, kept as given: a naive time is refused, never
-    guessed."""
-
-    default_error_messages = {
-        "naive": NAIVE_MESSAGE,
-        "offset": OFFSET_MESSAGE,
-        "not_rfc3339": DATETIME_HELP,
-    }
-
-    def to_internal_value(self, value: Any) -> datetime:
-        if not isinstance(value, str):
-            self.fail("not_rfc3339")
-        error = datetime_text_error(value)
-        if error is not None:
-            self.fail("not_rfc3339" if error == "invalid" else error)
-        result: datetime = super().to_internal_value(value)
-        return result
-
-    def enforce_timezone(self, value: datetime) -> datetime:
-        if timezone.is_naive(value):
-            self.fail("naive")
-        if not offset_in_range(value):
-            self.fail("offset")
-        if not year_supported(value):
-            raise serializers.ValidationError(year_message(), code="year")
-        return value
-
-
-class UtcIsoDateTimeField(IsoDateTimeField):
-    """A filter's RFC 3339 date-time, checked and turned into UTC before it reaches SQL."""
-
-    def clean(self, value: Any) -> datetime | None:
-        if value is None:
-            return None
-        error = datetime_text_error(value) if isinstance(value, str) else "invalid"
-        if error is not None:
-            message = {"naive": NAIVE_MESSAGE, "offset": OFFSET_MESSAGE}.get(error, DATETIME_HELP)
-            raise forms.ValidationError(message, code=error)
-        result: datetime | None = super().clean(value)
-        if result is None:
-            return None
-        if not offset_in_range(result):
-            raise forms.ValidationError(OFFSET_MESSAGE, code="offset")
-        if not year_supported(result):
-            raise forms.ValidationError(year_message(), code="year")
-        return result.astimezone(UTC)
-
-
-class UtcIsoDateTimeFilter(_DescribedFilter, IsoDateTimeFilter):
-    field_class = UtcIsoDateTimeField
-    openapi_schema = DATETIME_SCHEMA
-
-
-WALL_CLOCK_PATTERN = r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]$"
-
-
-@extend_schema_field({"type": "string", "pattern": WALL_CLOCK_PATTERN, "example": "08:30"})
-class WallClockTimeField(serializers.TimeField):
-    """A time of day on a site's clock, HH:MM. Not `format: time`, which is RFC 3339's full-time
-    (seconds and a UTC offset): a wall-clock time has no offset of its own."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%H:%M", **kwargs)
-
-
 def year_range_pattern(first: int, last: int) -> str:
     """A regular expression (no anchors) matching exactly the 4-digit years first..last."""
     assert 0 <= first <= last <= 9999
@@ -326,6 +216,127 @@ def year_range_pattern(first: int, last: int) -> str:
     return alternatives[0] if len(alternatives) == 1 else f"(?:{'|'.join(alternatives)})"
 
 
+# Real UTC offsets run from -12:00 to +14:00; ISO 8601 allows up to +/-23:59, PostgreSQL only
+# +/-15:59. Anything beyond +/-14:00 is a typo and would otherwise reach the database.
+MAX_UTC_OFFSET = timedelta(hours=14)
+OFFSET_MESSAGE = _("The UTC offset must lie between -14:00 and +14:00.")
+
+# A date-time as RFC 3339 writes it (the schema's `format: date-time`): upper-case T and Z, an
+# offset in the real range, at most microseconds (what Python keeps). Python would also read
+# "2025-06-07 10:00", week dates, basic format and lower case; the schema promises none of them.
+_MONTH_DAY = r"-[0-9]{2}-[0-9]{2}"
+_DATE = rf"[0-9]{{4}}{_MONTH_DAY}"
+_TIME = r"[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?"
+_OFFSET = r"(?:Z|[+-](?:(?:0[0-9]|1[0-3]):[0-5][0-9]|14:00))"
+# The years core.clock allows (which also keeps every time zone's offset whole minutes: Paris
+# kept +00:09:21 until 1911, which RFC 3339 cannot write back).
+YEAR_MESSAGE = _("Give a year between %(first)d and %(last)d.")
+DATETIME_PATTERN = rf"^{year_range_pattern(MIN_YEAR, MAX_YEAR)}{_MONTH_DAY}T{_TIME}{_OFFSET}$"
+_RFC3339 = re.compile(rf"{_DATE}T{_TIME}{_OFFSET}")
+_NAIVE = re.compile(rf"{_DATE}T{_TIME}")
+_ANY_OFFSET = re.compile(rf"{_DATE}T{_TIME}[+-][0-9]{{2}}:[0-9]{{2}}")
+DATETIME_HELP = _("Give a date-time as 2025-06-07T10:00:00+02:00 (RFC 3339).")
+NAIVE_MESSAGE = _("Give the time with its UTC offset, e.g. 2025-06-07T10:00:00+02:00.")
+DATETIME_SCHEMA = {"type": "string", "format": "date-time", "pattern": DATETIME_PATTERN}
+
+
+def _shape_error(text: str) -> str | None:
+    """Why `text` is not an RFC 3339 date-time in our offsets ("naive", "offset", "invalid")."""
+    if _RFC3339.fullmatch(text):
+        return None
+    if _NAIVE.fullmatch(text):
+        return "naive"
+    if _ANY_OFFSET.fullmatch(text):
+        return "offset"
+    return "invalid"
+
+
+def datetime_text_error(text: str) -> str | None:
+    """Why `text` is not a date-time this API reads ("naive", "offset", "year", "invalid")."""
+    error = _shape_error(text)
+    if error is None and not MIN_YEAR <= int(text[:4]) <= MAX_YEAR:
+        return "year"
+    return error
+
+
+def _year_error() -> serializers.ValidationError:
+    return serializers.ValidationError(
+        YEAR_MESSAGE % {"first": MIN_YEAR, "last": MAX_YEAR}, code="year"
+    )
+
+
+def offset_in_range(value: datetime) -> bool:
+    offset = value.utcoffset()
+    return offset is None or abs(offset) <= MAX_UTC_OFFSET
+
+
+@extend_schema_field(DATETIME_SCHEMA)
+class AwareDateTimeField(serializers.DateTimeField):
+    """An RFC 3339 date-time with its offset, in the years core.clock allows, kept as given:
+    a naive time is refused, never guessed."""
+
+    default_error_messages = {
+        "naive": NAIVE_MESSAGE,
+        "offset": OFFSET_MESSAGE,
+        "not_rfc3339": DATETIME_HELP,
+    }
+
+    def to_internal_value(self, value: Any) -> datetime:
+        if not isinstance(value, str):
+            self.fail("not_rfc3339")
+        error = datetime_text_error(value)
+        if error == "year":
+            raise _year_error()
+        if error is not None:
+            self.fail("not_rfc3339" if error == "invalid" else error)
+        result: datetime = super().to_internal_value(value)
+        return result
+
+    def enforce_timezone(self, value: datetime) -> datetime:
+        if timezone.is_naive(value):
+            self.fail("naive")
+        if not offset_in_range(value):
+            self.fail("offset")
+        return value
+
+
+class UtcIsoDateTimeField(IsoDateTimeField):
+    """A filter's RFC 3339 date-time, checked and turned into UTC before it reaches SQL."""
+
+    def clean(self, value: Any) -> datetime | None:
+        if value is None:
+            return None
+        error = datetime_text_error(value) if isinstance(value, str) else "invalid"
+        if error is not None:
+            messages: dict[str, Any] = {
+                "naive": NAIVE_MESSAGE,
+                "offset": OFFSET_MESSAGE,
+                "year": YEAR_MESSAGE % {"first": MIN_YEAR, "last": MAX_YEAR},
+            }
+            raise forms.ValidationError(messages.get(error, DATETIME_HELP), code=error)
+        result: datetime | None = super().clean(value)
+        if result is None:
+            return None
+        return result.astimezone(UTC)
+
+
+class UtcIsoDateTimeFilter(_DescribedFilter, IsoDateTimeFilter):
+    field_class = UtcIsoDateTimeField
+    openapi_schema = DATETIME_SCHEMA
+
+
+WALL_CLOCK_PATTERN = r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]$"
+
+
+@extend_schema_field({"type": "string", "pattern": WALL_CLOCK_PATTERN, "example": "08:30"})
+class WallClockTimeField(serializers.TimeField):
+    """A time of day on a site's clock, HH:MM. Not `format: time`, which is RFC 3339's full-time
+    (seconds and a UTC offset): a wall-clock time has no offset of its own."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%H:%M", **kwargs)
+
+
 # A "+" in a query string arrives as a space when the client forgot to encode it.
 _SPACED_OFFSET = re.compile(r"(.+[0-9]) ([0-9]{2}:[0-9]{2})")
 
@@ -339,7 +350,7 @@ class MomentField(serializers.CharField):
         "moment": _("Give a date (YYYY-MM-DD) or a date-time with its offset (RFC 3339)."),
         "naive": NAIVE_MESSAGE,
         "offset": OFFSET_MESSAGE,
-        "year": _("Give a year from %(first)d to %(last)d."),
+        "year": YEAR_MESSAGE,
     }
 
     def __init__(self, *, first_year: int, last_year: int, **kwargs: Any) -> None:
@@ -363,7 +374,7 @@ class MomentField(serializers.CharField):
         spaced = _SPACED_OFFSET.fullmatch(text)
         if spaced and "T" in text:
             text = f"{spaced[1]}+{spaced[2]}"
-        error = None if re.fullmatch(_DATE, text) else datetime_text_error(text)
+        error = None if re.fullmatch(_DATE, text) else _shape_error(text)
         if error == "invalid":
             self.fail("moment")
         if error is not None:

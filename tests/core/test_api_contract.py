@@ -505,3 +505,22 @@ def test_a_code_is_taken_as_sent_as_its_pattern_says(api_client: APIClient) -> N
     )
     assert response.status_code == 400
     assert "service" in response.json()["error"]["details"]
+
+
+@pytest.mark.parametrize(
+    "value", ["1890-07-25T11:32:40Z", "1999-12-31T23:59:59Z", "3000-01-01T00:00:00+01:00"]
+)
+def test_a_date_time_outside_the_years_the_api_serves_is_a_400_as_the_schema_says(
+    client_for: Any, value: str
+) -> None:
+    # Paris's offset in 1890 was +00:09:21: an answer on the site's clock could not be RFC 3339.
+    quote = _signed_in(client_for).post(
+        "/api/v1/quotes", {"service": "wash", "category": "small", "start": value}, format="json"
+    )
+    assert quote.status_code == 400
+    assert "start" in quote.json()["error"]["details"]
+    listing = _signed_in(client_for).get("/api/v1/bookings", {"start_before": value})
+    assert listing.status_code == 400
+    start = _property("QuoteRequestRequest", "start")
+    assert re.search(start["pattern"], value) is None
+    assert re.search(start["pattern"], "2000-01-01T00:00:00Z")
