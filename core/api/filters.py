@@ -55,7 +55,7 @@ def ordering_parameter(fields: Sequence[str], *, default_help: str | None = None
         ORDERING_PARAM,
         str,
         description=_description(default_help),
-        enum=ordering_choices(fields),
+        enum=[*ordering_choices(fields), ""],  # empty: the default order, as in the filter
     )
 
 

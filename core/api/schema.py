@@ -47,6 +47,15 @@ class AutoSchema(SpectacularAutoSchema):
             schema.update(rules)
         return schema
 
+    def _get_filter_parameters(self) -> list[Any]:
+        parameters: list[Any] = super()._get_filter_parameters()
+        for parameter in parameters:
+            schema = parameter.get("schema", {})
+            if "enum" in schema and "" not in schema["enum"]:
+                # A filter reads an empty choice (`?category=`, `?ordering=`) as no choice at all.
+                schema["enum"] = [*schema["enum"], ""]
+        return parameters
+
     def get_override_parameters(self) -> list[Any]:
         parameters: list[Any] = super().get_override_parameters()
         if self._accepts_idempotency_key():

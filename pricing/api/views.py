@@ -56,7 +56,8 @@ class ServiceListView(APIView):
             "options offered. Prices include tax; time-based rules and promos are in quotes."
         ),
         parameters=[
-            OpenApiParameter("kind", str, enum=list(SERVICE_KINDS)),
+            # Empty is no choice: DRF reads an empty optional query value as absent.
+            OpenApiParameter("kind", str, enum=[*SERVICE_KINDS, ""]),
             ordering_parameter(LISTING_ORDERINGS, default_help="By default by name."),
         ],
         responses={200: ServiceListingSerializer(many=True)},
