@@ -71,7 +71,7 @@ class TokenObtainSerializer(serializers.Serializer):
     password = StrictCharField(
         write_only=True, max_length=128, style={"input_type": "password"}, trim_whitespace=False
     )
-    device = serializers.CharField(
+    device = StrictCharField(
         max_length=400,
         required=False,
         allow_blank=True,

@@ -123,6 +123,40 @@ class StrictIntegerField(serializers.IntegerField):
         return super().to_internal_value(data)
 
 
+# Query parameters are text; these read numbers and booleans as the schema's form style writes
+# them. Python's int() and float() would also read " 5", "5_000" and other scripts' digits, DRF's
+# IntegerField "5.0", and its BooleanField "yes", "on" and "1".
+_QUERY_INTEGER = re.compile(r"-?[0-9]+")
+_QUERY_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+
+
+class QueryIntegerField(serializers.IntegerField):
+    """A query's whole number, in ASCII digits."""
+
+    def to_internal_value(self, data: Any) -> int:
+        if not isinstance(data, str) or not _QUERY_INTEGER.fullmatch(data):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class QueryFloatField(serializers.FloatField):
+    """A query's number, in ASCII digits with an optional fraction and exponent."""
+
+    def to_internal_value(self, data: Any) -> float:
+        if not isinstance(data, str) or not _QUERY_NUMBER.fullmatch(data):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class QueryBooleanField(serializers.BooleanField):
+    """A query's `true` or `false`."""
+
+    def to_internal_value(self, data: Any) -> bool:
+        if data not in ("true", "false"):
+            self.fail("invalid", input=data)
+        return bool(data == "true")
+
+
 @extend_schema_field({"type": "string", "format": "uuid", "pattern": UUID_PATTERN})
 class StrictUUIDField(serializers.UUIDField):
     """A UUID in its canonical text form, in a body or a query."""

@@ -3,7 +3,15 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from core.api.fields import MomentField, StrictUUIDField, WallClockTimeField
+from core.api.fields import (
+    MomentField,
+    QueryBooleanField,
+    QueryFloatField,
+    QueryIntegerField,
+    StrictSlugField,
+    StrictUUIDField,
+    WallClockTimeField,
+)
 from scheduling.domain.preferences import PARTS_OF_DAY
 from scheduling.domain.window import MAX_YEAR, MIN_YEAR
 from scheduling.models import OpeningHours, Site
@@ -57,7 +65,7 @@ class SiteDetailSerializer(SiteSerializer):
 
 
 class _ServiceQuery(serializers.Serializer):
-    service = serializers.SlugField(max_length=50, help_text=_("Service code."))
+    service = StrictSlugField(max_length=50, help_text=_("Service code."))
     vehicle = StrictUUIDField(
         required=False, help_text=_("One of your vehicles (needs authentication).")
     )
@@ -65,7 +73,7 @@ class _ServiceQuery(serializers.Serializer):
         choices=CATEGORIES, required=False, help_text=_("Vehicle category, without a vehicle.")
     )
     options = serializers.ListField(
-        child=serializers.SlugField(max_length=50),
+        child=StrictSlugField(max_length=50),
         required=False,
         default=list,
         max_length=20,
@@ -81,7 +89,7 @@ class AvailabilityQuerySerializer(_ServiceQuery):
         last_year=MAX_YEAR,
         help_text=_("End of the period: a date includes its whole day; a date-time is excluded."),
     )
-    include_resources = serializers.BooleanField(
+    include_resources = QueryBooleanField(
         default=False, help_text=_("Operators only: list the free resources of each start.")
     )
 
@@ -92,9 +100,9 @@ class AvailabilityQuerySerializer(_ServiceQuery):
 
 
 class SuggestQuerySerializer(_ServiceQuery):
-    lat = serializers.FloatField(min_value=-90, max_value=90)
-    lon = serializers.FloatField(min_value=-180, max_value=180)
-    radius_km = serializers.FloatField(min_value=0, max_value=500, default=25)
+    lat = QueryFloatField(min_value=-90, max_value=90)
+    lon = QueryFloatField(min_value=-180, max_value=180)
+    radius_km = QueryFloatField(min_value=0, max_value=500, default=25)
     after = MomentField(
         first_year=MIN_YEAR,
         last_year=MAX_YEAR,
@@ -108,13 +116,13 @@ class SuggestQuerySerializer(_ServiceQuery):
         help_text=_("morning (before 12:00), afternoon (12:00-17:00), evening (from 17:00)."),
     )
     weekdays = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=7),
+        child=QueryIntegerField(min_value=1, max_value=7),
         required=False,
         default=list,
         max_length=7,
         help_text=_("ISO weekdays, 1 = Monday ... 7 = Sunday, repeated or comma-separated."),
     )
-    limit = serializers.IntegerField(min_value=1, max_value=50, default=10)
+    limit = QueryIntegerField(min_value=1, max_value=50, default=10)
 
 
 class SiteRefSerializer(serializers.Serializer):

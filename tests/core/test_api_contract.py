@@ -184,6 +184,7 @@ def test_an_upper_case_uuid_is_still_a_uuid(client_for: Any) -> None:
         ("patch", "/api/v1/me", {"last_name": 0}, "last_name"),
         ("patch", "/api/v1/me", {"phone": True}, "phone"),
         ("post", "/api/v1/auth/token", {"email": 5, "password": "x"}, "email"),
+        ("post", "/api/v1/auth/token", {"email": "a@b.co", "password": "x", "device": 5}, "device"),
         ("post", "/api/v1/quotes", {"service": 5, "category": "small"}, "service"),
         ("post", "/api/v1/quotes", {"service": "wash", "options": [5]}, "options"),
         (
@@ -543,3 +544,32 @@ def test_an_empty_choice_means_no_choice_in_the_schema_as_in_the_api(
     assert parameter is not None
     assert "" in parameter["schema"]["enum"]
     assert _signed_in(client_for).get(path, {name: ""}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"lat": " 48.8"},
+        {"lat": "4_8"},
+        {"lat": "٤٨"},
+        {"limit": "5.0"},
+        {"limit": " 5"},
+        {"weekdays": "1.0"},
+    ],
+)
+def test_query_numbers_are_read_as_the_schema_writes_them(
+    api_client: APIClient, change: dict[str, str]
+) -> None:
+    query = {"service": "wash", "category": "small", "lat": "48.8", "lon": "2.3", **change}
+    response = api_client.get("/api/v1/availability/suggest", query)
+    assert response.status_code == 400, response.content
+    assert set(change) <= set(response.json()["error"]["details"])
+
+
+@pytest.mark.parametrize("value", ["yes", "1", "True", "on"])
+def test_a_query_boolean_is_true_or_false(api_client: APIClient, value: str) -> None:
+    query = {"service": "wash", "category": "small", "site": str(uuid4())}
+    query |= {"from": "2030-06-07", "to": "2030-06-07", "include_resources": value}
+    response = api_client.get("/api/v1/availability", query)
+    assert response.status_code == 400, response.content
+    assert "include_resources" in response.json()["error"]["details"]
