@@ -9,6 +9,11 @@ from accounts.selectors import user_roles
 from core.api.fields import StrictCharField, StrictEmailField
 from core.api.inputs import StrictInput
 
+# Django's password validators (settings.AUTH_PASSWORD_VALIDATORS), in words: no schema says them.
+PASSWORD_HELP = _(
+    "At least 8 characters, not all digits, not a common password and not like your e-mail or name."
+)
+
 # The same choices as the model's field (one enum in the schema).
 LANGUAGE_CHOICES = [(code, LANGUAGE_LABELS.get(code, code)) for code in LANGUAGES]
 
@@ -16,7 +21,11 @@ LANGUAGE_CHOICES = [(code, LANGUAGE_LABELS.get(code, code)) for code in LANGUAGE
 class RegisterSerializer(serializers.Serializer):
     email = StrictEmailField(max_length=254)
     password = StrictCharField(
-        write_only=True, max_length=128, style={"input_type": "password"}, trim_whitespace=False
+        write_only=True,
+        max_length=128,
+        style={"input_type": "password"},
+        trim_whitespace=False,
+        help_text=PASSWORD_HELP,
     )
     first_name = StrictCharField(max_length=150, required=False, allow_blank=True, default="")
     last_name = StrictCharField(max_length=150, required=False, allow_blank=True, default="")
@@ -101,8 +110,10 @@ class LoginSerializer(TokenPairSerializer):
 
 
 class PasswordChangeSerializer(serializers.Serializer):
-    old_password = StrictCharField(max_length=128, trim_whitespace=False)
-    new_password = StrictCharField(max_length=128, trim_whitespace=False)
+    old_password = StrictCharField(
+        max_length=128, trim_whitespace=False, help_text=_("Your current password.")
+    )
+    new_password = StrictCharField(max_length=128, trim_whitespace=False, help_text=PASSWORD_HELP)
 
 
 class PersonalDataSerializer(serializers.Serializer):

@@ -235,7 +235,13 @@ class BookingNotesSerializer(StrictInput):
 
 
 class CancelSerializer(serializers.Serializer):
-    reason = StrictCharField(max_length=1000, required=False, allow_blank=True, default="")
+    reason = StrictCharField(
+        max_length=1000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Why it is cancelled; required of operators."),
+    )
 
 
 class RescheduleSerializer(serializers.Serializer):

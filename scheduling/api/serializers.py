@@ -70,7 +70,9 @@ class _ServiceQuery(serializers.Serializer):
         required=False, help_text=_("One of your vehicles (needs authentication).")
     )
     category = serializers.ChoiceField(
-        choices=CATEGORIES, required=False, help_text=_("Vehicle category, without a vehicle.")
+        choices=CATEGORIES,
+        required=False,
+        help_text=_("Vehicle category, when no vehicle is given: give exactly one of the two."),
     )
     options = serializers.ListField(
         child=StrictSlugField(max_length=50),
@@ -87,7 +89,10 @@ class AvailabilityQuerySerializer(_ServiceQuery):
     to = MomentField(
         first_year=MIN_YEAR,
         last_year=MAX_YEAR,
-        help_text=_("End of the period: a date includes its whole day; a date-time is excluded."),
+        help_text=_(
+            "End of the period, at most 31 days after `from`: a date includes its whole day; a "
+            "date-time is excluded."
+        ),
     )
     include_resources = QueryBooleanField(
         default=False, help_text=_("Operators only: list the free resources of each start.")
