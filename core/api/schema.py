@@ -150,10 +150,11 @@ _DESCRIPTIONS = {
     "503": "A backing service is unavailable; retry later.",
 }
 
-# Any operation may answer these (throttles and the database are everywhere; nginx and gunicorn
-# answer 414, 413 to a body, in the envelope too).
-_ALWAYS = ("400", "401", "403", "404", "406", "414", "429", "500", "503")
-_WITH_BODY = ("413", "415")
+# Any operation may answer these: throttles and the database are everywhere, and the request
+# limits (core.middleware's 413 on Content-Length, 414 on the URL; nginx's own) apply before any
+# view, also to an endpoint that takes no body.
+_ALWAYS = ("400", "401", "403", "404", "406", "413", "414", "429", "500", "503")
+_WITH_BODY = ("415",)
 
 
 def describe_text_parameters(
