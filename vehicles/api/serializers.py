@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.api.fields import StrictCharField, StrictIntegerField
+from core.api.inputs import StrictInput
 from vehicles.domain.plates import RAW_PLATE_PATTERN
 from vehicles.domain.rules import YEAR_MIN
 from vehicles.domain.vocabulary import CATEGORIES, ENERGIES
@@ -69,6 +70,9 @@ class VehicleCreateSerializer(_VehicleInput):
     """A new vehicle; the owner's first active vehicle becomes the default."""
 
 
-class VehicleUpdateSerializer(_VehicleInput):
+class VehicleUpdateSerializer(StrictInput, _VehicleInput):
     """Any subset of the fields (PATCH, validated with partial=True). The default flag moves
-    with `set-default`."""
+    with `set-default`, archiving with DELETE: sending them here is refused, like any field the
+    vehicle shows but a PATCH cannot change (read_only_field), as on PATCH me and bookings."""
+
+    resource = VehicleSerializer

@@ -60,10 +60,12 @@ def test_patch_cannot_move_the_default_or_archive(add_vehicle, client_for) -> No
     add_vehicle(me)
     second = add_vehicle(me)
     response = client_for(me).patch(
-        url(second), {"is_default": True, "archived": True}, format="json"
+        url(second), {"is_default": True, "archived": True, "colour": "Red"}, format="json"
     )
-    assert response.status_code == 200
+    error = assert_error(response, 400, "read_only_field")
+    assert set(error["details"]) == {"is_default", "archived"}
     second.refresh_from_db()
+    assert second.colour == ""
     assert not second.is_default
     assert not second.is_archived
 
