@@ -250,3 +250,18 @@ def test_an_unreachable_app_is_a_502_envelope(tmp_path: Path) -> None:
         error = _envelope(response, response.read(), 502, "bad_gateway")
         assert response.getheader("Retry-After") == "5"
         assert re.fullmatch(r"[0-9a-f]{32}", error["request_id"])
+
+
+def test_what_nginx_cannot_read_is_the_envelope_too(edge: Edge) -> None:
+    """A request line or a header over nginx's buffers is refused before any location is chosen
+    (nginx cannot know it is under /api/): it is the envelope wherever it was sent."""
+    with closing(edge.https()) as connection:
+        connection.request("GET", "/api/v1/services?q=" + "x" * 9000)
+        response = connection.getresponse()
+        _envelope(response, response.read(), 414, "uri_too_long")
+    with closing(edge.https()) as connection:
+        connection.request("GET", "/api/v1/services", headers={"X-Big": "y" * 9000})
+        response = connection.getresponse()
+        error = _envelope(response, response.read(), 400, "bad_request")
+    assert "Retry-After" not in response.msg or response.getheader("Retry-After") == ""
+    assert error["details"] == {}
