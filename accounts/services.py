@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
-from django.core.cache import cache
 from django.core.cache.backends.base import BaseCache
-from django.core.cache.backends.locmem import LocMemCache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -28,6 +24,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from accounts.domain.lockout import Lockout, seconds_left
 from accounts.domain.rules import CUSTOMER, OPERATOR, ROLES, anonymised_email, normalize_email
 from accounts.models import User
+from core.cache import counting_cache
 from core.clock import resolve_now
 from core.errors import PermissionDenied, Unauthenticated, ValidationFailed
 
@@ -285,21 +282,6 @@ ADMIN_ENTRY = "admin"
 API_ENTRY = "api"
 
 security_log = logging.getLogger("accounts.security")
-_T = TypeVar("_T")
-# Counts per process while the shared cache (Redis) is down, rather than not counting at all.
-_process_cache = LocMemCache("accounts-staff-login", {})
-_cache_down_logged_at = 0.0
-
-
-def _counted(operation: Callable[[BaseCache], _T]) -> _T:
-    global _cache_down_logged_at
-    try:
-        return operation(cache)
-    except Exception:  # whatever the cache client raises when Redis is unreachable
-        if time.monotonic() - _cache_down_logged_at > 60:
-            _cache_down_logged_at = time.monotonic()
-            security_log.warning("cache unavailable: staff sign-in failures counted per process")
-        return operation(_process_cache)
 
 
 def _lockout(kind: str) -> Lockout:
@@ -338,8 +320,9 @@ def _count_failure(kind: str, ident: str, *, moment: float) -> None:
         c.set(f"staff-login-lock:{kind}:{ident}", moment + lockout.seconds, lockout.seconds + 60)
         c.delete(counter)
 
-    if lockout.locks(_counted(count)):
-        _counted(lock)
+    # counting_cache: per process while the shared cache (Redis) is down, rather than not at all.
+    if lockout.locks(count(counting_cache)):
+        lock(counting_cache)
 
 
 def staff_login_wait(*, email: str, ip: str | None, now: datetime | None = None) -> int:
@@ -347,7 +330,7 @@ def staff_login_wait(*, email: str, ip: str | None, now: datetime | None = None)
     address): 0 when it is allowed now."""
     moment = resolve_now(now).timestamp()
     keys = [f"staff-login-lock:{kind}:{ident}" for kind, ident in _targets(email, ip)]
-    locks = _counted(lambda c: c.get_many(keys))
+    locks = counting_cache.get_many(keys)
     return max((seconds_left(unlock_at, now=moment) for unlock_at in locks.values()), default=0)
 
 
@@ -386,7 +369,7 @@ def staff_login_refused(*, email: str, ip: str | None, entry: str) -> None:
 def staff_login_succeeded(*, email: str) -> None:
     """A successful sign-in starts the account's failure count again."""
     ((_kind, ident),) = _targets(email, None)
-    _counted(lambda c: c.delete(f"staff-login-failures:account:{ident}"))
+    counting_cache.delete(f"staff-login-failures:account:{ident}")
 
 
 def staff_login_unlock(*, email: str | None = None, ip: str | None = None) -> None:
@@ -397,4 +380,4 @@ def staff_login_unlock(*, email: str | None = None, ip: str | None = None) -> No
         for kind, ident in targets
         for what in ("lock", "failures")
     ]
-    _counted(lambda c: c.delete_many(keys))
+    counting_cache.delete_many(keys)

@@ -1,5 +1,5 @@
 """Rate limits on the cache (Redis in production, so every app server counts together; per
-process while it is down: core.api.throttle_cache)."""
+process while it is down: core.cache)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from rest_framework.throttling import AnonRateThrottle as DrfAnonRateThrottle
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 from rest_framework.throttling import UserRateThrottle as DrfUserRateThrottle
 
-from core.api.throttle_cache import throttle_cache
+from core.cache import counting_cache
 from core.client_ip import client_ip
 
 
@@ -29,19 +29,19 @@ class ClientIpMixin(BaseThrottle):
 
 class AnonRateThrottle(ClientIpMixin, DrfAnonRateThrottle):
     scope = "anon"
-    cache = throttle_cache
+    cache = counting_cache
 
 
 class UserRateThrottle(ClientIpMixin, DrfUserRateThrottle):
     scope = "user"
-    cache = throttle_cache
+    cache = counting_cache
 
 
 class LoginIpThrottle(ClientIpMixin, SimpleRateThrottle):
     """Login attempts per client address."""
 
     scope = "login_ip"
-    cache = throttle_cache
+    cache = counting_cache
 
     def get_cache_key(self, request: Request, view: Any) -> str:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
@@ -88,7 +88,7 @@ class LoginEmailThrottle(ClientIpMixin, SimpleRateThrottle):
     its owner out of the devices they already use (docs/rules/accounts.md, "Throttling")."""
 
     scope = "login_email"
-    cache = throttle_cache
+    cache = counting_cache
 
     def get_cache_key(self, request: Request, view: Any) -> str | None:
         data = request.data if isinstance(request.data, dict) else {}
@@ -105,7 +105,7 @@ class PromoQuoteThrottle(ClientIpMixin, SimpleRateThrottle):
     after another is slow (docs/rules/pricing.md). Quotes without a code are not counted here."""
 
     scope = "quote_promo"
-    cache = throttle_cache
+    cache = counting_cache
 
     def get_cache_key(self, request: Request, view: Any) -> str | None:
         data = request.data if isinstance(request.data, dict) else {}

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import logging
 import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
+from core.cache import shortcut_cache
 from core.errors import NotFound
 from pricing.domain.catalogue import CategoryPricing, OptionData, PriceRuleData, ServiceData
 from pricing.models import CategoryOverride, Option, PriceRule, Service
 from vehicles.public import CATEGORIES
-
-logger = logging.getLogger(__name__)
 
 CATALOGUE_VERSION_KEY = "pricing:catalogue:version"
 CATALOGUE_TTL_SECONDS = 3600
@@ -169,28 +166,22 @@ def catalogue_version() -> str:
     """A token that changes with every catalogue change (pricing.services.catalogue_changed).
     Random rather than a counter: if the key is evicted, a new token can never collide with the
     entries cached under an old one."""
-    version = cache.get(CATALOGUE_VERSION_KEY)
+    version = shortcut_cache.get(CATALOGUE_VERSION_KEY)
     if version is None:
         version = uuid.uuid4().hex
-        cache.add(CATALOGUE_VERSION_KEY, version, timeout=None)
-        version = cache.get(CATALOGUE_VERSION_KEY) or version
+        shortcut_cache.add(CATALOGUE_VERSION_KEY, version, timeout=None)
+        version = shortcut_cache.get(CATALOGUE_VERSION_KEY) or version
     return str(version)
 
 
 def _cached(key: str, compute: Callable[[], T]) -> T:
-    """A cache outage must not take the catalogue down: we fall back to the database."""
-    try:
-        full_key = f"pricing:catalogue:{catalogue_version()}:{key}"
-        value = cache.get(full_key)
-    except Exception:  # the cache backends' errors (Redis down) share no base class
-        logger.warning("catalogue cache unavailable; reading the database", exc_info=True)
-        return compute()
+    """A cache outage must not take the catalogue down: shortcut_cache then misses, so the
+    database answers (core.cache logs the outage once a minute, not once a request)."""
+    full_key = f"pricing:catalogue:{catalogue_version()}:{key}"
+    value = shortcut_cache.get(full_key)
     if value is None:
         value = compute()
-        try:
-            cache.set(full_key, value, timeout=CATALOGUE_TTL_SECONDS)
-        except Exception:
-            logger.warning("catalogue cache unavailable; not cached", exc_info=True)
+        shortcut_cache.set(full_key, value, timeout=CATALOGUE_TTL_SECONDS)
     return value  # type: ignore[no-any-return]
 
 

@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import logging
 import uuid
 
-from django.core.cache import cache
 from django.db import transaction
 
+from core.cache import shortcut_cache
 from pricing.selectors.catalogue import CATALOGUE_VERSION_KEY
-
-logger = logging.getLogger(__name__)
 
 
 def _new_version() -> None:
-    try:
-        cache.set(CATALOGUE_VERSION_KEY, uuid.uuid4().hex, timeout=None)
-    except Exception:  # a cache outage must not refuse a catalogue change
-        logger.warning("could not invalidate the catalogue cache", exc_info=True)
+    # A cache outage must not refuse a catalogue change (shortcut_cache drops the write).
+    shortcut_cache.set(CATALOGUE_VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 
 def catalogue_changed() -> None:

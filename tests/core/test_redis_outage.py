@@ -17,11 +17,11 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
 
 from bookings.models import Booking
-from core.api import throttle_cache
-from tests.accounts.factories import PASSWORD
+from core import cache as fallback
+from tests.accounts.factories import PASSWORD, OperatorFactory
 from tests.bookings.factories import at, make_world
 
 pytestmark = pytest.mark.django_db
@@ -49,9 +49,9 @@ def _answers(port: int) -> bool:
 def _fresh_process() -> Iterator[None]:
     """No local counts, no outage remembered, no warning given yet; and none left for the tests
     that run next (they would count in memory for a few seconds)."""
-    throttle_cache.forget_outage()
+    fallback.forget_outage()
     yield
-    throttle_cache.forget_outage()
+    fallback.forget_outage()
 
 
 @pytest.fixture
@@ -120,6 +120,7 @@ def test_the_api_keeps_serving_when_redis_dies(
     own_redis: Any, world: Any, api_client: Any, client_for: Any, caplog: Any
 ) -> None:
     login = {"email": world.customer.email, "password": PASSWORD}
+    operator = OperatorFactory()
     with override_settings(CACHES=_cache_at(own_redis.port)):
         assert api_client.get("/ready").status_code == 200
         assert api_client.post(TOKEN, login, format="json").status_code == 200
@@ -132,7 +133,7 @@ def test_the_api_keeps_serving_when_redis_dies(
 
         own_redis.kill()
         own_redis.wait(timeout=10)
-        caplog.set_level(logging.WARNING, logger="core.api.throttle_cache")
+        caplog.set_level(logging.WARNING)
 
         ready = api_client.get("/ready")
         assert ready.status_code == 503
@@ -142,6 +143,11 @@ def test_the_api_keeps_serving_when_redis_dies(
         assert api_client.post(TOKEN, login, format="json").status_code == 200
         wrong = api_client.post(TOKEN, {**login, "password": "nope"}, format="json")
         assert wrong.status_code == 401
+        # A staff member's wrong password at the admin is counted (per process), not a 500.
+        staff = Client()
+        refused = staff.post("/admin/login/", {"username": operator.email, "password": "no"})
+        assert refused.status_code == 200
+        assert not refused.wsgi_request.user.is_authenticated
         # The catalogue, from the database.
         again = api_client.get("/api/v1/services")
         assert again.status_code == 200
@@ -161,20 +167,24 @@ def test_the_api_keeps_serving_when_redis_dies(
         assert throttled["code"] == "throttled"
         assert int(answers[-1]["Retry-After"]) > 0
 
-    outage_warnings = [r for r in caplog.records if r.name == "core.api.throttle_cache"]
+    # One warning for the whole outage, whoever met it (throttles, staff lockout, catalogue).
+    warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    outage_warnings = [r for r in warnings if r.name == "core.cache"]
     assert len(outage_warnings) == 1, [r.getMessage() for r in outage_warnings]
     assert "per process" in outage_warnings[0].getMessage()
+    # ... and no warning of its own, traceback and all, from the catalogue's every request.
+    assert [r.getMessage() for r in warnings if r.name.startswith("pricing") or r.exc_info] == []
 
 
 def test_the_outage_warning_is_repeated_at_most_once_a_minute(
     monkeypatch: pytest.MonkeyPatch, caplog: Any
 ) -> None:
     moments = iter([1000.0, 1030.0, 1059.0, 1061.0, 1090.0, 1122.0])
-    monkeypatch.setattr(throttle_cache, "_monotonic", lambda: next(moments))
-    caplog.set_level(logging.WARNING, logger="core.api.throttle_cache")
+    monkeypatch.setattr(fallback, "_monotonic", lambda: next(moments))
+    caplog.set_level(logging.WARNING, logger="core.cache")
     for _call in range(6):
-        throttle_cache.warn_outage(ConnectionError("refused"))
-    warnings = [r for r in caplog.records if r.name == "core.api.throttle_cache"]
+        fallback.warn_outage(ConnectionError("refused"))
+    warnings = [r for r in caplog.records if r.name == "core.cache"]
     assert len(warnings) == 3  # at 1000, 1061 and 1122
 
 
@@ -195,4 +205,4 @@ def test_every_throttle_counts_through_the_fallback() -> None:
         in {"core", "accounts", "vehicles", "pricing", "scheduling", "bookings"}
     ]
     assert ours, "no throttle class found"
-    assert [cls for cls in ours if cls.cache is not throttle_cache.throttle_cache] == []
+    assert [cls for cls in ours if cls.cache is not fallback.counting_cache] == []

@@ -144,16 +144,18 @@ def test_an_administrator_lifts_a_lock(operator, capsys) -> None:
 
 def test_the_lockout_still_counts_while_the_shared_cache_is_down(operator, monkeypatch) -> None:
     from accounts import services
+    from core import cache
 
     class Down:
         def __getattr__(self, name: str):
             raise ConnectionError("redis is down")
 
-    monkeypatch.setattr(services, "cache", Down())
+    monkeypatch.setattr(cache, "shared_cache", Down())
     for _ in range(5):
         _sign_in(Client(), "op@example.com", WRONG)
     assert LOCKED in _sign_in(Client(), "op@example.com", PASSWORD).content.decode()
     services.staff_login_unlock(email="op@example.com")  # the per-process counts outlive the test
+    cache.forget_outage()
 
 
 def test_a_staff_session_ends_8_hours_after_sign_in(operator) -> None:
