@@ -43,6 +43,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(autouse=True)
+def _ports_restored() -> Iterator[None]:
+    """A test that plugs its own port implementation (playing the providing app) never leaks it
+    into the next test: every declared port answers as the apps wired it again afterwards."""
+    from contextlib import ExitStack
+
+    from core.checks import declared_ports
+
+    with ExitStack() as stack:
+        for port in declared_ports():
+            stack.enter_context(port.restoring())
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
     """Throttle counters and cached catalogue pages must not leak between tests."""
     clear_test_cache()

@@ -10,5 +10,5 @@ from core.ports import Port
 # Provided by scheduling: a site's IANA timezone by its public id (None if unknown), so that a quote
 # for a site and a start applies the price rules on the site's local wall-clock time.
 site_timezone: Port[[UUID], str | None] = Port(
-    "pricing.site_timezone", default=lambda site_id: None
+    "pricing.site_timezone", answers="a site's IANA timezone by its public id"
 )

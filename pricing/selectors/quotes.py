@@ -169,8 +169,8 @@ def booking_terms(
 
 
 def local_start_at(*, start: datetime, site_id: UUID | None) -> datetime:
-    """`start` on the site's wall clock. Without a site, or while no app tells pricing the
-    sites' timezones, `start` is read on its own offset (the client's local time)."""
+    """`start` on the site's wall clock; without a site, on its own offset (the client's local
+    time). NotFound (site_not_found) for an unknown site."""
     if start.tzinfo is None or start.utcoffset() is None:
         raise ValidationFailed(
             details={"start": [_("Give the time with its UTC offset, e.g. +02:00.")]}
@@ -179,11 +179,7 @@ def local_start_at(*, start: datetime, site_id: UUID | None) -> datetime:
         return start
     tz_name = site_timezone(site_id)
     if tz_name is None:
-        if site_timezone.provided:
-            raise NotFound(
-                _("No such site."), code="site_not_found", details={"site": str(site_id)}
-            )
-        return start
+        raise NotFound(_("No such site."), code="site_not_found", details={"site": str(site_id)})
     try:
         return start.astimezone(ZoneInfo(tz_name))
     except (ZoneInfoNotFoundError, ValueError):

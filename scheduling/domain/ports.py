@@ -10,35 +10,20 @@ from datetime import datetime
 from core.ports import Port
 from scheduling.domain.values import BusyInterval, HeldInterval
 
-
-def _nothing_booked(
-    resource_pks: Sequence[int], start: datetime, end: datetime
-) -> list[BusyInterval]:
-    return []
-
-
 # Given resource pks and a UTC window [start, end), the blocked ranges (start, end + buffer) of the
 # active bookings (pending, confirmed, in progress) on those resources that overlap the window.
 # One call per availability question: the implementation should read them in one SQL query.
 busy_intervals: Port[[Sequence[int], datetime, datetime], list[BusyInterval]] = Port(
-    "scheduling.busy_intervals", default=_nothing_booked
+    "scheduling.busy_intervals",
+    answers="the booked intervals of some resources within a window",
 )
-
-
-def _nothing_held(
-    resource_pks: Sequence[int], start: datetime, end: datetime
-) -> list[HeldInterval]:
-    return [
-        HeldInterval(*interval, active=True)
-        for interval in busy_intervals(resource_pks, start, end)
-    ]
 
 
 # Given resource pks and a UTC window [start, end), the blocked ranges of every booking that holds
 # or held those resources' time (active ones, and completed and no-show ones; not cancelled nor
 # expired) overlapping the window, each saying whether it is still active. The assignment reads
-# it over a whole local day (booked minutes) in place of the busy-time port: one SQL query. Until
-# bookings provides it, the busy-time port's intervals, all active.
+# it over a whole local day (booked minutes) in place of the busy-time port: one SQL query.
 held_intervals: Port[[Sequence[int], datetime, datetime], list[HeldInterval]] = Port(
-    "scheduling.held_intervals", default=_nothing_held
+    "scheduling.held_intervals",
+    answers="the intervals some resources' bookings hold or held within a window, active or not",
 )

@@ -31,8 +31,6 @@ def busy() -> Iterator[Callable[[list[BusyInterval]], None]]:
         busy_intervals.provide(_impl)
         held_intervals.provide(_held)
 
-    # Bookings may have provided them: put them back afterwards.
-    previous, previous_held = busy_intervals._impl, held_intervals._impl
-    yield _provide
-    busy_intervals.provide(previous)
-    held_intervals.provide(previous_held)
+    # Bookings provides both: its implementations answer again afterwards.
+    with busy_intervals.restoring(), held_intervals.restoring():
+        yield _provide

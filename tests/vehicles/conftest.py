@@ -1,22 +1,14 @@
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
-from vehicles import public, services
+from vehicles import services
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def _ports_back_to_default() -> Iterator[None]:
-    """A test that plays bookings (provide) never leaks its fake into the next test."""
-    yield
-    public.has_active_future_booking.reset()
-    public.has_any_booking.reset()
 
 
 @pytest.fixture
