@@ -7,16 +7,19 @@ from __future__ import annotations
 import uuid
 import zoneinfo
 from functools import lru_cache
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower, Mod
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.weekdays import WEEKDAY_CHOICES
-from scheduling.domain.hours import WEEKDAYS
+from scheduling.domain import hours as hours_rules
+from scheduling.domain.hours import WEEKDAYS, WallInterval
 
 RESOURCE_KINDS = ("bay", "technician", "mobile_unit")
 MIN_STEP, MAX_STEP = 5, 240
@@ -160,16 +163,19 @@ class WeeklyInterval(models.Model):
         return f"{self.get_weekday_display()} {self.opens:%H:%M}-{self.closes:%H:%M}"
 
     def clean(self) -> None:
+        """The row's own rules (scheduling.domain.hours); the rules across a day's rows are the
+        week's, checked where the week is written (scheduling.services)."""
         super().clean()
         errors: dict[str, list[str]] = {}
-        if self.opens is not None and self.closes is not None and self.opens >= self.closes:
-            errors["closes"] = [
-                str(_("Closing must be after opening, the same day (no overnight interval)."))
-            ]
+        if self.opens is not None and self.closes is not None:
+            interval = WallInterval(self.opens, self.closes)
+            if (0, hours_rules.NOT_BEFORE) in hours_rules.day_hours_problems([interval]):
+                errors["closes"] = [gettext(hours_rules.PROBLEM_MESSAGES[hours_rules.NOT_BEFORE])]
         for name in ("opens", "closes"):
             value = getattr(self, name)
-            if value is not None and (value.second or value.microsecond):
-                errors.setdefault(name, []).append(str(_("Use whole minutes.")))
+            if value is not None and not hours_rules.is_whole_minute(value):
+                message = hours_rules.PROBLEM_MESSAGES[hours_rules.NOT_WHOLE_MINUTE]
+                errors.setdefault(name, []).append(gettext(message))
         if errors:
             raise ValidationError(errors)
 
@@ -320,9 +326,18 @@ class Closure(models.Model):
         owner = self.site if self.site_id else self.resource
         return f"{owner}: {self.start:%Y-%m-%d %H:%M} - {self.end:%Y-%m-%d %H:%M}"
 
+    def _has_owner(self, name: str) -> bool:
+        """Set by id, or as an object not saved yet (a closure added in the same back-office
+        form as its new site or resource)."""
+        field = cast("models.ForeignKey[Any, Any]", self._meta.get_field(name))
+        return (
+            getattr(self, field.attname) is not None
+            or field.get_cached_value(self, default=None) is not None
+        )
+
     def clean(self) -> None:
         super().clean()
-        if (self.site_id is None) == (self.resource_id is None):
+        if self._has_owner("site") == self._has_owner("resource"):
             raise ValidationError(_("A closure is for a site or for a resource, not both."))
         if self.start is not None and self.end is not None and self.start >= self.end:
             raise ValidationError({"end": [_("A closure must end after it starts.")]})

@@ -1,79 +1,120 @@
-"""Scheduling use cases: sites, their opening hours, resources and closures. The back-office and
-the commands call these; each validates, then writes in its own transaction."""
+"""Scheduling use cases: sites, their opening hours, resources, their own hours, and closures. The
+back-office, the commands and the demo data call these; each checks the actor, validates with the
+model's and the domain's rules, and writes in its own transaction.
+
+`actor` None is the system itself (demo data, benchmarks); a person must be an operator."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, time
-from typing import Any, TypeVar
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, Unpack
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from accounts.public import is_operator
-from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from core.errors import Conflict, NotFound, PermissionDenied, Text, ValidationFailed
 from scheduling.domain import hours as hours_rules
 from scheduling.domain.hours import WallInterval
 from scheduling.models import Closure, OpeningHours, Resource, ResourceHours, Site
 from scheduling.selectors import sites as site_selectors
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 Hours = TypeVar("Hours", OpeningHours, ResourceHours)
 DayIntervals = Mapping[int, Sequence[tuple[time, time]]]
 
 
-def _check_actor(actor: Any) -> None:
-    """`actor` None is the system itself (demo data, benchmarks); people must be operators."""
+class SiteSettings(TypedDict, total=False):
+    """A site's fields besides its name (the model's defaults for those left out)."""
+
+    timezone: str
+    address: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+    slot_step_minutes: int
+    min_notice_minutes: int
+    horizon_days: int
+    auto_confirm: bool
+    confirmation_window_minutes: int
+
+
+class SiteChanges(SiteSettings, total=False):
+    name: str
+
+
+class ResourceChanges(TypedDict, total=False):
+    site: Site
+    name: str
+    kind: str
+    active: bool
+    technician: User | None
+    skills: Iterable[Any]  # pricing's Skill rows or their pks
+
+
+class ClosureChanges(TypedDict, total=False):
+    site: Site | None
+    resource: Resource | None
+    start: datetime
+    end: datetime
+    reason: str
+
+
+def _check_actor(actor: User | None) -> None:
     if actor is not None and not is_operator(actor):
         raise PermissionDenied()
 
 
-def hours_problem_message(code: str) -> str:
-    return {
-        hours_rules.NOT_BEFORE: _(
-            "Closing must be after opening, the same day (no overnight interval)."
-        ),
-        hours_rules.NOT_WHOLE_MINUTE: _("Use whole minutes."),
-        hours_rules.OVERLAP: _("Intervals of the same day must not overlap."),
-        hours_rules.BAD_WEEKDAY: _("The weekday is 1 (Monday) to 7 (Sunday)."),
-    }[code]
-
-
 def check_week(week: DayIntervals) -> None:
-    """ValidationFailed, with details per weekday, when a day's intervals break a rule."""
-    details: dict[str, list[str]] = {}
-    for weekday, pairs in week.items():
-        if weekday not in hours_rules.WEEKDAYS:
-            details[str(weekday)] = [hours_problem_message(hours_rules.BAD_WEEKDAY)]
-            continue
-        problems = hours_rules.day_hours_problems([WallInterval(a, b) for a, b in pairs])
-        messages = sorted({hours_problem_message(code) for _index, code in problems})
-        if messages:
-            details[str(weekday)] = messages
-    if details:
-        raise ValidationFailed(details=details)
+    """ValidationFailed, with details per weekday, when the week breaks a rule of
+    scheduling.domain.hours (the back-office's hours forms call it before saving, too)."""
+    problems = hours_rules.week_problems(
+        {weekday: [WallInterval(a, b) for a, b in pairs] for weekday, pairs in week.items()}
+    )
+    if problems:
+        raise ValidationFailed(
+            details={
+                str(weekday): [Text(hours_rules.PROBLEM_MESSAGES[code]) for code in codes]
+                for weekday, codes in problems.items()
+            }
+        )
 
 
-def _full_clean(instance: Any, **kwargs: Any) -> None:
+def _full_clean(instance: models.Model) -> None:
     try:
-        instance.full_clean(**kwargs)
+        instance.full_clean()
     except DjangoValidationError as exc:
         raise ValidationFailed(details=exc.message_dict) from exc
 
 
-def site_create(*, name: str, actor: Any, hours: DayIntervals | None = None, **fields: Any) -> Site:
-    """A site with its weekly opening hours (ISO weekday -> [(opens, closes), ...])."""
-    _check_actor(actor)
-    site = Site(name=name, **fields)
-    _full_clean(site)
-    check_week(hours or {})
+def _save(instance: models.Model, *, taken: Conflict, after: Any = None) -> None:
+    """Validates and saves `instance` (then runs `after`) in one transaction; a unique name
+    taken meanwhile by another writer is `taken`."""
+    _full_clean(instance)
     try:
         with transaction.atomic():
-            site.save()
-            _write_hours(OpeningHours, {"site": site}, hours or {})
+            instance.save()
+            if after is not None:
+                after()
     except IntegrityError as exc:
-        raise Conflict(_("A site with this name already exists."), code="site_exists") from exc
-    return site
+        raise taken from exc
+
+
+def _delete(instance: models.Model, *, in_use: Conflict) -> None:
+    try:
+        with transaction.atomic():
+            instance.delete()
+    except (models.ProtectedError, models.RestrictedError) as exc:
+        raise in_use from exc
+
+
+def _apply(instance: models.Model, changes: Mapping[str, Any]) -> None:
+    for name, value in changes.items():
+        setattr(instance, name, value)
 
 
 def _write_hours(model: type[Hours], owner: dict[str, Any], week: DayIntervals) -> None:
@@ -84,7 +125,54 @@ def _write_hours(model: type[Hours], owner: dict[str, Any], week: DayIntervals) 
     )
 
 
-def opening_hours_replace(*, site: Site, hours: DayIntervals, actor: Any) -> None:
+# --- sites and their opening hours ---------------------------------------------------------------
+
+
+def _site_exists() -> Conflict:
+    return Conflict(_("A site with this name already exists."), code="site_exists")
+
+
+def site_create(
+    *,
+    name: str,
+    actor: User | None,
+    hours: DayIntervals | None = None,
+    **settings: Unpack[SiteSettings],
+) -> Site:
+    """A site with its weekly opening hours (ISO weekday -> [(opens, closes), ...], local wall
+    clock; none: closed until the hours are set)."""
+    _check_actor(actor)
+    site = Site(name=name, **settings)
+    check_week(hours or {})
+    _save(
+        site,
+        taken=_site_exists(),
+        after=lambda: _write_hours(OpeningHours, {"site": site}, hours or {}),
+    )
+    return site
+
+
+def site_update(*, site: Site, actor: User | None, **changes: Unpack[SiteChanges]) -> Site:
+    """Changes the site's name, clock or booking policy."""
+    _check_actor(actor)
+    _apply(site, changes)
+    _save(site, taken=_site_exists())
+    return site
+
+
+def site_delete(*, site: Site, actor: User | None) -> None:
+    """Deletes a site with its hours and closures; refused while it has resources or bookings."""
+    _check_actor(actor)
+    _delete(
+        site,
+        in_use=Conflict(
+            _("This site still has resources or bookings: it cannot be deleted."),
+            code="site_in_use",
+        ),
+    )
+
+
+def opening_hours_replace(*, site: Site, hours: DayIntervals, actor: User | None) -> None:
     """The site's week becomes `hours` (weekdays left out are closed)."""
     _check_actor(actor)
     check_week(hours)
@@ -93,35 +181,65 @@ def opening_hours_replace(*, site: Site, hours: DayIntervals, actor: Any) -> Non
         _write_hours(OpeningHours, {"site": site}, hours)
 
 
+# --- resources and their own hours ---------------------------------------------------------------
+
+
+def _resource_exists() -> Conflict:
+    return Conflict(_("This site already has a resource with this name."), code="resource_exists")
+
+
 def resource_create(
     *,
     site: Site,
     name: str,
-    actor: Any,
+    actor: User | None,
     kind: str = Resource.Kind.BAY,
     skills: Iterable[Any] = (),
     active: bool = True,
-    technician: Any = None,
+    technician: User | None = None,
     hours: DayIntervals | None = None,
 ) -> Resource:
     """A resource; `hours`, when given, are its own narrower week (it then works only then)."""
     _check_actor(actor)
     resource = Resource(site=site, name=name, kind=kind, active=active, technician=technician)
-    _full_clean(resource)
     check_week(hours or {})
-    try:
-        with transaction.atomic():
-            resource.save()
-            resource.skills.set(list(skills))
-            _write_hours(ResourceHours, {"resource": resource}, hours or {})
-    except IntegrityError as exc:
-        raise Conflict(
-            _("This site already has a resource with this name."), code="resource_exists"
-        ) from exc
+
+    def skills_and_hours() -> None:
+        resource.skills.set(list(skills))
+        _write_hours(ResourceHours, {"resource": resource}, hours or {})
+
+    _save(resource, taken=_resource_exists(), after=skills_and_hours)
     return resource
 
 
-def resource_hours_replace(*, resource: Resource, hours: DayIntervals, actor: Any) -> None:
+def resource_update(
+    *, resource: Resource, actor: User | None, **changes: Unpack[ResourceChanges]
+) -> Resource:
+    """Changes the resource (its skills too, when given)."""
+    _check_actor(actor)
+    skills = changes.pop("skills", None)
+    _apply(resource, changes)
+    _save(
+        resource,
+        taken=_resource_exists(),
+        after=None if skills is None else lambda: resource.skills.set(list(skills)),
+    )
+    return resource
+
+
+def resource_delete(*, resource: Resource, actor: User | None) -> None:
+    """Deletes a resource with its own hours and closures; refused while it has bookings (make it
+    inactive instead)."""
+    _check_actor(actor)
+    _delete(
+        resource,
+        in_use=Conflict(
+            _("This resource has bookings: make it inactive instead."), code="resource_in_use"
+        ),
+    )
+
+
+def resource_hours_replace(*, resource: Resource, hours: DayIntervals, actor: User | None) -> None:
     """The resource's own week becomes `hours`; empty gives it back the site's hours."""
     _check_actor(actor)
     check_week(hours)
@@ -130,11 +248,14 @@ def resource_hours_replace(*, resource: Resource, hours: DayIntervals, actor: An
         _write_hours(ResourceHours, {"resource": resource}, hours)
 
 
+# --- closures ------------------------------------------------------------------------------------
+
+
 def closure_create(
     *,
     start: datetime,
     end: datetime,
-    actor: Any,
+    actor: User | None,
     site: Site | None = None,
     resource: Resource | None = None,
     reason: str = "",
@@ -145,6 +266,21 @@ def closure_create(
     _full_clean(closure)
     closure.save()
     return closure
+
+
+def closure_update(
+    *, closure: Closure, actor: User | None, **changes: Unpack[ClosureChanges]
+) -> Closure:
+    _check_actor(actor)
+    _apply(closure, changes)
+    _full_clean(closure)
+    closure.save()
+    return closure
+
+
+def closure_delete(*, closure: Closure, actor: User | None) -> None:
+    _check_actor(actor)
+    closure.delete()
 
 
 # --- made by the system (demo data, first run): found by natural key, else created -----------

@@ -8,6 +8,7 @@ from datetime import date, time
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
+from core.errors import gettext_noop
 from scheduling.domain.wallclock import instant_at
 
 WEEKDAYS: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 7)
@@ -23,11 +24,24 @@ class WallInterval:
 
 WeeklyHours = Mapping[int, Sequence[WallInterval]]
 
-# Problems reported by `day_hours_problems`, as stable codes the caller turns into messages.
+# Problems reported by `day_hours_problems`, as stable codes, and what they tell the reader (one
+# wording for the services, the model's validation and the back-office forms).
 NOT_BEFORE = "opens_not_before_closes"
 NOT_WHOLE_MINUTE = "not_whole_minute"
 OVERLAP = "overlap"
 BAD_WEEKDAY = "bad_weekday"
+PROBLEM_MESSAGES: Mapping[str, str] = {
+    NOT_BEFORE: gettext_noop(
+        "Closing must be after opening, the same day (no overnight interval)."
+    ),
+    NOT_WHOLE_MINUTE: gettext_noop("Use whole minutes."),
+    OVERLAP: gettext_noop("Intervals of the same day must not overlap."),
+    BAD_WEEKDAY: gettext_noop("The weekday is 1 (Monday) to 7 (Sunday)."),
+}
+
+
+def is_whole_minute(moment: time) -> bool:
+    return not (moment.second or moment.microsecond)
 
 
 def day_hours_problems(intervals: Sequence[WallInterval]) -> list[tuple[int, str]]:
@@ -38,15 +52,27 @@ def day_hours_problems(intervals: Sequence[WallInterval]) -> list[tuple[int, str
     for index, interval in enumerate(intervals):
         if interval.opens >= interval.closes:
             problems.append((index, NOT_BEFORE))
-        for moment in (interval.opens, interval.closes):
-            if moment.second or moment.microsecond:
-                problems.append((index, NOT_WHOLE_MINUTE))
-                break
+        if not (is_whole_minute(interval.opens) and is_whole_minute(interval.closes)):
+            problems.append((index, NOT_WHOLE_MINUTE))
     ordered = sorted(range(len(intervals)), key=lambda i: intervals[i])
     for previous, current in pairwise(ordered):
         if intervals[current].opens < intervals[previous].closes:
             problems.append((current, OVERLAP))
     return problems
+
+
+def week_problems(week: Mapping[int, Sequence[WallInterval]]) -> dict[int, list[str]]:
+    """The problem codes of each weekday of a week that breaks a rule (each code once, sorted):
+    a weekday outside 1-7, or the rules of `day_hours_problems`. Empty when the week is valid."""
+    found: dict[int, list[str]] = {}
+    for weekday, intervals in week.items():
+        if weekday not in WEEKDAYS:
+            found[weekday] = [BAD_WEEKDAY]
+            continue
+        codes = sorted({code for _index, code in day_hours_problems(intervals)})
+        if codes:
+            found[weekday] = codes
+    return found
 
 
 def merge_touching(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -3,19 +3,24 @@ refused; changelists cost the same number of queries whatever their size."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 
 import pytest
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from scheduling.models import OpeningHours, Site
-from tests.accounts.factories import OperatorFactory
+from scheduling.models import Closure, OpeningHours, Site
+from tests.accounts.factories import OperatorFactory, UserFactory
 from tests.pricing.factories import SkillFactory
 from tests.scheduling.factories import ClosureFactory, ResourceFactory, SiteFactory
 
 pytestmark = pytest.mark.django_db
+
+T0 = datetime(2026, 7, 31, 22, 0, tzinfo=UTC)  # 1 August, midnight in Paris
+T1 = datetime(2026, 8, 1, 22, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -119,3 +124,146 @@ def test_resource_change_page_shows_skills_and_own_hours(operator_client: Client
     content = response.content.decode().lower()
     assert "tyres" in content
     assert "own hours" in content
+
+
+def _closure_rows(data: dict[str, str], prefix: str, rows: list[tuple[str, str, str]]) -> None:
+    data[f"{prefix}-TOTAL_FORMS"] = str(len(rows))
+    for index, (start, end, reason) in enumerate(rows):
+        data[f"{prefix}-{index}-start_0"], data[f"{prefix}-{index}-start_1"] = start.split()
+        data[f"{prefix}-{index}-end_0"], data[f"{prefix}-{index}-end_1"] = end.split()
+        data[f"{prefix}-{index}-reason"] = reason
+
+
+def test_operator_adds_a_site_with_its_hours_and_a_closure_in_one_form(
+    operator_client: Client,
+) -> None:
+    data = _site_form(a=(1, "08:00", "12:00"))
+    _closure_rows(data, "closures", [("2026-08-14 00:00", "2026-08-16 00:00", "Assumption")])
+
+    response = operator_client.post("/admin/scheduling/site/add/", data)
+
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    site = Site.objects.get(name="Bastille")
+    assert list(site.closures.values_list("reason", flat=True)) == ["Assumption"]
+    assert site.opening_hours.count() == 1
+    entry = LogEntry.objects.get(object_id=str(site.pk))
+    assert "opening hours" in entry.get_change_message()
+
+
+def test_changing_a_site_rewrites_its_week_and_its_closures_as_the_form_says(
+    operator_client: Client,
+) -> None:
+    site = SiteFactory(name="Bastille", hours={1: [(time(8), time(12)), (time(13), time(18))]})
+    closure = ClosureFactory(site=site, start=T0, end=T1, reason="Old")
+    morning, afternoon = site.opening_hours.order_by("opens")
+    data = _site_form()
+    data |= {
+        "address": "2 rue Neuve",
+        "opening_hours-TOTAL_FORMS": "3",
+        "opening_hours-INITIAL_FORMS": "2",
+        "closures-TOTAL_FORMS": "1",
+        "closures-INITIAL_FORMS": "1",
+    }
+    for index, (row, weekday, opens, closes) in enumerate(
+        [
+            (morning, 1, "08:00", "12:30"),
+            (afternoon, 1, "13:00", "18:00"),
+            (None, 2, "09:00", "17:00"),
+        ]
+    ):
+        data |= {
+            f"opening_hours-{index}-weekday": str(weekday),
+            f"opening_hours-{index}-opens": opens,
+            f"opening_hours-{index}-closes": closes,
+        }
+        if row is not None:
+            data |= {
+                f"opening_hours-{index}-id": str(row.pk),
+                f"opening_hours-{index}-site": str(site.pk),
+            }
+    data["opening_hours-1-DELETE"] = "on"
+    _closure_rows(data, "closures", [("2026-08-01 00:00", "2026-08-03 00:00", "Longer")])
+    data |= {"closures-0-id": str(closure.pk), "closures-0-site": str(site.pk)}
+
+    response = operator_client.post(f"/admin/scheduling/site/{site.pk}/change/", data)
+
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    site.refresh_from_db()
+    assert site.address == "2 rue Neuve"
+    week = [(h.weekday, h.opens, h.closes) for h in site.opening_hours.order_by("weekday")]
+    assert week == [(1, time(8), time(12, 30)), (2, time(9), time(17))]
+    closure.refresh_from_db()
+    assert (closure.reason, closure.end) == ("Longer", datetime(2026, 8, 3, tzinfo=UTC))
+
+
+def test_staff_who_are_not_operators_cannot_change_a_site_even_with_the_permission() -> None:
+    clerk = UserFactory(is_staff=True)
+    clerk.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="scheduling", codename__in=["view_site", "change_site"]
+        )
+    )
+    client = Client()
+    client.force_login(clerk)
+    site = SiteFactory(name="Bastille", hours={})
+    data = _site_form() | {"address": "Elsewhere"}
+
+    response = client.post(f"/admin/scheduling/site/{site.pk}/change/", data, follow=True)
+
+    assert response.status_code == 200
+    assert "You do not have permission to perform this action." in response.content.decode()
+    site.refresh_from_db()
+    assert site.address == "1 rue de la Paix, Paris"
+    assert not LogEntry.objects.exists()
+
+
+def test_operator_changes_a_resources_skills_and_own_hours(operator_client: Client) -> None:
+    resource = ResourceFactory(name="Bay 1", skills=[SkillFactory(code="wash")])
+    tyres = SkillFactory(code="tyres")
+    data = {
+        "site": str(resource.site_id),
+        "name": "Bay 1",
+        "kind": "bay",
+        "active": "on",
+        "technician": "",
+        "skills": [str(tyres.pk)],
+        "own_hours-TOTAL_FORMS": "1",
+        "own_hours-INITIAL_FORMS": "0",
+        "own_hours-0-weekday": "3",
+        "own_hours-0-opens": "09:00",
+        "own_hours-0-closes": "11:00",
+        "closures-TOTAL_FORMS": "0",
+        "closures-INITIAL_FORMS": "0",
+    }
+
+    response = operator_client.post(f"/admin/scheduling/resource/{resource.pk}/change/", data)
+
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    assert list(resource.skills.values_list("code", flat=True)) == ["tyres"]
+    assert [(h.weekday, h.opens) for h in resource.own_hours.all()] == [(3, time(9))]
+
+
+def test_operator_adds_changes_and_deletes_a_closure(operator_client: Client) -> None:
+    site = SiteFactory()
+    form = {
+        "site": str(site.pk),
+        "resource": "",
+        "start_0": "2026-08-01",
+        "start_1": "00:00",
+        "end_0": "2026-08-02",
+        "end_1": "00:00",
+        "reason": "Works",
+    }
+    assert operator_client.post("/admin/scheduling/closure/add/", form).status_code == 302
+    closure = Closure.objects.get(site=site)
+    url = f"/admin/scheduling/closure/{closure.pk}/"
+    assert operator_client.post(f"{url}change/", form | {"reason": "Paint"}).status_code == 302
+    closure.refresh_from_db()
+    assert closure.reason == "Paint"
+    both = form | {"resource": str(ResourceFactory(site=site).pk)}
+    refused = operator_client.post(f"{url}change/", both)
+    assert "A closure is for a site or for a resource, not both." in refused.content.decode()
+
+    assert operator_client.post(f"{url}delete/", {"post": "yes"}).status_code == 302
+
+    assert not Closure.objects.exists()

@@ -10,11 +10,13 @@ import pytest
 from scheduling.domain.assignment import booked_seconds, pick_resource
 from scheduling.domain.geo import GeoPoint, GreatCircle
 from scheduling.domain.hours import (
+    BAD_WEEKDAY,
     NOT_BEFORE,
     NOT_WHOLE_MINUTE,
     OVERLAP,
     WallInterval,
     day_hours_problems,
+    week_problems,
 )
 from scheduling.domain.preferences import matches, part_of_day
 from scheduling.domain.window import (
@@ -126,3 +128,17 @@ def test_assignment_prefers_the_least_booked_then_the_name() -> None:
     assert pick_resource([(1, "Bay A"), (2, "Bay B"), (3, "Bay C")], booked) == 3
     assert pick_resource([(1, "Bay B"), (2, "Bay A")], {}) == 2
     assert pick_resource([(1, "Bay A"), (2, "Bay B")], booked) == 2
+
+
+def test_a_week_reports_each_broken_day_once_per_rule() -> None:
+    week = {
+        1: [w("08:00", "12:00"), w("11:00", "14:00"), w("13:00", "15:00")],
+        2: [w("08:00", "12:00")],
+        3: [w("12:00", "08:00"), w("09:00:30", "10:00")],
+        8: [w("08:00", "12:00")],
+    }
+    assert week_problems(week) == {
+        1: [OVERLAP],
+        3: sorted([NOT_BEFORE, NOT_WHOLE_MINUTE]),
+        8: [BAD_WEEKDAY],
+    }

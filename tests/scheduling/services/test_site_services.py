@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 
 from core.errors import Conflict, PermissionDenied, ValidationFailed
 from scheduling import services
-from scheduling.models import Closure, OpeningHours, Site
+from scheduling.models import Closure, OpeningHours, Resource, Site
 from tests.accounts.factories import OperatorFactory, UserFactory
 from tests.pricing.factories import SkillFactory
 from tests.scheduling.factories import ResourceFactory, SiteFactory
@@ -111,3 +111,61 @@ def test_the_database_refuses_what_breaks_a_rule(make) -> None:
     site = SiteFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
         make(site)
+
+
+def test_operator_changes_and_deletes_a_site_and_a_site_in_use_stays() -> None:
+    operator = OperatorFactory()
+    site = services.site_create(name="Bastille", actor=operator)
+    services.site_update(site=site, actor=operator, name="Bastille Est", horizon_days=30)
+    site.refresh_from_db()
+    assert (site.name, site.horizon_days) == ("Bastille Est", 30)
+    with pytest.raises(ValidationFailed):
+        services.site_update(site=site, actor=operator, slot_step_minutes=7)
+    with pytest.raises(PermissionDenied):
+        services.site_update(site=site, actor=UserFactory(), name="Mine")
+
+    busy = ResourceFactory().site
+    with pytest.raises(Conflict) as refused:
+        services.site_delete(site=busy, actor=operator)
+    assert refused.value.code == "site_in_use"
+    services.site_delete(site=site, actor=operator)
+    assert list(Site.objects.all()) == [busy]
+
+
+def test_operator_changes_a_resources_skills_and_deletes_it() -> None:
+    operator = OperatorFactory()
+    resource = ResourceFactory(skills=[SkillFactory(code="wash")])
+    services.resource_update(
+        resource=resource, actor=operator, name="Lift 2", skills=[SkillFactory(code="tyres")]
+    )
+    resource.refresh_from_db()
+    assert resource.name == "Lift 2"
+    assert list(resource.skills.values_list("code", flat=True)) == ["tyres"]
+    other = ResourceFactory(site=resource.site, name="Lift 3")
+    with pytest.raises((ValidationFailed, Conflict)):
+        services.resource_update(resource=other, actor=operator, name="LIFT 2")
+    services.resource_delete(resource=resource, actor=operator)
+    assert list(Resource.objects.all()) == [other]
+
+
+def test_a_closure_changes_and_goes_through_its_rules() -> None:
+    operator = OperatorFactory()
+    closure = services.closure_create(site=SiteFactory(), start=T0, end=T1, actor=operator)
+    services.closure_update(closure=closure, actor=operator, reason="Paint")
+    assert Closure.objects.get().reason == "Paint"
+    with pytest.raises(ValidationFailed):
+        services.closure_update(closure=closure, actor=operator, end=T0)
+    services.closure_delete(closure=closure, actor=operator)
+    assert not Closure.objects.exists()
+
+
+def test_a_broken_week_is_refused_day_by_day_with_the_rule_s_words() -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        services.check_week(
+            {1: [(time(8), time(12)), (time(11), time(13))], 2: [(time(9), time(9))], 9: []}
+        )
+    assert refused.value.details == {
+        "1": ["Intervals of the same day must not overlap."],
+        "2": ["Closing must be after opening, the same day (no overnight interval)."],
+        "9": ["The weekday is 1 (Monday) to 7 (Sunday)."],
+    }
