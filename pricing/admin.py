@@ -1,6 +1,7 @@
 """The catalogue back-office: services with their category overrides and options inline, options,
 skills, price rules and promo codes (their redemption count is read-only: only redemptions move
-it). Saving goes through each model's validation, so every rule shows in the form."""
+it). Every write is a pricing use case; the forms show every rule first (the model's validation,
+and the rules the use cases check, called by the forms)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,13 @@ from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_writes import UseCaseAdmin, WrittenBy, actor_of, inline_rows
+from core.errors import ValidationFailed, translate_details
 from core.weekdays import WEEKDAY_CHOICES
+from pricing import services
 from pricing.models import (
     CategoryOverride,
     Option,
@@ -25,9 +30,53 @@ from pricing.models import (
 )
 from vehicles import public as vehicles
 
+SERVICE_FIELDS = (
+    "code",
+    "name",
+    "description",
+    "kind",
+    "active",
+    "base_price",
+    "tax_rate",
+    "base_duration_minutes",
+    "buffer_after_minutes",
+    "required_skill",
+    "excluded_energies",
+)
+OPTION_FIELDS = ("code", "name", "price", "extra_duration_minutes", "services")
+PRICE_RULE_FIELDS = (
+    "name",
+    "percentage",
+    "weekdays",
+    "start_time",
+    "end_time",
+    "valid_from",
+    "valid_until",
+    "all_services",
+    "services",
+    "priority",
+    "active",
+)
+PROMO_FIELDS = (
+    "code",
+    "kind",
+    "value",
+    "valid_from",
+    "valid_until",
+    "max_redemptions",
+    "min_order_total",
+)
+
 
 @admin.register(Skill)
-class SkillAdmin(admin.ModelAdmin[Skill]):
+class SkillAdmin(UseCaseAdmin[Skill]):
+    written_by = WrittenBy(
+        row="skill",
+        fields=("code", "name"),
+        create=services.skill_create,
+        update=services.skill_update,
+        delete=services.skill_delete,
+    )
     list_display = ("code", "name", "service_count")
     search_fields = ("code", "name")
     ordering = ("name", "code")
@@ -51,19 +100,7 @@ class ServiceForm(forms.ModelForm[Service]):
 
     class Meta:
         model = Service
-        fields = (
-            "code",
-            "name",
-            "description",
-            "kind",
-            "active",
-            "base_price",
-            "tax_rate",
-            "base_duration_minutes",
-            "buffer_after_minutes",
-            "required_skill",
-            "excluded_energies",
-        )
+        fields = SERVICE_FIELDS
 
 
 class CategoryOverrideInline(admin.TabularInline[CategoryOverride, Service]):
@@ -81,7 +118,14 @@ class OptionInline(admin.TabularInline[Any, Service]):
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin[Service]):
+class ServiceAdmin(UseCaseAdmin[Service]):
+    written_by = WrittenBy(
+        row="service",
+        fields=SERVICE_FIELDS,
+        create=services.service_create,
+        update=services.service_update,
+        delete=services.service_delete,
+    )
     form = ServiceForm
     list_display = (
         "code",
@@ -115,9 +159,41 @@ class ServiceAdmin(admin.ModelAdmin[Service]):
         (_("Who and what"), {"fields": ("required_skill", "excluded_energies")}),
     )
 
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        inline_rows(formset)  # the history message
+        if not formset.has_changed():
+            return
+        rows = [
+            f.cleaned_data
+            for f in formset.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+        with self.refusals(request):
+            if formset.model is CategoryOverride:
+                services.service_overrides_replace(
+                    service=form.instance,
+                    overrides={
+                        row["category"]: (row["price"], row["duration_minutes"]) for row in rows
+                    },
+                    actor=actor_of(request),
+                )
+            else:
+                services.service_options_set(
+                    service=form.instance,
+                    options=[row["option"] for row in rows],
+                    actor=actor_of(request),
+                )
+
 
 @admin.register(Option)
-class OptionAdmin(admin.ModelAdmin[Option]):
+class OptionAdmin(UseCaseAdmin[Option]):
+    written_by = WrittenBy(
+        row="option",
+        fields=OPTION_FIELDS,
+        create=services.option_create,
+        update=services.option_update,
+        delete=services.option_delete,
+    )
     list_display = ("code", "name", "price", "extra_duration_minutes", "service_count")
     search_fields = ("code", "name")
     ordering = ("name", "code")
@@ -143,33 +219,30 @@ class PriceRuleForm(forms.ModelForm[PriceRule]):
 
     class Meta:
         model = PriceRule
-        fields = (
-            "name",
-            "percentage",
-            "weekdays",
-            "start_time",
-            "end_time",
-            "valid_from",
-            "valid_until",
-            "all_services",
-            "services",
-            "priority",
-            "active",
-        )
+        fields = PRICE_RULE_FIELDS
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        services = data.get("services")
-        chosen = services is not None and services.exists()
-        if data.get("all_services") and chosen:
-            self.add_error("services", _("Untick “all services” to limit the rule to these."))
-        elif not data.get("all_services") and not chosen:
-            self.add_error("services", _("Choose the services, or tick “all services”."))
+        try:
+            services.check_scope(
+                all_services=bool(data.get("all_services")),
+                services=list(data.get("services") or ()),
+            )
+        except ValidationFailed as invalid:
+            for message in translate_details(invalid.details, gettext)["services"]:
+                self.add_error("services", message)
         return data
 
 
 @admin.register(PriceRule)
-class PriceRuleAdmin(admin.ModelAdmin[PriceRule]):
+class PriceRuleAdmin(UseCaseAdmin[PriceRule]):
+    written_by = WrittenBy(
+        row="rule",
+        fields=PRICE_RULE_FIELDS,
+        create=services.price_rule_create,
+        update=services.price_rule_update,
+        delete=services.price_rule_delete,
+    )
     form = PriceRuleForm
     list_display = (
         "name",
@@ -195,7 +268,14 @@ class PriceRuleAdmin(admin.ModelAdmin[PriceRule]):
 
 
 @admin.register(PromoCode)
-class PromoCodeAdmin(admin.ModelAdmin[PromoCode]):
+class PromoCodeAdmin(UseCaseAdmin[PromoCode]):
+    written_by = WrittenBy(
+        row="promo",
+        fields=PROMO_FIELDS,
+        create=services.promo_code_create,
+        update=services.promo_code_update,
+        delete=services.promo_code_delete,
+    )
     list_display = (
         "code",
         "kind",

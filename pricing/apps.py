@@ -5,8 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class PricingConfig(AppConfig):
     name = "pricing"
     verbose_name = _("Pricing")
-
-    def ready(self) -> None:
-        from pricing import signals
-
-        signals.connect()

@@ -11,12 +11,12 @@ from datetime import datetime, time
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, Unpack
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from accounts.public import is_operator
 from core.errors import Conflict, NotFound, PermissionDenied, Text, ValidationFailed
+from core.validation import full_clean
 from scheduling.domain import hours as hours_rules
 from scheduling.domain.hours import WallInterval
 from scheduling.models import Closure, OpeningHours, Resource, ResourceHours, Site
@@ -84,17 +84,10 @@ def check_week(week: DayIntervals) -> None:
         )
 
 
-def _full_clean(instance: models.Model) -> None:
-    try:
-        instance.full_clean()
-    except DjangoValidationError as exc:
-        raise ValidationFailed(details=exc.message_dict) from exc
-
-
 def _save(instance: models.Model, *, taken: Conflict, after: Any = None) -> None:
     """Validates and saves `instance` (then runs `after`) in one transaction; a unique name
     taken meanwhile by another writer is `taken`."""
-    _full_clean(instance)
+    full_clean(instance)
     try:
         with transaction.atomic():
             instance.save()
@@ -263,7 +256,7 @@ def closure_create(
     """A closure of a whole site or of one resource (exactly one of them)."""
     _check_actor(actor)
     closure = Closure(site=site, resource=resource, start=start, end=end, reason=reason)
-    _full_clean(closure)
+    full_clean(closure)
     closure.save()
     return closure
 
@@ -273,7 +266,7 @@ def closure_update(
 ) -> Closure:
     _check_actor(actor)
     _apply(closure, changes)
-    _full_clean(closure)
+    full_clean(closure)
     closure.save()
     return closure
 

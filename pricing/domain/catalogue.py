@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 
+from core.errors import gettext_noop
+
 
 @dataclass(frozen=True)
 class CategoryPricing:
@@ -115,3 +117,17 @@ class PromoData:
     redemptions_count: int = 0
     min_order_total: Decimal = Decimal("0.00")
     used_by_customer: bool = False
+
+
+# A price rule applies to every service or to the services it names: never both, never neither.
+SCOPE_BOTH = gettext_noop("Untick “all services” to limit the rule to these.")
+SCOPE_NONE = gettext_noop("Choose the services, or tick “all services”.")
+
+
+def price_rule_scope_problem(*, all_services: bool, named_services: int) -> str | None:
+    """What is wrong with a price rule's scope (SCOPE_BOTH, SCOPE_NONE), None when it is right."""
+    if all_services and named_services:
+        return SCOPE_BOTH
+    if not all_services and not named_services:
+        return SCOPE_NONE
+    return None

@@ -1,25 +1,107 @@
-"""Price rules and promo codes made by the system (demo data, first run); the back-office edits
-them through the admin forms."""
+"""Price rules: time-based percentages on the catalogue's prices (SPEC §4). The back-office calls
+these; quotes read the rules fresh, so no cache is involved."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from datetime import date, datetime, time
+from collections.abc import Collection, Iterable
+from datetime import date, time
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import models, transaction
+from django.db import transaction
 
-from core.errors import NotFound, ValidationFailed
-from pricing.domain.vocabulary import PROMO_PERCENT, normalize_promo_code
-from pricing.models import PriceRule, PromoCode, Service
+from core.errors import NotFound, Text, ValidationFailed
+from core.validation import full_clean
+from pricing.domain.catalogue import price_rule_scope_problem
+from pricing.models import PriceRule, Service
+from pricing.services.catalogue import apply, check_administrator, check_operator, remove
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
-def _full_clean(instance: models.Model) -> None:
-    try:
-        instance.full_clean()
-    except DjangoValidationError as exc:
-        raise ValidationFailed(details=exc.message_dict) from exc
+class PriceRuleChanges(TypedDict, total=False):
+    name: str
+    percentage: Decimal
+    weekdays: list[int]
+    start_time: time | None
+    end_time: time | None
+    valid_from: date | None
+    valid_until: date | None
+    all_services: bool
+    services: Iterable[Service]
+    priority: int
+    active: bool
+
+
+def check_scope(*, all_services: bool, services: Collection[Service]) -> None:
+    """ValidationFailed (on `services`) unless the rule applies to every service or names some
+    (the back-office form calls it before saving, too)."""
+    problem = price_rule_scope_problem(all_services=all_services, named_services=len(services))
+    if problem is not None:
+        raise ValidationFailed(details={"services": [Text(problem)]})
+
+
+def _write(rule: PriceRule, services: list[Service] | None) -> None:
+    full_clean(rule)
+    with transaction.atomic():
+        rule.save()
+        if services is not None:
+            rule.services.set(services)
+
+
+def price_rule_create(
+    *,
+    name: str,
+    percentage: Decimal,
+    actor: User | None,
+    weekdays: Collection[int] = (),
+    start_time: time | None = None,
+    end_time: time | None = None,
+    valid_from: date | None = None,
+    valid_until: date | None = None,
+    all_services: bool = True,
+    services: Iterable[Service] = (),
+    priority: int = 100,
+    active: bool = True,
+) -> PriceRule:
+    """A rule applying `percentage` when a booking's local start matches its days, window and
+    dates; to every service, or (`all_services` False) to `services`."""
+    check_operator(actor)
+    limited_to = list(services)
+    check_scope(all_services=all_services, services=limited_to)
+    rule = PriceRule(
+        name=name,
+        percentage=percentage,
+        weekdays=sorted(weekdays),
+        start_time=start_time,
+        end_time=end_time,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        all_services=all_services,
+        priority=priority,
+        active=active,
+    )
+    _write(rule, limited_to)
+    return rule
+
+
+def price_rule_update(
+    *, rule: PriceRule, actor: User | None, **changes: Unpack[PriceRuleChanges]
+) -> PriceRule:
+    check_operator(actor)
+    given = changes.pop("services", None)
+    services = None if given is None else list(given)
+    apply(rule, changes)
+    scope = services if services is not None else list(rule.services.all()) if rule.pk else []
+    check_scope(all_services=rule.all_services, services=scope)
+    _write(rule, services)
+    return rule
+
+
+def price_rule_delete(*, rule: PriceRule, actor: User | None) -> None:
+    check_administrator(actor)
+    remove(rule, listed=False)
 
 
 def price_rule_ensure(
@@ -46,48 +128,17 @@ def price_rule_ensure(
         missing = sorted(set(service_codes) - {service.code for service in services})
         if missing or not services:
             raise NotFound(code="service_not_found", details={"services": missing})
-    rule = PriceRule(
+    rule = price_rule_create(
         name=name,
         percentage=percentage,
-        weekdays=sorted(weekdays),
+        actor=None,
+        weekdays=weekdays,
         start_time=start_time,
         end_time=end_time,
         valid_from=valid_from,
         valid_until=valid_until,
         all_services=service_codes is None,
+        services=services,
         priority=priority,
     )
-    _full_clean(rule)
-    with transaction.atomic():
-        rule.save()
-        rule.services.set(services)
     return rule, True
-
-
-def promo_code_ensure(
-    *,
-    code: str,
-    value: Decimal,
-    kind: str = PROMO_PERCENT,
-    valid_from: datetime | None = None,
-    valid_until: datetime | None = None,
-    max_redemptions: int | None = None,
-    min_order_total: Decimal = Decimal("0.00"),
-) -> tuple[PromoCode, bool]:
-    """The promo code (case-insensitive), created with these values when there is none; an
-    existing code is left untouched (its redemptions count included)."""
-    existing = PromoCode.objects.filter(code=normalize_promo_code(code)).first()
-    if existing is not None:
-        return existing, False
-    promo = PromoCode(
-        code=normalize_promo_code(code),
-        kind=kind,
-        value=value,
-        valid_from=valid_from,
-        valid_until=valid_until,
-        max_redemptions=max_redemptions,
-        min_order_total=min_order_total,
-    )
-    _full_clean(promo)
-    promo.save()
-    return promo, True

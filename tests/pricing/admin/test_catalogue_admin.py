@@ -11,8 +11,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from pricing.models import CategoryOverride, PriceRule, PromoCode, Service
-from tests.accounts.factories import OperatorFactory
+from pricing import public
+from pricing.admin import PromoCodeAdmin
+from pricing.models import CategoryOverride, PriceRule, PromoCode, Service, Skill
+from tests.accounts.factories import OperatorFactory, UserFactory
 from tests.pricing.factories import (
     CategoryOverrideFactory,
     OptionFactory,
@@ -165,18 +167,21 @@ def test_a_promo_percentage_above_100_is_refused_in_the_form(operator: Client) -
     assert "A percentage is above 0 and at most 100" in response.content.decode()
 
 
+# The WELCOME code's change form, its value set to 15 %.
+WELCOME_AT_15 = {
+    "code": "WELCOME",
+    "kind": "percent",
+    "value": "15",
+    "min_order_total": "0",
+    "max_redemptions": "10",
+}
+
+
 def test_the_redemption_count_is_shown_and_cannot_be_edited(operator: Client) -> None:
     promo = PromoCodeFactory(code="WELCOME", max_redemptions=10)
     PromoRedemptionFactory(promo=promo)
     PromoCode.objects.filter(pk=promo.pk).update(redemptions_count=1)
-    form = {
-        "code": "WELCOME",
-        "kind": "percent",
-        "value": "15",
-        "min_order_total": "0",
-        "max_redemptions": "10",
-        "redemptions_count": "0",
-    }
+    form = WELCOME_AT_15 | {"redemptions_count": "0"}
     response = operator.post(f"{ADMIN}/promocode/{promo.pk}/change/", form)
     assert response.status_code == 302
     promo.refresh_from_db()
@@ -239,3 +244,68 @@ def test_the_service_change_page_lists_its_inlines(operator: Client) -> None:
     page = operator.get(f"{ADMIN}/service/{service.pk}/change/").content.decode()
     assert "van" in page
     assert "wax" in page.lower()
+
+
+def test_a_price_changed_in_the_back_office_is_listed_at_once(
+    operator: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    service = ServiceFactory(code="full-wash", base_price=Decimal("40.00"))
+    listed = Client().get("/api/v1/services/full-wash").json()
+    assert listed["base_price"] == "40.00"
+    url = f"{ADMIN}/service/{service.pk}/change/"
+    form = _service_form(base_price="44.00") | _inline_management(operator, url)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert operator.post(url, form).status_code == 302
+
+    assert Client().get("/api/v1/services/full-wash").json()["base_price"] == "44.00"
+
+
+def test_options_offered_and_overrides_are_saved_from_the_service_page(operator: Client) -> None:
+    service = ServiceFactory(code="full-wash")
+    wax = OptionFactory(code="wax")
+    url = f"{ADMIN}/service/{service.pk}/change/"
+    data = _overrides(
+        operator, url, [{"category": "van", "price": "70.00", "duration_minutes": ""}]
+    )
+    prefix = next(k for k in data if k.endswith("-TOTAL_FORMS") and "override" not in k)
+    data |= {prefix: "1", prefix.replace("TOTAL_FORMS", "0-option"): str(wax.pk)}
+
+    response = operator.post(url, _service_form() | data)
+
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    assert list(service.options.values_list("code", flat=True)) == ["wax"]
+    override = CategoryOverride.objects.get(service=service)
+    assert (override.category, override.price, override.duration_minutes) == (
+        "van",
+        Decimal("70.00"),
+        None,
+    )
+
+
+def test_a_redemption_made_while_a_promo_code_is_edited_is_not_lost(
+    operator: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    promo = PromoCodeFactory(code="WELCOME", max_redemptions=10)
+    loaded = PromoCodeAdmin.get_object
+
+    def load_then_a_customer_redeems(self: Any, request: Any, object_id: str, from_field=None):
+        shown = loaded(self, request, object_id, from_field)
+        public.promo_redeem(
+            code="WELCOME", customer_id=UserFactory().pk, order_total=Decimal("50.00")
+        )
+        return shown
+
+    monkeypatch.setattr(PromoCodeAdmin, "get_object", load_then_a_customer_redeems)
+
+    response = operator.post(f"{ADMIN}/promocode/{promo.pk}/change/", WELCOME_AT_15)
+
+    assert response.status_code == 302
+    promo.refresh_from_db()
+    assert (promo.value, promo.redemptions_count) == (Decimal("15.00"), 1)
+
+
+def test_an_operator_adds_a_skill(operator: Client) -> None:
+    response = operator.post(f"{ADMIN}/skill/add/", {"code": "tyres", "name": "Tyres"})
+    assert response.status_code == 302
+    assert Skill.objects.get().name == "Tyres"

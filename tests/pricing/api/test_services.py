@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
+from pricing import services
+from tests.accounts.factories import OperatorFactory
 from tests.pricing.factories import CategoryOverrideFactory, OptionFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db
@@ -99,35 +101,41 @@ def test_the_list_runs_a_constant_number_of_queries_whatever_the_page_size(
 def test_a_catalogue_change_is_listed_at_once(
     api_client: APIClient, django_capture_on_commit_callbacks: Any
 ) -> None:
+    """Every catalogue use case (the back-office's writes) forgets the cached listing."""
+    operator = OperatorFactory()
     service = ServiceFactory(code="wash", base_price=Decimal("40.00"))
     assert api_client.get("/api/v1/services").json()["results"][0]["base_price"] == "40.00"
 
     with django_capture_on_commit_callbacks(execute=True):
-        service.base_price = Decimal("42.00")
-        service.save()
+        services.service_update(service=service, actor=operator, base_price=Decimal("42.00"))
     assert api_client.get("/api/v1/services").json()["results"][0]["base_price"] == "42.00"
 
     with django_capture_on_commit_callbacks(execute=True):
-        override = CategoryOverrideFactory(
-            service=service, category="small", price=Decimal("30.00")
+        services.service_overrides_replace(
+            service=service, overrides={"small": (Decimal("30.00"), 90)}, actor=operator
         )
     small = _by_category(api_client.get("/api/v1/services").json()["results"][0])["small"]
     assert small == ("30.00", 90)
 
     with django_capture_on_commit_callbacks(execute=True):
-        option = OptionFactory(code="wax", services=[service])
+        option = services.option_create(
+            code="wax", name="Wax", price=Decimal("9.00"), services=[service], actor=operator
+        )
     assert api_client.get("/api/v1/services/wash").json()["options"][0]["code"] == "wax"
 
     with django_capture_on_commit_callbacks(execute=True):
-        option.services.clear()
-        override.delete()
+        services.option_update(option=option, actor=operator, price=Decimal("11.00"))
+    assert api_client.get("/api/v1/services/wash").json()["options"][0]["price"] == "11.00"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.service_options_set(service=service, options=[], actor=operator)
+        services.service_overrides_replace(service=service, overrides={}, actor=operator)
     item = api_client.get("/api/v1/services/wash").json()
     assert item["options"] == []
     assert _by_category(item)["small"] == ("42.00", 60)
 
     with django_capture_on_commit_callbacks(execute=True):
-        service.active = False
-        service.save()
+        services.service_update(service=service, actor=operator, active=False)
     assert api_client.get("/api/v1/services").json()["count"] == 0
 
 
