@@ -1,7 +1,7 @@
-"""What other apps may use of scheduling: a site's booking policy, the free resources at a start,
-the deterministic resource assignment, the free starts of a period (reschedule), and the ports
-that bookings provides (busy time, held time). Values in and out: ids, aware datetimes, frozen
-dataclasses."""
+"""What other apps may use of scheduling: a site's booking policy, the free resources at a start
+ranked in the order a booking takes them (the one resource assignment), the free starts of a
+period (reschedule), and the ports that bookings provides (busy time, held time). Values in and
+out: ids, aware datetimes, frozen dataclasses."""
 
 from __future__ import annotations
 
@@ -34,7 +34,6 @@ __all__ = [
     "SiteDay",
     "SitePolicy",
     "TimeSpan",
-    "assign_resource",
     "available_starts",
     "bookable_site",
     "busy_intervals",
@@ -42,7 +41,6 @@ __all__ = [
     "ensure_closure",
     "ensure_resource",
     "ensure_site",
-    "free_resources",
     "held_intervals",
     "ranked_free_resources",
     "resource_choices",
@@ -98,39 +96,6 @@ def site_day(*, site_pk: int, day: date) -> SiteDay:
     if found is None:
         raise NotFound(code="site_not_found")
     return found
-
-
-def free_resources(
-    *,
-    site_pk: int,
-    requirements: ServiceRequirements,
-    start: datetime,
-    now: datetime | None = None,
-    ignore_busy: Collection[BusyInterval] = (),
-) -> list[ResourceInfo]:
-    """The resources that could take the service at exactly `start` under every rule of SPEC §5
-    (grid, hours, closures, busy time, notice, horizon, skill), in name order. `ignore_busy`: busy
-    intervals to disregard, e.g. the booking being rescheduled."""
-    return availability.free_resources(
-        site_pk=site_pk, requirements=requirements, start=start, now=now, ignore_busy=ignore_busy
-    )
-
-
-def assign_resource(
-    *,
-    site_pk: int,
-    requirements: ServiceRequirements,
-    start: datetime,
-    now: datetime | None = None,
-    ignore_busy: Collection[BusyInterval] = (),
-) -> ResourceInfo:
-    """The resource a booking at `start` gets: among the free ones, the fewest booked minutes that
-    local day, then the name. Conflict(code="slot_unavailable") when none is free. Bookings calls
-    it inside its transaction, after taking its lock, and the database constraint has the last
-    word."""
-    return availability.assign_resource(
-        site_pk=site_pk, requirements=requirements, start=start, now=now, ignore_busy=ignore_busy
-    )
 
 
 def available_starts(
@@ -284,10 +249,11 @@ def ranked_free_resources(
     now: datetime | None = None,
     ignore_busy: Collection[BusyInterval] = (),
 ) -> list[ResourceInfo]:
-    """The resources free at exactly `start` (the rules of `free_resources`), best first in the
-    order of `assign_resource` (fewest booked minutes that local day, counting every booking
-    that held the resource, done with or not; then the name); empty when none. Three queries.
-    Bookings locks them in this order and re-checks with `resource_is_free`."""
+    """The resources free at exactly `start` under every rule of SPEC §5 (grid, hours, closures,
+    busy time, notice, horizon, skill), best first: the fewest booked minutes that local day,
+    then the name; empty when none. Three queries. A booking locks them in this order, re-checks
+    each with `resource_is_free` and takes the first still free. `ignore_busy`: busy intervals to
+    disregard, e.g. the booking being rescheduled."""
     return placement.ranked_free_resources(
         site=site, requirements=requirements, start=start, now=now, ignore_busy=ignore_busy
     )

@@ -1,5 +1,6 @@
-"""Availability questions: free starts of a site over a period, free resources at a start, and the
-resource a new booking gets. Each runs the engine on calendars read in at most four queries."""
+"""Availability questions: the free starts of a site over a period, with the resources free at
+each (placing one booking is scheduling.selectors.placement). Each runs the engine on calendars
+read in at most four queries."""
 
 from __future__ import annotations
 
@@ -13,13 +14,11 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from core.clock import resolve_now
-from core.errors import Conflict, NotFound, ValidationFailed
+from core.errors import NotFound, ValidationFailed
 from pricing.public import ServiceRequirements
 from scheduling.domain import window as window_rules
-from scheduling.domain.assignment import booked_seconds, pick_resource
 from scheduling.domain.engine import FreeStart, Job, free_starts
 from scheduling.domain.values import BusyInterval, ResourceInfo, SitePolicy
-from scheduling.domain.wallclock import local_date, same_instant
 from scheduling.domain.window import Window, WindowError
 from scheduling.selectors.calendars import (
     SiteCalendar,
@@ -182,71 +181,6 @@ def available_starts(
     return compute(sites, requirements, start, end, resolve_now(now), ignore_busy=ignore_busy)[0][
         site_pk
     ]
-
-
-def _at(
-    site_pk: int,
-    requirements: ServiceRequirements,
-    start: datetime,
-    now: datetime | None,
-    ignore_busy: Collection[BusyInterval],
-    *,
-    whole_day: bool,
-) -> tuple[list[ResourceInfo], list[BusyInterval], datetime, datetime]:
-    sites = load_sites(Q(pk=site_pk))
-    if not sites:
-        return [], [], start, start
-    tz = ZoneInfo(sites[0].policy.timezone)
-    day = local_date(int(start.timestamp()), tz)
-    day_start = window_rules.local_midnight(day, tz)
-    day_end = window_rules.local_midnight(day + timedelta(days=1), tz)
-    found, busy = compute(
-        sites,
-        requirements,
-        start,
-        start.astimezone(UTC) + timedelta(microseconds=1),
-        resolve_now(now),
-        ignore_busy=ignore_busy,
-        booked_from=day_start if whole_day else None,
-        booked_until=day_end if whole_day else None,
-    )
-    starts = found[site_pk]
-    free = set(starts[0].resources) if starts and same_instant(starts[0].start, start) else set()
-    infos = [r.info for r in sites[0].resources if r.info.pk in free]  # in name order
-    return infos, busy, day_start, day_end
-
-
-def free_resources(
-    *,
-    site_pk: int,
-    requirements: ServiceRequirements,
-    start: datetime,
-    now: datetime | None = None,
-    ignore_busy: Collection[BusyInterval] = (),
-) -> list[ResourceInfo]:
-    """The resources that could take the service at exactly `start`, in name order."""
-    return _at(site_pk, requirements, start, now, ignore_busy, whole_day=False)[0]
-
-
-def assign_resource(
-    *,
-    site_pk: int,
-    requirements: ServiceRequirements,
-    start: datetime,
-    now: datetime | None = None,
-    ignore_busy: Collection[BusyInterval] = (),
-) -> ResourceInfo:
-    """Among the free resources at `start`, the one with the fewest booked minutes that local day
-    (blocked time, buffers included, of every booking that holds or held the resource: done
-    with or not), ties by name. Conflict `slot_unavailable` when none."""
-    infos, busy, day_start, day_end = _at(
-        site_pk, requirements, start, now, ignore_busy, whole_day=True
-    )
-    if not infos:
-        raise Conflict(_("This start time is no longer available."), code="slot_unavailable")
-    booked = booked_seconds(busy, day_start, day_end)
-    chosen = pick_resource([(info.pk, info.name) for info in infos], booked)
-    return next(info for info in infos if info.pk == chosen)
 
 
 def parse_instant(field: str, raw: str) -> datetime:

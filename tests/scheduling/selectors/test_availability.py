@@ -9,7 +9,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from core.errors import Conflict
 from pricing.public import ServiceRequirements
 from scheduling import public
 from scheduling.domain.values import BusyInterval
@@ -44,15 +43,28 @@ def test_available_starts_follow_hours_closures_and_busy_time(busy) -> None:
     assert table == dict.fromkeys(["10:00", "10:15", "10:30", "10:45", "11:00"], both)
 
 
-def test_free_resources_and_deterministic_assignment(busy) -> None:
+def _ranked(site, requirements, start, **kwargs):
+    """The resources a booking at `start` would try, in the order it tries them (the one
+    assignment: bookings takes the first one still free after locking it)."""
+    return public.ranked_free_resources(
+        site=public.bookable_site(pk=site.pk),
+        requirements=requirements,
+        start=start,
+        now=NOW,
+        **kwargs,
+    )
+
+
+def test_free_resources_ranked_for_a_deterministic_assignment(busy) -> None:
     site = SiteFactory(hours=[(time(8), time(18))])
     tyres = SkillFactory(code="tyres")
     bay_c = ResourceFactory(site=site, name="Bay C", skills=[tyres])
-    bay_a = ResourceFactory(site=site, name="Bay A", skills=[tyres])
+    ResourceFactory(site=site, name="Bay A", skills=[tyres])
     bay_b = ResourceFactory(site=site, name="Bay B", skills=[tyres])
     ResourceFactory(site=site, name="Wash bay")  # no tyre skill
     ResourceFactory(site=site, name="Old bay", skills=[tyres], active=False)
     need = ServiceRequirements("tyres", "Tyres", 60, 0, "tyres")
+    bay_a = site.resources.get(name="Bay A")
     busy(
         [
             BusyInterval(bay_a.pk, at(8), at(10)),  # 2 h that day
@@ -60,16 +72,12 @@ def test_free_resources_and_deterministic_assignment(busy) -> None:
             BusyInterval(bay_b.pk, at(8, day=1), at(18, day=1)),  # another day: does not count
         ]
     )
-    free = public.free_resources(site_pk=site.pk, requirements=need, start=at(12), now=NOW)
-    assert [r.name for r in free] == ["Bay A", "Bay B", "Bay C"]
-    assert (
-        public.assign_resource(site_pk=site.pk, requirements=need, start=at(12), now=NOW)
-        == (free[2])
-    )  # Bay C has nothing booked that day
-    assert free[2].pk == bay_c.pk
+    ranked = _ranked(site, need, at(12))
+    # Bay C has nothing booked that day, B one hour, A two.
+    assert [r.name for r in ranked] == ["Bay C", "Bay B", "Bay A"]
+    assert ranked[0].pk == bay_c.pk
     # At 15:00 only A and C are free; C still has the fewest minutes.
-    chosen = public.assign_resource(site_pk=site.pk, requirements=need, start=at(15), now=NOW)
-    assert chosen.name == "Bay C"
+    assert [r.name for r in _ranked(site, need, at(15))] == ["Bay C", "Bay A"]
 
 
 def test_assignment_ties_are_broken_by_name_and_busy_minutes_count(busy) -> None:
@@ -77,26 +85,21 @@ def test_assignment_ties_are_broken_by_name_and_busy_minutes_count(busy) -> None
     ResourceFactory(site=site, name="Bay B")
     bay_a = ResourceFactory(site=site, name="Bay A")
     busy([])
-    first = public.assign_resource(site_pk=site.pk, requirements=WASH, start=at(9), now=NOW)
-    assert first.name == "Bay A"
+    assert [r.name for r in _ranked(site, WASH, at(9))] == ["Bay A", "Bay B"]
     busy([BusyInterval(bay_a.pk, at(14), at(15))])
-    second = public.assign_resource(site_pk=site.pk, requirements=WASH, start=at(9), now=NOW)
-    assert second.name == "Bay B"
+    assert [r.name for r in _ranked(site, WASH, at(9))] == ["Bay B", "Bay A"]
 
 
-def test_no_free_resource_is_a_slot_unavailable_conflict(busy) -> None:
+def test_no_free_resource_leaves_nothing_to_assign(busy) -> None:
     site = SiteFactory(hours=[(time(8), time(12))])
     bay = ResourceFactory(site=site)
     busy([BusyInterval(bay.pk, at(8), at(12))])
-    with pytest.raises(Conflict) as error:
-        public.assign_resource(site_pk=site.pk, requirements=WASH, start=at(9), now=NOW)
-    assert error.value.code == "slot_unavailable"
+    assert _ranked(site, WASH, at(9)) == []
     # Off the grid, or outside the hours, is unavailable too.
     busy([])
-    with pytest.raises(Conflict):
-        public.assign_resource(site_pk=site.pk, requirements=WASH, start=at(9, 7), now=NOW)
-    with pytest.raises(Conflict):
-        public.assign_resource(site_pk=site.pk, requirements=WASH, start=at(11, 30), now=NOW)
+    assert _ranked(site, WASH, at(9, 7)) == []
+    assert _ranked(site, WASH, at(11, 30)) == []
+    assert [r.pk for r in _ranked(site, WASH, at(9))] == [bay.pk]
 
 
 def test_a_booking_being_moved_does_not_block_itself(busy) -> None:
@@ -104,10 +107,8 @@ def test_a_booking_being_moved_does_not_block_itself(busy) -> None:
     bay = ResourceFactory(site=site)
     own = BusyInterval(bay.pk, at(9), at(10, 15))
     busy([own])
-    assert public.free_resources(site_pk=site.pk, requirements=WASH, start=at(9, 30), now=NOW) == []
-    moved = public.free_resources(
-        site_pk=site.pk, requirements=WASH, start=at(9, 30), now=NOW, ignore_busy=[own]
-    )
+    assert _ranked(site, WASH, at(9, 30)) == []
+    moved = _ranked(site, WASH, at(9, 30), ignore_busy=[own])
     assert [r.pk for r in moved] == [bay.pk]
 
 

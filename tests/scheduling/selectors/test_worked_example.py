@@ -60,13 +60,9 @@ def test_worked_example(busy) -> None:
         **dict.fromkeys(grid("16:00", "17:00"), 2),
     }
     assert counts == expected
-    assert (
-        public.assign_resource(site_pk=site.pk, requirements=tyre_change, start=at(16), now=now)
-        == public.free_resources(site_pk=site.pk, requirements=tyre_change, start=at(16), now=now)[
-            0
-        ]
+    ranked = public.ranked_free_resources(
+        site=public.bookable_site(pk=site.pk), requirements=tyre_change, start=at(16), now=now
     )
-    assert (
-        public.assign_resource(site_pk=site.pk, requirements=tyre_change, start=at(16), now=now).pk
-        == bay_a.pk
-    )
+    at_four = next(s for s in starts if s.start == at(16))
+    assert {r.pk for r in ranked} == set(at_four.resources)
+    assert ranked[0].pk == bay_a.pk  # what a booking at 16:00 gets
