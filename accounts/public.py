@@ -19,7 +19,6 @@ __all__ = [
     "ROLES",
     "TECHNICIAN",
     "acting_user",
-    "ensure_user",
     "is_operator",
     "is_technician",
     "lock_user_row",
@@ -36,44 +35,9 @@ def is_technician(user: Any) -> bool:
     return selectors.user_is_technician(user)
 
 
-def ensure_superuser(*, email: str, password: str) -> bool:
-    """Creates (or resets) an administrator account; True when it was created."""
-    from accounts import services
-
-    return services.user_ensure_superuser(email=email, password=password)[1]
-
-
 def user_pk_by_public_id(public_id: Any) -> int | None:
     """The internal key of an active user by public id (None when there is none)."""
     return selectors.user_pk_by_public_id(public_id)
-
-
-def ensure_user(
-    *,
-    email: str,
-    password: str | None,
-    role: str,
-    first_name: str = "",
-    last_name: str = "",
-    phone: str = "",
-    language: str = "en",
-) -> tuple[int, bool]:
-    """A bootstrap account in `role` (CUSTOMER, OPERATOR: staff too, TECHNICIAN): created when no
-    account has the e-mail, else left untouched. Returns (user pk, created). No password
-    validators (demo logins are simple); `password` None: the account cannot log in until reset.
-    """
-    from accounts import services
-
-    user, created = services.user_ensure_in_role(
-        email=email,
-        password=password,
-        role=role,
-        first_name=first_name,
-        last_name=last_name,
-        phone=phone,
-        language=language,
-    )
-    return user.pk, created
 
 
 def acting_user(user_id: int) -> User:

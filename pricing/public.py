@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import datetime
 from decimal import Decimal
 
 from pricing import selectors, services
@@ -28,8 +28,6 @@ __all__ = [
     "QuoteReason",
     "ServiceRequirements",
     "booking_terms",
-    "ensure_price_rule",
-    "ensure_promo_code",
     "import_catalogue",
     "promo_redeem",
     "promo_release",
@@ -185,57 +183,3 @@ def import_catalogue(*, content: str, fmt: str, dry_run: bool = False) -> Import
     """Imports a catalogue file's content (`fmt` "csv" or "json", docs/rules/pricing.md): all or
     nothing, idempotent. CatalogueInvalid lists every problem."""
     return services.catalogue_import(content=content, fmt=fmt, dry_run=dry_run)
-
-
-def ensure_price_rule(
-    *,
-    name: str,
-    percentage: Decimal,
-    weekdays: Collection[int] = (),
-    start_time: time | None = None,
-    end_time: time | None = None,
-    valid_from: date | None = None,
-    valid_until: date | None = None,
-    service_codes: Collection[str] | None = None,
-    priority: int = 100,
-) -> tuple[int, bool]:
-    """The price rule named `name`, created with these values when none has this name (an
-    existing one is left as the back-office set it). Returns (rule id, created). `weekdays`: ISO
-    numbers, empty = every day; `service_codes` None = all services. ValidationFailed, NotFound
-    (service_not_found)."""
-    rule, created = services.price_rule_ensure(
-        name=name,
-        percentage=percentage,
-        weekdays=weekdays,
-        start_time=start_time,
-        end_time=end_time,
-        valid_from=valid_from,
-        valid_until=valid_until,
-        service_codes=service_codes,
-        priority=priority,
-    )
-    return rule.pk, created
-
-
-def ensure_promo_code(
-    *,
-    code: str,
-    value: Decimal,
-    kind: str = PROMO_PERCENT,
-    valid_from: datetime | None = None,
-    valid_until: datetime | None = None,
-    max_redemptions: int | None = None,
-    min_order_total: Decimal = Decimal("0.00"),
-) -> tuple[int, bool]:
-    """The promo code (case-insensitive), created with these values when it does not exist (an
-    existing one is left untouched). Returns (promo id, created). ValidationFailed."""
-    promo, created = services.promo_code_ensure(
-        code=code,
-        value=value,
-        kind=kind,
-        valid_from=valid_from,
-        valid_until=valid_until,
-        max_redemptions=max_redemptions,
-        min_order_total=min_order_total,
-    )
-    return promo.pk, created

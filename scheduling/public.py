@@ -5,14 +5,12 @@ out: ids, aware datetimes, frozen dataclasses."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
-from datetime import date, datetime, time
-from decimal import Decimal
+from collections.abc import Collection
+from datetime import date, datetime
 from uuid import UUID
 
-from accounts.public import acting_user
 from core.errors import NotFound
-from pricing.public import ServiceRequirements, skill_pks
+from pricing.public import ServiceRequirements
 from scheduling.domain.engine import FreeStart
 from scheduling.domain.opening import ResourceOpening
 from scheduling.domain.ports import busy_intervals, held_intervals
@@ -38,9 +36,6 @@ __all__ = [
     "bookable_site",
     "busy_intervals",
     "check_start_exists",
-    "ensure_closure",
-    "ensure_resource",
-    "ensure_site",
     "held_intervals",
     "ranked_free_resources",
     "resource_choices",
@@ -127,95 +122,6 @@ def resource_pks_of_technician(*, user_id: int) -> list[int]:
 def site_address(site_pk: int) -> str:
     """The site's postal address ("" when unknown), for e-mails and calendar events."""
     return people.site_address(site_pk)
-
-
-def ensure_site(
-    *,
-    name: str,
-    hours: Mapping[int, Sequence[tuple[time, time]]],
-    timezone: str = "Europe/Paris",
-    address: str = "",
-    latitude: Decimal | None = None,
-    longitude: Decimal | None = None,
-    slot_step_minutes: int = 15,
-    min_notice_minutes: int = 120,
-    horizon_days: int = 60,
-    auto_confirm: bool = False,
-    confirmation_window_minutes: int = 120,
-) -> tuple[SitePolicy, bool]:
-    """The site named `name` (whatever its case), created with its weekly opening hours (ISO
-    weekday -> [(opens, closes), ...], local wall clock) and settings when there is none; an
-    existing site is left as the back-office set it. Returns (site, created). ValidationFailed,
-    Conflict (site_exists, a race)."""
-    from scheduling import services
-
-    site, created = services.site_ensure(
-        name=name,
-        hours=hours,
-        timezone=timezone,
-        address=address,
-        latitude=latitude,
-        longitude=longitude,
-        slot_step_minutes=slot_step_minutes,
-        min_notice_minutes=min_notice_minutes,
-        horizon_days=horizon_days,
-        auto_confirm=auto_confirm,
-        confirmation_window_minutes=confirmation_window_minutes,
-    )
-    return site_policy_by_pk(site.pk), created
-
-
-def ensure_resource(
-    *,
-    site_pk: int,
-    name: str,
-    kind: str = "bay",
-    skill_codes: Sequence[str] = (),
-    technician_user_id: int | None = None,
-    hours: Mapping[int, Sequence[tuple[time, time]]] | None = None,
-) -> tuple[ResourceInfo, bool]:
-    """The site's resource named `name` (whatever its case), created when there is none with its
-    kind, skills (pricing skill codes), linked technician account and own narrower hours (None:
-    the site's); an existing one is left untouched. Returns (resource, created). NotFound
-    (site_not_found, skill_not_found, user_not_found), ValidationFailed."""
-    from scheduling import services
-
-    resource, created = services.resource_ensure(
-        site_pk=site_pk,
-        name=name,
-        kind=kind,
-        skills=skill_pks(skill_codes),
-        technician=acting_user(technician_user_id) if technician_user_id is not None else None,
-        hours=hours,
-    )
-    info = ResourceInfo(
-        pk=resource.pk,
-        id=resource.public_id,
-        name=resource.name,
-        kind=resource.kind,
-        site_pk=resource.site_id,
-        technician_user_id=resource.technician_id,
-    )
-    return info, created
-
-
-def ensure_closure(
-    *,
-    start: datetime,
-    end: datetime,
-    site_pk: int | None = None,
-    resource_pk: int | None = None,
-    reason: str = "",
-) -> tuple[int, bool]:
-    """A closure of a whole site or of one resource (exactly one of them) over [start, end)
-    (aware datetimes), created unless that owner already has a closure with exactly these
-    bounds. Returns (closure id, created). NotFound, ValidationFailed."""
-    from scheduling import services
-
-    closure, created = services.closure_ensure(
-        start=start, end=end, site_pk=site_pk, resource_pk=resource_pk, reason=reason
-    )
-    return closure.pk, created
 
 
 def week_openings(*, now: datetime) -> list[ResourceOpening]:

@@ -15,12 +15,11 @@ from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from accounts.public import is_operator
-from core.errors import Conflict, NotFound, PermissionDenied, Text, ValidationFailed
+from core.errors import Conflict, PermissionDenied, Text, ValidationFailed
 from core.validation import full_clean
 from scheduling.domain import hours as hours_rules
 from scheduling.domain.hours import WallInterval
 from scheduling.models import Closure, OpeningHours, Resource, ResourceHours, Site
-from scheduling.selectors import sites as site_selectors
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -274,79 +273,3 @@ def closure_update(
 def closure_delete(*, closure: Closure, actor: User | None) -> None:
     _check_actor(actor)
     closure.delete()
-
-
-# --- made by the system (demo data, first run): found by natural key, else created -----------
-
-
-def _site(pk: int) -> Site:
-    site = site_selectors.site_by_pk(pk)
-    if site is None:
-        raise NotFound(code="site_not_found")
-    return site
-
-
-def site_ensure(*, name: str, hours: DayIntervals, **fields: Any) -> tuple[Site, bool]:
-    """The site named `name` (whatever its case), created with `hours` and `fields` when there is
-    none; an existing site, its hours included, is left as the back-office set it."""
-    existing = site_selectors.site_named(name)
-    if existing is not None:
-        return existing, False
-    return site_create(name=name, actor=None, hours=hours, **fields), True
-
-
-def resource_ensure(
-    *,
-    site_pk: int,
-    name: str,
-    kind: str = Resource.Kind.BAY,
-    skills: Iterable[Any] = (),
-    technician: Any = None,
-    hours: DayIntervals | None = None,
-) -> tuple[Resource, bool]:
-    """The site's resource named `name` (whatever its case), created when there is none; an
-    existing one is left untouched."""
-    existing = site_selectors.resource_named(site_pk=site_pk, name=name)
-    if existing is not None:
-        return existing, False
-    resource = resource_create(
-        site=_site(site_pk),
-        name=name,
-        actor=None,
-        kind=kind,
-        skills=skills,
-        technician=technician,
-        hours=hours,
-    )
-    return resource, True
-
-
-def closure_ensure(
-    *,
-    start: datetime,
-    end: datetime,
-    site_pk: int | None = None,
-    resource_pk: int | None = None,
-    reason: str = "",
-) -> tuple[Closure, bool]:
-    """The closure of this site or resource over exactly [start, end), created when there is
-    none (its reason is not part of the key)."""
-    existing = site_selectors.closure_matching(
-        site_pk=site_pk, resource_pk=resource_pk, start=start, end=end
-    )
-    if existing is not None:
-        return existing, False
-    resource = None
-    if resource_pk is not None:
-        resource = site_selectors.resource_by_pk(resource_pk)
-        if resource is None:
-            raise NotFound(code="resource_not_found")
-    closure = closure_create(
-        start=start,
-        end=end,
-        actor=None,
-        site=_site(site_pk) if site_pk is not None else None,
-        resource=resource,
-        reason=reason,
-    )
-    return closure, True

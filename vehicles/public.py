@@ -4,14 +4,12 @@ and the ports bookings provides (whether a vehicle has bookings)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.public import acting_user
 from core.errors import Conflict
 from vehicles import selectors
 from vehicles.domain.plates import display_plate, normalise_plate
@@ -27,7 +25,6 @@ __all__ = [
     "default_vehicle_of_owner",
     "display_plate",
     "energy_choices",
-    "ensure_vehicle",
     "has_active_future_booking",
     "has_any_booking",
     "lock_vehicle_of_owner",
@@ -111,39 +108,3 @@ def vehicle_by_pk(pk: int) -> VehicleSnapshot:
     """Any vehicle, archived included (booking history shows archived vehicles); NotFound if the
     row does not exist."""
     return _snapshot(selectors.vehicle_by_pk(pk))
-
-
-def ensure_vehicle(
-    *,
-    owner_id: int,
-    plate: str,
-    make: str,
-    model: str,
-    year: int,
-    category: str,
-    energy: str,
-    nickname: str = "",
-    colour: str = "",
-    now: datetime | None = None,
-) -> tuple[VehicleSnapshot, bool]:
-    """The owner's active vehicle with this plate (whatever its spelling), registered through the
-    same use case as the API when there is none (demo data). Returns (vehicle, created); an
-    existing vehicle is left untouched. The use case's errors pass through."""
-    found = selectors.active_vehicle_with_plate(owner_id=owner_id, plate=normalise_plate(plate))
-    if found is not None:
-        return _snapshot(found), False
-    from vehicles import services
-
-    vehicle = services.vehicle_create(
-        actor=acting_user(owner_id),
-        plate=plate,
-        make=make,
-        model=model,
-        year=year,
-        category=category,
-        energy=energy,
-        nickname=nickname,
-        colour=colour,
-        now=now,
-    )
-    return _snapshot(vehicle), True

@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "pricing",
     "scheduling",
     "bookings",
+    "config",  # the composition root: demo data (seed_demo) may use every app
 ]
 
 MIDDLEWARE = [

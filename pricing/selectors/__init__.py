@@ -6,8 +6,10 @@ from pricing.selectors.catalogue import (
     active_price_rules,
     active_service_listing,
     catalogue_version,
+    price_rule_named,
     service_data,
     services_with_catalogue,
+    services_with_codes,
 )
 from pricing.selectors.promos import promo_by_code, promo_data, promo_redemptions, promo_used_by
 from pricing.selectors.quotes import (
@@ -25,6 +27,7 @@ __all__ = [
     "catalogue_version",
     "checked_service",
     "local_start_at",
+    "price_rule_named",
     "promo_by_code",
     "promo_data",
     "promo_redemptions",
@@ -34,4 +37,5 @@ __all__ = [
     "service_data",
     "service_duration",
     "services_with_catalogue",
+    "services_with_codes",
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -74,6 +74,21 @@ def service_with_key(*, code: str) -> tuple[int, ServiceData]:
             details={"service": code},
         )
     return service.pk, service_data_from(service)
+
+
+def services_with_codes(codes: Collection[str]) -> list[Service]:
+    """The services with these codes, in the order of `codes`; NotFound (service_not_found,
+    details: the unknown codes) when one is missing."""
+    found = {service.code: service for service in Service.objects.filter(code__in=list(codes))}
+    missing = sorted(set(codes) - set(found))
+    if missing:
+        raise NotFound(code="service_not_found", details={"services": missing})
+    return [found[code] for code in codes]
+
+
+def price_rule_named(name: str) -> PriceRule | None:
+    """Names are not unique for the back-office: the first rule by id with this name."""
+    return PriceRule.objects.filter(name=name).order_by("pk").first()
 
 
 def active_price_rules() -> tuple[PriceRuleData, ...]:

@@ -20,13 +20,11 @@ from pricing.services.price_rules import (
     check_scope,
     price_rule_create,
     price_rule_delete,
-    price_rule_ensure,
     price_rule_update,
 )
 from pricing.services.promo_codes import (
     promo_code_create,
     promo_code_delete,
-    promo_code_ensure,
     promo_code_update,
 )
 from pricing.services.promos import promo_redeem, promo_release
@@ -41,11 +39,9 @@ __all__ = [
     "option_update",
     "price_rule_create",
     "price_rule_delete",
-    "price_rule_ensure",
     "price_rule_update",
     "promo_code_create",
     "promo_code_delete",
-    "promo_code_ensure",
     "promo_code_update",
     "promo_redeem",
     "promo_release",

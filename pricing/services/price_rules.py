@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from django.db import transaction
 
-from core.errors import NotFound, Text, ValidationFailed
+from core.errors import Text, ValidationFailed
 from core.validation import full_clean
 from pricing.domain.catalogue import price_rule_scope_problem
 from pricing.models import PriceRule, Service
@@ -102,43 +102,3 @@ def price_rule_update(
 def price_rule_delete(*, rule: PriceRule, actor: User | None) -> None:
     check_administrator(actor)
     remove(rule, listed=False)
-
-
-def price_rule_ensure(
-    *,
-    name: str,
-    percentage: Decimal,
-    weekdays: Collection[int] = (),
-    start_time: time | None = None,
-    end_time: time | None = None,
-    valid_from: date | None = None,
-    valid_until: date | None = None,
-    service_codes: Collection[str] | None = None,
-    priority: int = 100,
-) -> tuple[PriceRule, bool]:
-    """The rule named `name` (names are the rules' natural key for the system, not unique for
-    the back-office: the first by id is taken), created with these values when there is none;
-    an existing rule is left untouched. `service_codes` None: all services."""
-    existing = PriceRule.objects.filter(name=name).order_by("pk").first()
-    if existing is not None:
-        return existing, False
-    services: list[Service] = []
-    if service_codes is not None:
-        services = list(Service.objects.filter(code__in=list(service_codes)))
-        missing = sorted(set(service_codes) - {service.code for service in services})
-        if missing or not services:
-            raise NotFound(code="service_not_found", details={"services": missing})
-    rule = price_rule_create(
-        name=name,
-        percentage=percentage,
-        actor=None,
-        weekdays=weekdays,
-        start_time=start_time,
-        end_time=end_time,
-        valid_from=valid_from,
-        valid_until=valid_until,
-        all_services=service_codes is None,
-        services=services,
-        priority=priority,
-    )
-    return rule, True

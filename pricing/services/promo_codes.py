@@ -93,31 +93,3 @@ def promo_code_delete(*, promo: PromoCode, actor: User | None) -> None:
         _("This promo code was redeemed: it is kept for the record."), code="promo_in_use"
     )
     remove(promo, in_use=in_use, listed=False)
-
-
-def promo_code_ensure(
-    *,
-    code: str,
-    value: Decimal,
-    kind: str = PROMO_PERCENT,
-    valid_from: datetime | None = None,
-    valid_until: datetime | None = None,
-    max_redemptions: int | None = None,
-    min_order_total: Decimal = Decimal("0.00"),
-) -> tuple[PromoCode, bool]:
-    """The promo code (case-insensitive), created with these values when there is none; an
-    existing code is left untouched (its redemptions count included)."""
-    existing = PromoCode.objects.filter(code=normalize_promo_code(code)).first()
-    if existing is not None:
-        return existing, False
-    promo = promo_code_create(
-        code=code,
-        value=value,
-        actor=None,
-        kind=kind,
-        valid_from=valid_from,
-        valid_until=valid_until,
-        max_redemptions=max_redemptions,
-        min_order_total=min_order_total,
-    )
-    return promo, True

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from bookings import services
-from bookings.management.commands._common import parse_now, refusal
+from core.commands import parse_now, refusal
 from core.errors import DomainError
 
 

@@ -1,10 +1,11 @@
-"""accounts.public.ensure_user / acting_user: bootstrap accounts for demo data and commands."""
+"""accounts.services.user_ensure_in_role (the demo's staff and customers) and
+accounts.public.acting_user (commands acting on someone's behalf)."""
 
 from __future__ import annotations
 
 import pytest
 
-from accounts import public
+from accounts import public, services
 from accounts.models import User
 from core.errors import NotFound
 from tests.accounts.factories import PASSWORD, UserFactory
@@ -13,13 +14,13 @@ pytestmark = pytest.mark.django_db
 
 
 def test_an_operator_is_created_as_staff_in_the_operator_group_with_a_simple_password() -> None:
-    pk, created = public.ensure_user(
+    user, created = services.user_ensure_in_role(
         email=" Operator@Example.com ",
         password="operator",  # too short for the validators: bootstrap logins skip them
         role=public.OPERATOR,
         first_name="Claire",
     )
-    user = User.objects.get(pk=pk)
+    user = User.objects.get(pk=user.pk)
     assert created is True
     assert user.email == "operator@example.com"
     assert user.check_password("operator")
@@ -29,9 +30,13 @@ def test_an_operator_is_created_as_staff_in_the_operator_group_with_a_simple_pas
 
 
 def test_a_technician_and_a_customer_are_not_staff() -> None:
-    tech_pk, _ = public.ensure_user(email="t@example.com", password="t", role=public.TECHNICIAN)
-    customer_pk, _ = public.ensure_user(email="c@example.com", password=None, role=public.CUSTOMER)
-    technician, customer = User.objects.get(pk=tech_pk), User.objects.get(pk=customer_pk)
+    tech, _ = services.user_ensure_in_role(
+        email="t@example.com", password="t", role=public.TECHNICIAN
+    )
+    made, _ = services.user_ensure_in_role(
+        email="c@example.com", password=None, role=public.CUSTOMER
+    )
+    technician, customer = User.objects.get(pk=tech.pk), User.objects.get(pk=made.pk)
     assert public.is_technician(technician)
     assert not technician.is_staff
     assert not public.is_operator(customer)
@@ -41,11 +46,11 @@ def test_a_technician_and_a_customer_are_not_staff() -> None:
 
 def test_an_existing_account_is_found_and_left_untouched() -> None:
     existing = UserFactory(email="claire@example.com", first_name="Claire")
-    pk, created = public.ensure_user(
+    found, created = services.user_ensure_in_role(
         email="CLAIRE@example.com", password="other", role=public.OPERATOR, first_name="X"
     )
     existing.refresh_from_db()
-    assert (pk, created) == (existing.pk, False)
+    assert (found.pk, created) == (existing.pk, False)
     assert existing.check_password(PASSWORD)
     assert existing.first_name == "Claire"
     assert not existing.is_staff
@@ -53,7 +58,7 @@ def test_an_existing_account_is_found_and_left_untouched() -> None:
 
 def test_an_unknown_role_is_a_programming_error() -> None:
     with pytest.raises(ValueError, match="role"):
-        public.ensure_user(email="x@example.com", password=None, role="admin")
+        services.user_ensure_in_role(email="x@example.com", password=None, role="admin")
 
 
 def test_acting_user_is_the_account_or_not_found() -> None:

@@ -1,4 +1,4 @@
-"""What the booking commands share: reading `--now` and turning a refusal into CommandError."""
+"""What the management commands share: reading `--now` and turning a refusal into CommandError."""
 
 from __future__ import annotations
 

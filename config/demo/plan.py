@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bookings.management.demo import data
+from config.demo import data
 
 PENDING, CONFIRMED, IN_PROGRESS = "pending", "confirmed", "in_progress"
 COMPLETED, CANCELLED, EXPIRED, NO_SHOW = "completed", "cancelled", "expired", "no_show"

@@ -10,19 +10,19 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
-from accounts import public as accounts
-from bookings.management.demo import data, plan
-from bookings.management.demo.booker import BookingCount, make_bookings
-from bookings.management.demo.calendar import span
-from bookings.management.demo.people import (
+from accounts import services as accounts
+from bookings.notifications import notifications_suppressed
+from config.demo import data, plan
+from config.demo.booker import BookingCount, make_bookings
+from config.demo.calendar import span
+from config.demo.people import (
     DemoCustomer,
     PeopleCount,
     customer_spec,
     ensure_customer,
 )
-from bookings.management.demo.progress import Progress, Terminal
-from bookings.management.demo.world import World, build_world
-from bookings.notifications import notifications_suppressed
+from config.demo.progress import Progress, Terminal
+from config.demo.world import World, build_world
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ def seed(options: SeedOptions, terminal: Terminal) -> SeedReport:
     today = now.astimezone(ZoneInfo(data.TIMEZONE)).date()
     back, ahead = span(options.bookings)
     with notifications_suppressed(), transaction.atomic():
-        admin_created = accounts.ensure_superuser(
+        _admin, admin_created = accounts.user_ensure_superuser(
             email=options.admin_email, password=options.admin_password
         )
         world = build_world(

@@ -14,11 +14,11 @@ from zoneinfo import ZoneInfo
 
 from accounts import public as accounts
 from bookings import selectors, services
-from bookings.management.demo import data, plan
-from bookings.management.demo.calendar import french_holidays
-from bookings.management.demo.people import DemoCustomer, DemoVehicle
-from bookings.management.demo.progress import Progress, Terminal
-from bookings.management.demo.world import DemoSite, World
+from config.demo import data, plan
+from config.demo.calendar import french_holidays
+from config.demo.people import DemoCustomer, DemoVehicle
+from config.demo.progress import Progress, Terminal
+from config.demo.world import DemoSite, World
 from core.errors import DomainError
 from pricing import public as pricing
 from scheduling import public as scheduling

@@ -13,10 +13,10 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
-from accounts import public as accounts
-from bookings.management.demo import data
-from bookings.management.demo.calendar import holidays_between, next_holiday
-from pricing import public as pricing
+from accounts import services as accounts
+from config.demo import data, ensure
+from config.demo.calendar import holidays_between, next_holiday
+from pricing import services as pricing
 from scheduling import public as scheduling
 
 
@@ -91,7 +91,7 @@ def _closures(
     for day, reason in sorted(days.items()):
         start = datetime.combine(day, time(0), tzinfo=tz)
         end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)
-        _id, created = scheduling.ensure_closure(
+        _id, created = ensure.closure(
             site_pk=site.pk, start=start, end=end, reason=f"Public holiday: {reason}"
         )
         _tally(counts, "closures", created)
@@ -102,7 +102,7 @@ def build_world(*, first_day: date, last_day: date, today: date) -> World:
     counts: tuple[Counter[str], Counter[str]] = (Counter(), Counter())
     staff: dict[str, int] = {}
     for person in (data.OPERATOR, data.TECHNICIAN):
-        pk, created = accounts.ensure_user(
+        user, created = accounts.user_ensure_in_role(
             email=person.email,
             password=person.password,
             role=person.role,
@@ -110,17 +110,17 @@ def build_world(*, first_day: date, last_day: date, today: date) -> World:
             last_name=person.last_name,
             language=person.language,
         )
-        staff[person.role] = pk
+        staff[person.role] = user.pk
         _tally(counts, "staff accounts", created)
 
     content = catalogue_text()
-    summary = pricing.import_catalogue(content=content, fmt="json")
+    summary = pricing.catalogue_import(content=content, fmt="json")
 
     sites: list[DemoSite] = []
     technician_resources: set[int] = set()
     resource_count = 0
     for site_spec in data.SITES:
-        policy, created = scheduling.ensure_site(
+        policy, created = ensure.site(
             name=site_spec.name,
             hours=site_spec.hours,
             timezone=data.TIMEZONE,
@@ -134,7 +134,7 @@ def build_world(*, first_day: date, last_day: date, today: date) -> World:
         for spec in data.RESOURCES:
             if spec.site != site_spec.name:
                 continue
-            resource, created = scheduling.ensure_resource(
+            resource, created = ensure.resource(
                 site_pk=policy.pk,
                 name=spec.name,
                 kind=spec.kind,
@@ -151,7 +151,7 @@ def build_world(*, first_day: date, last_day: date, today: date) -> World:
         sites.append(DemoSite(policy=policy, spec=site_spec, skills=frozenset(skills)))
 
     for rule in data.PRICE_RULES:
-        _id, created = pricing.ensure_price_rule(
+        _id, created = ensure.price_rule(
             name=rule.name,
             percentage=rule.percentage,
             weekdays=rule.weekdays,
@@ -162,7 +162,7 @@ def build_world(*, first_day: date, last_day: date, today: date) -> World:
         )
         _tally(counts, "price rules", created)
     for promo in data.PROMO_CODES:
-        _id, created = pricing.ensure_promo_code(
+        _id, created = ensure.promo_code(
             code=promo.code,
             kind=promo.kind,
             value=promo.value,

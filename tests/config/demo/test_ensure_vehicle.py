@@ -1,13 +1,14 @@
-"""vehicles.public.ensure_vehicle: demo data registers vehicles through the same use case."""
+"""The demo's vehicles: found by their owner and plate, else registered through the same use case
+as the API (config.demo.ensure.vehicle)."""
 
 from __future__ import annotations
 
 import pytest
 
+from config.demo import ensure
 from core.errors import ValidationFailed
 from tests.accounts.factories import UserFactory
 from tests.vehicles.conftest import NOW
-from vehicles import public
 from vehicles.models import Vehicle
 
 pytestmark = pytest.mark.django_db
@@ -24,31 +25,31 @@ DETAILS = {
 
 def test_a_first_vehicle_is_registered_and_becomes_the_default() -> None:
     owner = UserFactory()
-    snapshot, created = public.ensure_vehicle(owner_id=owner.pk, plate="ab-123-cd", **DETAILS)
+    vehicle, created = ensure.vehicle(owner_id=owner.pk, plate="ab-123-cd", **DETAILS)
     assert created is True
-    assert snapshot.plate == "AB123CD"
-    assert snapshot.owner_id == owner.pk
-    assert Vehicle.objects.get(pk=snapshot.pk).is_default
+    assert vehicle.plate == "AB123CD"
+    assert vehicle.owner_id == owner.pk
+    assert Vehicle.objects.get(pk=vehicle.pk).is_default
 
 
 def test_the_same_plate_however_spelled_is_found_and_left_untouched() -> None:
     owner = UserFactory()
-    first, _ = public.ensure_vehicle(owner_id=owner.pk, plate="AB-123-CD", **DETAILS)
-    again, created = public.ensure_vehicle(
+    first, _ = ensure.vehicle(owner_id=owner.pk, plate="AB-123-CD", **DETAILS)
+    again, created = ensure.vehicle(
         owner_id=owner.pk, plate="ab 123 cd", **{**DETAILS, "model": "Megane"}
     )
     assert created is False
-    assert again == first
+    assert (again.pk, again.model) == (first.pk, "Clio")
     assert Vehicle.objects.filter(owner=owner).count() == 1
 
 
 def test_another_owner_with_the_same_plate_gets_their_own_vehicle() -> None:
-    first, _ = public.ensure_vehicle(owner_id=UserFactory().pk, plate="AB123CD", **DETAILS)
-    other, created = public.ensure_vehicle(owner_id=UserFactory().pk, plate="AB123CD", **DETAILS)
+    first, _ = ensure.vehicle(owner_id=UserFactory().pk, plate="AB123CD", **DETAILS)
+    other, created = ensure.vehicle(owner_id=UserFactory().pk, plate="AB123CD", **DETAILS)
     assert created is True
     assert other.pk != first.pk
 
 
 def test_the_use_case_rules_still_apply() -> None:
     with pytest.raises(ValidationFailed):
-        public.ensure_vehicle(owner_id=UserFactory().pk, plate="A", **DETAILS)
+        ensure.vehicle(owner_id=UserFactory().pk, plate="A", **DETAILS)

@@ -10,8 +10,8 @@ from datetime import datetime
 from uuid import UUID
 
 from accounts import public as accounts
-from bookings.management.demo import data
-from vehicles import public as vehicles
+from accounts import services as account_services
+from config.demo import data, ensure
 
 
 @dataclass(frozen=True)
@@ -121,7 +121,7 @@ class PeopleCount:
 
 def ensure_customer(spec: CustomerSpec, *, now: datetime, count: PeopleCount) -> DemoCustomer:
     """The customer and their vehicles, registered unless they exist (by e-mail, by plate)."""
-    pk, created = accounts.ensure_user(
+    user, created = account_services.user_ensure_in_role(
         email=spec.email,
         password=spec.password,
         role=accounts.CUSTOMER,
@@ -130,13 +130,14 @@ def ensure_customer(spec: CustomerSpec, *, now: datetime, count: PeopleCount) ->
         phone=spec.phone,
         language=spec.language,
     )
+    pk = user.pk
     if created:
         count.customers_created += 1
     else:
         count.customers_found += 1
     cars: list[DemoVehicle] = []
     for car in spec.vehicles:
-        vehicle, made = vehicles.ensure_vehicle(
+        vehicle, made = ensure.vehicle(
             owner_id=pk,
             plate=car.plate,
             make=car.make,
@@ -152,7 +153,9 @@ def ensure_customer(spec: CustomerSpec, *, now: datetime, count: PeopleCount) ->
             count.vehicles_created += 1
         else:
             count.vehicles_found += 1
-        cars.append(DemoVehicle(id=vehicle.id, category=vehicle.category, energy=vehicle.energy))
+        cars.append(
+            DemoVehicle(id=vehicle.public_id, category=vehicle.category, energy=vehicle.energy)
+        )
     return DemoCustomer(
         pk=pk, number=spec.number, email=spec.email, language=spec.language, vehicles=tuple(cars)
     )

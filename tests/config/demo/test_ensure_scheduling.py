@@ -1,4 +1,5 @@
-"""scheduling.public: ensure_site, ensure_resource, ensure_closure (demo data, first run)."""
+"""The demo's sites, resources and closures: found by their natural keys, else made through
+scheduling's use cases (config.demo.ensure)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from config.demo import ensure
 from core.errors import NotFound, ValidationFailed
 from scheduling import public
 from scheduling.models import Closure, OpeningHours, Resource, ResourceHours, Site
@@ -22,7 +24,7 @@ T1 = datetime(2026, 12, 25, 23, tzinfo=UTC)
 
 
 def test_a_site_is_created_with_its_hours_and_settings() -> None:
-    policy, created = public.ensure_site(
+    policy, created = ensure.site(
         name="Lyon Gerland",
         hours=HOURS,
         address="48 avenue Tony Garnier, Lyon",
@@ -43,7 +45,7 @@ def test_a_site_is_created_with_its_hours_and_settings() -> None:
 
 def test_an_existing_site_is_found_whatever_the_case_and_left_untouched() -> None:
     existing = SiteFactory(name="Paris Bercy", min_notice_minutes=0)
-    policy, created = public.ensure_site(name="paris bercy", hours=HOURS, min_notice_minutes=120)
+    policy, created = ensure.site(name="paris bercy", hours=HOURS, min_notice_minutes=120)
     assert (policy.pk, created) == (existing.pk, False)
     assert policy.min_notice_minutes == 0
     assert OpeningHours.objects.filter(site=existing).count() == 10  # the factory's week
@@ -51,7 +53,7 @@ def test_an_existing_site_is_found_whatever_the_case_and_left_untouched() -> Non
 
 def test_a_site_with_overlapping_hours_is_refused() -> None:
     with pytest.raises(ValidationFailed):
-        public.ensure_site(name="X", hours={1: [(time(8), time(12)), (time(11), time(13))]})
+        ensure.site(name="X", hours={1: [(time(8), time(12)), (time(11), time(13))]})
     assert not Site.objects.exists()
 
 
@@ -59,7 +61,7 @@ def test_a_resource_with_skills_a_technician_and_its_own_hours() -> None:
     site = SiteFactory()
     washing, tyres = SkillFactory(code="washing"), SkillFactory(code="tyres")
     technician = UserFactory(roles=["technician"])
-    info, created = public.ensure_resource(
+    info, created = ensure.resource(
         site_pk=site.pk,
         name="Mobile unit",
         kind="mobile_unit",
@@ -81,9 +83,9 @@ def test_a_resource_with_skills_a_technician_and_its_own_hours() -> None:
 
 def test_an_existing_resource_is_found_by_name_per_site() -> None:
     site, other = SiteFactory(), SiteFactory()
-    first, _ = public.ensure_resource(site_pk=site.pk, name="Bay 1")
-    again, created = public.ensure_resource(site_pk=site.pk, name="BAY 1", kind="technician")
-    elsewhere, created_elsewhere = public.ensure_resource(site_pk=other.pk, name="Bay 1")
+    first, _ = ensure.resource(site_pk=site.pk, name="Bay 1")
+    again, created = ensure.resource(site_pk=site.pk, name="BAY 1", kind="technician")
+    elsewhere, created_elsewhere = ensure.resource(site_pk=other.pk, name="Bay 1")
     assert (again.pk, again.kind, created) == (first.pk, "bay", False)
     assert created_elsewhere is True
     assert elsewhere.pk != first.pk
@@ -91,20 +93,18 @@ def test_an_existing_resource_is_found_by_name_per_site() -> None:
 
 def test_a_resource_needs_a_known_site_and_known_skills() -> None:
     with pytest.raises(NotFound):
-        public.ensure_resource(site_pk=987654, name="Bay")
+        ensure.resource(site_pk=987654, name="Bay")
     with pytest.raises(NotFound):
-        public.ensure_resource(site_pk=SiteFactory().pk, name="Bay", skill_codes=["flying"])
+        ensure.resource(site_pk=SiteFactory().pk, name="Bay", skill_codes=["flying"])
     assert not Resource.objects.exists()
 
 
 def test_a_closure_is_created_once_for_the_same_owner_and_bounds() -> None:
     site = SiteFactory()
-    closure_id, created = public.ensure_closure(
-        site_pk=site.pk, start=T0, end=T1, reason="Christmas"
-    )
-    again, created_again = public.ensure_closure(site_pk=site.pk, start=T0, end=T1)
-    resource_closure, created_for_resource = public.ensure_closure(
-        resource_pk=public.ensure_resource(site_pk=site.pk, name="Bay")[0].pk, start=T0, end=T1
+    closure_id, created = ensure.closure(site_pk=site.pk, start=T0, end=T1, reason="Christmas")
+    again, created_again = ensure.closure(site_pk=site.pk, start=T0, end=T1)
+    resource_closure, created_for_resource = ensure.closure(
+        resource_pk=ensure.resource(site_pk=site.pk, name="Bay")[0].pk, start=T0, end=T1
     )
     assert (created, created_again, again) == (True, False, closure_id)
     assert created_for_resource is True
@@ -114,4 +114,4 @@ def test_a_closure_is_created_once_for_the_same_owner_and_bounds() -> None:
 
 def test_a_closure_that_ends_before_it_starts_is_refused() -> None:
     with pytest.raises(ValidationFailed):
-        public.ensure_closure(site_pk=SiteFactory().pk, start=T1, end=T0)
+        ensure.closure(site_pk=SiteFactory().pk, start=T1, end=T0)

@@ -11,10 +11,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from bookings.management.commands._common import parse_now
-from bookings.management.demo.progress import Terminal
-from bookings.management.demo.runner import SeedOptions, seed
+from config.demo.progress import Terminal
+from config.demo.runner import SeedOptions, seed
 from core.clock import resolve_now
+from core.commands import parse_now
 from core.errors import DomainError
 
 MAX_CUSTOMERS = 100_000
