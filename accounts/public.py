@@ -1,12 +1,13 @@
-"""What other apps may use of accounts: role checks and the personal-data export hook."""
+"""What other apps may use of accounts: role checks, an account as a use case's actor, a user's
+key by public id, and the personal-data export hook."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from accounts import selectors
 from accounts.domain.rules import CUSTOMER, OPERATOR, ROLES, TECHNICIAN
-from accounts.selectors import lock_user_row
+from accounts.selectors import is_operator, is_technician, lock_user_row, user_pk_by_public_id
 from accounts.signals import personal_data_requested
 from core.errors import NotFound
 
@@ -23,21 +24,8 @@ __all__ = [
     "is_technician",
     "lock_user_row",
     "personal_data_requested",
+    "user_pk_by_public_id",
 ]
-
-
-def is_operator(user: Any) -> bool:
-    """Staff in the operator group, or a superuser."""
-    return selectors.user_is_operator(user)
-
-
-def is_technician(user: Any) -> bool:
-    return selectors.user_is_technician(user)
-
-
-def user_pk_by_public_id(public_id: Any) -> int | None:
-    """The internal key of an active user by public id (None when there is none)."""
-    return selectors.user_pk_by_public_id(public_id)
 
 
 def acting_user(user_id: int) -> User:

@@ -52,7 +52,8 @@ def users_in_role(role: str) -> QuerySet[User]:
     return User.objects.filter(groups__name=role, is_active=True)
 
 
-def user_is_operator(user: Any) -> bool:
+def is_operator(user: Any) -> bool:
+    """Staff in the operator group, or a superuser (active, signed in)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     if user.is_superuser:
@@ -60,7 +61,8 @@ def user_is_operator(user: Any) -> bool:
     return bool(user.is_staff and user.groups.filter(name=OPERATOR).exists())
 
 
-def user_is_technician(user: Any) -> bool:
+def is_technician(user: Any) -> bool:
+    """In the technician group (active, signed in)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     return bool(user.groups.filter(name=TECHNICIAN).exists())
@@ -71,6 +73,7 @@ def role_group(role: str) -> Group:
 
 
 def user_pk_by_public_id(public_id: Any) -> int | None:
+    """The internal key of an active user by public id (None when there is none)."""
     return (
         User.objects.filter(public_id=public_id, is_active=True)
         .values_list("pk", flat=True)

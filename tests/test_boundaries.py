@@ -213,14 +213,14 @@ def test_a_model_reached_through_a_re_export_is_found(
             from typing import TYPE_CHECKING
 
             from scheduling import models as scheduling_models
-            from scheduling.public import site_policy
+            from scheduling.public import site_policy_by_pk
             from vehicles.models import Vehicle
 
             if TYPE_CHECKING:
                 from scheduling.models import Site  # annotations only: allowed
 
             def rows():
-                return scheduling_models.Site.objects.all(), site_policy, Vehicle
+                return scheduling_models.Site.objects.all(), site_policy_by_pk, Vehicle
             """
         )
     )

@@ -13,17 +13,19 @@ from pricing.selectors.catalogue import (
 )
 from pricing.selectors.promos import promo_by_code, promo_data, promo_redemptions, promo_used_by
 from pricing.selectors.quotes import (
+    booking_terms,
     checked_service,
     local_start_at,
-    quote_for,
+    quote,
     quote_for_request,
-    service_duration,
+    service_requirements,
 )
 
 __all__ = [
     "active_catalogue",
     "active_price_rules",
     "active_service_listing",
+    "booking_terms",
     "catalogue_version",
     "checked_service",
     "local_start_at",
@@ -32,10 +34,10 @@ __all__ = [
     "promo_data",
     "promo_redemptions",
     "promo_used_by",
-    "quote_for",
+    "quote",
     "quote_for_request",
     "service_data",
-    "service_duration",
+    "service_requirements",
     "services_with_catalogue",
     "services_with_codes",
 ]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -17,6 +16,7 @@ from core.errors import DomainError, NotFound, Unauthenticated, ValidationFailed
 from pricing.domain.catalogue import ServiceData
 from pricing.domain.ports import site_timezone
 from pricing.domain.quote import Quote, check_service, compute_quote, quoted_duration
+from pricing.domain.terms import BookingTerms, ServiceRequirements
 from pricing.selectors.catalogue import (
     active_price_rules,
     service_data,
@@ -54,16 +54,19 @@ def checked_service(*, service_code: str, category: str, energy: str | None) -> 
     return service
 
 
-def service_duration(
-    *, service_code: str, category: str, option_codes: Sequence[str], energy: str | None
-) -> tuple[ServiceData, int]:
-    """The service and its minutes of work for the category, with the options it offers."""
+def service_requirements(
+    *, service_code: str, category: str, option_codes: Sequence[str] = (), energy: str | None = None
+) -> ServiceRequirements:
+    """Minutes of work for the category with the options the service offers (others are ignored,
+    as the quote ignores them), the clean-up buffer and the skill. NotFound (service_not_found),
+    Conflict (service_inactive, service_not_for_energy), ValidationFailed (unknown category or
+    energy)."""
     service = checked_service(service_code=service_code, category=category, energy=energy)
     minutes, _offered = quoted_duration(service, category=category, option_codes=option_codes)
-    return service, minutes
+    return ServiceRequirements.of(service, minutes=minutes)
 
 
-def quote_for(
+def quote(
     *,
     service_code: str,
     category: str,
@@ -75,6 +78,10 @@ def quote_for(
     strict: bool = False,
     now: datetime | None = None,
 ) -> Quote:
+    """The price of the service for a vehicle category. `local_start` is the booking's start on
+    the site's wall clock (the price rules match it); `customer_id` lets the promo check "already
+    used". Non-strict, an option not offered or a promo that does not apply becomes a reason;
+    strict (bookings), they are refused with a Conflict of the same code."""
     service = checked_service(service_code=service_code, category=category, energy=energy)
     return _priced(
         service,
@@ -126,27 +133,21 @@ def _priced(
     return localise_quote(quote)
 
 
-@dataclass(frozen=True)
-class ServiceTerms:
-    service_pk: int
-    service: ServiceData
-    minutes: int  # of work for the category, with the options the service offers
-    quote: Quote
-
-
 def booking_terms(
     *,
     service_code: str,
     category: str,
-    energy: str | None,
-    option_codes: Sequence[str],
+    energy: str | None = None,
+    option_codes: Sequence[str] = (),
     local_start: datetime,
-    promo_code: str | None,
+    promo_code: str | None = None,
     customer_id: int,
     now: datetime | None = None,
-) -> ServiceTerms:
-    """What a booking needs from the catalogue from ONE read of it: the service (refused like
-    `checked_service`), its minutes and the strict quote (refused like `quote_for(strict=True)`)."""
+) -> BookingTerms:
+    """What a booking needs from the catalogue from ONE read of it (three queries, the price
+    rules in one more, the promo code's state when one is given): the service's key, its
+    scheduling requirements (refused like `service_requirements`) and the strict quote (refused
+    like `quote(strict=True)`, in the same order)."""
     _check_vocabulary(category=category, energy=energy)
     service_pk, service = service_with_key(code=service_code)
     try:
@@ -165,7 +166,11 @@ def booking_terms(
         strict=True,
         now=now,
     )
-    return ServiceTerms(service_pk=service_pk, service=service, minutes=minutes, quote=quote)
+    return BookingTerms(
+        service_pk=service_pk,
+        requirements=ServiceRequirements.of(service, minutes=minutes),
+        quote=quote,
+    )
 
 
 def local_start_at(*, start: datetime, site_id: UUID | None) -> datetime:
@@ -209,7 +214,7 @@ def quote_for_request(
         category, energy = vehicle.category, vehicle.energy
     if category is None:
         raise ValidationFailed(details={"category": [_("Give a vehicle or a category.")]})
-    return quote_for(
+    return quote(
         service_code=service_code,
         category=category,
         energy=energy,

@@ -174,7 +174,9 @@ def available_starts(
     now: datetime | None = None,
     ignore_busy: Collection[BusyInterval] = (),
 ) -> list[FreeStart]:
-    """Free starts in [start, end) (aware datetimes), with the pks of the free resources."""
+    """Free starts in [start, end) in time order, each with the pks of the free resources;
+    starts are aware datetimes on the site's clock. `ignore_busy`: busy intervals to disregard
+    (the booking being rescheduled). No limit on the period: keep it short."""
     sites = load_sites(Q(pk=site_pk))
     if not sites:
         return []

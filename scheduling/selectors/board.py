@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Q
 
+from core.errors import NotFound
 from scheduling.domain.hours import WallInterval
 from scheduling.domain.siteday import ClosedSpan, ResourceDay, SiteDay, open_spans
 from scheduling.domain.values import ResourceInfo, SitePolicy
@@ -18,14 +19,18 @@ from scheduling.selectors.calendars import load_sites
 
 
 def site_policies() -> list[SitePolicy]:
-    """Every site, by name (one query)."""
+    """Every site, by name (one query): the back-office's choice of site."""
     return [calendar.policy for calendar in load_sites(Q())]
 
 
-def site_day(*, site_pk: int, day: date) -> SiteDay | None:
+def site_day(*, site_pk: int, day: date) -> SiteDay:
+    """The site's local `day` (midnight to midnight on its clock) for the planning board: its
+    opening spans, each resource's (own hours narrowing the site's; inactive resources too) and
+    the closures overlapping the day, all as aware datetimes on the site's clock, so that a
+    daylight-saving day is right. NotFound (site_not_found)."""
     sites = load_sites(Q(pk=site_pk))
     if not sites:
-        return None
+        raise NotFound(code="site_not_found")
     site = sites[0]
     tz = ZoneInfo(site.policy.timezone)
     start, end = local_midnight(day, tz), local_midnight(day + timedelta(days=1), tz)

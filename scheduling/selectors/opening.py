@@ -14,7 +14,8 @@ from scheduling.selectors.calendars import load_closures, load_resources, load_s
 
 def week_openings(*, now: datetime) -> list[ResourceOpening]:
     """Each active resource's open minutes over the ISO week (Monday to Sunday on its site's
-    clock) containing `now`, by site name then resource name."""
+    clock) that contains `now`: the site's hours, narrowed by the resource's own, less the
+    closures of both. By site name, then resource name; three queries in all."""
     sites = load_sites(Q())
     load_resources(sites, None)
     sites = [site for site in sites if site.resources]

@@ -85,10 +85,12 @@ def ranked_free_resources(
     now: datetime | None = None,
     ignore_busy: Collection[BusyInterval] = (),
 ) -> list[ResourceInfo]:
-    """The resources free at exactly `start` under every rule (as `free_resources`), best first:
-    the fewest booked minutes that local day (every booking that holds or held the resource that
-    day: in progress, completed and no-show ones too), then the name (the order of
-    `assign_resource`). Three queries: resources, closures, the day's booked time."""
+    """The resources free at exactly `start` under every rule of SPEC §5 (grid, hours, closures,
+    busy time, notice, horizon, skill), best first: the fewest booked minutes that local day
+    (every booking that holds or held the resource that day: in progress, completed and no-show
+    ones too), then the name; empty when none. Three queries: resources, closures, the day's
+    booked time. A booking locks them in this order, re-checks each with `resource_is_free` and
+    takes the first still free (the one resource assignment)."""
     calendar = site.calendar()
     tz = ZoneInfo(site.policy.timezone)
     day = local_date(int(start.timestamp()), tz)

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from django.db.models import Prefetch, QuerySet
 
+from core.errors import NotFound
 from scheduling.domain.values import SitePolicy
 from scheduling.models import Closure, OpeningHours, Resource, Site
 from scheduling.selectors.calendars import POLICY_FIELDS, policy_from_row
@@ -28,6 +29,14 @@ def site_policy(*, site_id: UUID | None = None, pk: int | None = None) -> SitePo
     return None if row is None else policy_from_row(row)
 
 
+def site_policy_by_pk(pk: int) -> SitePolicy:
+    """The site's booking policy; NotFound (site_not_found) when there is none."""
+    policy = site_policy(pk=pk)
+    if policy is None:
+        raise NotFound(code="site_not_found")
+    return policy
+
+
 def site_by_reference(reference: str) -> SitePolicy | None:
     """A site by public id, else by name (whatever its case): for staff typing at a terminal."""
     try:
@@ -39,6 +48,7 @@ def site_by_reference(reference: str) -> SitePolicy | None:
 
 
 def site_timezone(site_id: UUID) -> str | None:
+    """The site's IANA timezone name, None for an unknown site (provided to pricing's port)."""
     return Site.objects.filter(public_id=site_id).values_list("timezone", flat=True).first()
 
 

@@ -92,4 +92,4 @@ def test_the_quote_applies_only_active_rules_for_its_services(oil: object) -> No
 
 def test_the_snapshot_comes_back_as_the_same_quote(oil: object) -> None:
     q = public.quote(service_code="oil-change", category="van", option_codes=["filter"])
-    assert public.quote_from_snapshot(q.as_dict()) == q
+    assert public.Quote.from_dict(q.as_dict()) == q

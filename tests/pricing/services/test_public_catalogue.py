@@ -1,4 +1,5 @@
-"""pricing.public: import_catalogue, skill_pks."""
+"""The catalogue import as the demo data runs it (pricing.services.catalogue_import), and
+pricing.public.skill_pks."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import json
 import pytest
 
 from core.errors import NotFound
-from pricing import public
+from pricing import public, services
+from pricing.domain.catalogue_file import CatalogueInvalid
 from pricing.models import Service
 from tests.pricing.factories import SkillFactory
 
@@ -30,16 +32,16 @@ def test_import_catalogue_creates_then_finds_everything() -> None:
             ],
         }
     )
-    first = public.import_catalogue(content=content, fmt="json")
-    second = public.import_catalogue(content=content, fmt="json")
+    first = services.catalogue_import(content=content, fmt="json")
+    second = services.catalogue_import(content=content, fmt="json")
     assert first.changed
     assert not second.changed
     assert Service.objects.get(code="wash").required_skill is not None
 
 
 def test_import_catalogue_refuses_a_broken_file() -> None:
-    with pytest.raises(public.CatalogueInvalid):
-        public.import_catalogue(content='{"services": [{"code": "x"}]}', fmt="json")
+    with pytest.raises(CatalogueInvalid):
+        services.catalogue_import(content='{"services": [{"code": "x"}]}', fmt="json")
 
 
 def test_skill_pks_in_the_order_asked_or_not_found() -> None:

@@ -116,8 +116,8 @@ def test_site_policy_values_and_timezone_port() -> None:
     from pricing.public import site_timezone
 
     site = SiteFactory(timezone="America/New_York", auto_confirm=True)
-    policy = public.site_policy(site_id=site.public_id)
-    assert policy == public.site_policy_by_pk(site.pk)
+    policy = public.site_policy_by_pk(site.pk)
+    assert public.site_by_reference(str(site.public_id)) == policy
     assert (policy.timezone, policy.auto_confirm, policy.slot_step_minutes) == (
         "America/New_York",
         True,
