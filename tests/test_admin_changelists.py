@@ -113,6 +113,54 @@ def _blacklisted(world: World, n: int) -> object:
     return BlacklistedToken.objects.create(token=_outstanding(world, n))
 
 
+def _event(world: World, n: int) -> Any:
+    from core.models import OutboxEvent
+
+    return OutboxEvent.objects.create(
+        type="booking.created",
+        occurred_at=datetime.now(UTC),
+        aggregate_type="booking",
+        aggregate_id=str(uuid4()),
+        payload={"n": n},
+    )
+
+
+def _email(world: World, n: int) -> object:
+    from core.models import EmailNotification
+
+    now = datetime.now(UTC)
+    return EmailNotification.objects.create(
+        event=_event(world, n),
+        recipient=f"user{n}@example.com",
+        kind="booking_created",
+        subject=f"Booking {n}",
+        body_text="Hello",
+        next_attempt_at=now,
+        created_at=now,
+        last_error="SMTPServerDisconnected: " + "x" * 200 if n % 2 else "",
+    )
+
+
+def _endpoint(world: World, n: int) -> Any:
+    from core.models import WebhookEndpoint
+
+    return WebhookEndpoint.objects.create(
+        url=f"https://hooks{n}.example.com/in",
+        event_types=["booking.created", "booking.cancelled"],
+        secret=f"whsec_{uuid4().hex}",
+        created_at=datetime.now(UTC),
+    )
+
+
+def _delivery(world: World, n: int) -> object:
+    from core.models import WebhookDelivery
+
+    now = datetime.now(UTC)
+    return WebhookDelivery.objects.create(
+        event=_event(world, n), endpoint=_endpoint(world, n), next_attempt_at=now, created_at=now
+    )
+
+
 # model label -> (who looks, row maker, pinned queries for the page)
 # Queries common to every page: the session, the user, the permissions (user and group, for the
 # operator; none for a superuser), the counts (filtered and total) and the page itself; then
@@ -121,6 +169,10 @@ CHANGELISTS: dict[str, tuple[str, Maker, int]] = {
     "accounts.User": ("operator", _user, 8),
     "auth.Group": ("superuser", _group, 5),
     "bookings.Booking": ("operator", _booking, 13),
+    "core.EmailNotification": ("operator", _email, 10),
+    "core.OutboxEvent": ("operator", _event, 10),
+    "core.WebhookDelivery": ("operator", _delivery, 10),
+    "core.WebhookEndpoint": ("operator", _endpoint, 7),
     "pricing.Option": ("operator", _option, 7),
     "pricing.PriceRule": ("operator", _price_rule, 7),
     "pricing.PromoCode": ("operator", lambda w, n: PromoCodeFactory(), 7),

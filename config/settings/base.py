@@ -219,11 +219,48 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Car service <no-reply@localhost>")
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 # Seconds each SMTP operation may wait: a mail server that accepts and never answers must not
-# hold a request past gunicorn's 30 s timeout (the e-mail is then logged as lost, the booking
-# stands). A booking's e-mails are still sent in the request for now.
+# hold a worker (or, on a first run without a broker, a request) for long; the attempt then
+# fails and is retried (core.emails).
 EMAIL_TIMEOUT = int(env_str("EMAIL_TIMEOUT", "10"))
 if EMAIL_TIMEOUT <= 0:
     raise ImproperlyConfigured("EMAIL_TIMEOUT must be a positive number of seconds.")
+# E-mail retries (core.emails): exponential from the base, capped, with jitter; given up (state
+# "failed", "send again" in the admin) after so many attempts (about a day with these values).
+EMAIL_RETRY_BASE_SECONDS = float(env_str("EMAIL_RETRY_BASE_SECONDS", "10"))
+EMAIL_RETRY_MAX_SECONDS = float(env_str("EMAIL_RETRY_MAX_SECONDS", "900"))
+EMAIL_MAX_ATTEMPTS = int(env_str("EMAIL_MAX_ATTEMPTS", "100"))
+
+# Side effects (ARCHITECTURE.md house rule 5, docs/rules/events.md, docs/adr/0008): domain events
+# in an outbox table, handed to Celery workers after the commit, Redis as the broker. Without a
+# broker (a first run, the tests) every task runs in-process right after the commit that handed
+# it (Celery's eager mode), so nothing else needs to run.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or REDIS_URL or "memory://"
+CELERY_TASK_ALWAYS_EAGER = env_bool(
+    "CELERY_TASK_ALWAYS_EAGER", not (os.environ.get("CELERY_BROKER_URL") or REDIS_URL)
+)
+CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "carservice")
+CELERY_TIMEZONE = "UTC"
+# An event not dispatched this long after it occurred, or an e-mail or webhook delivery this
+# long past its due time, is handed again by the sweeper (a process died after the commit, the
+# broker lost a message).
+OUTBOX_SWEEP_AFTER_SECONDS = int(env_str("OUTBOX_SWEEP_AFTER_SECONDS", "30"))
+# Delivered events (and their e-mail and webhook records) are kept this long.
+OUTBOX_RETENTION_DAYS = int(env_str("OUTBOX_RETENTION_DAYS", "30"))
+
+# Webhooks (core.webhooks, docs/rules/events.md). Outbound requests refuse private, loopback and
+# link-local addresses (checked on the address the name resolves to, at delivery time) unless
+# this is true: only for a test bench or an integration inside the same private network.
+WEBHOOK_ALLOW_PRIVATE_NETWORKS = env_bool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", False)
+WEBHOOK_CONNECT_TIMEOUT_SECONDS = float(env_str("WEBHOOK_CONNECT_TIMEOUT_SECONDS", "3"))
+WEBHOOK_TIMEOUT_SECONDS = float(env_str("WEBHOOK_TIMEOUT_SECONDS", "5"))
+# An endpoint whose every attempt failed for this long is disabled, and the operators told.
+WEBHOOK_DISABLE_AFTER_HOURS = int(env_str("WEBHOOK_DISABLE_AFTER_HOURS", "120"))
+# Who is told (e-mail) when an endpoint is disabled; default: ADMINS.
+ADMINS = [("Operators", address) for address in env_list("ADMINS")]
+WEBHOOK_NOTICE_EMAILS = env_list("WEBHOOK_NOTICE_EMAILS") or [address for _n, address in ADMINS]
 
 # An Idempotency-Key still "in flight" after this many seconds belongs to a request that died
 # without committing anything (its answer is recorded in its own transaction): a retry takes it

@@ -19,6 +19,11 @@ DATABASES = {
     "default": {**database_from_url(env_required("DATABASE_URL")), "ATOMIC_REQUESTS": False}
 }
 CACHES = {"default": redis_cache(env_required("REDIS_URL"))}
+# The worker's broker: REDIS_URL unless CELERY_BROKER_URL names another (a separate Redis
+# database is better: the queue then never shares a database with cache keys). Never eager here:
+# production's side effects run in the worker.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "") or env_required("REDIS_URL")
+CELERY_TASK_ALWAYS_EAGER = False
 DEBUG = False
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:

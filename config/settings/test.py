@@ -27,3 +27,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Tasks run in-process after the commit, whatever REDIS_URL says: a test that wants a real worker
+# starts one (tests/worker.py) with its own broker.
+CELERY_BROKER_URL = "memory://"
+CELERY_TASK_ALWAYS_EAGER = True

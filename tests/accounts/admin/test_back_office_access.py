@@ -28,6 +28,17 @@ OPERATOR_PERMISSIONS = {
     "bookings.change_booking",
     "bookings.view_bookingevent",
     "pricing.view_promoredemption",
+    # Side effects (docs/rules/events.md): events and e-mails read, "send again", endpoints
+    # added and changed, deliveries replayed.
+    "core.view_outboxevent",
+    "core.view_emailnotification",
+    "core.change_emailnotification",
+    "core.view_webhookendpoint",
+    "core.add_webhookendpoint",
+    "core.change_webhookendpoint",
+    "core.view_webhookdelivery",
+    "core.change_webhookdelivery",
+    "core.view_webhookattempt",
     *(
         f"pricing.{action}_{model}"
         for model in ("skill", "service", "categoryoverride", "option", "pricerule", "promocode")

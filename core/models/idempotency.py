@@ -1,4 +1,4 @@
-"""Technical tables shared by the apps (no business here)."""
+"""Idempotency keys of the API's retried POSTs (core.idempotency)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,83 @@
+"""The transactional outbox (ARCHITECTURE.md house rule 5, docs/rules/events.md).
+
+A use case calls `emit(...)` inside its own transaction: the event row is written with the change
+it reports, so both commit or neither does. Once the transaction commits, the relay hands the new
+event ids to the worker (core.tasks); if the process dies in between, or the broker is down, the
+row stays undispatched and the sweeper (every 30 s under beat) hands it again. Nothing is sent
+inside the transaction. Without a broker (a first run, the tests) the worker's tasks run in this
+process right after the commit (Celery's eager mode, config/settings/base.py)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import datetime
+from functools import partial
+from typing import Any
+from uuid import UUID
+
+from django.db import transaction
+
+from core.clock import resolve_now
+from core.models import OutboxEvent
+from core.ports import Port
+
+logger = logging.getLogger(__name__)
+
+_suppressed: ContextVar[bool] = ContextVar("outbox_suppressed", default=False)
+
+
+# Hands committed event ids to the worker: core.tasks.hand_events, plugged in by core.apps (the
+# tasks module sits above this one: it dispatches what is written here). Not provided, a commit's
+# hand-off raises PortNotProvided (logged: the sweeper would still find the event), and the
+# system check core.E002 fails start-up.
+relay: Port[[Sequence[str]], None] = Port(
+    "outbox.relay", answers="hands committed event ids to the worker (core.tasks.hand_events)"
+)
+
+
+@contextmanager
+def events_suppressed() -> Iterator[None]:
+    """No event is written inside: demo data must never write to its fictional customers or to
+    anyone's webhooks (and thousands of events would dominate its run)."""
+    token = _suppressed.set(True)
+    try:
+        yield
+    finally:
+        _suppressed.reset(token)
+
+
+def emit(
+    event_type: str,
+    payload: dict[str, Any],
+    *,
+    aggregate_type: str,
+    aggregate_id: str,
+    now: datetime | None = None,
+    schema_version: int = 1,
+) -> UUID | None:
+    """Writes one domain event in the current transaction and hands it to the worker once that
+    commits. Must be called inside the transaction of the change (a RuntimeError otherwise: an
+    event written on its own could report a change that then rolls back, or miss one)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("emit() must run inside the transaction of the change it reports")
+    if _suppressed.get():
+        return None
+    row = OutboxEvent.objects.create(
+        type=event_type,
+        schema_version=schema_version,
+        occurred_at=resolve_now(now),
+        aggregate_type=aggregate_type,
+        aggregate_id=str(aggregate_id),
+        payload=payload,
+    )
+    # robust: whatever the hand-off does (a broker down), the change is committed and the
+    # request's answer is due; the sweeper makes up for a lost hand-off.
+    transaction.on_commit(partial(_hand, str(row.id)), robust=True)
+    return row.id
+
+
+def _hand(event_id: str) -> None:
+    relay([event_id])
