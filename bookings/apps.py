@@ -9,7 +9,8 @@ class BookingsConfig(AppConfig):
     def ready(self) -> None:
         # Bookings is the top app: it plugs what the lower apps declared they need.
         from accounts import public as accounts
-        from bookings import selectors
+        from bookings import consumers, events, selectors
+        from core import dispatch
         from scheduling import public as scheduling
         from vehicles import public as vehicles
 
@@ -17,6 +18,8 @@ class BookingsConfig(AppConfig):
         scheduling.held_intervals.provide(selectors.held_intervals)
         vehicles.has_active_future_booking.provide(selectors.vehicle_has_active_future_booking)
         vehicles.has_any_booking.provide(selectors.vehicle_has_any_booking)
+        dispatch.register_public_event_types(events.PUBLIC_TYPES)
+        dispatch.register_consumer(consumers.EMAILS)
         accounts.personal_data_requested.connect(
             _bookings_section, dispatch_uid="bookings.personal_data"
         )

@@ -1,15 +1,15 @@
-"""Customer e-mails about a booking (SPEC §6), sent only after the transaction commits.
+"""Customer e-mails about a booking (SPEC §6): what each says, in the customer's language, with
+the booking's calendar event where it changes the calendar.
 
-Services call `notify_after_commit(kind, booking_pk)`; the e-mail is built from a fresh read
-once the change is committed, so a rolled-back change never sends anything and a slow mail
-server never holds a lock."""
+They are consumers of the booking's domain events (bookings.consumers, run by the worker): a
+use case writes its event in its transaction; the worker renders the e-mail from the committed
+booking and sends it (core.emails), so a rolled-back change never sends anything and a slow mail
+server never holds a request, a transaction or a lock."""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -19,27 +19,21 @@ from zoneinfo import ZoneInfo
 import icalendar
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-logger = logging.getLogger(__name__)
+from core.outbox import events_suppressed
 
-KINDS = ("created", "confirmed", "rescheduled", "cancelled", "reminder", "completed")
+KINDS = ("created", "confirmed", "rescheduled", "cancelled", "reminder", "completed", "expired")
 LANGUAGES = ("en", "fr")
-
-_suppressed: ContextVar[bool] = ContextVar("booking_notifications_suppressed", default=False)
 
 
 @contextmanager
 def notifications_suppressed() -> Iterator[None]:
-    """No booking e-mail is registered inside: demo data must never write to its fictional
-    customers (and thousands of e-mails would dominate the run)."""
-    token = _suppressed.set(True)
-    try:
+    """No booking event, hence no e-mail and no webhook, is written inside: demo data must never
+    write to its fictional customers (and thousands of e-mails would dominate the run)."""
+    with events_suppressed():
         yield
-    finally:
-        _suppressed.reset(token)
 
 
 @dataclass(frozen=True)
@@ -76,7 +70,12 @@ CALENDAR_STATUS = {
     "expired": "CANCELLED",
 }
 # The e-mails that carry the booking's calendar event, and the iTIP method it goes with.
-CALENDAR_METHOD = {"confirmed": "PUBLISH", "rescheduled": "PUBLISH", "cancelled": "CANCEL"}
+CALENDAR_METHOD = {
+    "confirmed": "PUBLISH",
+    "rescheduled": "PUBLISH",
+    "cancelled": "CANCEL",
+    "expired": "CANCEL",
+}
 
 
 def calendar_event(notice: BookingNotice, *, method: str = "PUBLISH") -> bytes:
@@ -136,33 +135,3 @@ def build_email(notice: BookingNotice) -> EmailMultiAlternatives:
             f"text/calendar; method={method}",
         )
     return message
-
-
-def send_notice(notice: BookingNotice) -> None:
-    try:
-        build_email(notice).send()
-    except Exception:
-        # The booking change is committed and must stay so; a lost e-mail is logged, not raised.
-        logger.exception("could not send the %s e-mail for %s", notice.kind, notice.reference)
-
-
-def notify_after_commit(kind: str, load: Callable[[], BookingNotice | None]) -> None:
-    """Sends the e-mail once the current transaction commits (at once outside a transaction).
-    `load` reads the committed booking then; None means there is nobody to write to."""
-    if kind not in KINDS:
-        raise ValueError(f"unknown notification kind {kind!r}")
-    if _suppressed.get():
-        return
-
-    def _send() -> None:
-        # After the commit nothing may fail the request: the change stands and its answer is due
-        # (an exception here used to turn a committed booking into a 500).
-        try:
-            notice = load()
-        except Exception:
-            logger.exception("could not send the %s e-mail: reading the booking failed", kind)
-            return
-        if notice is not None:
-            send_notice(notice)
-
-    transaction.on_commit(_send)

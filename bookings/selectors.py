@@ -516,3 +516,8 @@ def reschedule_starts(
         ignore_busy=[own_busy_time(booking)],
     )
     return [free.start for free in found]
+
+
+def booking_pk_of(public_id: UUID | str) -> int | None:
+    """The row behind a booking's public id (its events name it so); None once it is gone."""
+    return Booking.objects.filter(public_id=public_id).values_list("pk", flat=True).first()

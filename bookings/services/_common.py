@@ -21,7 +21,6 @@ from bookings.domain.policies import Timing
 from bookings.domain.reference import new_reference
 from bookings.domain.states import Role
 from bookings.models import Booking, BookingEvent
-from bookings.notifications import notify_after_commit
 from core.errors import Conflict, NotFound
 from core.locking import (
     constraint_name,
@@ -156,11 +155,6 @@ def _record(
         reason=reason,
         details=details,
     ).save()
-
-
-def _notify(kind: str, booking: Booking, **extra: Any) -> None:
-    pk = booking.pk
-    notify_after_commit(kind, lambda: selectors.booking_notice(booking_pk=pk, kind=kind, **extra))
 
 
 def _assign_locked(

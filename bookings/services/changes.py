@@ -9,7 +9,7 @@ from uuid import UUID
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from bookings import selectors
+from bookings import events, selectors
 from bookings.domain import policies
 from bookings.domain.errors import InvalidTransition, VehicleAlreadyBooked
 from bookings.domain.history import Place, reschedule_details
@@ -19,7 +19,6 @@ from bookings.services._common import (
     _assign_locked,
     _guarded,
     _locked,
-    _notify,
     _record,
     _role,
     _timing,
@@ -73,7 +72,7 @@ def booking_reschedule(
             now=moment,
             ignore=[selectors.own_busy_time(booking)],
         )
-        previous_start = booking.start
+        previous_start, previous_end = booking.start, booking.end
         before = Place(
             start=booking.start,
             resource_id=str(booking.resource_public_id),  # type: ignore[attr-defined]
@@ -127,7 +126,14 @@ def booking_reschedule(
                 timezone=site.policy.timezone,
             ),
         )
-        _notify("rescheduled", booking, previous_start=previous_start)
+        events.booking_rescheduled(
+            booking,
+            role=role,
+            now=moment,
+            from_state=state.value,
+            previous_start=previous_start,
+            previous_end=previous_end,
+        )
     return booking
 
 
@@ -166,6 +172,7 @@ def booking_rate(
             now=moment,
             details={"stars": stars},
         )
+        events.booking_rated(booking, role=role, now=moment)
     return booking
 
 
@@ -175,9 +182,11 @@ def booking_update_notes(
     actor: User,
     customer_note: str | None = None,
     operator_note: str | None = None,
+    now: datetime | None = None,
 ) -> Booking:
     """Customers edit their note; operators both. State, price, customer and resource are not
     editable here (they change only through the use cases above)."""
+    moment = resolve_now(now)
     with transaction.atomic():
         booking = _locked(booking_id)
         role = _role(actor, booking)
@@ -187,8 +196,9 @@ def booking_update_notes(
                 raise InvalidTransition("edit", booking.state)
             if len(customer_note) > 1000:
                 raise ValidationFailed(details={"customer_note": [_("At most 1000 characters.")]})
-            booking.customer_note = customer_note
-            fields.append("customer_note")
+            if customer_note != booking.customer_note:
+                booking.customer_note = customer_note
+                fields.append("customer_note")
         if operator_note is not None:
             if role is not Role.OPERATOR:
                 message = _("Only operators can write this note.")
@@ -197,8 +207,10 @@ def booking_update_notes(
                 )
             if len(operator_note) > 2000:
                 raise ValidationFailed(details={"operator_note": [_("At most 2000 characters.")]})
-            booking.operator_note = operator_note
-            fields.append("operator_note")
+            if operator_note != booking.operator_note:
+                booking.operator_note = operator_note
+                fields.append("operator_note")
         if fields:
             booking.save(update_fields=[*fields, "updated_at"])
+            events.booking_notes_changed(booking, role=role, now=moment, fields=fields)
     return booking

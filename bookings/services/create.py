@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts import public as accounts
-from bookings import selectors
+from bookings import events, selectors
 from bookings.domain import policies
 from bookings.domain.errors import VehicleAlreadyBooked
 from bookings.domain.states import Role, State
@@ -25,7 +25,6 @@ from bookings.services._common import (
     _event,
     _guarded,
     _insert_with_reference,
-    _notify,
     _subtotal_before_promo,
 )
 from core.clock import resolve_now
@@ -184,5 +183,7 @@ def booking_create(
                 )
             )
         BookingEvent.objects.bulk_create(history)
-        _notify("confirmed" if auto_confirm else "created", booking)
+        events.booking_created(booking, role=role, now=moment)
+        if auto_confirm:
+            events.booking_confirmed(booking, role=Role.SYSTEM, now=moment, auto=True)
     return booking

@@ -7,10 +7,9 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 
-from bookings import selectors
+from bookings import events, selectors
 from bookings.domain.errors import InvalidTransition
 from bookings.models import Booking
-from bookings.services._common import _notify
 from bookings.services.transitions import booking_expire
 from core.clock import resolve_now
 from core.errors import Conflict
@@ -41,6 +40,6 @@ def bookings_send_reminders(*, now: datetime | None = None) -> int:
             ).update(reminder_sent_at=moment)
             if claimed:
                 booking = Booking.objects.get(pk=pk)
-                _notify("reminder", booking)
+                events.booking_reminder_due(booking, now=moment)
                 sent += claimed
     return sent

@@ -11,6 +11,7 @@ from uuid import UUID
 from django.conf import settings
 from django.db import transaction
 
+from bookings import events
 from bookings.domain import policies
 from bookings.domain.fees import cancellation_fee, no_show_fee
 from bookings.domain.states import Role, State
@@ -18,7 +19,6 @@ from bookings.models import Booking
 from bookings.services._common import (
     _guarded,
     _locked,
-    _notify,
     _record,
     _release_promo,
     _role,
@@ -48,7 +48,7 @@ def booking_confirm(*, booking_id: UUID | int, actor: User, now: datetime | None
         booking.calendar_sequence += 1  # its calendar event is confirmed now
         booking.save(update_fields=["state", "confirmed_at", "calendar_sequence", "updated_at"])
         _record(booking, action="confirm", from_state="pending", actor=actor, role=role, now=moment)
-        _notify("confirmed", booking)
+        events.booking_confirmed(booking, role=role, now=moment)
     return booking
 
 
@@ -73,6 +73,7 @@ def booking_expire(*, booking_id: UUID | int, now: datetime | None = None) -> Bo
         _record(
             booking, action="expire", from_state="pending", actor=None, role=Role.SYSTEM, now=moment
         )
+        events.booking_expired(booking, now=moment)
     return booking
 
 
@@ -93,6 +94,7 @@ def booking_start(*, booking_id: UUID | int, actor: User, now: datetime | None =
         booking.started_at = moment
         booking.save(update_fields=["state", "started_at", "updated_at"])
         _record(booking, action="start", from_state="confirmed", actor=actor, role=role, now=moment)
+        events.booking_started(booking, role=role, now=moment)
     return booking
 
 
@@ -111,7 +113,7 @@ def booking_complete(
         _record(
             booking, action="complete", from_state="in_progress", actor=actor, role=role, now=moment
         )
-        _notify("completed", booking)
+        events.booking_completed(booking, role=role, now=moment)
     return booking
 
 
@@ -162,7 +164,9 @@ def booking_cancel(
             reason=booking.cancellation_reason,
             details={"fee": str(fee.amount), "fee_percent": str(fee.percent)},
         )
-        _notify("cancelled", booking)
+        events.booking_cancelled(
+            booking, role=role, now=moment, from_state=state.value, fee_percent=fee.percent
+        )
     return booking
 
 
@@ -195,4 +199,5 @@ def booking_no_show(*, booking_id: UUID | int, actor: User, now: datetime | None
             now=moment,
             details={"fee": str(fee.amount)},
         )
+        events.booking_no_show(booking, role=role, now=moment)
     return booking

@@ -5,10 +5,8 @@ from decimal import Decimal
 
 import icalendar
 import pytest
-from django.core import mail
-from django.db import transaction
 
-from bookings.notifications import KINDS, BookingNotice, build_email, notify_after_commit
+from bookings.notifications import KINDS, BookingNotice, build_email
 
 START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # 10:00 in Paris
 
@@ -73,40 +71,3 @@ def test_confirmation_carries_a_calendar_event_in_the_site_timezone() -> None:
     assert event.decoded("dtend") - start == timedelta(minutes=45)
     assert any(tz["TZID"] == "Europe/Paris" for tz in calendar.walk("VTIMEZONE"))
     assert not build_email(_notice("created")).attachments
-
-
-@pytest.mark.django_db
-def test_sent_once_after_commit(django_capture_on_commit_callbacks) -> None:
-    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        notify_after_commit("created", lambda: _notice("created"))
-        assert mail.outbox == []
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == ["ana@example.com"]
-
-
-@pytest.mark.django_db(transaction=True)
-def test_not_sent_when_the_transaction_rolls_back() -> None:
-    class Boom(Exception):
-        pass
-
-    def change_that_fails() -> None:
-        with transaction.atomic():
-            notify_after_commit("created", lambda: _notice("created"))
-            raise Boom
-
-    with pytest.raises(Boom):
-        change_that_fails()
-    assert mail.outbox == []
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_failing_mail_server_does_not_undo_the_change(monkeypatch, caplog) -> None:
-    from django.core.mail import EmailMultiAlternatives
-
-    def refuse(self, *args, **kwargs):
-        raise ConnectionRefusedError("smtp down")
-
-    monkeypatch.setattr(EmailMultiAlternatives, "send", refuse)
-    with transaction.atomic():
-        notify_after_commit("created", lambda: _notice("created"))
-    assert "could not send the created e-mail for BK-7F3K9Q" in caplog.text

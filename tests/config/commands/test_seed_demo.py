@@ -16,6 +16,7 @@ from django.db import transaction
 
 from accounts.models import User
 from bookings.models import Booking, BookingEvent
+from core.models import OutboxEvent
 from scheduling.models import Closure, Resource, Site
 
 pytestmark = pytest.mark.django_db
@@ -84,6 +85,7 @@ def test_the_demo_data_set_has_what_the_back_office_needs() -> None:
     assert User.objects.get(email="operator@example.com").groups.filter(name="operator").exists()
     assert "operator@example.com / operator" in output
     assert mail.outbox == []  # the fictional customers are never written to
+    assert not OutboxEvent.objects.exists()  # nor any webhook told of them
 
 
 def test_the_same_seed_and_moment_give_the_same_data_set() -> None:
