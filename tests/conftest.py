@@ -36,6 +36,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             )
         if "nginx" in item.keywords and not has_nginx:
             item.add_marker(pytest.mark.skip(reason="needs nginx: apt-get install nginx (CI does)"))
+        if "worker" in item.keywords and not (has_redis and on_postgres):
+            item.add_marker(
+                pytest.mark.skip(
+                    reason="needs a broker and a shared database for the worker process: run"
+                    " with REDIS_URL=redis://... and DATABASE_URL=postgres://... (CI does)"
+                )
+            )
         if "redis" in item.keywords and not has_redis:
             item.add_marker(
                 pytest.mark.skip(reason="needs Redis: run with REDIS_URL=redis://... (CI does)")

@@ -1,0 +1,210 @@
+"""A real Celery worker (and gunicorn in front of the API) for tests and benchmarks, as
+processes of their own: on loopback, against the test database and a Redis database of the
+run's own (a queue name no one else uses), each bounded in time and stopped at the end.
+
+The broker's Redis database: TEST_CELERY_BROKER_URL, else REDIS_URL's server with the next
+database number (REDIS_URL=redis://127.0.0.1:6379/10 -> /11)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+
+def broker_url() -> str:
+    explicit = os.environ.get("TEST_CELERY_BROKER_URL")
+    if explicit:
+        return explicit
+    parts = urlsplit(os.environ["REDIS_URL"])
+    db = int(parts.path.lstrip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{(db + 1) % 16}"))
+
+
+def spare_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def database_url(settings_dict: dict[str, object]) -> str:
+    """The URL of the database the test process is connected to (its test database)."""
+    user = settings_dict.get("USER") or ""
+    password = settings_dict.get("PASSWORD") or ""
+    auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    host = settings_dict.get("HOST") or "127.0.0.1"
+    port = settings_dict.get("PORT") or 5432
+    return f"postgres://{auth}{host}:{port}/{settings_dict['NAME']}"
+
+
+@dataclass
+class Stack:
+    env: dict[str, str]
+    queue: str
+    broker: str
+    logs: Path
+
+
+def stack_env(*, database: str, smtp_port: int, logs: Path, **extra: str) -> Stack:
+    queue = f"test-{secrets.token_hex(4)}"
+    broker = broker_url()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.worker.settings",
+        "DATABASE_URL": database,
+        "CELERY_BROKER_URL": broker,
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "EMAIL_PORT": str(smtp_port),
+        "PYTHONUNBUFFERED": "1",
+        **extra,
+    }
+    env.pop("TEST_DATABASE_NAME", None)
+    return Stack(env=env, queue=queue, broker=broker, logs=logs)
+
+
+def _wait_for(
+    predicate: object, *, process: subprocess.Popen[bytes], log: Path, within: float, what: str
+) -> None:
+    deadline = time.monotonic() + within
+    while not predicate():  # type: ignore[operator]
+        if process.poll() is not None:
+            raise RuntimeError(f"{what} exited early:\n{log.read_text()[-4000:]}")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{what} not ready within {within} s:\n{log.read_text()[-4000:]}")
+        time.sleep(0.1)
+
+
+def _stop(process: subprocess.Popen[bytes], *, sig: int = signal.SIGTERM) -> None:
+    if process.poll() is None:
+        process.send_signal(sig)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+@contextmanager
+def worker(
+    stack: Stack, *, concurrency: int = 2, name: str = "worker"
+) -> Iterator[subprocess.Popen[bytes]]:
+    log = stack.logs / f"{name}.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [
+                str(BIN / "celery"),
+                "-A",
+                "config",
+                "worker",
+                "--loglevel",
+                "INFO",
+                "--concurrency",
+                str(concurrency),
+                "--queues",
+                stack.queue,
+                "--hostname",
+                f"{stack.queue}-{name}@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=ROOT,
+            env=stack.env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            _wait_for(
+                lambda: b" ready." in log.read_bytes(),
+                process=process,
+                log=log,
+                within=60,
+                what="the Celery worker",
+            )
+            yield process
+        finally:
+            _stop(process)
+            _purge_queue(stack)
+
+
+def _purge_queue(stack: Stack) -> None:
+    """Removes the run's own queue (never anything else of that Redis database)."""
+    import redis
+
+    client = redis.Redis.from_url(stack.broker)
+    client.delete(stack.queue)
+    client.close()
+
+
+def _answers(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+@contextmanager
+def gunicorn(stack: Stack, *, workers: int = 2, name: str = "gunicorn") -> Iterator[int]:
+    port = spare_port()
+    log = stack.logs / f"{name}.log"
+    env = {**stack.env, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": str(workers)}
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [str(BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "config.wsgi"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            _wait_for(lambda: _answers(port), process=process, log=log, within=60, what="gunicorn")
+            yield port
+        finally:
+            _stop(process)
+
+
+@contextmanager
+def beat(stack: Stack, *, name: str = "beat") -> Iterator[subprocess.Popen[bytes]]:
+    """`celery beat` with its schedule file in the test's directory."""
+    log = stack.logs / f"{name}.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [
+                str(BIN / "celery"),
+                "-A",
+                "config",
+                "beat",
+                "--loglevel",
+                "INFO",
+                "--schedule",
+                str(stack.logs / f"{name}-schedule"),
+            ],
+            cwd=ROOT,
+            env=stack.env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            _wait_for(
+                lambda: b"beat: Starting" in log.read_bytes(),
+                process=process,
+                log=log,
+                within=60,
+                what="celery beat",
+            )
+            yield process
+        finally:
+            _stop(process)
