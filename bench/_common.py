@@ -2,7 +2,7 @@
 do-nothing SMTP server, an HTTP load generator (threads, http.client), percentiles and tables.
 Nothing here imports Django: the scripts configure the environment first, then set Django up.
 
-    .venv/bin/python bench/_common.py --smtp-sink    # the sink alone (prints its port)
+    .venv/bin/python bench/_common.py --smtp-sink [DELAY]   # the sink alone (prints its port)
 """
 
 from __future__ import annotations
@@ -100,6 +100,7 @@ class _SinkHandler(socketserver.StreamRequestHandler):
             if in_data:
                 if line.rstrip(b"\r\n") == b".":
                     in_data = False
+                    time.sleep(self.server.delay)  # type: ignore[attr-defined]
                     self.server.messages += 1  # type: ignore[attr-defined]
                     self.wfile.write(b"250 ok\r\n")
                 continue
@@ -114,10 +115,11 @@ class _SinkHandler(socketserver.StreamRequestHandler):
                 self.wfile.write(b"250 ok\r\n")
 
 
-def _serve_sink() -> None:
+def _serve_sink(delay: float = 0.0) -> None:
     server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _SinkHandler)
     server.daemon_threads = True
     server.messages = 0  # type: ignore[attr-defined]
+    server.delay = delay  # type: ignore[attr-defined]
 
     def stop(_signum: int, _frame: object) -> None:
         print(f"messages {server.messages}", flush=True)  # type: ignore[attr-defined]
@@ -129,11 +131,12 @@ def _serve_sink() -> None:
 
 
 class SmtpSink:
-    """The sink in a process of its own, so that it never competes for a benchmark's GIL."""
+    """The sink in a process of its own, so that it never competes for a benchmark's GIL.
+    `delay`: seconds it takes to accept each message (a slow mail server)."""
 
-    def __init__(self) -> None:
+    def __init__(self, delay: float = 0.0) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, str(Path(__file__).resolve()), "--smtp-sink"],
+            [sys.executable, str(Path(__file__).resolve()), "--smtp-sink", str(delay)],
             stdout=subprocess.PIPE,
             text=True,
         )
@@ -226,6 +229,57 @@ def gunicorn_running(*, workers: int, env: dict[str, str], log_path: Path) -> It
         yield server
     finally:
         server.stop()
+
+
+# -- Celery worker ----------------------------------------------------------------------------
+
+
+@contextmanager
+def celery_worker(
+    env: dict[str, str], log_path: Path, *, concurrency: int = 2
+) -> Iterator[subprocess.Popen[bytes]]:
+    """`celery -A config worker` on the queue CELERY_TASK_DEFAULT_QUEUE of `env` (the run's own),
+    until the block ends; the queue is deleted from the broker then."""
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [
+                str(VENV_BIN / "celery"),
+                "-A",
+                "config",
+                "worker",
+                "--loglevel",
+                "INFO",
+                "--concurrency",
+                str(concurrency),
+                "--queues",
+                env["CELERY_TASK_DEFAULT_QUEUE"],
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while b" ready." not in log_path.read_bytes():
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"the worker did not start; see {log_path}")
+                time.sleep(0.2)
+            yield process
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
+            import redis
+
+            broker = redis.Redis.from_url(env["CELERY_BROKER_URL"], socket_timeout=2)
+            broker.delete(env["CELERY_TASK_DEFAULT_QUEUE"])
 
 
 # -- HTTP load --------------------------------------------------------------------------------
@@ -435,5 +489,5 @@ def markdown_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> l
     return lines + ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
 
 
-if __name__ == "__main__" and sys.argv[1:] == ["--smtp-sink"]:
-    _serve_sink()
+if __name__ == "__main__" and sys.argv[1:2] == ["--smtp-sink"]:
+    _serve_sink(float(sys.argv[2]) if len(sys.argv) > 2 else 0.0)
