@@ -279,7 +279,9 @@ def celery_worker(
             import redis
 
             broker = redis.Redis.from_url(env["CELERY_BROKER_URL"], socket_timeout=2)
-            broker.delete(env["CELERY_TASK_DEFAULT_QUEUE"])
+            queue = env["CELERY_TASK_DEFAULT_QUEUE"]
+            # The queue's list and kombu's routing sets for it (its "binding" keys).
+            broker.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
 
 
 # -- HTTP load --------------------------------------------------------------------------------

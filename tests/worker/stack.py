@@ -144,7 +144,10 @@ def _purge_queue(stack: Stack) -> None:
     import redis
 
     client = redis.Redis.from_url(stack.broker)
-    client.delete(stack.queue)
+    # The queue's list and kombu's routing sets for it (its "binding" keys).
+    client.delete(
+        stack.queue, f"_kombu.binding.{stack.queue}", f"_kombu.binding_permanent.{stack.queue}"
+    )
     client.close()
 
 
