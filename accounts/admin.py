@@ -87,8 +87,10 @@ class EmailUserChangeForm(UserChangeForm[User]):
 ACCESS_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
 
 
+# django-stubs bounds UserAdmin to AbstractUser; ours is AbstractBaseUser + PermissionsMixin, which
+# Django's UserAdmin serves as well (with the fieldsets below).
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(DjangoUserAdmin[Any]):
     form = EmailUserChangeForm
     add_form = EmailUserCreationForm
     ordering = ("email",)

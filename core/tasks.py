@@ -30,11 +30,11 @@ SHORT_RETRY_MAX_SECONDS = 600
 DISPATCH_RETRIES = 8
 
 
-def _eager(task: Task) -> bool:
+def _eager(task: Task[..., Any]) -> bool:
     return bool(task.request.is_eager)
 
 
-def _again(task: Task, delay: float | None, *, max_retries: int) -> None:
+def _again(task: Task[..., Any], delay: float | None, *, max_retries: int) -> None:
     """Puts a short retry on the broker; a long one, or any in eager mode, waits for the sweeper."""
     if delay is None or _eager(task) or delay > SHORT_RETRY_MAX_SECONDS:
         return
@@ -69,7 +69,7 @@ def hand_webhooks(delivery_ids: Iterable[int]) -> None:
 
 
 @shared_task(bind=True, name="core.dispatch_event", max_retries=DISPATCH_RETRIES)
-def dispatch_event(self: Task, event_id: str) -> None:
+def dispatch_event(self: Task[[str], None], event_id: str) -> None:
     try:
         result = dispatch.dispatch_event(event_id=event_id)
     except Exception as exc:
@@ -84,13 +84,13 @@ def dispatch_event(self: Task, event_id: str) -> None:
 
 
 @shared_task(bind=True, name="core.send_email")
-def send_email(self: Task, notification_id: int) -> None:
+def send_email(self: Task[[int], None], notification_id: int) -> None:
     outcome = email_attempt(notification_id=notification_id)
     _again(self, outcome.retry_in, max_retries=settings.EMAIL_MAX_ATTEMPTS)
 
 
 @shared_task(bind=True, name="core.deliver_webhook")
-def deliver_webhook(self: Task, delivery_id: int) -> None:
+def deliver_webhook(self: Task[[int], None], delivery_id: int) -> None:
     outcome = webhook_attempt(delivery_id=delivery_id)
     _again(self, outcome.retry_in, max_retries=len(RETRY_SCHEDULE))
 

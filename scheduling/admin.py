@@ -45,7 +45,7 @@ CLOSURE_FIELDS = ("site", "resource", "start", "end", "reason")
 OWNED_CLOSURE_FIELDS = ("start", "end", "reason")  # inline: the owner is the page's object
 
 
-class WeekFormSet(BaseInlineFormSet):
+class WeekFormSet(BaseInlineFormSet[Any, Any, Any]):  # site or resource hours
     """A site's or a resource's week of hours: its use case replaces the whole week."""
 
     def week(self) -> dict[int, list[tuple[time, time]]]:
@@ -69,7 +69,7 @@ class WeekFormSet(BaseInlineFormSet):
             raise ValidationError(shown) from invalid
 
 
-class OwnedClosureFormSet(BaseInlineFormSet):
+class OwnedClosureFormSet(BaseInlineFormSet[Closure, Any, Any]):  # a site or a resource
     """Each closure row knows its owner while it is validated, even one being added with it."""
 
     def add_fields(self, form: Any, index: Any) -> None:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -18,7 +20,7 @@ PASSWORD_HELP = _(
 LANGUAGE_CHOICES = [(code, LANGUAGE_LABELS.get(code, code)) for code in LANGUAGES]
 
 
-class RegisterSerializer(serializers.Serializer):
+class RegisterSerializer(serializers.Serializer[Any]):
     email = StrictEmailField(max_length=254)
     password = StrictCharField(
         write_only=True,
@@ -75,7 +77,7 @@ class ProfileUpdateSerializer(StrictInput):
     language = serializers.ChoiceField(choices=LANGUAGE_CHOICES, required=False)
 
 
-class TokenObtainSerializer(serializers.Serializer):
+class TokenObtainSerializer(serializers.Serializer[Any]):
     email = StrictCharField(max_length=254)
     password = StrictCharField(
         write_only=True, max_length=128, style={"input_type": "password"}, trim_whitespace=False
@@ -91,11 +93,11 @@ class TokenObtainSerializer(serializers.Serializer):
     )
 
 
-class RefreshSerializer(serializers.Serializer):
+class RefreshSerializer(serializers.Serializer[Any]):
     refresh = StrictCharField(max_length=4096, help_text=_("A refresh token."))
 
 
-class TokenPairSerializer(serializers.Serializer):
+class TokenPairSerializer(serializers.Serializer[Any]):
     access = serializers.CharField(help_text=_("Bearer token for the API, valid 15 minutes."))
     refresh = serializers.CharField(help_text=_("Single-use token to get a new pair, 7 days."))
 
@@ -109,13 +111,13 @@ class LoginSerializer(TokenPairSerializer):
     )
 
 
-class PasswordChangeSerializer(serializers.Serializer):
+class PasswordChangeSerializer(serializers.Serializer[Any]):
     old_password = StrictCharField(
         max_length=128, trim_whitespace=False, help_text=_("Your current password.")
     )
     new_password = StrictCharField(max_length=128, trim_whitespace=False, help_text=PASSWORD_HELP)
 
 
-class PersonalDataSerializer(serializers.Serializer):
+class PersonalDataSerializer(serializers.Serializer[Any]):
     exported_at = serializers.DateTimeField()
     profile = serializers.DictField()

@@ -33,7 +33,7 @@ def _local(value: datetime | None, tz_name: str) -> str | None:
     return value.astimezone(ZoneInfo(tz_name)).isoformat() if value is not None else None
 
 
-class CancellationCostSerializer(serializers.Serializer):
+class CancellationCostSerializer(serializers.Serializer[Any]):
     """What cancelling now would cost the reader (the shape of `cancellation_cost`)."""
 
     amount = serializers.DecimalField(max_digits=10, decimal_places=2)
@@ -201,7 +201,7 @@ class BookingSerializer(StaffOnlyFieldsMixin, serializers.ModelSerializer[Bookin
         return [a.replace("_", "-") for a in seen.actions] if seen is not None else []
 
 
-class BookingCreateSerializer(serializers.Serializer):
+class BookingCreateSerializer(serializers.Serializer[Any]):
     vehicle = StrictUUIDField(help_text=_("One of your vehicles."))
     service = StrictSlugField(max_length=50, help_text=_("The service's code."))
     options = serializers.ListField(
@@ -234,7 +234,7 @@ class BookingNotesSerializer(StrictInput):
     )
 
 
-class CancelSerializer(serializers.Serializer):
+class CancelSerializer(serializers.Serializer[Any]):
     reason = StrictCharField(
         max_length=1000,
         required=False,
@@ -244,7 +244,7 @@ class CancelSerializer(serializers.Serializer):
     )
 
 
-class RescheduleSerializer(serializers.Serializer):
+class RescheduleSerializer(serializers.Serializer[Any]):
     start = AwareDateTimeField(help_text=_("The new start, ISO 8601 with its UTC offset."))
 
 
@@ -258,19 +258,19 @@ class RateSerializer(StrictInput):
     rating_comment = StrictCharField(max_length=1000, required=False, allow_blank=True, default="")
 
 
-class BookingResourceRefSerializer(serializers.Serializer):
+class BookingResourceRefSerializer(serializers.Serializer[Any]):
     id = serializers.UUIDField(allow_null=True)
     name = serializers.CharField(allow_null=True)
 
 
-class BookingPlaceSerializer(serializers.Serializer):
+class BookingPlaceSerializer(serializers.Serializer[Any]):
     start = serializers.DateTimeField(help_text=_("On the site's clock, with its offset."))
     resource = BookingResourceRefSerializer(
         help_text=_("Null for reschedules recorded before resources were."), allow_null=True
     )
 
 
-class BookingMoveSerializer(serializers.Serializer):
+class BookingMoveSerializer(serializers.Serializer[Any]):
     """From which start and resource to which a reschedule moved the booking."""
 
     # The shape of `moved`, for the schema (BookingEventSerializer.get_moved builds the value).

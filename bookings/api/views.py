@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -159,6 +159,9 @@ class BookingDetailView(APIView):
         return _present(request, booking.pk)
 
 
+_Post = TypeVar("_Post", bound=Callable[..., Response])
+
+
 class _ActionView(APIView):
     """POST bookings/{id}/<action>: one use case, idempotent with an Idempotency-Key."""
 
@@ -177,7 +180,7 @@ class _ActionView(APIView):
 
 def _action_schema(
     request: Any = None, *, conflicts: str = "", errors: dict[int, Any] | None = None
-) -> Any:
+) -> Callable[[_Post], _Post]:
     return extend_schema(
         request=request,
         responses={

@@ -40,7 +40,7 @@ class AutoSchema(SpectacularAutoSchema):
         )
 
     def _map_basic_serializer(self, serializer: Any, direction: str) -> Any:
-        schema = super()._map_basic_serializer(serializer, direction)
+        schema = super()._map_basic_serializer(serializer, direction)  # type: ignore[no-untyped-call]  # unannotated upstream
         rules = getattr(serializer, "openapi_rules", None)
         if rules and direction == "request":
             # Rules across fields that the serializer's validate() enforces (oneOf, not, ...).
@@ -48,7 +48,7 @@ class AutoSchema(SpectacularAutoSchema):
         return schema
 
     def _get_filter_parameters(self) -> list[Any]:
-        parameters: list[Any] = super()._get_filter_parameters()
+        parameters: list[Any] = super()._get_filter_parameters()  # type: ignore[no-untyped-call]  # unannotated upstream
         for parameter in parameters:
             schema = parameter.get("schema", {})
             if "enum" in schema and "" not in schema["enum"]:
@@ -89,7 +89,7 @@ class AutoSchema(SpectacularAutoSchema):
     def _map_serializer_field(
         self, field: Any, direction: str, bypass_extensions: bool = False
     ) -> Any:
-        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)  # type: ignore[no-untyped-call]  # unannotated upstream
         if direction != "request" or not isinstance(schema, dict):
             return schema
         if isinstance(field, StrictDecimalField):
@@ -109,7 +109,7 @@ class AutoSchema(SpectacularAutoSchema):
         # Added after drf-spectacular's own validators: a blank-allowing field with a pattern
         # would otherwise become oneOf(pattern, ""), which "" (matching both) fails.
         pattern = schema.pop(_TEXT_PATTERN, None)
-        super()._insert_field_validators(field, schema)
+        super()._insert_field_validators(field, schema)  # type: ignore[no-untyped-call]  # unannotated upstream
         if pattern is not None and not {"pattern", "oneOf"} & set(schema):
             schema["pattern"] = pattern
 

@@ -20,20 +20,20 @@ from vehicles.public import CATEGORIES, ENERGIES
 LISTING_ORDERINGS = ("name", "code", "base_price", "base_duration_minutes")
 
 
-class CategoryPriceSerializer(serializers.Serializer):
+class CategoryPriceSerializer(serializers.Serializer[Any]):
     category = serializers.ChoiceField(choices=CATEGORIES)
     price = serializers.DecimalField(max_digits=10, decimal_places=2)
     duration_minutes = serializers.IntegerField()
 
 
-class OptionListingSerializer(serializers.Serializer):
+class OptionListingSerializer(serializers.Serializer[Any]):
     code = serializers.SlugField()
     name = serializers.CharField()
     price = serializers.DecimalField(max_digits=10, decimal_places=2)
     extra_duration_minutes = serializers.IntegerField()
 
 
-class ServiceListingSerializer(serializers.Serializer):
+class ServiceListingSerializer(serializers.Serializer[Any]):
     code = serializers.SlugField()
     name = serializers.CharField()
     description = serializers.CharField()
@@ -50,11 +50,11 @@ class ServiceListingSerializer(serializers.Serializer):
     options = OptionListingSerializer(many=True, help_text=_("Add-ons offered for it."))
 
 
-class ServiceListQuerySerializer(serializers.Serializer):
+class ServiceListQuerySerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(choices=SERVICE_KINDS, required=False)
 
 
-class QuoteRequestSerializer(serializers.Serializer):
+class QuoteRequestSerializer(serializers.Serializer[Any]):
     service = StrictSlugField(max_length=50, help_text=_("The service's code."))
     category = serializers.ChoiceField(
         choices=CATEGORIES, required=False, help_text=_("Without a vehicle: its category.")
@@ -105,20 +105,20 @@ class QuoteRequestSerializer(serializers.Serializer):
         return attrs
 
 
-class QuoteLineSerializer(serializers.Serializer):
+class QuoteLineSerializer(serializers.Serializer[Any]):
     kind = serializers.CharField(help_text=_("service, option, modifier or promo"))
     code = serializers.CharField()
     label = serializers.CharField()  # type: ignore[assignment]
     amount = serializers.DecimalField(max_digits=12, decimal_places=2)
 
 
-class QuoteReasonSerializer(serializers.Serializer):
+class QuoteReasonSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
     message = serializers.CharField()
     subject = serializers.CharField()
 
 
-class QuoteSerializer(serializers.Serializer):
+class QuoteSerializer(serializers.Serializer[Any]):
     service_code = serializers.CharField()
     service_name = serializers.CharField()
     category = serializers.ChoiceField(choices=CATEGORIES)

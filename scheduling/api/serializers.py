@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -64,7 +66,7 @@ class SiteDetailSerializer(SiteSerializer):
         read_only_fields = fields
 
 
-class _ServiceQuery(serializers.Serializer):
+class _ServiceQuery(serializers.Serializer[Any]):
     service = StrictSlugField(max_length=50, help_text=_("Service code."))
     vehicle = StrictUUIDField(
         required=False, help_text=_("One of your vehicles (needs authentication).")
@@ -98,7 +100,7 @@ class AvailabilityQuerySerializer(_ServiceQuery):
         default=False, help_text=_("Operators only: list the free resources of each start.")
     )
 
-    def get_fields(self) -> dict[str, serializers.Field]:
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
         fields = super().get_fields()
         fields["from"] = fields.pop("from_")  # a Python keyword, but the API's word
         return fields
@@ -130,20 +132,20 @@ class SuggestQuerySerializer(_ServiceQuery):
     limit = QueryIntegerField(min_value=1, max_value=50, default=10)
 
 
-class SiteRefSerializer(serializers.Serializer):
+class SiteRefSerializer(serializers.Serializer[Any]):
     id = serializers.UUIDField()
     name = serializers.CharField()
     timezone = serializers.CharField()
 
 
-class ServiceRefSerializer(serializers.Serializer):
+class ServiceRefSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
     name = serializers.CharField()
     duration_minutes = serializers.IntegerField()
     buffer_after_minutes = serializers.IntegerField()
 
 
-class FreeStartSerializer(serializers.Serializer):
+class FreeStartSerializer(serializers.Serializer[Any]):
     start = serializers.DateTimeField(help_text=_("On the site's clock, with its offset."))
     end = serializers.DateTimeField()
     free_resources = serializers.IntegerField(help_text=_("How many resources could take it."))
@@ -154,20 +156,20 @@ class FreeStartSerializer(serializers.Serializer):
     )
 
 
-class AvailabilitySerializer(serializers.Serializer):
+class AvailabilitySerializer(serializers.Serializer[Any]):
     site = SiteRefSerializer()
     service = ServiceRefSerializer()
     from_ = serializers.DateTimeField()
     to = serializers.DateTimeField()
     starts = FreeStartSerializer(many=True)
 
-    def get_fields(self) -> dict[str, serializers.Field]:
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
         fields = super().get_fields()
         fields["from"] = fields.pop("from_")
         return fields
 
 
-class SuggestionSerializer(serializers.Serializer):
+class SuggestionSerializer(serializers.Serializer[Any]):
     start = serializers.DateTimeField()
     end = serializers.DateTimeField()
     site = SiteRefSerializer()
@@ -175,6 +177,6 @@ class SuggestionSerializer(serializers.Serializer):
     free_resources = serializers.IntegerField()
 
 
-class SuggestionsSerializer(serializers.Serializer):
+class SuggestionsSerializer(serializers.Serializer[Any]):
     service = ServiceRefSerializer()
     suggestions = SuggestionSerializer(many=True)

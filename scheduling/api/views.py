@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -25,6 +25,9 @@ from scheduling.api.serializers import (
 from scheduling.domain.geo import GeoPoint
 from scheduling.domain.wallclock import later
 from scheduling.selectors import availability, requirements, sites, suggest
+
+if TYPE_CHECKING:
+    from scheduling.models import Site
 
 LIST_PARAMS = ("options", "part_of_day", "weekdays")
 SERVICE_REFUSED = OpenApiResponse(
@@ -70,13 +73,13 @@ def _site(policy: Any) -> dict[str, Any]:
     return {"id": str(policy.id), "name": policy.name, "timezone": policy.timezone}
 
 
-class SiteListView(generics.ListAPIView):
+class SiteListView(generics.ListAPIView["Site"]):
     permission_classes = (permissions.AllowAny,)
     serializer_class = SiteSerializer
     ordering_fields = ("name",)
     filterset_fields = {"name": ["icontains"]}
 
-    def get_queryset(self) -> QuerySet[Any]:
+    def get_queryset(self) -> QuerySet[Site]:
         return sites.site_list()
 
     @extend_schema(tags=["sites"])

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -48,7 +50,7 @@ class VehicleSerializer(serializers.ModelSerializer[Vehicle]):
         read_only_fields = fields
 
 
-class _VehicleInput(serializers.Serializer):
+class _VehicleInput(serializers.Serializer[Any]):
     plate = StrictCharField(
         max_length=RAW_PLATE_MAX_LENGTH,
         openapi_pattern=RAW_PLATE_PATTERN,

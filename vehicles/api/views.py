@@ -42,7 +42,7 @@ def _valid(serializer_class: type[Any], request: Request, **kwargs: Any) -> dict
     return dict(serializer.validated_data)
 
 
-class VehicleListView(ListModelMixin, GenericAPIView):
+class VehicleListView(ListModelMixin, GenericAPIView["Vehicle"]):
     serializer_class = VehicleSerializer
     filterset_class = VehicleFilter
     ordering_fields = ORDERING_FIELDS
