@@ -7,7 +7,7 @@ from typing import Any
 
 from django import template
 
-from bookings import admin_dashboard
+from bookings.admin import dashboard, permissions
 from core.clock import resolve_now
 
 register = template.Library()
@@ -17,6 +17,6 @@ register = template.Library()
 def bookings_dashboard(context: dict[str, Any]) -> dict[str, Any]:
     request = context.get("request")
     user = getattr(request, "user", None)
-    if not admin_dashboard.may_see(user):
+    if not permissions.may_see_dashboard(user):
         return {"dashboard": None}
-    return {"dashboard": admin_dashboard.build(now=resolve_now(None))}
+    return {"dashboard": dashboard.build(now=resolve_now(None))}

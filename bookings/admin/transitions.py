@@ -1,51 +1,36 @@
-"""The back-office's transition buttons and bulk actions. Each calls the booking service the API
-calls, with the logged-in operator as the actor; a refusal shows the service's message and
+"""The back-office's transition buttons, views and bulk actions. Each calls the booking service the
+API calls, with the logged-in operator as the actor; a refusal shows the service's message and
 changes nothing. Bulk actions run each booking through the service in its own transaction, so
-one refusal does not undo the others."""
+one refusal does not undo the others. Who may press what: bookings.admin.permissions."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
-from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin import ModelAdmin, helpers
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from accounts import public as accounts
 from bookings import services
-from bookings.domain.states import TRANSITIONS, Role, State, allowed_transitions
+from bookings.admin import permissions
+from bookings.admin.presentation import Button, admin_url, local
+from bookings.domain.states import Role, State, allowed_transitions
 from bookings.models import Booking
 from core.errors import DomainError, translate_details
-from scheduling import public as scheduling
 
 if TYPE_CHECKING:
     from accounts.models import User
-    from bookings.admin import BookingAdmin
 
 MAX_LISTED_REFUSALS = 10
 
 Transition = Callable[..., Booking]
-
-
-@dataclass(frozen=True)
-class Button:
-    action: str
-    label: str
-    url: str
-    needs_reason: bool = False  # opens a form instead of posting at once
-
 
 # The one-click transitions; cancel needs a reason, so it has its own page.
 ONE_CLICK: dict[str, tuple[Transition, Any, Any]] = {
@@ -81,13 +66,8 @@ class CancelReasonForm(forms.Form):
     )
 
 
-def local(booking: Booking, field: str) -> str:
-    """A time on the booking's site clock, with the zone's abbreviation (CET, CEST...)."""
-    moment = getattr(booking, field)
-    if moment is None:
-        return "-"
-    timezone = getattr(booking, "site_timezone", None) or booking.site.timezone
-    return f"{moment.astimezone(ZoneInfo(timezone)):%Y-%m-%d %H:%M %Z}"
+def actor_of(request: HttpRequest) -> User:
+    return cast("User", request.user)
 
 
 def refusal_text(error: DomainError) -> str:
@@ -105,71 +85,33 @@ def _actor(request: HttpRequest) -> User:
     return cast("User", request.user)
 
 
-def _operator(request: HttpRequest) -> bool:
-    """Cached on the request: the buttons and the views ask more than once."""
-    cached = getattr(request, "_bookings_is_operator", None)
-    if cached is None:
-        cached = accounts.is_operator(request.user)
-        setattr(request, "_bookings_is_operator", cached)  # noqa: B010
-    return bool(cached)
-
-
-# What a technician may do in the back-office on the jobs of their resources (SPEC §6: start and
-# complete); everything else there is the operators'.
-TECHNICIAN_ACTIONS = frozenset(
-    name for name, t in TRANSITIONS.items() if Role.TECHNICIAN in t.roles and name in ONE_CLICK
-)
-
-
-def technician_resources(request: HttpRequest) -> list[int] | None:
-    """The resources whose bookings a technician (who is not an operator) works, which is all
-    the back-office shows them; None for everyone else. Cached on the request."""
-    cached = getattr(request, "_bookings_technician_resources", False)
-    if cached is False:
-        cached = None
-        if not _operator(request) and accounts.is_technician(request.user):
-            cached = scheduling.resource_pks_of_technician(user_id=_actor(request).pk)
-        setattr(request, "_bookings_technician_resources", cached)  # noqa: B010
-    return cast("list[int] | None", cached)
-
-
-def _assigned(request: HttpRequest, booking: Booking) -> bool:
-    resources = technician_resources(request)
-    return resources is not None and booking.resource_id in resources
-
-
-def _url(model_admin: BookingAdmin, name: str, *args: Any) -> str:
-    opts = model_admin.opts
-    return reverse(
-        f"admin:{opts.app_label}_{opts.model_name}_{name}",
-        args=args,
-        current_app=model_admin.admin_site.name,
-    )
-
-
-def buttons(model_admin: BookingAdmin, request: HttpRequest, booking: Booking) -> list[Button]:
+def buttons(
+    model_admin: ModelAdmin[Booking], request: HttpRequest, booking: Booking
+) -> list[Button]:
     """The transitions the state machine allows an operator (or the assigned technician: start
     and complete) now; timing is the service's say."""
-    if _assigned(request, booking):
+    if permissions.is_assigned(request, booking):
         return [
             Button(
                 action,
                 str(ONE_CLICK[action][1]),
-                _url(model_admin, "transition", booking.pk, action),
+                admin_url(model_admin, "transition", booking.pk, action),
             )
             for action in allowed_transitions(State(booking.state), Role.TECHNICIAN)
-            if action in TECHNICIAN_ACTIONS
+            if action in permissions.TECHNICIAN_ACTIONS
         ]
-    if not model_admin.has_change_permission(request, booking) or not _operator(request):
+    if not permissions.may_operate(model_admin, request, booking):
         return []
     shown: list[Button] = []
     for action in allowed_transitions(State(booking.state), Role.OPERATOR):
         if action in ONE_CLICK:
             label = str(ONE_CLICK[action][1])
-            shown.append(Button(action, label, _url(model_admin, "transition", booking.pk, action)))
+            shown.append(
+                Button(action, label, admin_url(model_admin, "transition", booking.pk, action))
+            )
         elif action == "cancel":
             shown.append(
-                Button(action, _("Cancel…"), _url(model_admin, "cancel", booking.pk), True)
+                Button(action, _("Cancel…"), admin_url(model_admin, "cancel", booking.pk), True)
             )
     return shown
 
@@ -184,47 +126,33 @@ def safe_next(request: HttpRequest) -> str | None:
     return None
 
 
-def _booking_to_change(
-    model_admin: BookingAdmin, request: HttpRequest, object_id: str, action: str = "cancel"
-) -> Booking:
-    """The booking, if the user may try `action` on it here: an operator with the change
-    permission, or the technician assigned to it for start and complete. A booking the user does
-    not see (a colleague's job, for a technician) does not exist for them."""
-    booking = model_admin.get_object(request, unquote(object_id))
-    if booking is None:
-        raise Http404(_("No booking with this id."))
-    if action in TECHNICIAN_ACTIONS and _assigned(request, booking):
-        return booking
-    if not model_admin.has_change_permission(request, booking) or not _operator(request):
-        raise PermissionDenied
-    return booking
-
-
 def transition_view(
-    model_admin: BookingAdmin, request: HttpRequest, object_id: str, action: str
+    model_admin: ModelAdmin[Booking], request: HttpRequest, object_id: str, action: str
 ) -> HttpResponse:
     if request.method != "POST":  # a GET must never change a booking
-        return HttpResponseRedirect(_url(model_admin, "change", object_id))
+        return HttpResponseRedirect(admin_url(model_admin, "change", object_id))
     if action not in ONE_CLICK:
         raise Http404(_("Unknown action."))
-    booking = _booking_to_change(model_admin, request, object_id, action)
+    booking = permissions.booking_to_act_on(model_admin, request, object_id, action)
     use_case, _label, done = ONE_CLICK[action]
     try:
-        use_case(booking_id=booking.pk, actor=_actor(request))
+        use_case(booking_id=booking.pk, actor=actor_of(request))
     except DomainError as error:
         messages.error(request, refusal_text(error))
     else:
         messages.success(request, str(done) % {"reference": booking.reference})
-    return HttpResponseRedirect(safe_next(request) or _url(model_admin, "change", booking.pk))
+    return HttpResponseRedirect(safe_next(request) or admin_url(model_admin, "change", booking.pk))
 
 
-def cancel_view(model_admin: BookingAdmin, request: HttpRequest, object_id: str) -> HttpResponse:
-    booking = _booking_to_change(model_admin, request, object_id)
+def cancel_view(
+    model_admin: ModelAdmin[Booking], request: HttpRequest, object_id: str
+) -> HttpResponse:
+    booking = permissions.booking_to_act_on(model_admin, request, object_id, "cancel")
     form = CancelReasonForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.booking_cancel(
-                booking_id=booking.pk, actor=_actor(request), reason=form.cleaned_data["reason"]
+                booking_id=booking.pk, actor=actor_of(request), reason=form.cleaned_data["reason"]
             )
         except DomainError as error:
             messages.error(request, refusal_text(error))
@@ -232,12 +160,14 @@ def cancel_view(model_admin: BookingAdmin, request: HttpRequest, object_id: str)
             messages.success(
                 request, _("Booking %(reference)s cancelled.") % {"reference": booking.reference}
             )
-        return HttpResponseRedirect(safe_next(request) or _url(model_admin, "change", booking.pk))
+        return HttpResponseRedirect(
+            safe_next(request) or admin_url(model_admin, "change", booking.pk)
+        )
     return _cancel_page(model_admin, request, [booking], form, bulk=False)
 
 
 def _cancel_page(
-    model_admin: BookingAdmin,
+    model_admin: ModelAdmin[Booking],
     request: HttpRequest,
     bookings: list[Booking],
     form: CancelReasonForm,
@@ -255,9 +185,9 @@ def _cancel_page(
         "form": form,
         "bulk": bulk,
         "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        "back_url": _url(model_admin, "changelist")
+        "back_url": admin_url(model_admin, "changelist")
         if bulk
-        else safe_next(request) or _url(model_admin, "change", bookings[0].pk),
+        else safe_next(request) or admin_url(model_admin, "change", bookings[0].pk),
     }
     return TemplateResponse(request, "admin/bookings/booking/cancel.html", context)
 
@@ -295,11 +225,10 @@ def _run_each(
 
 @admin.action(description=gettext_lazy("Confirm selected bookings"), permissions=["change"])
 def confirm_selected(
-    model_admin: BookingAdmin, request: HttpRequest, queryset: QuerySet[Booking]
+    model_admin: ModelAdmin[Booking], request: HttpRequest, queryset: QuerySet[Booking]
 ) -> None:
-    if not _operator(request):
-        raise PermissionDenied
-    actor = _actor(request)
+    permissions.require_operator(request)
+    actor = actor_of(request)
     _run_each(
         request,
         queryset,
@@ -313,14 +242,13 @@ def confirm_selected(
 
 @admin.action(description=gettext_lazy("Cancel selected bookings…"), permissions=["change"])
 def cancel_selected(
-    model_admin: BookingAdmin, request: HttpRequest, queryset: QuerySet[Booking]
+    model_admin: ModelAdmin[Booking], request: HttpRequest, queryset: QuerySet[Booking]
 ) -> TemplateResponse | None:
     """First an intermediate page asking for the one reason, then each booking cancelled."""
-    if not _operator(request):
-        raise PermissionDenied
+    permissions.require_operator(request)
     form = CancelReasonForm(request.POST if "apply" in request.POST else None)
     if "apply" in request.POST and form.is_valid():
-        actor = _actor(request)
+        actor = actor_of(request)
         reason = form.cleaned_data["reason"]
         _run_each(
             request,

@@ -1,7 +1,8 @@
-"""The bookings back-office (SPEC §8): the list with the site's local times, filters and search;
-a change page where everything but the notes is read-only; the history inline. The state never
+"""The booking admin (SPEC §8): the list with the site's local times, filters and search; a change
+page where everything but the notes is read-only; the history inline; the back-office's own pages
+(planning board, transitions, cancel, reschedule) registered through `get_urls`. The state never
 appears in a form: it changes only through the transition buttons and bulk actions
-(bookings.admin_transitions), which call the same services as the API."""
+(bookings.admin.transitions), which call the same services as the API."""
 
 from __future__ import annotations
 
@@ -10,15 +11,15 @@ from typing import TYPE_CHECKING, Any, cast
 from django.contrib import admin, messages
 from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import URLPattern, path, reverse
+from django.urls import URLPattern, path
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from bookings import admin_board, admin_reschedule, admin_transitions, selectors, services
-from bookings.admin_presentation import state_badge
-from bookings.admin_transitions import local
+from bookings import selectors, services
+from bookings.admin import permissions, planning, reschedule, transitions
+from bookings.admin.presentation import local, state_badge
 from bookings.domain.days import RELATIVE_DAYS, THIS_WEEK, TODAY, TOMORROW, relative_days
 from bookings.domain.history import Place, move_of
 from bookings.domain.reference import normalize_reference
@@ -139,7 +140,7 @@ class BookingAdmin(admin.ModelAdmin[Booking]):
     )
     date_hierarchy = "start"
     ordering = ("-start", "-pk")
-    actions = (admin_transitions.confirm_selected, admin_transitions.cancel_selected)
+    actions = (transitions.confirm_selected, transitions.cancel_selected)
     inlines = (BookingEventInline,)
     fieldsets = (
         (
@@ -215,9 +216,7 @@ class BookingAdmin(admin.ModelAdmin[Booking]):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Booking]:
         # A technician sees only the jobs of their resources (and so can open no other).
-        queryset = selectors.bookings_for_back_office_of(
-            admin_transitions.technician_resources(request)
-        )
+        queryset = selectors.bookings_for_back_office_of(permissions.technician_resources(request))
         ordering = self.get_ordering(request)
         return queryset.order_by(*ordering) if ordering else queryset
 
@@ -264,7 +263,7 @@ class BookingAdmin(admin.ModelAdmin[Booking]):
 
     @admin.display(description=_("state"), ordering="state")
     def state_shown(self, booking: Booking) -> SafeString:
-        return state_badge(booking)
+        return state_badge(booking.state)
 
     @admin.display(description=_("total"), ordering="total")
     def total_shown(self, booking: Booking) -> str:
@@ -315,7 +314,7 @@ class BookingAdmin(admin.ModelAdmin[Booking]):
             )
         except DomainError as error:
             setattr(request, _REFUSED, True)
-            messages.error(request, admin_transitions.refusal_text(error))
+            messages.error(request, transitions.refusal_text(error))
 
     def log_change(self, request: HttpRequest, obj: Any, message: Any) -> Any:
         if getattr(request, _REFUSED, False):
@@ -353,16 +352,16 @@ class BookingAdmin(admin.ModelAdmin[Booking]):
         ]
 
     def transition_view(self, request: HttpRequest, object_id: str, action: str) -> HttpResponse:
-        return admin_transitions.transition_view(self, request, object_id, action)
+        return transitions.transition_view(self, request, object_id, action)
 
     def cancel_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        return admin_transitions.cancel_view(self, request, object_id)
+        return transitions.cancel_view(self, request, object_id)
 
     def planning_view(self, request: HttpRequest) -> HttpResponse:
-        return admin_board.board_view(self, request)
+        return planning.board_view(self, request)
 
     def reschedule_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        return admin_reschedule.reschedule_view(self, request, object_id)
+        return reschedule.reschedule_view(self, request, object_id)
 
     def change_view(
         self,
@@ -374,16 +373,7 @@ class BookingAdmin(admin.ModelAdmin[Booking]):
         context = dict(extra_context or {})
         booking = self.get_object(request, object_id)
         if booking is not None:
-            context["transition_buttons"] = admin_transitions.buttons(self, request, booking)
-            context["reschedule_button"] = admin_reschedule.reschedule_button(
-                self, request, booking
-            )
-            context["planning_url"] = admin_board.board_url_of(self, booking)
+            context["transition_buttons"] = transitions.buttons(self, request, booking)
+            context["reschedule_button"] = reschedule.reschedule_button(self, request, booking)
+            context["planning_url"] = planning.board_url_of(self, booking)
         return super().change_view(request, object_id, form_url, extra_context=context)
-
-    def change_url(self, booking_pk: int) -> str:
-        return reverse(
-            f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
-            args=[booking_pk],
-            current_app=self.admin_site.name,
-        )

@@ -7,17 +7,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.safestring import SafeString
 
-from accounts import public as accounts
 from bookings import selectors
-from bookings.admin_presentation import state_badge
+from bookings.admin.presentation import day_text, site_time, state_badge, state_label
 from bookings.domain.dashboard import utilisation_percent
 from bookings.domain.days import TODAY
 from bookings.domain.policies import expires_at
@@ -76,28 +72,6 @@ class Dashboard:
     utilisation: list[Utilisation]
 
 
-def may_see(user: Any) -> bool:
-    """Operators (and administrators) with the bookings view permission: the dashboard counts
-    every booking, so a technician, who sees only their own jobs, does not get it."""
-    return bool(
-        getattr(user, "is_staff", False)
-        and user.has_perm("bookings.view_booking")
-        and accounts.is_operator(user)
-    )
-
-
-def site_time(moment: datetime, timezone: str) -> str:
-    """Every moment on the dashboard: the operator's locale's short date and time
-    (SHORT_DATETIME_FORMAT) on the site's clock, with the zone's abbreviation (CET, CEST...)."""
-    there = moment.astimezone(ZoneInfo(timezone))
-    return f"{date_format(there, 'SHORT_DATETIME_FORMAT')} {there:%Z}"
-
-
-def day_text(day: date) -> str:
-    """Every day on the dashboard: the same locale's short date (the date part of the above)."""
-    return date_format(day, "SHORT_DATE_FORMAT")
-
-
 def _changelist(**params: str) -> str:
     url = reverse("admin:bookings_booking_changelist")
     return f"{url}?{urlencode(params)}" if params else url
@@ -122,7 +96,7 @@ def _row(booking: Booking, *, now: datetime | None = None) -> BookingRow:
         service=booking.service_name,
         site=str(booking.site_name),  # type: ignore[attr-defined]
         resource=str(booking.resource_name),  # type: ignore[attr-defined]
-        state=state_badge(booking),
+        state=state_badge(booking.state),
         expires=expires,
         overdue=overdue,
     )
@@ -133,7 +107,7 @@ def build(*, now: datetime) -> Dashboard:
     today = [
         StateCount(
             state=state.value,
-            label=str(Booking.StateChoices(state.value).label),
+            label=state_label(state.value),
             count=counts.get(state.value, 0),
             url=_changelist(day=TODAY, state=state.value),
         )

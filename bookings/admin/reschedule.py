@@ -7,35 +7,24 @@ changes nothing."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib import messages
+from django.contrib.admin import ModelAdmin
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bookings import selectors, services
-from bookings.admin_transitions import (
-    Button,
-    _actor,
-    _booking_to_change,
-    _operator,
-    _url,
-    local,
-    refusal_text,
-    safe_next,
-)
+from bookings.admin import permissions
+from bookings.admin.presentation import Button, admin_url, local, site_timezone
+from bookings.admin.transitions import actor_of, refusal_text, safe_next
 from bookings.domain.days import local_day_bounds
 from bookings.domain.states import Role, State, allowed_transitions
 from bookings.models import Booking
 from core.errors import DomainError
-
-if TYPE_CHECKING:
-    from bookings.admin import BookingAdmin
 
 FIRST_DAY, LAST_DAY = date(1970, 1, 2), date(2999, 12, 30)
 
@@ -61,30 +50,28 @@ class RescheduleForm(forms.Form):
         return moment
 
 
-def can_reschedule(model_admin: BookingAdmin, request: HttpRequest, booking: Booking) -> bool:
-    return (
-        "reschedule" in allowed_transitions(State(booking.state), Role.OPERATOR)
-        and model_admin.has_change_permission(request, booking)
-        and _operator(request)
-    )
+def can_reschedule(
+    model_admin: ModelAdmin[Booking], request: HttpRequest, booking: Booking
+) -> bool:
+    return "reschedule" in allowed_transitions(
+        State(booking.state), Role.OPERATOR
+    ) and permissions.may_operate(model_admin, request, booking)
 
 
 def reschedule_button(
-    model_admin: BookingAdmin, request: HttpRequest, booking: Booking
+    model_admin: ModelAdmin[Booking], request: HttpRequest, booking: Booking
 ) -> Button | None:
     """Shown when the state machine lets an operator reschedule (timing is the service's say)."""
     if not can_reschedule(model_admin, request, booking):
         return None
-    return Button("reschedule", _("Reschedule…"), _url(model_admin, "reschedule", booking.pk), True)
-
-
-def _timezone(booking: Booking) -> ZoneInfo:
-    return ZoneInfo(getattr(booking, "site_timezone", None) or booking.site.timezone)
+    return Button(
+        "reschedule", _("Reschedule…"), admin_url(model_admin, "reschedule", booking.pk), True
+    )
 
 
 def _day(request: HttpRequest, booking: Booking) -> date:
     """The local day asked for (GET or POST), else the booking's own day."""
-    default = booking.start.astimezone(_timezone(booking)).date()
+    default = booking.start.astimezone(site_timezone(booking)).date()
     raw = (request.POST.get("day") or request.GET.get("day") or "").strip()
     if not raw:
         return default
@@ -101,7 +88,7 @@ def _day(request: HttpRequest, booking: Booking) -> date:
 
 def free_starts(booking: Booking, day: date) -> list[datetime]:
     """The free starts of the local `day` for this booking, its own time counting as free."""
-    tz = _timezone(booking)
+    tz = site_timezone(booking)
     start, end = local_day_bounds(day, day, tz)
     return [
         moment.astimezone(tz)
@@ -109,17 +96,19 @@ def free_starts(booking: Booking, day: date) -> list[datetime]:
     ]
 
 
-def _page_url(model_admin: BookingAdmin, booking: Booking, day: date, back: str | None) -> str:
+def _page_url(
+    model_admin: ModelAdmin[Booking], booking: Booking, day: date, back: str | None
+) -> str:
     query = {"day": day.isoformat(), **({"next": back} if back else {})}
-    return f"{_url(model_admin, 'reschedule', booking.pk)}?{urlencode(query)}"
+    return f"{admin_url(model_admin, 'reschedule', booking.pk)}?{urlencode(query)}"
 
 
 def reschedule_view(
-    model_admin: BookingAdmin, request: HttpRequest, object_id: str
+    model_admin: ModelAdmin[Booking], request: HttpRequest, object_id: str
 ) -> HttpResponse:
-    booking = _booking_to_change(model_admin, request, object_id)
+    booking = permissions.booking_to_act_on(model_admin, request, object_id, "reschedule")
     back = safe_next(request)
-    change_url = _url(model_admin, "change", booking.pk)
+    change_url = admin_url(model_admin, "change", booking.pk)
     if not can_reschedule(model_admin, request, booking):
         messages.error(
             request,
@@ -132,12 +121,12 @@ def reschedule_view(
     if request.method == "POST" and form.is_valid():
         try:
             moved = services.booking_reschedule(
-                booking_id=booking.pk, actor=_actor(request), start=form.cleaned_data["start"]
+                booking_id=booking.pk, actor=actor_of(request), start=form.cleaned_data["start"]
             )
         except DomainError as error:
             messages.error(request, refusal_text(error))
             return HttpResponseRedirect(_page_url(model_admin, booking, day, back))
-        moved_to = moved.start.astimezone(_timezone(booking))
+        moved_to = moved.start.astimezone(site_timezone(booking))
         messages.success(
             request,
             _("Booking %(reference)s moved to %(start)s.")
@@ -150,7 +139,7 @@ def reschedule_view(
     except DomainError as error:  # e.g. the service has been withdrawn since
         messages.error(request, refusal_text(error))
         starts = []
-    current = booking.start.astimezone(_timezone(booking))
+    current = booking.start.astimezone(site_timezone(booking))
     labels = [f"{moment:%H:%M}" for moment in starts]
     context = {
         **model_admin.admin_site.each_context(request),
@@ -175,6 +164,6 @@ def reschedule_view(
         "next_url": _page_url(model_admin, booking, day + timedelta(days=1), back),
         "next": back or "",
         "back_url": back or change_url,
-        "timezone": str(_timezone(booking)),
+        "timezone": str(site_timezone(booking)),
     }
     return TemplateResponse(request, "admin/bookings/booking/reschedule.html", context)

@@ -1,49 +1,35 @@
-"""The planning board (SPEC §8 "Planning"): for one site and one local day, its resources as rows
-and the opening hours as columns, each booking a block spanning its real duration, coloured by
-state and linking to its change page, with the quick actions the state machine allows.
+"""The planning board's layout (SPEC §8 "Planning"), a pure presenter: a site's day (its hours,
+resources and closures), its bookings and now in, the board out: the scale and its hour ticks,
+one row per resource with its shades (closed, closure, inactive) and its bookings as blocks, each
+spanning its real duration, coloured by state, in lanes when they overlap; the agenda; where now
+is. No request, no query: tests/bookings/admin/test_board_layout.py lays boards out directly.
 
 Everything is placed in real time (epoch seconds) from the first shown hour: on a daylight-saving
 day the scale has the hours the clock really shows (02:00 is skipped in spring, repeated in
-autumn), and a block has its true length. Rules: docs/rules/bookings.md, "Planning board".
-
-Queries: the sites, the site's day (hours, resources, closures), the bookings; the rest is the
-admin's session and permissions. None of them depends on the number of bookings or resources."""
+autumn), and a block has its true length. Rules: docs/rules/bookings.md, "Planning board"."""
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from bookings import admin_reschedule, admin_transitions, selectors
-from bookings.admin_presentation import state_colour
-from bookings.admin_transitions import Button
+from bookings.admin.presentation import Button, state_colour, state_label
 from bookings.domain.dashboard import BOOKED_STATES
 from bookings.domain.states import State
 from bookings.models import Booking
-from core.clock import resolve_now
 from scheduling import public as scheduling
 from vehicles import public as vehicles
-
-if TYPE_CHECKING:
-    from bookings.admin import BookingAdmin
 
 # Bookings that hold or held the resource's time (the dashboard's booked time too). Cancelled and
 # expired ones gave it back: showing them would hide the real day under noise.
 SHOWN_STATES = tuple(state.value for state in State if state in BOOKED_STATES)
 # A day with no opening at all (a Sunday, a holiday) still shows a working day's frame.
 DEFAULT_HOURS = (time(8), time(18))
-FIRST_DAY, LAST_DAY = date(1970, 1, 2), date(2999, 12, 30)
 LANE_HEIGHT_EM = 4.0
 
 
@@ -61,7 +47,7 @@ class Shade:
     label: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class Block:
     booking: Booking
     left: str
@@ -76,7 +62,7 @@ class Block:
     plate: str
     resource: str
     url: str
-    actions: list[Button] = field(default_factory=list)
+    actions: tuple[Button, ...] = ()
 
     @property
     def title(self) -> str:
@@ -90,13 +76,13 @@ class Block:
         }
 
 
-@dataclass
+@dataclass(frozen=True)
 class Row:
     name: str
     kind: str
     active: bool
-    shades: list[Shade]
-    blocks: list[Block]
+    shades: tuple[Shade, ...]
+    blocks: tuple[Block, ...]
     height: str
 
 
@@ -214,11 +200,12 @@ def _when(moment: datetime, tz: ZoneInfo, day: date) -> str:
 
 
 def build_rows(
-    model_admin: BookingAdmin,
-    request: HttpRequest,
     day: scheduling.SiteDay,
     scale: Scale,
     bookings: list[Booking],
+    *,
+    link: Callable[[Booking], str],
+    actions: Callable[[Booking], list[Button]],
 ) -> list[Row]:
     tz = ZoneInfo(day.policy.timezone)
     by_resource: dict[int, list[Booking]] = {}
@@ -251,13 +238,13 @@ def build_rows(
                     buffer_width=buffer_width if blocked_end > end else "",
                     top=f"{lane * LANE_HEIGHT_EM:.1f}",
                     colour=state_colour(booking.state),
-                    state_label=str(Booking.StateChoices(booking.state).label),
+                    state_label=state_label(booking.state),
                     starts=_hhmm(booking.start, tz),
                     ends=_hhmm(booking.end, tz),
                     plate=vehicles.display_plate(booking.vehicle_plate),
                     resource=resource.info.name,
-                    url=model_admin.change_url(booking.pk),
-                    actions=quick_actions(model_admin, request, booking),
+                    url=link(booking),
+                    actions=tuple(actions(booking)),
                 )
             )
         rows.append(
@@ -265,127 +252,67 @@ def build_rows(
                 name=resource.info.name,
                 kind=resource.info.kind,
                 active=resource.active,
-                shades=shades,
-                blocks=blocks,
+                shades=tuple(shades),
+                blocks=tuple(blocks),
                 height=f"{max(1, len(set(lanes))) * LANE_HEIGHT_EM:.1f}",
             )
         )
     return rows
 
 
-def quick_actions(
-    model_admin: BookingAdmin, request: HttpRequest, booking: Booking
-) -> list[Button]:
-    """The change page's buttons (what the state machine allows an operator now), reschedule
-    included."""
-    shown = admin_transitions.buttons(model_admin, request, booking)
-    reschedule = admin_reschedule.reschedule_button(model_admin, request, booking)
-    return [*shown, reschedule] if reschedule else shown
+@dataclass(frozen=True)
+class Board:
+    """One site's day as the planning page shows it."""
+
+    day: date
+    today: date  # on the site's clock
+    timezone: str
+    ticks: tuple[Tick, ...]
+    rows: tuple[Row, ...]
+    agenda: tuple[Block, ...]  # every block, by start
+    now_left: str | None  # where the "now" line is, when now is on the shown scale
+    now_label: str
+    closed_all_day: bool
+    site_closures: tuple[tuple[str, str, str], ...]  # (start, end, reason) on the site's clock
+    legend: tuple[tuple[str, str, str], ...]  # (state, label, colour)
+
+    @property
+    def is_today(self) -> bool:
+        return self.day == self.today
 
 
-def board_url(model_admin: BookingAdmin, *, site_pk: int, day: date) -> str:
-    opts = model_admin.opts
-    url = reverse(
-        f"admin:{opts.app_label}_{opts.model_name}_planning",
-        current_app=model_admin.admin_site.name,
-    )
-    return f"{url}?{urlencode({'site': site_pk, 'day': day.isoformat()})}"
-
-
-def board_url_of(model_admin: BookingAdmin, booking: Booking) -> str:
-    """The board of the booking's site and local day."""
-    timezone = getattr(booking, "site_timezone", None) or booking.site.timezone
-    day = booking.start.astimezone(ZoneInfo(timezone)).date()
-    return board_url(model_admin, site_pk=booking.site_id, day=day)
-
-
-def _chosen_site(
-    request: HttpRequest, sites: list[scheduling.SitePolicy]
-) -> scheduling.SitePolicy | None:
-    raw = request.GET.get("site", "").strip()
-    if raw:
-        found = next((site for site in sites if str(site.pk) == raw), None)
-        if found is not None:
-            return found
-        messages.error(request, _("No site has this id: showing the first site."))
-    return sites[0] if sites else None
-
-
-def _chosen_day(request: HttpRequest, today: date) -> date:
-    raw = request.GET.get("day", "").strip()
-    if not raw:
-        return today
-    try:
-        day = date.fromisoformat(raw)
-    except ValueError:
-        messages.error(request, _("Enter a date as YYYY-MM-DD: showing today."))
-        return today
-    if not FIRST_DAY <= day <= LAST_DAY:
-        messages.error(request, _("This date is out of range: showing today."))
-        return today
-    return day
-
-
-def board_view(model_admin: BookingAdmin, request: HttpRequest) -> HttpResponse:
-    if not model_admin.has_view_permission(request):
-        raise PermissionDenied
-    sites = scheduling.site_policies()
-    site = _chosen_site(request, sites)
-    context: dict[str, Any] = {
-        **model_admin.admin_site.each_context(request),
-        "title": _("Planning board"),
-        "opts": model_admin.opts,
-        "sites": sites,
-        "site": site,
-    }
-    if site is None:
-        return TemplateResponse(request, "admin/bookings/booking/planning.html", context)
-    tz = ZoneInfo(site.timezone)
-    now = resolve_now(None)
+def lay_out(
+    day: scheduling.SiteDay,
+    bookings: list[Booking],
+    now: datetime,
+    *,
+    link: Callable[[Booking], str] = lambda booking: "",
+    actions: Callable[[Booking], list[Button]] = lambda booking: [],
+) -> Board:
+    """The board of `day` with its `bookings` (those of SHOWN_STATES) at `now`. `link` and
+    `actions` give a block its change page and its quick actions (the view's say)."""
+    tz = ZoneInfo(day.policy.timezone)
     today = now.astimezone(tz).date()
-    day = _chosen_day(request, today)
-    site_day = scheduling.site_day(site_pk=site.pk, day=day)
-    bookings = selectors.bookings_on_board(
-        model_admin.get_queryset(request),
-        site_pk=site.pk,
-        start=site_day.start,
-        end=site_day.end,
-        states=SHOWN_STATES,
-    )
-    scale = scale_for(site_day, bookings)
-    rows = build_rows(model_admin, request, site_day, scale, bookings)
+    scale = scale_for(day, bookings)
+    rows = build_rows(day, scale, bookings, link=link, actions=actions)
     now_ts = _ts(now)
-    show_now = day == today and scale.start <= now_ts < scale.end
-    here = board_url(model_admin, site_pk=site.pk, day=day)
+    show_now = day.day == today and scale.start <= now_ts < scale.end
     agenda = sorted(
         (block for row in rows for block in row.blocks),
         key=lambda block: (block.booking.start, block.resource, block.booking.pk),
     )
-    context.update(
-        {
-            "title": _("Planning board: %(site)s, %(day)s")
-            % {"site": site.name, "day": day.isoformat()},
-            "day": day,
-            "is_today": day == today,
-            "timezone": site.timezone,
-            "ticks": ticks_for(scale, tz),
-            "rows": rows,
-            "agenda": agenda,
-            "now_left": _pct(scale.left(now_ts)) if show_now else None,
-            "now_label": _hhmm(now, tz),
-            "closed_all_day": not site_day.open_spans,
-            "site_closures": [
-                (_when(c.start, tz, day), _when(c.end, tz, day), c.reason)
-                for c in site_day.closures
-            ],
-            "here": here,
-            "previous_url": board_url(model_admin, site_pk=site.pk, day=day - timedelta(days=1)),
-            "next_url": board_url(model_admin, site_pk=site.pk, day=day + timedelta(days=1)),
-            "today_url": board_url(model_admin, site_pk=site.pk, day=today),
-            "legend": [
-                (state, str(Booking.StateChoices(state).label), state_colour(state))
-                for state in SHOWN_STATES
-            ],
-        }
+    return Board(
+        day=day.day,
+        today=today,
+        timezone=day.policy.timezone,
+        ticks=tuple(ticks_for(scale, tz)),
+        rows=tuple(rows),
+        agenda=tuple(agenda),
+        now_left=_pct(scale.left(now_ts)) if show_now else None,
+        now_label=_hhmm(now, tz),
+        closed_all_day=not day.open_spans,
+        site_closures=tuple(
+            (_when(c.start, tz, day.day), _when(c.end, tz, day.day), c.reason) for c in day.closures
+        ),
+        legend=tuple((state, state_label(state), state_colour(state)) for state in SHOWN_STATES),
     )
-    return TemplateResponse(request, "admin/bookings/booking/planning.html", context)

@@ -1,0 +1,14 @@
+"""The bookings back-office, one package (docs/adr/0009-bookings-back-office-package.md).
+
+Its modules, top to bottom (each imports only those below it; .importlinter checks it):
+- `booking`: the ModelAdmin, registered here; its pages registered through `get_urls`.
+- `planning`, `dashboard`: the planning board's page, the admin index's dashboard.
+- `reschedule`: the reschedule page.
+- `transitions`: the transition buttons, views and bulk actions.
+- `board`: the planning board's layout, a pure presenter (no request, no query).
+- `permissions`: who may do what here, decided once.
+- `presentation`: state colours and labels, badges, site-clock times, the pages' URLs."""
+
+from bookings.admin.booking import BookingAdmin
+
+__all__ = ["BookingAdmin"]

@@ -1,0 +1,107 @@
+"""Who may do what in the bookings back-office, decided here once: the list, the change page, the
+transition buttons and views, the bulk actions, the reschedule page, the planning board and the
+dashboard all ask this module.
+
+- An operator (or administrator) with the change permission may act on every booking the state
+  machine lets an operator act on.
+- A technician who is not an operator sees only the jobs of their resources and may start and
+  complete them (SPEC §6); nothing else.
+- The dashboard counts every booking: operators with the view permission only."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
+from django.contrib.admin import ModelAdmin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+
+from accounts import public as accounts
+from bookings.domain.states import TRANSITIONS, Role
+from bookings.models import Booking
+from scheduling import public as scheduling
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+# What a technician may do in the back-office on the jobs of their resources.
+TECHNICIAN_ACTIONS = frozenset(
+    name for name, t in TRANSITIONS.items() if Role.TECHNICIAN in t.roles
+)
+
+_OPERATOR = "_bookings_is_operator"
+_RESOURCES = "_bookings_technician_resources"
+
+
+def is_operator(request: HttpRequest) -> bool:
+    """Cached on the request: the buttons and the views ask more than once."""
+    cached = getattr(request, _OPERATOR, None)
+    if cached is None:
+        cached = accounts.is_operator(request.user)
+        setattr(request, _OPERATOR, cached)
+    return bool(cached)
+
+
+def technician_resources(request: HttpRequest) -> list[int] | None:
+    """The resources whose bookings a technician (who is not an operator) works, which is all
+    the back-office shows them; None for everyone else. Cached on the request."""
+    cached = getattr(request, _RESOURCES, False)
+    if cached is False:
+        cached = None
+        if not is_operator(request) and accounts.is_technician(request.user):
+            cached = scheduling.resource_pks_of_technician(user_id=cast("User", request.user).pk)
+        setattr(request, _RESOURCES, cached)
+    return cast("list[int] | None", cached)
+
+
+def is_assigned(request: HttpRequest, booking: Booking) -> bool:
+    """The request's user is the technician assigned to the booking's resource."""
+    resources = technician_resources(request)
+    return resources is not None and booking.resource_id in resources
+
+
+def may_operate(model_admin: ModelAdmin[Booking], request: HttpRequest, booking: Booking) -> bool:
+    """An operator with the change permission on this booking."""
+    return model_admin.has_change_permission(request, booking) and is_operator(request)
+
+
+def may_act(
+    model_admin: ModelAdmin[Booking], request: HttpRequest, booking: Booking, action: str
+) -> bool:
+    """The user may try `action` on the booking here (the state machine and timing decide the
+    rest): the assigned technician for start and complete, else an operator."""
+    if action in TECHNICIAN_ACTIONS and is_assigned(request, booking):
+        return True
+    return may_operate(model_admin, request, booking)
+
+
+def booking_to_act_on(
+    model_admin: ModelAdmin[Booking], request: HttpRequest, object_id: str, action: str
+) -> Booking:
+    """The booking, if the user may try `action` on it here. A booking the user does not see (a
+    colleague's job, for a technician) does not exist for them (404); one they see but may not
+    change is refused (403)."""
+    booking = model_admin.get_object(request, unquote(object_id))
+    if booking is None:
+        raise Http404(_("No booking with this id."))
+    if not may_act(model_admin, request, booking, action):
+        raise PermissionDenied
+    return booking
+
+
+def require_operator(request: HttpRequest) -> None:
+    """Bulk actions are the operators'."""
+    if not is_operator(request):
+        raise PermissionDenied
+
+
+def may_see_dashboard(user: Any) -> bool:
+    """Operators (and administrators) with the bookings view permission: the dashboard counts
+    every booking, so a technician, who sees only their own jobs, does not get it."""
+    return bool(
+        getattr(user, "is_staff", False)
+        and user.has_perm("bookings.view_booking")
+        and accounts.is_operator(user)
+    )

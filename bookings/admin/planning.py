@@ -1,0 +1,135 @@
+"""The planning board's page (SPEC §8 "Planning"): the site and day chosen, the site's day and
+its bookings read, the layout left to bookings.admin.board, each block given its change page and
+the quick actions the state machine and the user's role allow.
+
+Queries: the sites, the site's day (hours, resources, closures), the bookings; the rest is the
+admin's session and permissions. None of them depends on the number of bookings or resources."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.contrib.admin import ModelAdmin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+
+from bookings import selectors
+from bookings.admin import reschedule, transitions
+from bookings.admin.board import SHOWN_STATES, lay_out
+from bookings.admin.presentation import Button, admin_url, site_timezone
+from bookings.models import Booking
+from core.clock import resolve_now
+from scheduling import public as scheduling
+
+FIRST_DAY, LAST_DAY = date(1970, 1, 2), date(2999, 12, 30)
+TEMPLATE = "admin/bookings/booking/planning.html"
+
+
+def quick_actions(
+    model_admin: ModelAdmin[Booking], request: HttpRequest, booking: Booking
+) -> list[Button]:
+    """The change page's buttons (what the state machine allows an operator now), reschedule
+    included."""
+    shown = transitions.buttons(model_admin, request, booking)
+    button = reschedule.reschedule_button(model_admin, request, booking)
+    return [*shown, button] if button else shown
+
+
+def board_url(model_admin: ModelAdmin[Booking], *, site_pk: int, day: date) -> str:
+    url = admin_url(model_admin, "planning")
+    return f"{url}?{urlencode({'site': site_pk, 'day': day.isoformat()})}"
+
+
+def board_url_of(model_admin: ModelAdmin[Booking], booking: Booking) -> str:
+    """The board of the booking's site and local day."""
+    day = booking.start.astimezone(site_timezone(booking)).date()
+    return board_url(model_admin, site_pk=booking.site_id, day=day)
+
+
+def _chosen_site(
+    request: HttpRequest, sites: list[scheduling.SitePolicy]
+) -> scheduling.SitePolicy | None:
+    raw = request.GET.get("site", "").strip()
+    if raw:
+        found = next((site for site in sites if str(site.pk) == raw), None)
+        if found is not None:
+            return found
+        messages.error(request, _("No site has this id: showing the first site."))
+    return sites[0] if sites else None
+
+
+def _chosen_day(request: HttpRequest, today: date) -> date:
+    raw = request.GET.get("day", "").strip()
+    if not raw:
+        return today
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        messages.error(request, _("Enter a date as YYYY-MM-DD: showing today."))
+        return today
+    if not FIRST_DAY <= day <= LAST_DAY:
+        messages.error(request, _("This date is out of range: showing today."))
+        return today
+    return day
+
+
+def board_view(model_admin: ModelAdmin[Booking], request: HttpRequest) -> HttpResponse:
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied
+    sites = scheduling.site_policies()
+    site = _chosen_site(request, sites)
+    context: dict[str, Any] = {
+        **model_admin.admin_site.each_context(request),
+        "title": _("Planning board"),
+        "opts": model_admin.opts,
+        "sites": sites,
+        "site": site,
+    }
+    if site is None:
+        return TemplateResponse(request, TEMPLATE, context)
+    now = resolve_now(None)
+    today = now.astimezone(ZoneInfo(site.timezone)).date()
+    day = _chosen_day(request, today)
+    site_day = scheduling.site_day(site_pk=site.pk, day=day)
+    bookings = selectors.bookings_on_board(
+        model_admin.get_queryset(request),
+        site_pk=site.pk,
+        start=site_day.start,
+        end=site_day.end,
+        states=SHOWN_STATES,
+    )
+    board = lay_out(
+        site_day,
+        bookings,
+        now,
+        link=lambda booking: admin_url(model_admin, "change", booking.pk),
+        actions=lambda booking: quick_actions(model_admin, request, booking),
+    )
+    context.update(
+        {
+            "title": _("Planning board: %(site)s, %(day)s")
+            % {"site": site.name, "day": day.isoformat()},
+            "day": day,
+            "is_today": board.is_today,
+            "timezone": board.timezone,
+            "ticks": board.ticks,
+            "rows": board.rows,
+            "agenda": board.agenda,
+            "now_left": board.now_left,
+            "now_label": board.now_label,
+            "closed_all_day": board.closed_all_day,
+            "site_closures": board.site_closures,
+            "here": board_url(model_admin, site_pk=site.pk, day=day),
+            "previous_url": board_url(model_admin, site_pk=site.pk, day=day - timedelta(days=1)),
+            "next_url": board_url(model_admin, site_pk=site.pk, day=day + timedelta(days=1)),
+            "today_url": board_url(model_admin, site_pk=site.pk, day=today),
+            "legend": board.legend,
+        }
+    )
+    return TemplateResponse(request, TEMPLATE, context)
