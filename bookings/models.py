@@ -4,7 +4,10 @@ called by bookings.services; the transition methods only change the instance."""
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import Callable
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -12,6 +15,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from bookings.domain import policies
 from bookings.domain.dashboard import BOOKED_STATES
 from bookings.domain.policies import Timing
 from bookings.domain.states import ACTIVE_STATES, TRANSITIONS, State
@@ -30,7 +34,24 @@ def _target(action: str) -> str:
     return target.value
 
 
+def _rules(action: str) -> Callable[[Any], bool]:
+    """The condition of `action`'s transitions: the domain's rules for the attempt bound to the
+    row (raising their precise refusal); no attempt of this action bound, no transition."""
+
+    def condition(booking: Any) -> bool:
+        attempt = booking.attempt
+        if attempt is None or attempt.action != action:
+            return False
+        policies.check_rules(attempt, booking.timing())
+        return True
+
+    condition.__name__ = f"{action}_rules"
+    return condition
+
+
 if TYPE_CHECKING:
+    from accounts.models import User
+
     # The type checker sees the mixin as Any, which would make Booking Any everywhere.
     class _TransitionGuard(models.Model):
         class Meta:
@@ -209,40 +230,128 @@ class Booking(_TransitionGuard):
             completed_at=self.completed_at,
         )
 
-    # One transition per row of SPEC §6 (creation is the initial state, pending). They only
-    # change the instance: bookings.services checks the policies, saves and records history.
+    # One transition per row of SPEC §6 (creation is the initial state, pending). django-fsm is the
+    # enforcer: the source states come from the domain's table, the one condition is the domain's
+    # rules (policies.check_rules) for the Attempt the booking service bound to the row, which
+    # raises the precise refusal. Without a bound attempt no transition runs (fail closed): only
+    # bookings.services.transitions.run_transition calls them. Each sets what its data says and
+    # returns the fields it changed (the service saves them and `state`).
 
-    @transition(field=state, source=_sources("confirm"), target=_target("confirm"))
-    def confirm(self) -> None:
-        pass
+    attempt: policies.Attempt | None = None
 
-    @transition(field=state, source=_sources("expire"), target=_target("expire"))
-    def expire(self) -> None:
-        pass
+    @transition(
+        field=state,
+        source=_sources("confirm"),
+        target=_target("confirm"),
+        conditions=[_rules("confirm")],
+    )
+    def confirm(self, *, at: datetime) -> tuple[str, ...]:
+        self.confirmed_at = at
+        if self.pk is not None:  # a row made confirmed (auto-confirm) has no calendar event yet
+            self.calendar_sequence += 1  # its calendar event is confirmed now
+        return ("confirmed_at", "calendar_sequence")
 
-    @transition(field=state, source=_sources("reschedule"), target=State.PENDING.value)
-    def reschedule_to_pending(self) -> None:
+    @transition(
+        field=state,
+        source=_sources("expire"),
+        target=_target("expire"),
+        conditions=[_rules("expire")],
+    )
+    def expire(self, *, at: datetime) -> tuple[str, ...]:
+        self.expired_at = at
+        self.calendar_sequence += 1  # its calendar event is cancelled
+        return ("expired_at", "calendar_sequence")
+
+    @transition(
+        field=state,
+        source=_sources("reschedule"),
+        target=State.PENDING.value,
+        conditions=[_rules("reschedule")],
+    )
+    def reschedule_to_pending(
+        self, *, at: datetime, start: datetime, resource_pk: int
+    ) -> tuple[str, ...]:
         """A customer's reschedule of a confirmed booking needs confirming again."""
+        self.confirmed_at = None
+        self.pending_since = at  # a fresh confirmation window
+        return (
+            *self._move(at=at, start=start, resource_pk=resource_pk),
+            "confirmed_at",
+            "pending_since",
+        )
 
-    @transition(field=state, source=_sources("reschedule"), target=None)
-    def reschedule_in_place(self) -> None:
+    @transition(
+        field=state, source=_sources("reschedule"), target=None, conditions=[_rules("reschedule")]
+    )
+    def reschedule_in_place(
+        self, *, at: datetime, start: datetime, resource_pk: int
+    ) -> tuple[str, ...]:
         """Any other reschedule keeps the state (target None: no state change)."""
+        return self._move(at=at, start=start, resource_pk=resource_pk)
 
-    @transition(field=state, source=_sources("start"), target=_target("start"))
-    def start_work(self) -> None:
-        pass
+    def _move(self, *, at: datetime, start: datetime, resource_pk: int) -> tuple[str, ...]:
+        """The booking keeps its duration and buffer, and its price (SPEC §4: its snapshot)."""
+        duration, buffer = self.end - self.start, self.blocked_until - self.end
+        self.start = start
+        self.end = start + duration
+        self.blocked_until = self.end + buffer
+        self.resource_id = resource_pk
+        self.rescheduled_at = at
+        self.reminder_sent_at = None
+        self.calendar_sequence += 1  # calendars move the event (same UID)
+        return (
+            "start",
+            "end",
+            "blocked_until",
+            "resource",
+            "rescheduled_at",
+            "reminder_sent_at",
+            "calendar_sequence",
+        )
 
-    @transition(field=state, source=_sources("complete"), target=_target("complete"))
-    def complete(self) -> None:
-        pass
+    @transition(
+        field=state, source=_sources("start"), target=_target("start"), conditions=[_rules("start")]
+    )
+    def start_work(self, *, at: datetime) -> tuple[str, ...]:
+        self.started_at = at
+        return ("started_at",)
 
-    @transition(field=state, source=_sources("cancel"), target=_target("cancel"))
-    def cancel(self) -> None:
-        pass
+    @transition(
+        field=state,
+        source=_sources("complete"),
+        target=_target("complete"),
+        conditions=[_rules("complete")],
+    )
+    def complete(self, *, at: datetime) -> tuple[str, ...]:
+        self.completed_at = at
+        return ("completed_at",)
 
-    @transition(field=state, source=_sources("no_show"), target=_target("no_show"))
-    def mark_no_show(self) -> None:
-        pass
+    @transition(
+        field=state,
+        source=_sources("cancel"),
+        target=_target("cancel"),
+        conditions=[_rules("cancel")],
+    )
+    def cancel(
+        self, *, at: datetime, by: User | None, reason: str, fee: Decimal
+    ) -> tuple[str, ...]:
+        self.cancelled_at = at
+        self.cancelled_by = by
+        self.cancellation_reason = reason.strip()
+        self.fee = fee
+        self.calendar_sequence += 1  # its calendar event is cancelled
+        return ("cancelled_at", "cancelled_by", "cancellation_reason", "fee", "calendar_sequence")
+
+    @transition(
+        field=state,
+        source=_sources("no_show"),
+        target=_target("no_show"),
+        conditions=[_rules("no_show")],
+    )
+    def mark_no_show(self, *, at: datetime, fee: Decimal) -> tuple[str, ...]:
+        self.no_show_at = at
+        self.fee = fee
+        return ("no_show_at", "fee")
 
 
 class BookingEvent(models.Model):

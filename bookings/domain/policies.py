@@ -34,17 +34,55 @@ class PolicySettings:
 DEFAULT_POLICY = PolicySettings()
 
 
-def check_transition(action: str, *, state: State, role: Role) -> None:
-    """The state machine and the role table: 409 for a state that refuses, 403 for a role."""
-    transition = TRANSITIONS[action]
-    if role not in transition.roles:
+@dataclass(frozen=True)
+class Attempt:
+    """A transition being tried, as its rules see it: who, when, under which settings, with what
+    (a cancellation's reason; the site's confirmation window for an expiry). The booking service
+    binds it to the booking; the django-fsm transitions' `conditions` check it (check_rules)."""
+
+    action: str
+    role: Role
+    now: datetime
+    policy: PolicySettings = DEFAULT_POLICY
+    confirmation_window: timedelta = timedelta(0)
+    reason: str = ""
+
+
+def check_role(action: str, *, role: Role) -> None:
+    """The role table: 403 for a role the action is not for."""
+    if role not in TRANSITIONS[action].roles:
         raise PermissionDenied(
             gettext_noop("Your role (%(role)s) does not allow this action (%(action)s)."),
             code="role_not_allowed",
             params={"role": role.value, "action": action},
         )
-    if state not in transition.sources:
+
+
+def check_transition(action: str, *, state: State, role: Role) -> None:
+    """The state machine and the role table: 409 for a state that refuses, 403 for a role."""
+    check_role(action, role=role)
+    if state not in TRANSITIONS[action].sources:
         raise InvalidTransition(action, state.value)
+
+
+def check_rules(attempt: Attempt, timing: Timing) -> None:
+    """The rules of a transition beyond the state machine and the role table: when it may happen
+    and what it needs. The one condition of every django-fsm transition of the booking."""
+    action, role, now, policy = attempt.action, attempt.role, attempt.now, attempt.policy
+    if action == "confirm":
+        _confirm_rules(timing=timing, now=now)
+    elif action == "expire":
+        _expire_rules(timing=timing, confirmation_window=attempt.confirmation_window, now=now)
+    elif action == "reschedule":
+        _reschedule_rules(role=role, timing=timing, now=now, policy=policy)
+    elif action == "start":
+        _start_rules(timing=timing, now=now, policy=policy)
+    elif action == "cancel":
+        _cancel_rules(role=role, reason=attempt.reason)
+    elif action == "no_show":
+        _no_show_rules(timing=timing, now=now, policy=policy)
+    elif action != "complete":
+        raise ValueError(f"unknown transition {action!r}")
 
 
 def pending_limit_applies(*, role: Role, will_be_pending: bool) -> bool:
@@ -68,6 +106,10 @@ def check_pending_limit(*, pending: int, limit: int) -> None:
 
 def check_confirm(*, state: State, role: Role, timing: Timing, now: datetime) -> None:
     check_transition("confirm", state=state, role=role)
+    _confirm_rules(timing=timing, now=now)
+
+
+def _confirm_rules(*, timing: Timing, now: datetime) -> None:
     if now >= timing.start:
         raise Conflict(
             gettext_noop("A booking can only be confirmed before it starts."), code="too_late"
@@ -99,6 +141,10 @@ def check_expire(
     *, state: State, timing: Timing, confirmation_window: timedelta, now: datetime
 ) -> None:
     check_transition("expire", state=state, role=Role.SYSTEM)
+    _expire_rules(timing=timing, confirmation_window=confirmation_window, now=now)
+
+
+def _expire_rules(*, timing: Timing, confirmation_window: timedelta, now: datetime) -> None:
     if not expiry_due(timing=timing, confirmation_window=confirmation_window, now=now):
         raise Conflict(gettext_noop("This booking is not due to expire yet."), code="not_due")
 
@@ -123,6 +169,10 @@ def check_reschedule(
 ) -> None:
     """Customers up to the notice (24 h) before the current start; operators until it starts."""
     check_transition("reschedule", state=state, role=role)
+    _reschedule_rules(role=role, timing=timing, now=now, policy=policy)
+
+
+def _reschedule_rules(*, role: Role, timing: Timing, now: datetime, policy: PolicySettings) -> None:
     if now >= timing.start:
         raise Conflict(
             gettext_noop("A booking cannot be rescheduled once it has started."), code="too_late"
@@ -157,6 +207,10 @@ def check_start(
     policy: PolicySettings = DEFAULT_POLICY,
 ) -> None:
     check_transition("start", state=state, role=role)
+    _start_rules(timing=timing, now=now, policy=policy)
+
+
+def _start_rules(*, timing: Timing, now: datetime, policy: PolicySettings) -> None:
     if now < timing.start - policy.start_early:
         minutes = int(policy.start_early.total_seconds() // 60)
         raise Conflict(
@@ -178,6 +232,10 @@ def check_complete(*, state: State, role: Role) -> None:
 
 def check_cancel(*, state: State, role: Role, reason: str) -> None:
     check_transition("cancel", state=state, role=role)
+    _cancel_rules(role=role, reason=reason)
+
+
+def _cancel_rules(*, role: Role, reason: str) -> None:
     if role is Role.OPERATOR and not reason.strip():
         raise ValidationFailed(
             gettext_noop("Operators must give a reason to cancel."),
@@ -194,6 +252,10 @@ def check_no_show(
     policy: PolicySettings = DEFAULT_POLICY,
 ) -> None:
     check_transition("no_show", state=state, role=role)
+    _no_show_rules(timing=timing, now=now, policy=policy)
+
+
+def _no_show_rules(*, timing: Timing, now: datetime, policy: PolicySettings) -> None:
     if now < timing.start + policy.no_show_after:
         minutes = int(policy.no_show_after.total_seconds() // 60)
         raise Conflict(

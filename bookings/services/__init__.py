@@ -1,7 +1,8 @@
 """Booking use cases (ARCHITECTURE.md house rule 1): each takes the actor and `now`, owns its
-transaction, locks what is contended, re-checks after the lock, calls the django-fsm transition,
-records history and registers e-mails for after the commit. On PostgreSQL the exclusion
-constraint has the last word: an overlap that slipped through still answers 409."""
+transaction, locks what is contended, re-checks after the lock. Every transition runs through
+bookings.services.transitions.run_transition (lock, role, the django-fsm transition with the
+domain's rules as its condition, save, history, outbox event; ADR 0010). On PostgreSQL the
+exclusion constraint has the last word: an overlap that slipped through still answers 409."""
 
 from bookings.services.changes import booking_rate, booking_reschedule, booking_update_notes
 from bookings.services.create import BookingRequest, booking_create

@@ -17,16 +17,15 @@ from bookings.domain.states import Role, State
 from bookings.models import Booking
 from bookings.services._common import (
     _assign_locked,
-    _guarded,
     _locked,
     _record,
     _role,
     _timing,
     policy_settings,
 )
+from bookings.services.transitions import Applied, run_transition
 from core.clock import resolve_now
 from core.errors import PermissionDenied, ValidationFailed
-from core.locking import set_lock_timeout
 from scheduling import public as scheduling
 
 if TYPE_CHECKING:
@@ -39,24 +38,19 @@ def booking_reschedule(
     moment = resolve_now(now)
     if start.tzinfo is None:
         raise ValidationFailed(details={"start": [_("Give the time with its UTC offset.")]})
-    with _guarded(), transaction.atomic():
-        set_lock_timeout()
-        booking = _locked(booking_id, with_resource=True)
-        role = _role(actor, booking)
+
+    def apply(booking: Booking, role: Role) -> Applied:
         state = State(booking.state)
-        policies.check_reschedule(
-            state=state, role=role, timing=_timing(booking), now=moment, policy=policy_settings()
-        )
         site = scheduling.bookable_site(pk=booking.site_id)
         scheduling.check_start_exists(site=site, start=start)
-        start = start.astimezone(UTC)  # real minutes from here (see booking_create)
+        new_start = start.astimezone(UTC)  # real minutes from here (see booking_create)
         # A vehicle is in one place at a time: its other active bookings must not meet the new
         # time (its own is `besides`).
         load = selectors.customer_load(
             customer_pk=booking.customer_id,
             vehicle_pk=booking.vehicle_id,
-            start=start,
-            end=start + (booking.end - booking.start),
+            start=new_start,
+            end=new_start + (booking.end - booking.start),
             now=moment,
             count_pending=False,
             besides=booking.pk,
@@ -67,8 +61,8 @@ def booking_reschedule(
         resource = _assign_locked(
             site=site,
             requirements=selectors.reschedule_requirements(booking),
-            start=start,
-            blocked_until=start + (booking.blocked_until - booking.start),
+            start=new_start,
+            blocked_until=new_start + (booking.blocked_until - booking.start),
             now=moment,
             ignore=[selectors.own_busy_time(booking)],
         )
@@ -78,63 +72,39 @@ def booking_reschedule(
             resource_id=str(booking.resource_public_id),  # type: ignore[attr-defined]
             resource_name=booking.resource_name,  # type: ignore[attr-defined]
         )
-        # The price stays the one booked (SPEC §4: a booking keeps its snapshot).
-        duration = booking.end - booking.start
-        buffer = booking.blocked_until - booking.end
-        booking.start = start
-        booking.end = start + duration
-        booking.blocked_until = booking.end + buffer
-        booking.resource_id = resource.pk
-        booking.rescheduled_at = moment
-        booking.reminder_sent_at = None
-        booking.calendar_sequence += 1  # calendars move the event (same UID)
         target = policies.state_after_reschedule(
             state=state, role=role, auto_confirm=site.policy.auto_confirm
         )
-        if target is not state:
-            booking.reschedule_to_pending()
-            booking.confirmed_at = None
-            booking.pending_since = moment  # a fresh confirmation window
-        else:
-            booking.reschedule_in_place()
-        with transaction.atomic():
-            booking.save(
-                update_fields=[
-                    "state",
-                    "start",
-                    "end",
-                    "blocked_until",
-                    "resource",
-                    "rescheduled_at",
-                    "reminder_sent_at",
-                    "confirmed_at",
-                    "pending_since",
-                    "calendar_sequence",
-                    "updated_at",
-                ]
-            )
-        _record(
-            booking,
-            action="reschedule",
-            from_state=state.value,
-            actor=actor,
-            role=role,
-            now=moment,
+        move = booking.reschedule_to_pending if target is not state else booking.reschedule_in_place
+        fields = move(at=moment, start=new_start, resource_pk=resource.pk)
+        return Applied(
+            fields,
+            lambda: events.booking_rescheduled(
+                booking,
+                role=role,
+                now=moment,
+                from_state=state.value,
+                previous_start=previous_start,
+                previous_end=previous_end,
+            ),
             details=reschedule_details(
                 before=before,
-                after=Place(start=start, resource_id=str(resource.id), resource_name=resource.name),
+                after=Place(
+                    start=new_start, resource_id=str(resource.id), resource_name=resource.name
+                ),
                 timezone=site.policy.timezone,
             ),
+            in_savepoint=True,
         )
-        events.booking_rescheduled(
-            booking,
-            role=role,
-            now=moment,
-            from_state=state.value,
-            previous_start=previous_start,
-            previous_end=previous_end,
-        )
-    return booking
+
+    return run_transition(
+        booking_id,
+        action="reschedule",
+        actor=actor,
+        now=moment,
+        apply=apply,
+        with_resource=True,
+    )
 
 
 def booking_rate(

@@ -155,8 +155,10 @@ def booking_create(
             pending_since=moment,
         )
         if auto_confirm:
-            booking.confirm()  # the FSM's transition, in memory: the row is inserted confirmed
-            booking.confirmed_at = moment
+            # The FSM's transition, in memory (the row is inserted confirmed), under its rules.
+            booking.attempt = policies.Attempt(action="confirm", role=Role.SYSTEM, now=moment)
+            booking.confirm(at=moment)
+            booking.attempt = None
         _insert_with_reference(booking)
         history = [
             _event(
