@@ -15,7 +15,6 @@ from django.db import connection
 from django.db.models import Count, F, FloatField, Q, QuerySet
 from django.db.models.functions import Cast, Extract
 
-from accounts import public as accounts
 from bookings.domain.dashboard import BOOKED_STATES, EXPECTED_STATES, booked_minutes_by_resource
 from bookings.domain.days import (
     THIS_WEEK,
@@ -31,6 +30,7 @@ from bookings.domain.policies import PolicySettings, Timing, expires_at
 from bookings.domain.states import ACTIVE_STATES, Role, State
 from bookings.models import Booking, BookingEvent
 from bookings.notifications import BookingNotice
+from bookings.roles import ActorRoles
 from core.errors import NotFound
 from pricing import public as pricing
 from scheduling import public as scheduling
@@ -216,18 +216,21 @@ def _listing() -> QuerySet[Booking]:
     )
 
 
-def bookings_visible_to(actor: User) -> QuerySet[Booking]:
-    """Customers see their own bookings; operators all; technicians the jobs on their resources."""
+def bookings_visible_to(actor: User | ActorRoles) -> QuerySet[Booking]:
+    """Customers see their own bookings; operators all; technicians the jobs on their resources
+    (bookings.roles decides who is what)."""
+    roles = actor if isinstance(actor, ActorRoles) else ActorRoles(actor)
     base = _listing()
-    if accounts.is_operator(actor):
+    if roles.is_operator:
         return base
-    if accounts.is_technician(actor):
-        resource_pks = scheduling.resource_pks_of_technician(user_id=actor.pk)
-        return base.filter(Q(customer_id=actor.pk) | Q(resource_id__in=resource_pks))
-    return base.filter(customer_id=actor.pk)
+    user_pk = roles.user.pk if roles.user is not None else None
+    resources = roles.technician_resources
+    if resources is not None:
+        return base.filter(Q(customer_id=user_pk) | Q(resource_id__in=sorted(resources)))
+    return base.filter(customer_id=user_pk)
 
 
-def booking_visible_to(*, booking_id: UUID, actor: User) -> Booking:
+def booking_visible_to(*, booking_id: UUID, actor: User | ActorRoles) -> Booking:
     booking = bookings_visible_to(actor).filter(public_id=booking_id).first()
     if booking is None:
         raise NotFound(code="booking_not_found")

@@ -133,6 +133,16 @@ class Conflict(DomainError):
     default_message = gettext_noop("The request conflicts with the current state.")
 
 
+class LockTimeout(Conflict):
+    """A lock was not had within the lock timeout (or the database broke a deadlock): someone
+    else is changing the same thing right now. 409, and the API adds `Retry-After`. Raised by
+    core.locking.locked_transaction; each caller names what is busy (its message and code)."""
+
+    code = "busy"
+    default_message = gettext_noop("Someone else is changing this right now; try again.")
+    retry_after_seconds: ClassVar[int] = 1
+
+
 class Unprocessable(DomainError):
     status = 422
     code = "unprocessable"

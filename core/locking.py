@@ -6,9 +6,12 @@ IMMEDIATE and so already serialised (ADR 0002)."""
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 
-from django.db import connection
+from django.db import OperationalError, connection, transaction
+
+from core.errors import LockTimeout
 
 DEFAULT_LOCK_TIMEOUT_MS = 2000
 
@@ -23,6 +26,23 @@ def set_lock_timeout(milliseconds: int = DEFAULT_LOCK_TIMEOUT_MS) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT set_config('lock_timeout', %s, true)", [f"{milliseconds}ms"])
+
+
+@contextmanager
+def locked_transaction(
+    busy: Callable[[], LockTimeout] = LockTimeout, *, milliseconds: int = DEFAULT_LOCK_TIMEOUT_MS
+) -> Iterator[None]:
+    """The one way to wait for locks: a transaction whose every lock wait (row locks, advisory
+    locks) is bounded by the lock timeout; a wait that runs out, or a deadlock the database
+    broke, is `busy()` (a LockTimeout: 409 with Retry-After), raised after the rollback."""
+    try:
+        with transaction.atomic():
+            set_lock_timeout(milliseconds)
+            yield
+    except OperationalError as exc:
+        if is_lock_timeout(exc):
+            raise busy() from exc
+        raise
 
 
 def lock_keys(namespace: str, keys: Iterable[int]) -> None:

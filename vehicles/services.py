@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 
 from accounts import public as accounts
 from core.clock import resolve_now
-from core.errors import Conflict, ValidationFailed
+from core.errors import Conflict, LockTimeout, ValidationFailed
+from core.locking import is_lock_timeout
 from vehicles import ports
 from vehicles.domain.plates import (
     PLATE_MAX_LENGTH,
@@ -147,10 +148,6 @@ def _integrity_conflict(exc: IntegrityError) -> Conflict:
 # --- locking -----------------------------------------------------------------------------------
 
 
-def _is_lock_timeout(exc: OperationalError) -> bool:
-    return getattr(exc.__cause__, "sqlstate", None) == "55P03"  # lock_not_available
-
-
 @contextmanager
 def _owner_locked(owner_id: int) -> Iterator[list[Vehicle]]:
     """A transaction holding the owner's row and active vehicles; yields those vehicles."""
@@ -166,8 +163,8 @@ def _owner_locked(owner_id: int) -> Iterator[list[Vehicle]]:
                 .order_by("pk")
             )
     except OperationalError as exc:
-        if _is_lock_timeout(exc):
-            raise Conflict(
+        if is_lock_timeout(exc):
+            raise LockTimeout(
                 _("Another change to your vehicles is in progress; please try again."),
                 code="vehicles_busy",
             ) from exc

@@ -10,7 +10,7 @@ dashboard all ask this module.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.admin import ModelAdmin
 from django.contrib.admin.utils import unquote
@@ -18,48 +18,34 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
-from accounts import public as accounts
 from bookings.domain.states import TRANSITIONS, Role
 from bookings.models import Booking
-from scheduling import public as scheduling
+from bookings.roles import ActorRoles, roles_of
 
 if TYPE_CHECKING:
-    from accounts.models import User
+    pass
 
 # What a technician may do in the back-office on the jobs of their resources.
 TECHNICIAN_ACTIONS = frozenset(
     name for name, t in TRANSITIONS.items() if Role.TECHNICIAN in t.roles
 )
 
-_OPERATOR = "_bookings_is_operator"
-_RESOURCES = "_bookings_technician_resources"
-
 
 def is_operator(request: HttpRequest) -> bool:
-    """Cached on the request: the buttons and the views ask more than once."""
-    cached = getattr(request, _OPERATOR, None)
-    if cached is None:
-        cached = accounts.is_operator(request.user)
-        setattr(request, _OPERATOR, cached)
-    return bool(cached)
+    """The request's user is an operator (bookings.roles, cached on the request)."""
+    return roles_of(request).is_operator
 
 
 def technician_resources(request: HttpRequest) -> list[int] | None:
     """The resources whose bookings a technician (who is not an operator) works, which is all
-    the back-office shows them; None for everyone else. Cached on the request."""
-    cached = getattr(request, _RESOURCES, False)
-    if cached is False:
-        cached = None
-        if not is_operator(request) and accounts.is_technician(request.user):
-            cached = scheduling.resource_pks_of_technician(user_id=cast("User", request.user).pk)
-        setattr(request, _RESOURCES, cached)
-    return cast("list[int] | None", cached)
+    the back-office shows them; None for everyone else."""
+    resources = roles_of(request).technician_resources
+    return None if resources is None else sorted(resources)
 
 
 def is_assigned(request: HttpRequest, booking: Booking) -> bool:
     """The request's user is the technician assigned to the booking's resource."""
-    resources = technician_resources(request)
-    return resources is not None and booking.resource_id in resources
+    return roles_of(request).is_assigned_to(booking)
 
 
 def may_operate(model_admin: ModelAdmin[Booking], request: HttpRequest, booking: Booking) -> bool:
@@ -103,5 +89,5 @@ def may_see_dashboard(user: Any) -> bool:
     return bool(
         getattr(user, "is_staff", False)
         and user.has_perm("bookings.view_booking")
-        and accounts.is_operator(user)
+        and ActorRoles(user).is_operator
     )

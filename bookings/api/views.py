@@ -26,8 +26,8 @@ from bookings.api.serializers import (
     RateSerializer,
     RescheduleSerializer,
 )
-from bookings.domain.states import Role
 from bookings.notifications import calendar_event
+from bookings.roles import ActorRoles, roles_of
 from core.api.idempotency import idempotent
 from core.clock import resolve_now
 from core.errors import NotFound
@@ -41,15 +41,9 @@ def _me(request: Request) -> User:
     return cast("User", request.user)
 
 
-def _role_of(user: User) -> Callable[[Booking], Role]:
-    operator = accounts.is_operator(user)
-
-    def role(booking: Booking) -> Role:
-        if operator:
-            return Role.OPERATOR
-        return Role.CUSTOMER if booking.customer_id == user.pk else Role.TECHNICIAN
-
-    return role
+def _roles(request: Request) -> ActorRoles:
+    """The asking user's roles (bookings.roles), read once per request."""
+    return roles_of(request)
 
 
 def _valid(serializer_class: type[Any], request: Request) -> dict[str, Any]:
@@ -60,9 +54,9 @@ def _valid(serializer_class: type[Any], request: Request) -> dict[str, Any]:
 
 def _present(request: Request, booking_pk: int, *, status_code: int = 200) -> Response:
     """The booking as the asking user sees it now (annotated read after the write)."""
-    user = _me(request)
-    booking = selectors.bookings_visible_to(user).get(pk=booking_pk)
-    context = {"role_of": _role_of(user), "now": resolve_now(None)}
+    roles = _roles(request)
+    booking = selectors.bookings_visible_to(roles).get(pk=booking_pk)
+    context = {"role_of": roles.role_toward, "now": resolve_now(None)}
     data = BookingSerializer(booking, context=context).data
     return Response(data, status=status_code)
 
@@ -81,12 +75,12 @@ class BookingListCreateView(generics.GenericAPIView["Booking"]):
     ordering = ("-start", "-id")
 
     def get_queryset(self) -> Any:
-        return selectors.bookings_visible_to(_me(self.request))
+        return selectors.bookings_visible_to(_roles(self.request))
 
     def get_serializer_context(self) -> dict[str, Any]:
         return {
             **super().get_serializer_context(),
-            "role_of": _role_of(_me(self.request)),
+            "role_of": _roles(self.request).role_toward,
             "now": resolve_now(None),  # one moment for the whole page
         }
 
@@ -139,7 +133,7 @@ class BookingListCreateView(generics.GenericAPIView["Booking"]):
 class BookingDetailView(APIView):
     @extend_schema(responses={200: BookingSerializer}, tags=["bookings"])
     def get(self, request: Request, booking_id: Any) -> Response:
-        booking = selectors.booking_visible_to(booking_id=booking_id, actor=_me(request))
+        booking = selectors.booking_visible_to(booking_id=booking_id, actor=_roles(request))
         return _present(request, booking.pk)
 
     @extend_schema(
@@ -154,7 +148,7 @@ class BookingDetailView(APIView):
     )
     def patch(self, request: Request, booking_id: Any) -> Response:
         data = _valid(BookingNotesSerializer, request)
-        booking = selectors.booking_visible_to(booking_id=booking_id, actor=_me(request))
+        booking = selectors.booking_visible_to(booking_id=booking_id, actor=_roles(request))
         services.booking_update_notes(booking_id=booking.pk, actor=_me(request), **data)
         return _present(request, booking.pk)
 
@@ -173,7 +167,7 @@ class _ActionView(APIView):
     @idempotent
     def post(self, request: Request, booking_id: Any) -> Response:
         data = _valid(self.input_serializer, request) if self.input_serializer else {}
-        booking = selectors.booking_visible_to(booking_id=booking_id, actor=_me(request))
+        booking = selectors.booking_visible_to(booking_id=booking_id, actor=_roles(request))
         self.perform(request, booking.pk, data)
         return _present(request, booking.pk)
 
@@ -285,9 +279,9 @@ class HistoryView(generics.GenericAPIView["BookingEvent"]):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no request user
             return selectors.no_history()
         booking = selectors.booking_visible_to(
-            booking_id=self.kwargs["booking_id"], actor=_me(self.request)
+            booking_id=self.kwargs["booking_id"], actor=_roles(self.request)
         )
-        self.reader_role = _role_of(_me(self.request))(booking)
+        self.reader_role = _roles(self.request).role_toward(booking)
         return selectors.booking_history(booking)
 
     def get_serializer_context(self) -> dict[str, Any]:
@@ -332,7 +326,7 @@ class CalendarView(APIView):
         tags=["bookings"],
     )
     def get(self, request: Request, booking_id: Any) -> HttpResponse:
-        booking = selectors.booking_visible_to(booking_id=booking_id, actor=_me(request))
+        booking = selectors.booking_visible_to(booking_id=booking_id, actor=_roles(request))
         notice = selectors.booking_notice(booking_pk=booking.pk, kind="confirmed")
         if notice is None:
             raise NotFound(code="booking_not_found")

@@ -10,24 +10,23 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from accounts import public as accounts
 from bookings import selectors
 from bookings.domain.errors import SlotUnavailable, VehicleAlreadyBooked
 from bookings.domain.policies import Timing
 from bookings.domain.reference import new_reference
 from bookings.domain.states import Role
 from bookings.models import Booking, BookingEvent
-from core.errors import Conflict, NotFound
+from core.errors import Conflict, LockTimeout, NotFound
 from core.locking import (
     constraint_name,
     is_exclusion_violation,
-    is_lock_timeout,
     is_unique_violation,
     lock_keys,
+    locked_transaction,
     try_lock_key,
 )
 from pricing import public as pricing
@@ -50,40 +49,26 @@ fee_tiers = selectors.fee_tiers
 policy_settings = selectors.policy_settings
 
 
+def _busy() -> LockTimeout:
+    return LockTimeout(
+        _("This time slot is being booked by someone else; try again."), code="slot_unavailable"
+    )
+
+
 @contextmanager
 def _guarded() -> Iterator[None]:
-    """A lost race is a clean 409, never a 500: the exclusion constraint (23P01), a lock that
-    timed out (55P03) or a deadlock the database broke (40P01)."""
+    """A booking use case's transaction, where a lost race is a clean 409, never a 500: every
+    lock wait bounded by the lock timeout (a wait that ran out, 55P03, or a deadlock the database
+    broke, 40P01: LockTimeout, with Retry-After), the exclusion constraint (23P01)."""
     try:
-        yield
+        with locked_transaction(_busy):
+            yield
     except IntegrityError as exc:
         if is_exclusion_violation(exc):
             if constraint_name(exc) == VEHICLE_CONSTRAINT:
                 raise VehicleAlreadyBooked() from exc
             raise SlotUnavailable() from exc
         raise
-    except OperationalError as exc:
-        if is_lock_timeout(exc):
-            raise SlotUnavailable(
-                _("This time slot is being booked by someone else; try again."),
-                code="slot_unavailable",
-            ) from exc
-        raise
-
-
-def _role(actor: User | None, booking: Booking) -> Role:
-    """The actor's role towards this booking; NotFound when it is none of their business."""
-    if actor is None:
-        return Role.SYSTEM
-    if accounts.is_operator(actor):
-        return Role.OPERATOR
-    if booking.customer_id == actor.pk:
-        return Role.CUSTOMER
-    if accounts.is_technician(actor) and booking.resource_id in set(
-        scheduling.resource_pks_of_technician(user_id=actor.pk)
-    ):
-        return Role.TECHNICIAN
-    raise NotFound(code="booking_not_found")
 
 
 def _timing(booking: Booking) -> Timing:

@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from uuid import UUID
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from bookings import events, selectors
@@ -15,11 +14,12 @@ from bookings.domain.errors import InvalidTransition, VehicleAlreadyBooked
 from bookings.domain.history import Place, reschedule_details
 from bookings.domain.states import Role, State
 from bookings.models import Booking
+from bookings.roles import ActorRoles
 from bookings.services._common import (
     _assign_locked,
+    _guarded,
     _locked,
     _record,
-    _role,
     _timing,
     policy_settings,
 )
@@ -116,9 +116,9 @@ def booking_rate(
     now: datetime | None = None,
 ) -> Booking:
     moment = resolve_now(now)
-    with transaction.atomic():
+    with _guarded():
         booking = _locked(booking_id)
-        role = _role(actor, booking)
+        role = ActorRoles(actor).role_toward(booking)
         policies.check_rating(
             state=State(booking.state),
             role=role,
@@ -157,9 +157,9 @@ def booking_update_notes(
     """Customers edit their note; operators both. State, price, customer and resource are not
     editable here (they change only through the use cases above)."""
     moment = resolve_now(now)
-    with transaction.atomic():
+    with _guarded():
         booking = _locked(booking_id)
-        role = _role(actor, booking)
+        role = ActorRoles(actor).role_toward(booking)
         fields: list[str] = []
         if customer_note is not None:
             if role not in {Role.CUSTOMER, Role.OPERATOR}:

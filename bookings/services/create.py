@@ -10,15 +10,14 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts import public as accounts
 from bookings import events, selectors
 from bookings.domain import policies
 from bookings.domain.errors import VehicleAlreadyBooked
 from bookings.domain.states import Role, State
 from bookings.models import Booking, BookingEvent
+from bookings.roles import ActorRoles
 from bookings.services._common import (
     CUSTOMER_LOCK,
     _assign_locked,
@@ -29,7 +28,7 @@ from bookings.services._common import (
 )
 from core.clock import resolve_now
 from core.errors import Conflict, ValidationFailed
-from core.locking import lock_keys, set_lock_timeout
+from core.locking import lock_keys
 from pricing import public as pricing
 from scheduling import public as scheduling
 from vehicles import public as vehicles
@@ -62,7 +61,7 @@ def booking_create(
     moment = resolve_now(now)
     if request.start.tzinfo is None:
         raise ValidationFailed(details={"start": [_("Give the time with its UTC offset.")]})
-    role = Role.OPERATOR if accounts.is_operator(actor) else Role.CUSTOMER
+    role = Role.OPERATOR if ActorRoles(actor).is_operator else Role.CUSTOMER
     owner_id = customer_id if (role is Role.OPERATOR and customer_id) else actor.pk
     if len(request.customer_note) > 1000:
         raise ValidationFailed(details={"customer_note": [_("At most 1000 characters.")]})
@@ -74,8 +73,7 @@ def booking_create(
     # 03:00 one hour later).
     start = request.start.astimezone(UTC)
     auto_confirm = site.policy.auto_confirm
-    with _guarded(), transaction.atomic():
-        set_lock_timeout()
+    with _guarded():
         capped = policies.pending_limit_applies(role=role, will_be_pending=not auto_confirm)
         if capped:
             # Locked first (then the vehicle, then a resource): two of their bookings made at

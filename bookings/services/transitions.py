@@ -26,17 +26,16 @@ from bookings.domain.errors import InvalidTransition
 from bookings.domain.fees import cancellation_fee, no_show_fee
 from bookings.domain.states import Role, State
 from bookings.models import Booking
+from bookings.roles import ActorRoles
 from bookings.services._common import (
     _guarded,
     _locked,
     _record,
     _release_promo,
-    _role,
     fee_tiers,
     policy_settings,
 )
 from core.clock import resolve_now
-from core.locking import set_lock_timeout
 from scheduling import public as scheduling
 
 if TYPE_CHECKING:
@@ -81,10 +80,9 @@ def run_transition(
     """Runs `action` on the booking: `apply` calls the model's transition with its data (and does
     the action's own work, e.g. a reschedule's new place) once the state machine, the role and
     the rules have said yes; the rest is the same for every transition."""
-    with _guarded(), transaction.atomic():
-        set_lock_timeout()
+    with _guarded():
         booking = _locked(booking_id, with_resource=with_resource)
-        role = _role(actor, booking)
+        role = ActorRoles(actor).role_toward(booking)
         from_state = State(booking.state)
         policies.check_role(action, role=role)
         booking.attempt = policies.Attempt(

@@ -18,7 +18,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
 from core.api.envelope import body_limit, error_body
-from core.errors import DomainError, translate_details
+from core.errors import DomainError, LockTimeout, translate_details
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +43,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     if isinstance(exc, DomainError):
         set_rollback()
         headers = {"WWW-Authenticate": 'Bearer realm="api"'} if exc.status == 401 else None
+        if isinstance(exc, LockTimeout):
+            headers = {"Retry-After": str(exc.retry_after_seconds)}
         return Response(
             error_body(exc.code, exc.translated(_), _plain(translate_details(exc.details, _))),
             status=exc.status,

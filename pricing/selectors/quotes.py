@@ -12,7 +12,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from core.clock import resolve_now
-from core.errors import DomainError, NotFound, Unauthenticated, ValidationFailed
+from core.errors import NotFound, Unauthenticated, ValidationFailed
 from pricing.domain.catalogue import ServiceData
 from pricing.domain.ports import site_timezone
 from pricing.domain.quote import Quote, check_service, compute_quote, quoted_duration
@@ -22,7 +22,7 @@ from pricing.selectors.catalogue import (
     service_data,
     service_with_key,
 )
-from pricing.selectors.messages import localise_error, localise_quote
+from pricing.selectors.messages import localise_quote
 from pricing.selectors.promos import promo_data
 from vehicles.public import CATEGORIES, ENERGIES, vehicle_of_owner
 
@@ -47,10 +47,7 @@ def checked_service(*, service_code: str, category: str, energy: str | None) -> 
     """The service, refused if unknown (404), inactive or not for this energy (409)."""
     _check_vocabulary(category=category, energy=energy)
     service = service_data(code=service_code)
-    try:
-        check_service(service, energy=energy)
-    except DomainError as error:
-        raise localise_error(error) from None
+    check_service(service, energy=energy)
     return service
 
 
@@ -111,25 +108,20 @@ def _priced(
     """The quote of an already checked service: the price rules (one query) and the promo's state
     read, the pure computation, its refusals and labels in the active language."""
     wanted_promo = promo_code.strip() if promo_code else None
-    try:
-        quote = compute_quote(
-            service=service,
-            category=category,
-            energy=energy,
-            option_codes=option_codes,
-            local_start=local_start,
-            rules=active_price_rules(),
-            promo_code=wanted_promo,
-            promo=(
-                promo_data(code=wanted_promo, customer_id=customer_id) if wanted_promo else None
-            ),
-            strict=strict,
-            anonymous=customer_id is None,
-            now=resolve_now(now),
-            currency=settings.CURRENCY,
-        )
-    except DomainError as error:
-        raise localise_error(error) from None
+    quote = compute_quote(
+        service=service,
+        category=category,
+        energy=energy,
+        option_codes=option_codes,
+        local_start=local_start,
+        rules=active_price_rules(),
+        promo_code=wanted_promo,
+        promo=(promo_data(code=wanted_promo, customer_id=customer_id) if wanted_promo else None),
+        strict=strict,
+        anonymous=customer_id is None,
+        now=resolve_now(now),
+        currency=settings.CURRENCY,
+    )
     return localise_quote(quote)
 
 
@@ -150,10 +142,7 @@ def booking_terms(
     like `quote(strict=True)`, in the same order)."""
     _check_vocabulary(category=category, energy=energy)
     service_pk, service = service_with_key(code=service_code)
-    try:
-        check_service(service, energy=energy)
-    except DomainError as error:
-        raise localise_error(error) from None
+    check_service(service, energy=energy)
     minutes, _offered = quoted_duration(service, category=category, option_codes=option_codes)
     quote = _priced(
         service,

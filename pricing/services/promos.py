@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from core.clock import resolve_now
 from core.errors import Conflict, NotFound, ValidationFailed
+from pricing.domain.messages import MESSAGES
 from pricing.domain.promo import (
     PROMO_ALREADY_USED,
     PROMO_EXHAUSTED,
@@ -24,15 +25,18 @@ from pricing.domain.promo import (
 )
 from pricing.domain.vocabulary import normalize_promo_code
 from pricing.models import PromoCode, PromoRedemption
-from pricing.selectors.messages import localised_message
 from pricing.selectors.promos import promo_data_from, promo_used_by
 
 LOCK_TIMEOUT = "5s"
 
 
 def _refuse(code: str, promo_code: str) -> Conflict:
+    # The template and its subject: worded in the reader's language when rendered.
     return Conflict(
-        localised_message(code, subject=promo_code), code=code, details={"promo_code": promo_code}
+        MESSAGES.get(code, code),
+        params={"subject": promo_code},
+        code=code,
+        details={"promo_code": promo_code},
     )
 
 

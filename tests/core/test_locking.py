@@ -84,3 +84,32 @@ def test_try_lock_key_always_succeeds_outside_postgresql_but_needs_a_transaction
             try_lock_key("resource", 1)
     else:
         assert try_lock_key("resource", 1) is True
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_lock_wait_that_runs_out_in_a_locked_transaction_is_a_typed_lock_timeout() -> None:
+    from core.errors import Conflict, LockTimeout
+    from core.locking import locked_transaction
+
+    def busy() -> LockTimeout:
+        return LockTimeout("The bay is busy.", code="bay_busy")
+
+    with key_held_by_another_transaction(9):
+        started = time.monotonic()
+        with pytest.raises(LockTimeout) as excinfo, locked_transaction(busy, milliseconds=150):
+            lock_keys("resource", [9])
+        waited = time.monotonic() - started
+    assert isinstance(excinfo.value, Conflict)
+    assert (excinfo.value.status, excinfo.value.code) == (409, "bay_busy")
+    assert 0.1 <= waited < 2
+
+
+def test_the_api_answers_a_lock_timeout_409_with_retry_after() -> None:
+    from core.api.exceptions import exception_handler
+    from core.errors import LockTimeout
+
+    response = exception_handler(LockTimeout(), {})
+    assert response.status_code == 409
+    assert response["Retry-After"] == "1"
+    assert response.data["error"]["code"] == "busy"
