@@ -15,6 +15,7 @@ from django.db import connection
 from django.db.models import Count, F, FloatField, Q, QuerySet
 from django.db.models.functions import Cast, Extract
 
+from bookings import readmodel
 from bookings.domain.dashboard import BOOKED_STATES, EXPECTED_STATES, booked_minutes_by_resource
 from bookings.domain.days import (
     THIS_WEEK,
@@ -68,7 +69,7 @@ def booking_outlook(booking: Booking, *, role: Role, now: datetime) -> Outlook:
         timing=booking.timing(),
         now=now,
         confirmation_window=timedelta(
-            minutes=booking.confirmation_window_minutes  # type: ignore[attr-defined]
+            minutes=readmodel.view_of(booking).confirmation_window_minutes
         ),
         total=booking.total,
         already_rated=booking.rating is not None,
@@ -204,16 +205,7 @@ def vehicle_has_any_booking(vehicle_pk: int) -> bool:
 
 def _listing() -> QuerySet[Booking]:
     """Bookings with what a listing shows from the other apps, read in the same query."""
-    return Booking.objects.select_related("customer").annotate(
-        site_public_id=F("site__public_id"),
-        site_name=F("site__name"),
-        site_timezone=F("site__timezone"),
-        resource_public_id=F("resource__public_id"),
-        resource_name=F("resource__name"),
-        vehicle_public_id=F("vehicle__public_id"),
-        service_code=F("service__code"),
-        confirmation_window_minutes=F("site__confirmation_window_minutes"),
-    )
+    return Booking.objects.select_related("customer").annotate(**readmodel.LISTED)
 
 
 def bookings_visible_to(actor: User | ActorRoles) -> QuerySet[Booking]:
@@ -242,7 +234,7 @@ def booking_history(booking: Booking) -> QuerySet[BookingEvent]:
     times a reschedule row names are shown on the site's clock)."""
     return (
         booking.events.select_related("actor")
-        .annotate(site_timezone=F("booking__site__timezone"))
+        .annotate(**readmodel.EVENT_TIMEZONE)
         .order_by("at", "pk")
     )
 
@@ -299,9 +291,9 @@ def booking_notice(*, booking_pk: int, kind: str, **extra: Any) -> BookingNotice
         recipient_email=booking.customer.email,
         recipient_name=booking.customer.first_name,
         language=booking.customer.language,
-        site_name=booking.site_name,  # type: ignore[attr-defined]
-        site_address=booking.site_address or "",
-        site_timezone=booking.site_timezone,  # type: ignore[attr-defined]
+        site_name=readmodel.view_of(booking).site.name,
+        site_address=vars(booking)["site_address"] or "",
+        site_timezone=readmodel.site_timezone_of(booking),
         service_name=booking.service_name,
         plate_display=vehicles.display_plate(booking.vehicle_plate),
         start=booking.start,
@@ -320,9 +312,7 @@ def bookings_for_back_office() -> QuerySet[Booking]:
     """The admin changelist: the customer joined, site timezone and names annotated, so that a
     page costs the same number of queries whatever its size. Only what the list shows is
     joined: its two counts join the same tables."""
-    return Booking.objects.select_related("customer").annotate(
-        site_timezone=F("site__timezone"), resource_name=F("resource__name")
-    )
+    return Booking.objects.select_related("customer").annotate(**readmodel.BACK_OFFICE)
 
 
 def starting_on_local_days(queryset: QuerySet[Booking], days_on: DaysOn) -> QuerySet[Booking]:

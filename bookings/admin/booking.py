@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import admin, messages
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import URLPattern, path
 from django.utils.formats import number_format
@@ -17,7 +17,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from bookings import selectors, services
+from bookings import readmodel, selectors, services
 from bookings.admin import permissions, planning, reschedule, transitions
 from bookings.admin.presentation import local, state_badge
 from bookings.domain.days import RELATIVE_DAYS, THIS_WEEK, TODAY, TOMORROW, relative_days
@@ -88,13 +88,13 @@ class BookingEventInline(admin.TabularInline[BookingEvent, Booking]):
             super()
             .get_queryset(request)
             .select_related("actor")
-            .annotate(site_timezone=F("booking__site__timezone"))
+            .annotate(**readmodel.EVENT_TIMEZONE)
         )
 
     @admin.display(description=_("moved"))
     def moved(self, event: BookingEvent) -> str:
         """A reschedule's "start, resource → start, resource" on the site's clock."""
-        move = move_of(event.action, event.details, event.site_timezone)  # type: ignore[attr-defined]
+        move = move_of(event.action, event.details, readmodel.event_timezone(event))
         if move is None:
             return ""
 
@@ -259,7 +259,7 @@ class BookingAdmin(admin.ModelAdmin[Booking]):
 
     @admin.display(description=_("resource"), ordering="resource__name")
     def resource_name(self, booking: Booking) -> str:
-        return str(getattr(booking, "resource_name", None) or booking.resource.name)
+        return readmodel.resource_name_of(booking)
 
     @admin.display(description=_("state"), ordering="state")
     def state_shown(self, booking: Booking) -> SafeString:

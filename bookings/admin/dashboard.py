@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
-from bookings import selectors
+from bookings import readmodel, selectors
 from bookings.admin.presentation import day_text, site_time, state_badge, state_label
 from bookings.domain.dashboard import utilisation_percent
 from bookings.domain.days import TODAY
@@ -78,24 +78,23 @@ def _changelist(**params: str) -> str:
 
 
 def _row(booking: Booking, *, now: datetime | None = None) -> BookingRow:
+    view = readmodel.view_of(booking)
     expires, overdue = "", False
     if now is not None:
         moment = expires_at(
             timing=booking.timing(),
-            confirmation_window=timedelta(
-                minutes=booking.confirmation_window_minutes  # type: ignore[attr-defined]
-            ),
+            confirmation_window=timedelta(minutes=view.confirmation_window_minutes),
         )
-        expires = site_time(moment, booking.site_timezone)  # type: ignore[attr-defined]
+        expires = site_time(moment, view.site.timezone)
         overdue = moment <= now
     return BookingRow(
         reference=booking.reference,
         url=reverse("admin:bookings_booking_change", args=[booking.pk]),
-        start=site_time(booking.start, booking.site_timezone),  # type: ignore[attr-defined]
+        start=site_time(booking.start, view.site.timezone),
         plate=vehicles.display_plate(booking.vehicle_plate),
         service=booking.service_name,
-        site=str(booking.site_name),  # type: ignore[attr-defined]
-        resource=str(booking.resource_name),  # type: ignore[attr-defined]
+        site=view.site.name,
+        resource=view.resource.name,
         state=state_badge(booking.state),
         expires=expires,
         overdue=overdue,

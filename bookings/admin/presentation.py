@@ -15,6 +15,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from bookings import readmodel
 from bookings.models import Booking
 
 STATE_COLOURS = {
@@ -60,7 +61,7 @@ class Button:
 
 def site_timezone(booking: Booking) -> ZoneInfo:
     """The booking's site clock: the annotation the back-office's selectors add, else the site."""
-    return ZoneInfo(getattr(booking, "site_timezone", None) or booking.site.timezone)
+    return ZoneInfo(readmodel.site_timezone_of(booking))
 
 
 def local(booking: Booking, field: str) -> str:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from bookings import selectors
+from bookings import readmodel, selectors
 from bookings.domain.history import Place, move_of
 from bookings.domain.outlook import Outlook
 from bookings.domain.states import Role
@@ -129,32 +129,34 @@ class BookingSerializer(StaffOnlyFieldsMixin, serializers.ModelSerializer[Bookin
 
     def get_vehicle(self, booking: Booking) -> dict[str, str]:
         return {
-            "id": str(booking.vehicle_public_id),  # type: ignore[attr-defined]
+            "id": str(readmodel.view_of(booking).vehicle_id),
             "plate": booking.vehicle_plate,
             "category": booking.vehicle_category,
         }
 
     def get_service(self, booking: Booking) -> dict[str, str]:
-        return {"code": booking.service_code, "name": booking.service_name}  # type: ignore[attr-defined]
+        return {"code": readmodel.view_of(booking).service_code, "name": booking.service_name}
 
     def get_site(self, booking: Booking) -> dict[str, str]:
+        site = readmodel.view_of(booking).site
         return {
-            "id": str(booking.site_public_id),  # type: ignore[attr-defined]
-            "name": booking.site_name,  # type: ignore[attr-defined]
-            "timezone": booking.site_timezone,  # type: ignore[attr-defined]
+            "id": str(site.id),
+            "name": site.name,
+            "timezone": site.timezone,
         }
 
     def get_resource(self, booking: Booking) -> dict[str, str]:
+        resource = readmodel.view_of(booking).resource
         return {
-            "id": str(booking.resource_public_id),  # type: ignore[attr-defined]
-            "name": booking.resource_name,  # type: ignore[attr-defined]
+            "id": str(resource.id),
+            "name": resource.name,
         }
 
     def get_start(self, booking: Booking) -> str | None:
-        return _local(booking.start, booking.site_timezone)  # type: ignore[attr-defined]
+        return _local(booking.start, readmodel.site_timezone_of(booking))
 
     def get_end(self, booking: Booking) -> str | None:
-        return _local(booking.end, booking.site_timezone)  # type: ignore[attr-defined]
+        return _local(booking.end, readmodel.site_timezone_of(booking))
 
     def reader_is_staff(self, instance: Any) -> bool:
         role_of = self.context.get("role_of")
@@ -176,13 +178,13 @@ class BookingSerializer(StaffOnlyFieldsMixin, serializers.ModelSerializer[Bookin
     def get_confirmation_deadline(self, booking: Booking) -> str | None:
         seen = self._outlook(booking)
         deadline = seen.confirmation_deadline if seen is not None else None
-        return _local(deadline, booking.site_timezone)  # type: ignore[attr-defined]
+        return _local(deadline, readmodel.site_timezone_of(booking))
 
     @extend_schema_field(serializers.DateTimeField(allow_null=True))
     def get_reschedule_deadline(self, booking: Booking) -> str | None:
         seen = self._outlook(booking)
         deadline = seen.reschedule_deadline if seen is not None else None
-        return _local(deadline, booking.site_timezone)  # type: ignore[attr-defined]
+        return _local(deadline, readmodel.site_timezone_of(booking))
 
     @extend_schema_field(CancellationCostSerializer(allow_null=True))
     def get_cancellation_cost(self, booking: Booking) -> dict[str, str] | None:
@@ -307,7 +309,7 @@ class BookingEventSerializer(StaffOnlyFieldsMixin, serializers.ModelSerializer[B
 
     @extend_schema_field(BookingMoveSerializer(allow_null=True))
     def get_moved(self, event: BookingEvent) -> dict[str, Any] | None:
-        move = move_of(event.action, event.details, event.site_timezone)  # type: ignore[attr-defined]
+        move = move_of(event.action, event.details, readmodel.event_timezone(event))
         if move is None:
             return None
 

@@ -11,10 +11,9 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
-from bookings import selectors
+from bookings import readmodel, selectors
 from bookings.domain.errors import SlotUnavailable, VehicleAlreadyBooked
 from bookings.domain.policies import Timing
 from bookings.domain.reference import new_reference
@@ -80,9 +79,7 @@ def _locked(booking_id: UUID | int, *, with_resource: bool = False) -> Booking:
     resource's public id and name (read in the same query)."""
     queryset = Booking.objects.select_for_update(of=("self",))
     if with_resource:
-        queryset = queryset.annotate(
-            resource_public_id=F("resource__public_id"), resource_name=F("resource__name")
-        )
+        queryset = queryset.annotate(**readmodel.RESOURCE)
     lookup: dict[str, UUID | int] = (
         {"pk": booking_id} if isinstance(booking_id, int) else {"public_id": booking_id}
     )

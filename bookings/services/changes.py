@@ -8,7 +8,7 @@ from uuid import UUID
 
 from django.utils.translation import gettext as _
 
-from bookings import events, selectors
+from bookings import events, readmodel, selectors
 from bookings.domain import policies
 from bookings.domain.errors import InvalidTransition, VehicleAlreadyBooked
 from bookings.domain.history import Place, reschedule_details
@@ -67,11 +67,8 @@ def booking_reschedule(
             ignore=[selectors.own_busy_time(booking)],
         )
         previous_start, previous_end = booking.start, booking.end
-        before = Place(
-            start=booking.start,
-            resource_id=str(booking.resource_public_id),  # type: ignore[attr-defined]
-            resource_name=booking.resource_name,  # type: ignore[attr-defined]
-        )
+        was_on = readmodel.resource_of(booking)
+        before = Place(start=booking.start, resource_id=str(was_on.id), resource_name=was_on.name)
         target = policies.state_after_reschedule(
             state=state, role=role, auto_confirm=site.policy.auto_confirm
         )
