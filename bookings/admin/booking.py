@@ -24,6 +24,7 @@ from bookings.domain.days import RELATIVE_DAYS, THIS_WEEK, TODAY, TOMORROW, rela
 from bookings.domain.history import Place, move_of
 from bookings.domain.reference import normalize_reference
 from bookings.models import Booking, BookingEvent
+from core.admin_writes import refusal_text
 from core.clock import resolve_now
 from core.errors import DomainError
 from scheduling import public as scheduling
@@ -314,7 +315,7 @@ class BookingAdmin(admin.ModelAdmin[Booking]):
             )
         except DomainError as error:
             setattr(request, _REFUSED, True)
-            messages.error(request, transitions.refusal_text(error))
+            messages.error(request, refusal_text(error))
 
     def log_change(self, request: HttpRequest, obj: Any, message: Any) -> Any:
         if getattr(request, _REFUSED, False):

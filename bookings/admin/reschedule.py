@@ -20,10 +20,11 @@ from django.utils.translation import gettext_lazy
 from bookings import selectors, services
 from bookings.admin import permissions
 from bookings.admin.presentation import Button, admin_url, local, site_timezone
-from bookings.admin.transitions import actor_of, refusal_text, safe_next
+from bookings.admin.transitions import safe_next
 from bookings.domain.days import local_day_bounds
 from bookings.domain.states import Role, State, allowed_transitions
 from bookings.models import Booking
+from core.admin_writes import actor_of, refusal_text
 from core.errors import DomainError
 
 FIRST_DAY, LAST_DAY = date(1970, 1, 2), date(2999, 12, 30)

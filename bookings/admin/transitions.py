@@ -23,7 +23,8 @@ from bookings.admin import permissions
 from bookings.admin.presentation import Button, admin_url, local
 from bookings.domain.states import Role, State, allowed_transitions
 from bookings.models import Booking
-from core.errors import DomainError, translate_details
+from core.admin_writes import actor_of, refusal_text
+from core.errors import DomainError
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -64,21 +65,6 @@ class CancelReasonForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
         help_text=gettext_lazy("Kept in the booking's history and sent to the customer."),
     )
-
-
-def actor_of(request: HttpRequest) -> User:
-    return cast("User", request.user)
-
-
-def refusal_text(error: DomainError) -> str:
-    """The service's message in the operator's language, with its per-field details if any."""
-    details = translate_details(error.details, _)
-    parts = [
-        f"{field}: {' '.join(str(m) for m in msgs)}"
-        for field, msgs in details.items()
-        if isinstance(msgs, list | tuple)
-    ]
-    return " ".join([error.translated(_), *parts]).strip()
 
 
 def _actor(request: HttpRequest) -> User:

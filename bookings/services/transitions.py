@@ -124,16 +124,27 @@ def run_transition(
     return booking
 
 
-def booking_confirm(*, booking_id: UUID | int, actor: User, now: datetime | None = None) -> Booking:
+def _stamped(
+    action: str,
+    booking_id: UUID | int,
+    actor: User,
+    now: datetime | None,
+    transit: Callable[[Booking, datetime], tuple[str, ...]],
+    announce: Callable[..., None],
+) -> Booking:
+    """A transition whose only data is its moment (confirm, start, complete)."""
     moment = resolve_now(now)
 
     def apply(booking: Booking, role: Role) -> Applied:
-        return Applied(
-            booking.confirm(at=moment),
-            lambda: events.booking_confirmed(booking, role=role, now=moment),
-        )
+        return Applied(transit(booking, moment), lambda: announce(booking, role=role, now=moment))
 
-    return run_transition(booking_id, action="confirm", actor=actor, now=moment, apply=apply)
+    return run_transition(booking_id, action=action, actor=actor, now=moment, apply=apply)
+
+
+def booking_confirm(*, booking_id: UUID | int, actor: User, now: datetime | None = None) -> Booking:
+    return _stamped(
+        "confirm", booking_id, actor, now, lambda b, at: b.confirm(at=at), events.booking_confirmed
+    )
 
 
 def booking_expire(*, booking_id: UUID | int, now: datetime | None = None) -> Booking:
@@ -160,29 +171,22 @@ def booking_expire(*, booking_id: UUID | int, now: datetime | None = None) -> Bo
 
 
 def booking_start(*, booking_id: UUID | int, actor: User, now: datetime | None = None) -> Booking:
-    moment = resolve_now(now)
-
-    def apply(booking: Booking, role: Role) -> Applied:
-        return Applied(
-            booking.start_work(at=moment),
-            lambda: events.booking_started(booking, role=role, now=moment),
-        )
-
-    return run_transition(booking_id, action="start", actor=actor, now=moment, apply=apply)
+    return _stamped(
+        "start", booking_id, actor, now, lambda b, at: b.start_work(at=at), events.booking_started
+    )
 
 
 def booking_complete(
     *, booking_id: UUID | int, actor: User, now: datetime | None = None
 ) -> Booking:
-    moment = resolve_now(now)
-
-    def apply(booking: Booking, role: Role) -> Applied:
-        return Applied(
-            booking.complete(at=moment),
-            lambda: events.booking_completed(booking, role=role, now=moment),
-        )
-
-    return run_transition(booking_id, action="complete", actor=actor, now=moment, apply=apply)
+    return _stamped(
+        "complete",
+        booking_id,
+        actor,
+        now,
+        lambda b, at: b.complete(at=at),
+        events.booking_completed,
+    )
 
 
 def booking_cancel(

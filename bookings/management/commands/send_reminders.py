@@ -4,34 +4,21 @@ runs at once, remind nobody twice."""
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
 
-from django.core.management.base import BaseCommand, CommandParser
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from bookings import services
-from core.commands import parse_now, refusal
-from core.errors import DomainError
+from core.commands import JobCommand
 
 
-class Command(BaseCommand):
+class Command(JobCommand):
     help = "Remind customers of their confirmed bookings starting within 24 h (once each)."
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--now", help=_("Pretend it is this time (ISO 8601 with offset); default: now.")
-        )
+    def run(self, now: datetime | None) -> int:
+        return services.bookings_send_reminders(now=now)
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        now = parse_now(options["now"])
-        try:
-            sent = services.bookings_send_reminders(now=now)
-        except DomainError as error:
-            raise refusal(error) from error
-        self.stdout.write(
-            self.style.SUCCESS(
-                ngettext("Sent %(count)d reminder.", "Sent %(count)d reminders.", sent)
-                % {"count": sent}
-            )
-        )
+    def done(self, count: int) -> str:
+        return ngettext("Sent %(count)d reminder.", "Sent %(count)d reminders.", count) % {
+            "count": count
+        }
