@@ -13,8 +13,10 @@ LANGUAGES = ("en", "fr")
 
 PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9 ().\-]{5,19}$")
 # What a client may send (for the API's schema): empty, or a phone number, with the surrounding
-# whitespace the API trims. Exactly the texts that are empty or match PHONE_PATTERN once trimmed.
-PHONE_INPUT_PATTERN = r"^\s*(?:\+?[0-9][0-9 ().\-]{5,19})?\s*$"
+# whitespace the API trims. Exactly the texts that are empty or match PHONE_PATTERN once trimmed:
+# the number's last character is not a space (a trimmed text never ends in one), or "00000 " would
+# pass here with its space counted among the digits and fail once trimmed.
+PHONE_INPUT_PATTERN = r"^\s*(?:\+?[0-9][0-9 ().\-]{4,18}[0-9().\-])?\s*$"
 
 
 def normalize_email(email: str) -> str:
