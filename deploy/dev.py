@@ -4,6 +4,8 @@
     python3 deploy/dev.py run    install, migrate, load demo data, serve on http://127.0.0.1:8000
                                  (PORT=8001 python3 deploy/dev.py run: another port)
     python3 deploy/dev.py test   install and run the whole test suite (extra args go to pytest)
+    python3 deploy/dev.py stack  install, then the production topology on loopback: nginx, two
+                                 gunicorn app servers, a Celery worker and beat (deploy/stack.py)
 
 Installs into ./.venv from the committed uv.lock (uv itself comes from PyPI into that venv).
 DATABASE_URL / REDIS_URL are honoured; without them: SQLite and local-memory cache."""
@@ -109,6 +111,11 @@ def test(extra: list[str]) -> None:
     os.execve(PYTHON, [str(PYTHON), "-m", "pytest", *extra], env)
 
 
+def stack() -> None:
+    install()
+    os.execve(PYTHON, [str(PYTHON), str(ROOT / "deploy" / "stack.py")], dict(os.environ))
+
+
 def main() -> None:
     os.chdir(ROOT)
     command = sys.argv[1] if len(sys.argv) > 1 else ""
@@ -118,6 +125,8 @@ def main() -> None:
         run()
     elif command == "test":
         test(sys.argv[2:])
+    elif command == "stack":
+        stack()
     else:
         sys.exit(__doc__)
 

@@ -19,3 +19,5 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # nginx's 8 KiB buffer is refused by nginx first. A worker that outlives `timeout` is stopped
 # with SystemExit, which config.wsgi's guard turns into a 503 envelope (docs/rules/api.md).
 limit_request_line = 8190
+# No control socket: several app servers on one machine would share its one default path.
+control_socket_disable = True

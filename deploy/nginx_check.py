@@ -55,12 +55,15 @@ def prepare(prefix: Path, *, config: Path = SHIPPED) -> Path:
     (prefix / "snippets" / "booking-tls.conf").write_text(
         f"ssl_certificate {prefix / 'tls.crt'};\nssl_certificate_key {prefix / 'tls.key'};\n"
     )
+    # Debian's http context includes the types of files (static files served with their own).
+    types = "include /etc/nginx/mime.types;" if Path("/etc/nginx/mime.types").exists() else ""
     wrapper = prefix / "nginx.conf"
     wrapper.write_text(
         f"""pid {prefix / "nginx.pid"};
 error_log {prefix / "error.log"} warn;
-events {{ worker_connections 64; }}
+events {{ worker_connections 512; }}
 http {{
+    {types}
     access_log off;
     client_body_temp_path {prefix / "body"};
     proxy_temp_path {prefix / "proxy"};

@@ -49,7 +49,7 @@ def _rewritten(text: str, *, http: int, https: int, upstream: int) -> str:
     rules = [
         (r"listen 80\b", f"listen 127.0.0.1:{http}", 2),
         (r"listen 443\b", f"listen 127.0.0.1:{https}", 2),
-        (r"server 127\.0\.0\.1:8000;", f"server 127.0.0.1:{upstream};", 1),
+        (r"server 127\.0\.0\.1:8000 ", f"server 127.0.0.1:{upstream} ", 1),
     ]
     for pattern, replacement, count in rules:
         text, made = re.subn(pattern, replacement, text)

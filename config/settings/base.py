@@ -214,7 +214,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 API_MAX_URL_LENGTH = 4096
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic puts the files nginx serves (deploy/nginx.conf's /static/ alias).
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Car service <no-reply@localhost>")
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
@@ -243,6 +244,9 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "carservice")
 CELERY_TIMEZONE = "UTC"
+# Worker processes (default: one per core) and beat's schedule file (deploy/stack.py, compose).
+CELERY_WORKER_CONCURRENCY = int(env_str("CELERY_WORKER_CONCURRENCY", "0")) or None
+CELERY_BEAT_SCHEDULE_FILENAME = env_str("CELERY_BEAT_SCHEDULE_FILENAME", "celerybeat-schedule")
 # An event not dispatched this long after it occurred, or an e-mail or webhook delivery this
 # long past its due time, is handed again by the sweeper (a process died after the commit, the
 # broker lost a message).

@@ -34,6 +34,9 @@ if not ALLOWED_HOSTS:
 # TLS ends at nginx, which sets X-Forwarded-Proto (deploy/nginx.conf).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+# What monitors ask each app server directly, over plain HTTP on the private side (a container's
+# HEALTHCHECK, Prometheus): answered, not redirected to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^health$", r"^ready$", r"^metrics$"]
 SECURE_HSTS_SECONDS = int(env_str("SECURE_HSTS_SECONDS", "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
