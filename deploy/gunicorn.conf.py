@@ -6,7 +6,8 @@ import os
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 worker_class = "sync"
-timeout = 30
+# Shorter than the Idempotency-Key lease (IDEMPOTENCY_LEASE_SECONDS, 60 s) whatever it is set to.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5
 max_requests = 2000

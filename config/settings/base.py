@@ -269,7 +269,7 @@ WEBHOOK_NOTICE_EMAILS = env_list("WEBHOOK_NOTICE_EMAILS") or [address for _n, ad
 # An Idempotency-Key still "in flight" after this many seconds belongs to a request that died
 # without committing anything (its answer is recorded in its own transaction): a retry takes it
 # over. Longer than gunicorn's timeout (deploy/gunicorn.conf.py), so a live request keeps it.
-IDEMPOTENCY_LEASE_SECONDS = 60
+IDEMPOTENCY_LEASE_SECONDS = int(env_str("IDEMPOTENCY_LEASE_SECONDS", "60"))
 
 CURRENCY = env_str("CURRENCY", "EUR")
 

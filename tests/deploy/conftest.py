@@ -187,6 +187,10 @@ def running_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningS
         "CELERY_BROKER_URL": stacks.broker_url(),
         "CELERY_TASK_DEFAULT_QUEUE": f"stack-{run}",
         "CACHE_KEY_PREFIX": f"{os.environ.get('CACHE_KEY_PREFIX', 'test')}-stack-{run}",
+        # A request killed with its server leaves its Idempotency-Key "in flight" for the lease:
+        # scaled down (production: 60 s, above gunicorn's 30 s timeout; the same order here).
+        "GUNICORN_TIMEOUT": "8",
+        "IDEMPOTENCY_LEASE_SECONDS": "10",
         # A small demo (the command's default is larger): the drills need little of it.
         "STACK_DEMO_ARGS": "--customers 3 --bookings 6",
     }

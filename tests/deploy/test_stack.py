@@ -6,6 +6,7 @@ checks that nothing it started is left running."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
@@ -149,13 +150,18 @@ def test_an_app_server_killed_during_a_stream_of_bookings(running_stack: Running
             body = _booking(world, world["clients"][n], slot)
             deadline = time.monotonic() + 60
             while True:
-                status, _headers, answer = running_stack.request(
-                    "POST",
-                    "/api/v1/bookings",
-                    body,
-                    token=world["clients"][n]["token"],
-                    **{"Idempotency-Key": key},
-                )
+                try:
+                    status, _headers, answer = running_stack.request(
+                        "POST",
+                        "/api/v1/bookings",
+                        body,
+                        token=world["clients"][n]["token"],
+                        **{"Idempotency-Key": key},
+                    )
+                except (http.client.HTTPException, OSError):
+                    # The answer cut off (the server died while nginx relayed it): the outcome
+                    # is unknown, which is what the Idempotency-Key is for.
+                    status, answer = 0, None
                 with lock:
                     statuses.append(status)
                 if status in (200, 201):
@@ -165,7 +171,7 @@ def test_an_app_server_killed_during_a_stream_of_bookings(running_stack: Running
                         if done_count[0] >= 8:
                             made.set()
                     break
-                retryable = status in (502, 503, 504) or (
+                retryable = status in (0, 502, 503, 504) or (
                     status == 409 and answer["error"]["code"] == "idempotency_in_flight"
                 )
                 assert retryable, (status, answer)
@@ -183,7 +189,8 @@ def test_an_app_server_killed_during_a_stream_of_bookings(running_stack: Running
     assert all(len(codes) == 2 for codes in results)
     server_errors = [status for status in statuses if status >= 500]
     assert set(server_errors) <= {502, 503}, server_errors
-    assert len(server_errors) <= 16, server_errors
+    cut_off = statuses.count(0)
+    assert len(server_errors) + cut_off <= 16, (server_errors, cut_off)
     per_customer = running_stack.sql(
         """
         SELECT u.email, count(b.id) FROM accounts_user u
