@@ -11,10 +11,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from functools import partial
 from typing import Any
+
+from django.db import transaction
 
 from bookings.domain.states import Role
 from bookings.models import Booking
+from core.metrics import Counter
 from core.outbox import emit
 
 SCHEMA_VERSION = 1
@@ -61,7 +65,40 @@ def booking_facts(booking: Booking) -> dict[str, Any]:
     }
 
 
+# The business series of /metrics (core.metrics), counted when the change commits.
+BOOKINGS_CREATED = Counter("bookings_created_total", "Bookings created (any channel).")
+LOST_RACES = Counter(
+    "booking_lost_races_total",
+    "Bookings refused with 409 because another took the slot or its lock first, by code.",
+    ["code"],
+)
+CANCELLATIONS = Counter(
+    "booking_cancellations_total",
+    "Bookings cancelled, by whether a fee was due (true/false).",
+    ["with_fee"],
+)
+CANCELLATION_FEES = Counter(
+    "booking_cancellation_fees_total",
+    "Cancellation and no-show fees due, in the currency's units, by currency.",
+    ["currency"],
+)
+EXPIRIES = Counter("booking_expiries_total", "Pending bookings expired unconfirmed.")
+
+
+def _count(event_type: str, fee: Decimal | None, currency: str) -> None:
+    fee = fee or Decimal(0)
+    if event_type == "booking.created":
+        BOOKINGS_CREATED.inc()
+    elif event_type == "booking.cancelled":
+        CANCELLATIONS.labels("true" if fee > 0 else "false").inc()
+    elif event_type == "booking.expired":
+        EXPIRIES.inc()
+    if event_type in {"booking.cancelled", "booking.no_show"} and fee > 0:
+        CANCELLATION_FEES.labels(currency).inc(float(fee))
+
+
 def _emit(event_type: str, booking: Booking, *, role: Role, now: datetime, **data: Any) -> None:
+    transaction.on_commit(partial(_count, event_type, booking.fee, booking.currency), robust=True)
     emit(
         event_type,
         {"booking": booking_facts(booking), "actor_role": role.value, **data},

@@ -88,3 +88,6 @@ app.conf.beat_schedule = BEAT_SCHEDULE
 # Every app's tasks.py, by Celery's own discovery (the modules are also imported by the code that
 # hands them tasks, so import-linter sees those imports).
 app.autodiscover_tasks(["core", "bookings"])
+
+# Every task's outcome and duration in the metrics, and its cause's request id in its log lines.
+import core.worker_signals  # noqa: E402, F401

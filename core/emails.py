@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db.models import F, Q
 
+from core import metrics
 from core.clock import resolve_now
 from core.models import EmailNotification
 from core.retry import backoff_seconds
@@ -173,6 +174,7 @@ def email_attempt(*, notification_id: int, now: datetime | None = None) -> Outco
     except Exception as exc:
         finished = resolve_now(None) if now is None else moment
         error = _describe(exc)
+        metrics.EMAIL_FAILURES.inc()
         if _permanent(exc) or row.attempts >= settings.EMAIL_MAX_ATTEMPTS:
             EmailNotification.objects.filter(pk=row.pk).update(
                 status=Status.FAILED, last_error=error, lease_until=None

@@ -9,12 +9,15 @@ import time
 import uuid
 from collections.abc import Callable
 from http import HTTPStatus
+from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from core import metrics
 from core.api.envelope import body_limit, error_body
 from core.client_ip import client_ip
 from core.request_context import reset_request_id, set_request_id
@@ -41,22 +44,74 @@ class RequestIdMiddleware:
         request.request_id = request_id  # type: ignore[attr-defined]
         token = set_request_id(request_id)
         started = time.perf_counter()
+        counter = _QueryCounter()
         try:
-            response = self.get_response(request)
+            with connection.execute_wrapper(counter):
+                response = self.get_response(request)
             response["X-Request-ID"] = request_id
+            seconds = time.perf_counter() - started
+            route = route_of(request)
             address = client_ip(request)
+            # One line per request (docs/rules/observability.md): never the query string, a
+            # header or a body, which may carry tokens or personal data.
             logger.info(
                 "%s %s %s %.1fms from %s",
                 request.method,
                 request.path,
                 response.status_code,
-                (time.perf_counter() - started) * 1000,
+                seconds * 1000,
                 address,
-                extra={"client_ip": address},
+                extra={
+                    "client_ip": address,
+                    "method": request.method,
+                    "route": route,
+                    "status": response.status_code,
+                    "duration_ms": round(seconds * 1000, 1),
+                    "queries": counter.count,
+                    "user_id": user_id_of(request),
+                },
+            )
+            metrics.observe_request(
+                route=route,
+                method=request.method or "",
+                status=response.status_code,
+                seconds=seconds,
+                queries=counter.count,
             )
             return response
         finally:
             reset_request_id(token)
+
+
+class _QueryCounter:
+    """Counts the statements run on the default database while a request is answered."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(
+        self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
+    ) -> Any:
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+def route_of(request: HttpRequest) -> str:
+    """The URL pattern that answered ("/api/v1/bookings/<uuid:booking_id>"), never the path
+    itself: a bounded set of label values, and no ids in metrics."""
+    match = getattr(request, "resolver_match", None)
+    if match is None or not match.route:
+        return "unmatched"
+    return "/" + str(match.route).lstrip("^").rstrip("$")
+
+
+def user_id_of(request: HttpRequest) -> str | None:
+    """The public id of the signed-in user (session or bearer token), else None."""
+    user = getattr(request, "user", None)
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    public_id = getattr(user, "public_id", None)
+    return str(public_id) if public_id is not None else None
 
 
 _CODES_BY_STATUS = {

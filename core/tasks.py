@@ -21,8 +21,10 @@ from django.conf import settings
 from core import dispatch
 from core.emails import email_attempt
 from core.idempotency import idempotency_purge
+from core.request_context import get_request_id
 from core.retry import backoff_seconds
 from core.webhooks.delivery import RETRY_SCHEDULE, webhook_attempt
+from core.worker_signals import REQUEST_ID_HEADER
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +49,8 @@ def _publish(task: Any, values: Iterable[Any]) -> int:
     handed = 0
     for value in values:
         try:
-            task.apply_async(args=[value])
+            # The request (or task) that caused it: its log lines carry the same id.
+            task.apply_async(args=[value], headers={REQUEST_ID_HEADER: get_request_id()})
             handed += 1
         except Exception:
             logger.exception(

@@ -277,13 +277,16 @@ def start(
         app_ports=[spare_port() for _ in range(APP_SERVERS)],
     )
 
+    # The one-shot commands count nothing that /metrics should serve (demo bookings).
+    once_env = {key: value for key, value in env.items() if key != "PROMETHEUS_MULTIPROC_DIR"}
+
     def run_once(name: str, *extra: str) -> None:
         say(f"  {name} ...")
         with stack.log(name).open("wb") as out:
             result = subprocess.run(
                 [*_program(SERVICES[name]), *extra],
                 cwd=ROOT,
-                env=env,
+                env=once_env,
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 check=False,

@@ -18,6 +18,7 @@ from bookings.domain.errors import SlotUnavailable, VehicleAlreadyBooked
 from bookings.domain.policies import Timing
 from bookings.domain.reference import new_reference
 from bookings.domain.states import Role
+from bookings.events import LOST_RACES
 from bookings.models import Booking, BookingEvent
 from core.errors import Conflict, LockTimeout, NotFound
 from core.locking import (
@@ -49,6 +50,7 @@ policy_settings = selectors.policy_settings
 
 
 def _busy() -> LockTimeout:
+    LOST_RACES.labels("slot_unavailable").inc()
     return LockTimeout(
         _("This time slot is being booked by someone else; try again."), code="slot_unavailable"
     )
@@ -65,7 +67,9 @@ def _guarded() -> Iterator[None]:
     except IntegrityError as exc:
         if is_exclusion_violation(exc):
             if constraint_name(exc) == VEHICLE_CONSTRAINT:
+                LOST_RACES.labels(VehicleAlreadyBooked.code).inc()
                 raise VehicleAlreadyBooked() from exc
+            LOST_RACES.labels(SlotUnavailable.code).inc()
             raise SlotUnavailable() from exc
         raise
 

@@ -214,6 +214,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 API_MAX_URL_LENGTH = 4096
 
 STATIC_URL = "static/"
+# /metrics (core.metrics): answered to a direct peer in these networks, or to a client sending
+# "Authorization: Bearer <METRICS_TOKEN>"; 404 to anyone else. nginx never serves it.
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+try:
+    METRICS_ALLOWED_NETWORKS = parse_networks(env_list("METRICS_ALLOWED_NETWORKS", "127.0.0.1,::1"))
+except ValueError as _exc:
+    raise ImproperlyConfigured(f"METRICS_ALLOWED_NETWORKS: {_exc}.") from None
+
 # Where collectstatic puts the files nginx serves (deploy/nginx.conf's /static/ alias).
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 

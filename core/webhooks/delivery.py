@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
+from core import metrics
 from core.clock import resolve_now
 from core.dispatch import Consumer, Event, Writer, public_event_types
 from core.emails import OutgoingEmail, queue_writer
@@ -164,6 +165,7 @@ def webhook_attempt(*, delivery_id: int, now: datetime | None = None) -> Outcome
             failing_since=None
         )
         return Outcome(delivered=True)
+    metrics.WEBHOOK_FAILURES.inc()
     delay = scheduled_seconds(delivery.attempts, RETRY_SCHEDULE)
     WebhookDelivery.objects.filter(pk=delivery.pk).update(
         status=Status.FAILED if delay is None else Status.PENDING,

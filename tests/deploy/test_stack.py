@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from tests.core.test_metrics import value
 from tests.deploy.conftest import RunningStack, port_open
 
 pytestmark = [pytest.mark.nginx, pytest.mark.worker, pytest.mark.postgres, pytest.mark.redis]
@@ -72,6 +73,16 @@ def test_a_booking_through_nginx_is_made_and_mailed_by_the_worker(
     while "drill-one-0@example.com" not in running_stack.log("mail"):
         assert time.monotonic() < deadline, running_stack.log("worker")[-3000:]
         time.sleep(0.5)
+    # The worker's lines about the tasks this request caused carry its request id.
+    worker_lines = [
+        json.loads(line)
+        for line in running_stack.log("worker").splitlines()
+        if line.startswith("{") and "stack-test-booking-1" in line
+    ]
+    assert {line["request_id"] for line in worker_lines} == {"stack-test-booking-1"}
+    tasks = " ".join(line["message"] for line in worker_lines)
+    assert "core.dispatch_event" in tasks
+    assert "core.send_email" in tasks  # handed on by the event's task: the same id
     # Both app servers answer, each on its own; nginx balances the stream over them.
     for port in running_stack.apps:
         assert port_open(port)
@@ -203,3 +214,27 @@ def test_an_app_server_killed_during_a_stream_of_bookings(running_stack: Running
     assert _double_bookings(running_stack) == 0
     # nginx keeps serving from the server left.
     assert running_stack.request("GET", "/ready")[0] == 200
+
+
+def test_metrics_of_both_app_servers_and_the_worker_add_up_on_either_server(
+    running_stack: RunningStack,
+) -> None:
+    """After the bookings above (one app server killed meanwhile), /metrics of the server left,
+    asked directly, counts every booking made through nginx by either server's processes, and
+    the worker's tasks: one multiprocess directory for the machine."""
+    import urllib.request
+
+    made = running_stack.sql(
+        """
+        SELECT count(*) FROM bookings_booking b JOIN accounts_user u ON b.customer_id = u.id
+         WHERE u.email LIKE 'drill-%'
+        """
+    )[0][0]
+    assert made == 33  # 1 + 16 x 2 above
+    with urllib.request.urlopen(
+        f"http://127.0.0.1:{running_stack.apps[0]}/metrics", timeout=15
+    ) as response:
+        text = response.read().decode()
+    assert value(text, "bookings_created_total") == made
+    assert value(text, "http_requests_total", route="/api/v1/bookings", status="201") >= made
+    assert value(text, "celery_tasks_total", task="core.dispatch_event", outcome="success") >= 1
