@@ -23,7 +23,7 @@ import math
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from scheduling.domain.hours import WeeklyHours, day_spans
@@ -32,10 +32,12 @@ from scheduling.domain.wallclock import ceil_seconds, floor_seconds, local_date,
 
 @dataclass(frozen=True)
 class Span:
-    """An interval of aware datetimes (a closure)."""
+    """An interval of aware datetimes (a closure), with its reason (shown to operators when it
+    rules a start out; the engine ignores it)."""
 
     start: datetime
     end: datetime
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -83,25 +85,56 @@ def can_do(resource: ResourceSchedule, job: Job) -> bool:
     return resource.active and (job.required_skill is None or job.required_skill in resource.skills)
 
 
+def allowed_starts(site: SiteSchedule, now: datetime) -> tuple[int, int]:
+    """The earliest and the latest start the site's notice and horizon allow (epoch seconds,
+    inclusive): `now + notice <= t <= now + horizon`."""
+    return (
+        ceil_seconds(now + timedelta(minutes=site.min_notice_minutes)),
+        floor_seconds(now + timedelta(days=site.horizon_days)),
+    )
+
+
+def closure_cut(closure: Span, duration: int) -> tuple[int, int]:
+    """The open interval of starts a closure forbids to a job of `duration` seconds: [t, t+D]
+    overlaps it."""
+    return floor_seconds(closure.start) - duration, ceil_seconds(closure.end)
+
+
+def busy_cut(start: datetime, end: datetime, blocked_tail: int) -> tuple[int, int]:
+    """The open interval of starts a busy interval forbids: [t, t+D+B] overlaps it
+    (`blocked_tail` is D+B in seconds). The engine's hot loop inlines this formula."""
+    return math.floor(start.timestamp()) - blocked_tail, math.ceil(end.timestamp())
+
+
+def site_day_spans(site: SiteSchedule, day: date, tz: ZoneInfo) -> list[tuple[int, int]]:
+    """The site's continuous opening spans on one local day. The one place where a day's opening
+    is decided: single-date exceptions or holidays plug in here (and explain then needs a reason
+    for them, scheduling.domain.explain)."""
+    return day_spans(day, site.hours, tz)
+
+
 def _bounds(
     site: SiteSchedule, window_start: datetime, window_end: datetime, now: datetime
 ) -> _Bounds:
-    first = max(
-        ceil_seconds(window_start), ceil_seconds(now + timedelta(minutes=site.min_notice_minutes))
-    )
+    earliest, latest = allowed_starts(site, now)
+    first = max(ceil_seconds(window_start), earliest)
     # Starts are whole seconds, so `t < window_end` is `t <= ceil(window_end) - 1`.
-    last = min(ceil_seconds(window_end) - 1, floor_seconds(now + timedelta(days=site.horizon_days)))
+    last = min(ceil_seconds(window_end) - 1, latest)
     return _Bounds(first=first, last=last, tz=ZoneInfo(site.timezone))
 
 
-def _spans_by_day(hours: WeeklyHours, bounds: _Bounds) -> list[list[tuple[int, int]]]:
+def _local_days(bounds: _Bounds) -> list[date]:
     day = local_date(bounds.first, bounds.tz)
     last_day = local_date(bounds.last, bounds.tz)
     days = []
     while day <= last_day:
-        days.append(day_spans(day, hours, bounds.tz))
+        days.append(day)
         day += timedelta(days=1)
     return days
+
+
+def _spans_by_day(hours: WeeklyHours, bounds: _Bounds) -> list[list[tuple[int, int]]]:
+    return [day_spans(day, hours, bounds.tz) for day in _local_days(bounds)]
 
 
 def _merge_open(forbidden: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
@@ -160,10 +193,8 @@ def free_starts_by_resource(
     duration = job.duration_minutes * 60
     blocked_tail = duration + job.buffer_after_minutes * 60
 
-    site_days = _spans_by_day(site.hours, bounds)
-    site_forbidden = [
-        (floor_seconds(c.start) - duration, ceil_seconds(c.end)) for c in site.closures
-    ]
+    site_days = [site_day_spans(site, day, bounds.tz) for day in _local_days(bounds)]
+    site_forbidden = [closure_cut(c, duration) for c in site.closures]
     busy_by_key: dict[int, list[tuple[int, int]]] = {r.key: [] for r in eligible}
     # The hot loop (one pass over every busy interval): names bound locally on purpose.
     bucket_of, floor, ceil = busy_by_key.get, math.floor, math.ceil
@@ -176,9 +207,7 @@ def free_starts_by_resource(
     for resource in eligible:
         forbidden = busy_by_key[resource.key]
         forbidden.extend(site_forbidden)
-        forbidden.extend(
-            (floor_seconds(c.start) - duration, ceil_seconds(c.end)) for c in resource.closures
-        )
+        forbidden.extend(closure_cut(c, duration) for c in resource.closures)
         f_starts, f_ends = _merge_open(forbidden)
         own_days = None if resource.hours is None else _spans_by_day(resource.hours, bounds)
         starts: list[int] = []

@@ -1,0 +1,153 @@
+"""An explanation as the reader sees it: plain JSON-ready values, for an operator (resources,
+closure reasons, blocking bookings) or for anyone else (the reasons, without other customers'
+data), and the refusal a booking or a reschedule raises (409 with the first reason's code)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from core.errors import Conflict, Text, gettext_noop
+from scheduling.domain.explain import Explanation, Finding, Reason
+from scheduling.domain.values import ResourceInfo
+
+MESSAGES: Mapping[Reason, str] = {
+    Reason.ENERGY_NOT_SUPPORTED: gettext_noop("This service is not done on this vehicle's energy."),
+    Reason.NO_RESOURCE_WITH_SKILL: gettext_noop(
+        "No resource of this site can do this service (the skill it needs)."
+    ),
+    Reason.TOO_SOON: gettext_noop("This start is too soon: the site needs more notice."),
+    Reason.BEYOND_HORIZON: gettext_noop(
+        "This start is too far ahead: the site does not take bookings that far."
+    ),
+    Reason.OUTSIDE_OPENING_HOURS: gettext_noop(
+        "The service would not fit in the site's opening hours that day."
+    ),
+    Reason.NOT_ON_GRID: gettext_noop("This start is not one of the site's start times."),
+    Reason.SITE_CLOSED: gettext_noop("The site is closed at that time."),
+    Reason.NOT_IN_RESOURCE_HOURS: gettext_noop("Outside the resource's working hours."),
+    Reason.RESOURCE_CLOSED: gettext_noop("The resource is closed at that time."),
+    Reason.TAKEN: gettext_noop("Every resource that can do it is booked at that time."),
+}
+# Per resource, "taken" is about that resource only.
+RESOURCE_TAKEN = gettext_noop("Booked at that time (a booking or its clean-up buffer).")
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
+
+
+def finding_details(finding: Finding, *, operator: bool) -> dict[str, Any]:
+    """What a finding says besides its code; closure reasons and bookings for operators only."""
+    reason = finding.reason
+    if reason is Reason.TOO_SOON:
+        return {"earliest": _iso(finding.earliest)}
+    if reason is Reason.BEYOND_HORIZON:
+        return {"latest": _iso(finding.latest)}
+    if reason is Reason.NOT_ON_GRID:
+        return {"previous": _iso(finding.grid[0]), "next": _iso(finding.grid[1])}
+    if reason in (Reason.OUTSIDE_OPENING_HOURS, Reason.NOT_IN_RESOURCE_HOURS):
+        return {
+            "day": None if finding.day is None else finding.day.isoformat(),
+            "hours": [{"start": _iso(a), "end": _iso(b)} for a, b in finding.hours],
+        }
+    if reason is Reason.NO_RESOURCE_WITH_SKILL:
+        return {"skill": finding.skill}
+    if reason in (Reason.SITE_CLOSED, Reason.RESOURCE_CLOSED):
+        if not operator and reason is Reason.RESOURCE_CLOSED:
+            return {}
+        return {
+            "closures": [
+                {"start": _iso(c.start), "end": _iso(c.end)}
+                | ({"reason": c.reason} if operator else {})
+                for c in finding.closures
+            ]
+        }
+    if reason is Reason.TAKEN and operator:
+        return {
+            "bookings": [
+                {
+                    "reference": b.booking.reference,
+                    "start": _iso(b.booking.start),
+                    "end": _iso(b.booking.end),
+                    "blocked_until": _iso(b.booking.blocked_until),
+                    "buffer_only": b.buffer_only,
+                }
+                for b in finding.blocking
+            ]
+        }
+    return {}
+
+
+def _finding(finding: Finding, *, operator: bool, of_resource: bool = False) -> dict[str, Any]:
+    message = RESOURCE_TAKEN if of_resource and finding.reason is Reason.TAKEN else None
+    return {
+        "code": finding.reason.value,
+        "message": Text(message or MESSAGES[finding.reason]),
+        **finding_details(finding, operator=operator),
+    }
+
+
+def reasons(explanation: Explanation, *, operator: bool) -> list[dict[str, Any]]:
+    """Why the start is not offered, each reason once (none when it is offered). Customers get
+    the resources' reasons as codes and messages only: no resource, no booking, no reason given
+    for a resource's closure."""
+    if explanation.offered:
+        return []
+    listed = [_finding(f, operator=operator) for f in explanation.findings]
+    seen = {f.reason for f in explanation.findings}
+    for reason in explanation.reasons():
+        if reason in seen:
+            continue
+        if operator:  # the details of each resource are under `resources`
+            listed.append({"code": reason.value, "message": Text(MESSAGES[reason])})
+        else:
+            listed.append({"code": reason.value, "message": Text(MESSAGES[reason])})
+    return listed
+
+
+def resources(explanation: Explanation, infos: Mapping[int, ResourceInfo]) -> list[dict[str, Any]]:
+    """Operators only: each compatible resource, free or not, with every reason of its own."""
+    return [
+        {
+            "id": str(infos[verdict.key].id),
+            "name": infos[verdict.key].name,
+            "free": verdict.free and not explanation.findings,
+            "reasons": [_finding(f, operator=True, of_resource=True) for f in verdict.findings],
+        }
+        for verdict in explanation.resources
+    ]
+
+
+class StartRefused(Conflict):
+    """A start that is not offered (409), with the first reason's code (REFUSAL_ORDER) and every
+    reason in `details.reasons`; the first reason's own details are also at the top level
+    (`details.earliest` for too_soon, ...)."""
+
+    code = "slot_unavailable"
+
+    def __init__(
+        self,
+        explanation: Explanation | None,
+        *,
+        operator: bool,
+        infos: Mapping[int, ResourceInfo] | None = None,
+        findings: tuple[Finding, ...] = (),
+    ) -> None:
+        listed = reasons(explanation, operator=operator) if explanation is not None else []
+        listed += [_finding(f, operator=operator) for f in findings]
+        first = listed[0]
+        details: dict[str, Any] = {k: v for k, v in first.items() if k not in ("code", "message")}
+        details["reasons"] = listed
+        if explanation is not None:
+            details["start"] = explanation.start.isoformat()
+            details["nearest"] = {
+                "before": _iso(explanation.before),
+                "after": _iso(explanation.after),
+            }
+            if operator and infos is not None:
+                details["resources"] = resources(explanation, infos)
+        super().__init__(str.__str__(first["message"]), code=first["code"], details=details)
+        self.template = first["message"].template
+        self.text = first["message"]
