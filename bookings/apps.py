@@ -16,6 +16,7 @@ class BookingsConfig(AppConfig):
 
         scheduling.busy_intervals.provide(selectors.busy_intervals)
         scheduling.held_intervals.provide(selectors.held_intervals)
+        scheduling.booked_intervals.provide(selectors.booked_intervals)
         vehicles.has_active_future_booking.provide(selectors.vehicle_has_active_future_booking)
         vehicles.has_any_booking.provide(selectors.vehicle_has_any_booking)
         dispatch.register_public_event_types(events.PUBLIC_TYPES)

@@ -6,7 +6,7 @@ here is already plain values: re-exported as it is."""
 from __future__ import annotations
 
 from pricing.domain.ports import site_timezone
-from pricing.domain.quote import Quote, QuoteLine, QuoteReason
+from pricing.domain.quote import SERVICE_NOT_FOR_ENERGY, Quote, QuoteLine, QuoteReason, QuoteRefused
 from pricing.domain.terms import BookingTerms, ServiceRequirements
 from pricing.domain.vocabulary import PROMO_AMOUNT, PROMO_PERCENT
 from pricing.selectors.ids import service_pk, skill_pks
@@ -16,10 +16,12 @@ from pricing.services.promos import promo_redeem, promo_release
 __all__ = [
     "PROMO_AMOUNT",
     "PROMO_PERCENT",
+    "SERVICE_NOT_FOR_ENERGY",
     "BookingTerms",
     "Quote",
     "QuoteLine",
     "QuoteReason",
+    "QuoteRefused",
     "ServiceRequirements",
     "booking_terms",
     "promo_redeem",

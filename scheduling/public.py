@@ -6,17 +6,24 @@ ids, aware datetimes, frozen dataclasses, re-exported as the selectors give them
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from datetime import datetime
 from uuid import UUID
 
 from core.errors import NotFound
+from pricing import public as pricing
 from scheduling.domain.engine import FreeStart
+from scheduling.domain.explain import Booked, Reason
 from scheduling.domain.opening import ResourceOpening
-from scheduling.domain.ports import busy_intervals, held_intervals
+from scheduling.domain.ports import booked_intervals, busy_intervals, held_intervals
+from scheduling.domain.refusals import StartRefused
 from scheduling.domain.siteday import ClosedSpan, ResourceDay, SiteDay, TimeSpan
 from scheduling.domain.values import BusyInterval, HeldInterval, ResourceInfo, SitePolicy
+from scheduling.selectors import explain as explain_selectors
 from scheduling.selectors import placement
 from scheduling.selectors.availability import available_starts
 from scheduling.selectors.board import site_day, site_policies
+from scheduling.selectors.explain import energy_refusal
 from scheduling.selectors.opening import week_openings
 from scheduling.selectors.people import resource_pks_of_technician, site_address
 from scheduling.selectors.placement import (
@@ -34,20 +41,25 @@ from scheduling.selectors.sites import (
 
 __all__ = [
     "BookableSite",
+    "Booked",
     "BusyInterval",
     "ClosedSpan",
     "FreeStart",
     "HeldInterval",
+    "Reason",
     "ResourceDay",
     "ResourceInfo",
     "ResourceOpening",
     "SiteDay",
     "SitePolicy",
+    "StartRefused",
     "TimeSpan",
     "available_starts",
     "bookable_site",
+    "booked_intervals",
     "busy_intervals",
     "check_start_exists",
+    "energy_refusal",
     "held_intervals",
     "ranked_free_resources",
     "resource_choices",
@@ -59,6 +71,7 @@ __all__ = [
     "site_policies",
     "site_policy_by_pk",
     "site_timezone",
+    "start_refusal",
     "week_openings",
 ]
 
@@ -70,3 +83,25 @@ def bookable_site(*, site_id: UUID | None = None, pk: int | None = None) -> Book
     if site is None:
         raise NotFound(code="site_not_found")
     return site
+
+
+def start_refusal(
+    *,
+    site: BookableSite,
+    requirements: pricing.ServiceRequirements,
+    start: datetime,
+    now: datetime,
+    operator: bool,
+    ignore_busy: Collection[BusyInterval] = (),
+) -> StartRefused | None:
+    """Why no resource can take `start` (four queries; only on a refusal): the refusal to raise,
+    with the first reason's code; None when the start is free after all (then it is a lost
+    race: slot_unavailable)."""
+    return explain_selectors.start_refusal(
+        calendar=site.calendar(),
+        requirements=requirements,
+        start=start,
+        now=now,
+        operator=operator,
+        ignore_busy=ignore_busy,
+    )

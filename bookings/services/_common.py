@@ -150,6 +150,7 @@ def _assign_locked(
     start: datetime,
     blocked_until: datetime,
     now: datetime,
+    operator: bool,
     ignore: Sequence[scheduling.BusyInterval] = (),
 ) -> scheduling.ResourceInfo:
     """A free resource for [start, blocked_until), its calendar locked for the rest of the
@@ -158,10 +159,25 @@ def _assign_locked(
     booking that prefers the same one); only if every lock is held elsewhere are they waited for,
     one at a time in pk order (no deadlock between two such waiters; lock_timeout bounds the
     wait). Holding a lock, one small read of that resource's busy time decides; a taken one passes
-    to the next. None left: SlotUnavailable. The exclusion constraint still has the last word."""
+    to the next. None free at all: the precise refusal (scheduling.start_refusal); every free
+    one lost to a concurrent booking: SlotUnavailable. The exclusion constraint still has the
+    last word."""
     candidates = scheduling.ranked_free_resources(
         site=site, requirements=requirements, start=start, now=now, ignore_busy=ignore
     )
+    if not candidates:
+        # Not offered: say why (docs/rules/scheduling.md, "Why a start is refused"); the
+        # operator's view names the resources, closures and bookings.
+        refusal = scheduling.start_refusal(
+            site=site,
+            requirements=requirements,
+            start=start,
+            now=now,
+            operator=operator,
+            ignore_busy=ignore,
+        )
+        if refusal is not None:
+            raise refusal
 
     def still_free(candidate: scheduling.ResourceInfo) -> bool:
         return scheduling.resource_is_free(

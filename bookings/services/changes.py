@@ -64,6 +64,7 @@ def booking_reschedule(
             start=new_start,
             blocked_until=new_start + (booking.blocked_until - booking.start),
             now=moment,
+            operator=role in (Role.OPERATOR, Role.SYSTEM),
             ignore=[selectors.own_busy_time(booking)],
         )
         previous_start, previous_end = booking.start, booking.end

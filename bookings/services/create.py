@@ -82,16 +82,22 @@ def booking_create(
         # Read once, locked to the end: the vehicle cannot be archived under a booking being
         # made, nor booked twice at once.
         vehicle = vehicles.lock_vehicle_of_owner(vehicle_id=request.vehicle_id, owner_id=owner_id)
-        terms = pricing.booking_terms(
-            service_code=request.service_code,
-            category=vehicle.category,
-            energy=vehicle.energy,
-            option_codes=request.option_codes,
-            local_start=start.astimezone(ZoneInfo(site.policy.timezone)),
-            promo_code=request.promo_code or None,
-            customer_id=owner_id,
-            now=moment,
-        )
+        try:
+            terms = pricing.booking_terms(
+                service_code=request.service_code,
+                category=vehicle.category,
+                energy=vehicle.energy,
+                option_codes=request.option_codes,
+                local_start=start.astimezone(ZoneInfo(site.policy.timezone)),
+                promo_code=request.promo_code or None,
+                customer_id=owner_id,
+                now=moment,
+            )
+        except pricing.QuoteRefused as refused:
+            if refused.code != pricing.SERVICE_NOT_FOR_ENERGY:
+                raise
+            # A start refusal like the others (issue 12): no start can be booked for it.
+            raise scheduling.energy_refusal(operator=role is Role.OPERATOR) from refused
         requirements, quote = terms.requirements, terms.quote
         if request.expected_total is not None and quote.total != request.expected_total:
             raise Conflict(
@@ -121,6 +127,7 @@ def booking_create(
             start=start,
             blocked_until=blocked_until,
             now=moment,
+            operator=role is Role.OPERATOR,
         )
         redemption_id = None
         if quote.promo_code:

@@ -14,6 +14,7 @@ from core.api.fields import (
     StrictUUIDField,
     WallClockTimeField,
 )
+from scheduling.domain.explain import Reason
 from scheduling.domain.preferences import PARTS_OF_DAY
 from scheduling.domain.window import MAX_YEAR, MIN_YEAR
 from scheduling.models import OpeningHours, Site
@@ -180,3 +181,80 @@ class SuggestionSerializer(serializers.Serializer[Any]):
 class SuggestionsSerializer(serializers.Serializer[Any]):
     service = ServiceRefSerializer()
     suggestions = SuggestionSerializer(many=True)
+
+
+class ExplainQuerySerializer(_ServiceQuery):
+    site = StrictUUIDField()
+    start = MomentField(
+        first_year=MIN_YEAR,
+        last_year=MAX_YEAR,
+        help_text=_("The start to explain: a date-time with its UTC offset (RFC 3339)."),
+    )
+
+
+class RangeSerializer(serializers.Serializer):
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+
+
+class ClosureRefSerializer(RangeSerializer):
+    reason = serializers.CharField(required=False, help_text=_("Operators only."))
+
+
+class BlockingBookingSerializer(serializers.Serializer):
+    reference = serializers.CharField()
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    blocked_until = serializers.DateTimeField(help_text=_("Its end plus its clean-up buffer."))
+    buffer_only = serializers.BooleanField(
+        help_text=_("Only a clean-up buffer (its or the new one's) meets the start.")
+    )
+
+
+class StartReasonSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=[reason.value for reason in Reason])
+    message = serializers.CharField()
+    earliest = serializers.DateTimeField(required=False, help_text=_("too_soon."))
+    latest = serializers.DateTimeField(required=False, help_text=_("beyond_horizon."))
+    previous = serializers.DateTimeField(
+        required=False, allow_null=True, help_text=_("not_on_grid: the grid start before.")
+    )
+    next = serializers.DateTimeField(
+        required=False, allow_null=True, help_text=_("not_on_grid: the grid start after.")
+    )
+    day = serializers.DateField(required=False, help_text=_("Opening or resource hours: the day."))
+    hours = RangeSerializer(many=True, required=False, help_text=_("That day's open spans."))
+    skill = serializers.CharField(required=False, allow_null=True)
+    closures = ClosureRefSerializer(many=True, required=False)
+    bookings = BlockingBookingSerializer(
+        many=True, required=False, help_text=_("taken, operators only: what holds the resource.")
+    )
+
+
+class ResourceVerdictSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    free = serializers.BooleanField()
+    reasons = StartReasonSerializer(many=True)
+
+
+class NearestSerializer(serializers.Serializer):
+    before = serializers.DateTimeField(allow_null=True)
+    after = serializers.DateTimeField(allow_null=True)
+
+
+class ExplanationSerializer(serializers.Serializer):
+    site = SiteRefSerializer()
+    service = ServiceRefSerializer()
+    start = serializers.DateTimeField(help_text=_("On the site's clock."))
+    end = serializers.DateTimeField()
+    offered = serializers.BooleanField()
+    reasons = StartReasonSerializer(
+        many=True, help_text=_("Why it is not offered, each reason once (empty when offered).")
+    )
+    resources = ResourceVerdictSerializer(
+        many=True,
+        allow_null=True,
+        help_text=_("Operators only (else null): each compatible resource and its own reasons."),
+    )
+    nearest = NearestSerializer(help_text=_("The nearest offered starts, within 7 days."))

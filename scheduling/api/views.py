@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, permissions
@@ -13,19 +15,24 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.public import is_operator
-from core.errors import NotFound, PermissionDenied
+from core.errors import NotFound, PermissionDenied, ValidationFailed, translate_details
 from core.metrics import Histogram
+from pricing.public import SERVICE_NOT_FOR_ENERGY, QuoteRefused
 from scheduling.api.serializers import (
     AvailabilityQuerySerializer,
     AvailabilitySerializer,
+    ExplainQuerySerializer,
+    ExplanationSerializer,
     SiteDetailSerializer,
     SiteSerializer,
     SuggestionsSerializer,
     SuggestQuerySerializer,
 )
+from scheduling.domain import refusals
 from scheduling.domain.geo import GeoPoint
 from scheduling.domain.wallclock import later
 from scheduling.selectors import availability, requirements, sites, suggest
+from scheduling.selectors import explain as explain_selectors
 
 if TYPE_CHECKING:
     from scheduling.models import Site
@@ -197,3 +204,74 @@ class SuggestView(APIView):
                 ],
             }
         )
+
+
+class ExplainView(APIView):
+    permission_classes = (permissions.AllowAny,)
+
+    @extend_schema(
+        parameters=[ExplainQuerySerializer],
+        responses={
+            200: ExplanationSerializer,
+            409: OpenApiResponse(
+                description="The service is inactive (`service_inactive`) or the vehicle is "
+                "archived (`vehicle_archived`). A service not done on the vehicle's energy is "
+                "a reason (`energy_not_supported`), not a refusal."
+            ),
+        },
+        tags=["availability"],
+        description=_(
+            "Whether one start is offered and, when not, every rule that rules it out: for the "
+            "start itself and for each compatible resource (operators see the resources, the "
+            "closures' reasons and the blocking bookings; others see the reasons only), with "
+            "the nearest offered starts before and after it. The same engine as availability."
+        ),
+    )
+    def get(self, request: Request) -> Response:
+        params = _query(ExplainQuerySerializer, request)
+        start = availability.parse_moment("start", params["start"])
+        if not isinstance(start, datetime):
+            raise ValidationFailed(
+                details={"start": [_("Give a date and time with its UTC offset.")]}
+            )
+        energy_supported = True
+        try:
+            req = _requirements(params, request)
+        except QuoteRefused as refused:
+            if refused.code != SERVICE_NOT_FOR_ENERGY:
+                raise
+            energy_supported = False
+            req = requirements.requirements_for(
+                service_code=params["service"],
+                option_codes=params["options"],
+                category=params.get("category"),
+                vehicle_id=params.get("vehicle"),
+                user=request.user,
+                ignore_energy=True,
+            )
+        found = explain_selectors.explain_site_start(
+            site_id=params["site"],
+            requirements=req,
+            start=start,
+            energy_supported=energy_supported,
+        )
+        operator = is_operator(request.user)
+        explanation = found.explanation
+        body = {
+            "site": _site(found.policy),
+            "service": _service(req),
+            "start": explanation.start.isoformat(),
+            "end": explanation.end.isoformat(),
+            "offered": explanation.offered,
+            "reasons": refusals.reasons(explanation, operator=operator),
+            "resources": (refusals.resources(explanation, found.resources) if operator else None),
+            "nearest": {
+                "before": _iso(explanation.before),
+                "after": _iso(explanation.after),
+            },
+        }
+        return Response(translate_details(body, gettext))
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from core.ports import Port
+from scheduling.domain.explain import Booked
 from scheduling.domain.values import BusyInterval, HeldInterval
 
 # Given resource pks and a UTC window [start, end), the blocked ranges (start, end + buffer) of the
@@ -26,4 +27,13 @@ busy_intervals: Port[[Sequence[int], datetime, datetime], list[BusyInterval]] = 
 held_intervals: Port[[Sequence[int], datetime, datetime], list[HeldInterval]] = Port(
     "scheduling.held_intervals",
     answers="the intervals some resources' bookings hold or held within a window, active or not",
+)
+
+
+# Given resource pks and a UTC window [start, end), the active bookings on them overlapping the
+# window (by blocked range) with their end of work and reference: what an explanation shows an
+# operator as "taken by". One SQL query; read only to explain a start.
+booked_intervals: Port[[Sequence[int], datetime, datetime], list[Booked]] = Port(
+    "scheduling.booked_intervals",
+    answers="the active bookings of some resources within a window, with their references",
 )

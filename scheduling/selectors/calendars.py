@@ -170,9 +170,9 @@ def load_closures(sites: Sequence[SiteCalendar], start: datetime, end: datetime)
         Q(site_id__in=site_by_pk) | Q(resource_id__in=resource_by_pk),
         start__lt=end,
         end__gt=start,
-    ).values_list("site_id", "resource_id", "start", "end")
-    for site_pk, resource_pk, closure_start, closure_end in rows:
-        span = Span(closure_start, closure_end)
+    ).values_list("site_id", "resource_id", "start", "end", "reason")
+    for site_pk, resource_pk, closure_start, closure_end, reason in rows:
+        span = Span(closure_start, closure_end, reason)
         if site_pk is not None:
             site_by_pk[site_pk].closures.append(span)
         elif resource_pk in resource_by_pk:

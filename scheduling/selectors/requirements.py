@@ -23,9 +23,12 @@ def requirements_for(
     category: str | None = None,
     vehicle_id: UUID | None = None,
     user: Any = None,
+    ignore_energy: bool = False,
 ) -> ServiceRequirements:
     """Either `vehicle_id` (the caller's own vehicle: 401 anonymous, 404 someone else's) or
-    `category`. An unknown service is a 404 (service_not_found), as in a quote."""
+    `category`. An unknown service is a 404 (service_not_found), as in a quote. `ignore_energy`:
+    the requirements even when the service is not done on the vehicle's energy (an
+    explanation reports it as a reason)."""
     if (vehicle_id is None) == (category is None):
         raise ValidationFailed(
             details={"vehicle": [_("Give either a vehicle or a category (one of them).")]}
@@ -47,7 +50,10 @@ def requirements_for(
     assert category is not None
     try:
         return pricing.service_requirements(
-            service_code=service_code, category=category, option_codes=option_codes, energy=energy
+            service_code=service_code,
+            category=category,
+            option_codes=option_codes,
+            energy=None if ignore_energy else energy,
         )
     except NotFound as error:
         raise NotFound(

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
+from scheduling.domain import refusals
+from scheduling.domain.explain import RESOURCE_REASONS
 from scheduling.selectors import availability, requirements, sites
+from scheduling.selectors import explain as explain_selectors
 
 MAX_DAYS = 31
 
@@ -26,11 +29,22 @@ class Command(BaseCommand):
         parser.add_argument("--site", required=True, help="Site public id or name.")
         parser.add_argument("--service", required=True, help="Service code.")
         parser.add_argument("--category", required=True, help="Vehicle category.")
-        parser.add_argument("--date", required=True, help="First day, YYYY-MM-DD (site clock).")
+        parser.add_argument("--date", help="First day, YYYY-MM-DD (site clock).")
         parser.add_argument("--days", type=int, default=1, help=f"Number of days (1-{MAX_DAYS}).")
         parser.add_argument("--options", default="", help="Option codes, comma-separated.")
+        parser.add_argument(
+            "--explain",
+            metavar="START",
+            help="Explain one start instead (ISO 8601 with its offset): every rule that rules "
+            "it out, per resource, with the blocking bookings and the nearest offered starts.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["explain"]:
+            self._explain(options)
+            return
+        if not options["date"]:
+            raise CommandError(_("Give --date (or --explain START)."))
         try:
             first = date.fromisoformat(options["date"])
         except ValueError as exc:
@@ -76,3 +90,75 @@ class Command(BaseCommand):
                 % {"count": len(result.starts), "days": days}
             )
         )
+
+    def _explain(self, options: dict[str, Any]) -> None:
+        """The operator's view of one start (staff run commands), as the API gives it."""
+        policy = sites.site_by_reference(options["site"])
+        if policy is None:
+            raise CommandError(_("No site has this id or name: %(site)s") % options)
+        codes = [code.strip() for code in options["options"].split(",") if code.strip()]
+        try:
+            start = availability.parse_moment("start", options["explain"])
+            if not isinstance(start, datetime):
+                raise CommandError(_("--explain takes a date and time with its UTC offset."))
+            req = requirements.requirements_for(
+                service_code=options["service"], option_codes=codes, category=options["category"]
+            )
+            found = explain_selectors.explain_site_start(
+                site_id=policy.id, requirements=req, start=start
+            )
+        except DomainError as error:
+            raise CommandError(_details(error)) from error
+        explanation = found.explanation
+        self.stdout.write(
+            f"{policy.name} ({policy.timezone}) - {req.name}: {req.duration_minutes} min"
+            f" + {req.buffer_after_minutes} min buffer"
+        )
+        self.stdout.write(f"{explanation.start.isoformat()}: ", ending="")
+        if explanation.offered:
+            self.stdout.write(self.style.SUCCESS(_("offered")))
+        else:
+            self.stdout.write(self.style.ERROR(_("not offered")))
+        for reason in refusals.reasons(explanation, operator=True):
+            if reason["code"] in RESOURCE_CODES:
+                continue  # listed under each resource below
+            self.stdout.write(f"  {reason['code']}: {_line(reason)}")
+        for resource in refusals.resources(explanation, found.resources):
+            state = _("free") if resource["free"] else _("not free")
+            self.stdout.write(f"  {resource['name']}: {state}")
+            for reason in resource["reasons"]:
+                self.stdout.write(f"    {reason['code']}: {_line(reason)}")
+        self.stdout.write(
+            _("Nearest offered: before %(before)s, after %(after)s")
+            % {
+                "before": _when(explanation.before),
+                "after": _when(explanation.after),
+            }
+        )
+
+
+RESOURCE_CODES = {reason.value for reason in RESOURCE_REASONS}
+
+
+def _when(moment: datetime | None) -> str:
+    return "-" if moment is None else moment.isoformat()
+
+
+def _line(reason: dict[str, Any]) -> str:
+    """A reason's message, then its details in a few words."""
+    text = reason["message"].translated(_)
+    extra = []
+    for key in ("earliest", "latest", "previous", "next", "skill"):
+        if reason.get(key):
+            extra.append(f"{key} {reason[key]}")
+    if "hours" in reason:
+        spans = ", ".join(f"{h['start'][11:16]}-{h['end'][11:16]}" for h in reason["hours"])
+        extra.append(f"hours {reason['day']}: {spans or '-'}")
+    for closure in reason.get("closures", ()):
+        extra.append(f"closed {closure['start']} - {closure['end']} ({closure.get('reason', '')})")
+    for booking in reason.get("bookings", ()):
+        what = _("buffer of ") if booking["buffer_only"] else ""
+        extra.append(
+            f"{what}{booking['reference']} {booking['start']} - {booking['blocked_until']}"
+        )
+    return "; ".join([text, *extra])

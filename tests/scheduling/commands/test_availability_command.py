@@ -68,3 +68,36 @@ def test_bad_input_exits_non_zero_with_a_clear_message(setup, args, message) -> 
     argv = [item for pair in base.items() for item in pair]
     with pytest.raises(CommandError, match=message):
         call_command("availability", *argv, stdout=StringIO())
+
+
+def test_explain_prints_every_reason_per_resource(setup) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from tests.scheduling.factories import ClosureFactory
+
+    monday = next_monday()
+    paris = ZoneInfo("Europe/Paris")
+    bay = setup.resources.order_by("name").first()
+    ClosureFactory(
+        site=None,
+        resource=bay,
+        start=datetime.combine(monday, time(8), tzinfo=paris),
+        end=datetime.combine(monday, time(10), tzinfo=paris),
+        reason="Lift repair",
+    )
+    out = StringIO()
+    start = datetime.combine(monday, time(9, 10), tzinfo=paris).isoformat()
+    call_command(
+        "availability",
+        "--site", "bastille", "--service", "wash", "--category", "small",
+        "--explain", start,
+        stdout=out,
+    )  # fmt: skip
+    text = out.getvalue()
+    assert "not offered" in text
+    assert "not_on_grid" in text
+    assert "outside_opening_hours" in text
+    assert "resource_closed" in text
+    assert "Lift repair" in text
+    assert "Nearest offered: before" in text

@@ -1,0 +1,157 @@
+"""GET /api/v1/availability/explain: why one start is offered or not, per resource, with the
+nearest offered starts; operators see resources and bookings, customers only the reasons."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from tests.bookings.factories import at, make_world
+from tests.scheduling.factories import ClosureFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/availability/explain"
+
+
+@pytest.fixture
+def world(clock):
+    world = make_world(resources=2)
+    clock.set(at(world.day, 8) - timedelta(days=3))
+    return world
+
+
+def _ask(client, world, start, **extra):
+    params = {
+        "service": world.service.code,
+        **({} if "vehicle" in extra else {"category": "small"}),
+        "site": str(world.site.public_id),
+        "start": start.isoformat(),
+        **extra,
+    }
+    return client.get(URL, params)
+
+
+def test_an_offered_start_is_offered_with_its_free_resources(world, client_for) -> None:
+    response = _ask(client_for(world.operator), world, at(world.day, 10))
+    assert response.status_code == 200
+    body = response.json()
+    assert body["offered"] is True
+    assert body["reasons"] == []
+    assert body["start"] == at(world.day, 10).isoformat()
+    assert [(r["name"], r["free"]) for r in body["resources"]] == [("Bay 1", True), ("Bay 2", True)]
+    assert body["nearest"]["before"][11:16] == "09:45"
+    assert body["nearest"]["after"][11:16] == "10:15"
+
+
+def test_every_rule_is_given_not_the_first(world, client_for) -> None:
+    ClosureFactory(
+        site=world.site, start=at(world.day, 11), end=at(world.day, 12), reason="Inventory"
+    )
+    body = _ask(client_for(world.operator), world, at(world.day, 11, 40)).json()
+    assert body["offered"] is False
+    assert [r["code"] for r in body["reasons"]] == [
+        "outside_opening_hours",
+        "not_on_grid",
+        "site_closed",
+    ]
+    assert body["reasons"][2]["closures"][0]["reason"] == "Inventory"
+
+
+def test_operators_see_the_blocking_bookings_per_resource(world, client_for) -> None:
+    first = world.book(10)
+    second = world.book(10)
+    ClosureFactory(
+        site=None,
+        resource=world.resources[1],
+        start=at(world.day, 10),
+        end=at(world.day, 11),
+        reason="Lift repair",
+    )
+    body = _ask(client_for(world.operator), world, at(world.day, 10, 30)).json()
+    assert [r["code"] for r in body["reasons"]] == ["resource_closed", "taken"]
+    by_name = {r["name"]: r for r in body["resources"]}
+    assert [f["code"] for f in by_name["Bay 2"]["reasons"]] == ["resource_closed", "taken"]
+    references = {
+        b["reference"]
+        for r in body["resources"]
+        for f in r["reasons"]
+        for b in f.get("bookings", ())
+    }
+    assert references == {first.reference, second.reference}
+
+
+def test_a_customer_sees_the_reasons_without_other_customers_data(world, client_for) -> None:
+    """The privacy test: another customer's bookings (references, times, ids), the resources and
+    the closures' reasons appear nowhere in a customer's (or an anonymous) explanation."""
+    first = world.book(10)
+    second = world.book(10)
+    ClosureFactory(
+        site=None,
+        resource=world.resources[1],
+        start=at(world.day, 10),
+        end=at(world.day, 11),
+        reason="Lift repair",
+    )
+    for client in (client_for(world.customer), client_for(world.new_customer()[0])):
+        response = _ask(client, world, at(world.day, 10, 30))
+        assert response.status_code == 200
+        body = response.json()
+        assert body["offered"] is False
+        assert [r["code"] for r in body["reasons"]] == ["resource_closed", "taken"]
+        assert body["resources"] is None
+        text = response.content.decode()
+        for secret in (
+            first.reference,
+            second.reference,
+            str(first.public_id),
+            str(first.customer.public_id) if hasattr(first.customer, "public_id") else "x" * 40,
+            first.vehicle_plate,
+            "Lift repair",
+            "Bay 1",
+            "Bay 2",
+            str(world.resources[0].public_id),
+            "bookings",
+            "blocked_until",
+        ):
+            assert secret not in text
+
+
+def test_energy_not_supported_is_a_reason(world, client_for) -> None:
+    world.service.excluded_energies = ["petrol"]
+    world.service.save()
+    response = _ask(
+        client_for(world.customer), world, at(world.day, 10), vehicle=str(world.vehicle.public_id)
+    )
+    body = response.json()
+    assert response.status_code == 200, body
+    assert body["offered"] is False
+    assert [r["code"] for r in body["reasons"]] == ["energy_not_supported"]
+
+
+def test_a_date_without_time_is_a_400(world, api_client) -> None:
+    response = api_client.get(
+        URL,
+        {
+            "service": world.service.code,
+            "category": "small",
+            "site": str(world.site.public_id),
+            "start": "2030-01-07",
+        },
+    )
+    assert response.status_code == 400
+    assert "start" in response.json()["error"]["details"]
+
+
+def test_explain_costs_a_constant_number_of_queries(
+    world, client_for, django_assert_max_num_queries
+) -> None:
+    for hour in (9, 10, 11, 14, 15, 16):
+        world.book(hour)
+    client = client_for(world.operator)
+    # The account and its groups, the service with its prices and options, then the four reads
+    # of the explanation (site, resources, closures, bookings): the same whatever the bookings.
+    with django_assert_max_num_queries(9):
+        response = _ask(client, world, at(world.day, 10))
+    assert response.status_code == 200
