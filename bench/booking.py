@@ -709,10 +709,10 @@ def _targets(results: Results) -> list[list[object]]:
     for raced in results.races:
         won = [sum(o.status == 201 for o in run.outcomes) for run in raced.rounds]
         others = {(o.status, o.code) for o in raced.outcomes() if o.status != 201}
-        exact = others <= {(409, "slot_unavailable")} and all(
+        exact = others <= {(409, "slot_unavailable"), (409, "taken")} and all(
             n == raced.winners for n in won + raced.active_after
         )
-        target = f"{raced.name}: {raced.winners} x 201 per round, the others 409 slot_unavailable"
+        target = f"{raced.name}: {raced.winners} x 201 per round, the others 409 lost or taken"
         rows.append([target, "/".join(map(str, won)) + " x 201", verdict(exact)])
     client, server = results.races[0].loser_ms()
     worst_server, worst_client = max(server, default=float("nan")), max(client)

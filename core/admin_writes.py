@@ -19,7 +19,7 @@ from django.forms.models import BaseModelFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext as _
 
-from core.errors import DomainError, translate_details
+from core.errors import DomainError
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -31,13 +31,7 @@ _REFUSED = "_admin_write_refused"
 
 def refusal_text(error: DomainError) -> str:
     """The use case's message in the reader's language, with its per-field details if any."""
-    details = translate_details(error.details, _)
-    parts = [
-        f"{field}: {' '.join(str(m) for m in msgs)}"
-        for field, msgs in details.items()
-        if isinstance(msgs, list | tuple)
-    ]
-    return " ".join([error.translated(_), *parts]).strip()
+    return " ".join([error.translated(_), *error.detail_lines(_)]).strip()
 
 
 def actor_of(request: HttpRequest) -> User:

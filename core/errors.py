@@ -94,6 +94,16 @@ class DomainError(Exception):
         """The message in the active language (`translate` is gettext)."""
         return self.text.translated(translate)
 
+    def detail_lines(self, translate: Callable[[str], str]) -> list[str]:
+        """The details as short lines for a person (the admin shows them after the message):
+        the per-field messages. An error with richer details words them itself."""
+        details = translate_details(self.details, translate)
+        return [
+            f"{field}: {' '.join(str(m) for m in msgs)}"
+            for field, msgs in details.items()
+            if isinstance(msgs, list | tuple)
+        ]
+
 
 class ValidationFailed(DomainError):
     """Input that breaks a rule of its own (400, with per-field details)."""

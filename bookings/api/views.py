@@ -95,7 +95,12 @@ class BookingListCreateView(generics.GenericAPIView["Booking"]):
             201: BookingSerializer,
             400: _BAD_START,
             409: OpenApiResponse(
-                description="slot_unavailable, "
+                description="a start that is not offered, with its reason "
+                "(docs/rules/scheduling.md; details.reasons lists them all): "
+                "not_on_grid, too_soon, beyond_horizon, outside_opening_hours, site_closed, "
+                "resource_closed, not_in_resource_hours, no_resource_with_skill, "
+                "energy_not_supported, taken; "
+                "slot_unavailable (the start was free but a concurrent booking took it), "
                 "price_changed (details.quote holds the new quote), "
                 "vehicle_already_booked (the vehicle has another active booking over that time; "
                 "details.booking: its reference), "
@@ -242,7 +247,10 @@ class RescheduleView(_ActionView):
 
     @_action_schema(
         RescheduleSerializer,
-        conflicts="the new start is taken (`slot_unavailable`), the vehicle is booked then "
+        conflicts="the new start is not offered, with its reason (`not_on_grid`, `too_soon`, "
+        "`beyond_horizon`, `outside_opening_hours`, `site_closed`, `resource_closed`, "
+        "`not_in_resource_hours`, `no_resource_with_skill`, `taken`: details.reasons), it was "
+        "taken by a concurrent booking (`slot_unavailable`), the vehicle is booked then "
         "(`vehicle_already_booked`) or it is too late (`too_late`, `reschedule_too_late`)",
         errors={400: _BAD_START},
     )

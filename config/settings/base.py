@@ -349,7 +349,7 @@ SPECTACULAR_SETTINGS: dict[str, Any] = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     # The codes of a refused start (issue 12), one enum wherever they appear.
-    "ENUM_NAME_OVERRIDES": {"StartRefusalCodeEnum": "scheduling.domain.explain.Reason"},
+    "ENUM_NAME_OVERRIDES": {"StartRefusalCodeEnum": "scheduling.domain.explain.REASON_CODES"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.api.schema.describe_text_parameters",

@@ -14,7 +14,7 @@ from core.api.fields import (
     StrictUUIDField,
     WallClockTimeField,
 )
-from scheduling.domain.explain import Reason
+from scheduling.domain.explain import REASON_CODES
 from scheduling.domain.preferences import PARTS_OF_DAY
 from scheduling.domain.window import MAX_YEAR, MIN_YEAR
 from scheduling.models import OpeningHours, Site
@@ -212,7 +212,7 @@ class BlockingBookingSerializer(serializers.Serializer):
 
 
 class StartReasonSerializer(serializers.Serializer):
-    code = serializers.ChoiceField(choices=[reason.value for reason in Reason])
+    code = serializers.ChoiceField(choices=REASON_CODES)
     message = serializers.CharField()
     earliest = serializers.DateTimeField(required=False, help_text=_("too_soon."))
     latest = serializers.DateTimeField(required=False, help_text=_("beyond_horizon."))

@@ -54,6 +54,8 @@ class Reason(StrEnum):
     TAKEN = "taken"  # a booking (or a buffer) holds the resource over [t, t+D+B]
 
 
+# The codes as the API's schema lists them (one enum, StartRefusalCodeEnum).
+REASON_CODES: tuple[str, ...] = tuple(reason.value for reason in Reason)
 # The order reasons are listed in; a refusal's own code is the first reason found in it (the
 # rules of the start first, the most lasting first, then those of the resources).
 REFUSAL_ORDER: tuple[Reason, ...] = tuple(Reason)

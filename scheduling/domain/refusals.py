@@ -4,8 +4,8 @@ data), and the refusal a booking or a reschedule raises (409 with the first reas
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import datetime
+from collections.abc import Callable, Mapping
+from datetime import datetime, tzinfo
 from typing import Any
 
 from core.errors import Conflict, Text, gettext_noop
@@ -34,11 +34,16 @@ MESSAGES: Mapping[Reason, str] = {
 RESOURCE_TAKEN = gettext_noop("Booked at that time (a booking or its clean-up buffer).")
 
 
-def _iso(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.isoformat()
+def _iso(moment: datetime | None, tz: tzinfo | None = None) -> str | None:
+    """On the site's clock (`tz`) when given: closures and bookings are read in UTC."""
+    if moment is None:
+        return None
+    return (moment if tz is None else moment.astimezone(tz)).isoformat()
 
 
-def finding_details(finding: Finding, *, operator: bool) -> dict[str, Any]:
+def finding_details(
+    finding: Finding, *, operator: bool, tz: tzinfo | None = None
+) -> dict[str, Any]:
     """What a finding says besides its code; closure reasons and bookings for operators only."""
     reason = finding.reason
     if reason is Reason.TOO_SOON:
@@ -59,7 +64,7 @@ def finding_details(finding: Finding, *, operator: bool) -> dict[str, Any]:
             return {}
         return {
             "closures": [
-                {"start": _iso(c.start), "end": _iso(c.end)}
+                {"start": _iso(c.start, tz), "end": _iso(c.end, tz)}
                 | ({"reason": c.reason} if operator else {})
                 for c in finding.closures
             ]
@@ -69,9 +74,9 @@ def finding_details(finding: Finding, *, operator: bool) -> dict[str, Any]:
             "bookings": [
                 {
                     "reference": b.booking.reference,
-                    "start": _iso(b.booking.start),
-                    "end": _iso(b.booking.end),
-                    "blocked_until": _iso(b.booking.blocked_until),
+                    "start": _iso(b.booking.start, tz),
+                    "end": _iso(b.booking.end, tz),
+                    "blocked_until": _iso(b.booking.blocked_until, tz),
                     "buffer_only": b.buffer_only,
                 }
                 for b in finding.blocking
@@ -80,12 +85,14 @@ def finding_details(finding: Finding, *, operator: bool) -> dict[str, Any]:
     return {}
 
 
-def _finding(finding: Finding, *, operator: bool, of_resource: bool = False) -> dict[str, Any]:
+def _finding(
+    finding: Finding, *, operator: bool, of_resource: bool = False, tz: tzinfo | None = None
+) -> dict[str, Any]:
     message = RESOURCE_TAKEN if of_resource and finding.reason is Reason.TAKEN else None
     return {
         "code": finding.reason.value,
         "message": Text(message or MESSAGES[finding.reason]),
-        **finding_details(finding, operator=operator),
+        **finding_details(finding, operator=operator, tz=tz),
     }
 
 
@@ -95,15 +102,14 @@ def reasons(explanation: Explanation, *, operator: bool) -> list[dict[str, Any]]
     for a resource's closure."""
     if explanation.offered:
         return []
-    listed = [_finding(f, operator=operator) for f in explanation.findings]
+    tz = explanation.start.tzinfo
+    listed = [_finding(f, operator=operator, tz=tz) for f in explanation.findings]
     seen = {f.reason for f in explanation.findings}
     for reason in explanation.reasons():
         if reason in seen:
             continue
-        if operator:  # the details of each resource are under `resources`
-            listed.append({"code": reason.value, "message": Text(MESSAGES[reason])})
-        else:
-            listed.append({"code": reason.value, "message": Text(MESSAGES[reason])})
+        # A resource's reason, once: its details are under `resources` (operators only).
+        listed.append({"code": reason.value, "message": Text(MESSAGES[reason])})
     return listed
 
 
@@ -151,3 +157,51 @@ class StartRefused(Conflict):
         super().__init__(str.__str__(first["message"]), code=first["code"], details=details)
         self.template = first["message"].template
         self.text = first["message"]
+
+    def detail_lines(self, translate: Callable[[str], str]) -> list[str]:
+        """The other reasons, each resource's (operators), and the nearest offered starts."""
+        lines = [reason_line(r, translate) for r in self.details["reasons"][1:]]
+        for resource in self.details.get("resources", ()):
+            for reason in resource["reasons"]:
+                lines.append(f"{resource['name']}: {reason_line(reason, translate)}")
+        nearest = self.details.get("nearest")
+        if nearest and (nearest["before"] or nearest["after"]):
+            lines.append(
+                translate(NEAREST)
+                % {"before": _hhmm(nearest["before"]), "after": _hhmm(nearest["after"])}
+            )
+        return lines
+
+
+NEAREST = gettext_noop("Nearest offered starts: %(before)s, %(after)s.")
+BUFFER_OF = gettext_noop("buffer of")
+
+
+def _hhmm(iso: str | None) -> str:
+    """`2026-06-01T10:15:00+02:00` as `2026-06-01 10:15 (+02:00)`; `-` when none."""
+    if iso is None:
+        return "-"
+    return f"{iso[:10]} {iso[11:16]} ({iso[-6:]})"
+
+
+def reason_line(reason: Mapping[str, Any], translate: Callable[[str], str]) -> str:
+    """A reason's message, then its details in a few words (the admin, the command)."""
+    message = reason["message"]
+    text = message.translated(translate) if isinstance(message, Text) else str(message)
+    extra = []
+    for key in ("earliest", "latest", "previous", "next"):
+        if reason.get(key):
+            extra.append(f"{key} {_hhmm(reason[key])}")
+    if reason.get("skill"):
+        extra.append(f"skill {reason['skill']}")
+    if "hours" in reason:
+        spans = ", ".join(f"{h['start'][11:16]}-{h['end'][11:16]}" for h in reason["hours"])
+        extra.append(f"{reason['day']}: {spans or '-'}")
+    for closure in reason.get("closures", ()):
+        why = f" {closure['reason']}" if closure.get("reason") else ""
+        extra.append(f"{_hhmm(closure['start'])} - {_hhmm(closure['end'])}{why}")
+    for booking in reason.get("bookings", ()):
+        what = translate(BUFFER_OF) + " " if booking["buffer_only"] else ""
+        held = f"{_hhmm(booking['start'])} - {booking['blocked_until'][11:16]}"
+        extra.append(f"{what}{booking['reference']} {held}")
+    return "; ".join([text, *extra])

@@ -122,12 +122,12 @@ class Command(BaseCommand):
         for reason in refusals.reasons(explanation, operator=True):
             if reason["code"] in RESOURCE_CODES:
                 continue  # listed under each resource below
-            self.stdout.write(f"  {reason['code']}: {_line(reason)}")
+            self.stdout.write(f"  {reason['code']}: {refusals.reason_line(reason, _)}")
         for resource in refusals.resources(explanation, found.resources):
             state = _("free") if resource["free"] else _("not free")
             self.stdout.write(f"  {resource['name']}: {state}")
             for reason in resource["reasons"]:
-                self.stdout.write(f"    {reason['code']}: {_line(reason)}")
+                self.stdout.write(f"    {reason['code']}: {refusals.reason_line(reason, _)}")
         self.stdout.write(
             _("Nearest offered: before %(before)s, after %(after)s")
             % {
@@ -142,23 +142,3 @@ RESOURCE_CODES = {reason.value for reason in RESOURCE_REASONS}
 
 def _when(moment: datetime | None) -> str:
     return "-" if moment is None else moment.isoformat()
-
-
-def _line(reason: dict[str, Any]) -> str:
-    """A reason's message, then its details in a few words."""
-    text = reason["message"].translated(_)
-    extra = []
-    for key in ("earliest", "latest", "previous", "next", "skill"):
-        if reason.get(key):
-            extra.append(f"{key} {reason[key]}")
-    if "hours" in reason:
-        spans = ", ".join(f"{h['start'][11:16]}-{h['end'][11:16]}" for h in reason["hours"])
-        extra.append(f"hours {reason['day']}: {spans or '-'}")
-    for closure in reason.get("closures", ()):
-        extra.append(f"closed {closure['start']} - {closure['end']} ({closure.get('reason', '')})")
-    for booking in reason.get("bookings", ()):
-        what = _("buffer of ") if booking["buffer_only"] else ""
-        extra.append(
-            f"{what}{booking['reference']} {booking['start']} - {booking['blocked_until']}"
-        )
-    return "; ".join([text, *extra])

@@ -51,13 +51,13 @@ def test_a_naive_start_is_a_400(world, client_for) -> None:
     assert not Booking.objects.exists()
 
 
-def test_a_taken_slot_is_409_slot_unavailable(world, client_for) -> None:
+def test_a_taken_slot_is_409_taken(world, client_for) -> None:
     _create(client_for(world.customer), world)
     others = [world.new_customer() for _ in range(2)]
     _create(client_for(others[0][0]), world, vehicle=others[0][1])
     response = _create(client_for(others[1][0]), world, vehicle=others[1][1])
     assert response.status_code == 409
-    assert response.json()["error"]["code"] == "slot_unavailable"
+    assert response.json()["error"]["code"] == "taken"  # a lost race is slot_unavailable
 
 
 def test_price_changed_is_409_with_the_new_quote(world, client_for) -> None:

@@ -188,3 +188,15 @@ def test_taken_names_the_blocking_bookings_to_operators_only(world, client_for) 
     nearest = body["details"]["nearest"]
     assert nearest["before"][11:16] == "09:00"
     assert nearest["after"][11:16] == "11:00"
+
+
+def test_a_refusal_is_worded_in_the_readers_language(world, client_for) -> None:
+    client = client_for(world.customer)
+    client.credentials(HTTP_ACCEPT_LANGUAGE="fr", **client._credentials)
+    response = _post_booking(client, world, at(world.day, 11, 30))
+    error = response.json()["error"]
+    assert error["code"] == "outside_opening_hours"
+    assert error["message"] == (
+        "La prestation ne tiendrait pas dans les horaires d'ouverture du site ce jour-là."
+    )
+    assert error["details"]["reasons"][0]["message"] == error["message"]

@@ -76,9 +76,9 @@ def test_a_taken_slot_goes_to_the_next_free_resource_then_refuses() -> None:
     second = book(world, customer=other_customer, vehicle=other_vehicle)
     assert {first.resource_id, second.resource_id} == {r.pk for r in world.resources}
     third_customer, third_vehicle = world.new_customer()
-    with pytest.raises(Conflict, match="available") as excinfo:
+    with pytest.raises(Conflict, match="booked at that time") as excinfo:
         book(world, customer=third_customer, vehicle=third_vehicle)
-    assert excinfo.value.code == "slot_unavailable"
+    assert excinfo.value.code == "taken"  # every bay is booked (issue 12; not a lost race)
     assert excinfo.value.status == 409
     assert Booking.objects.count() == 2
 
@@ -99,8 +99,9 @@ def test_another_customers_vehicle_cannot_be_booked(world: World) -> None:
 
 
 def test_a_closed_hour_is_refused(world: World) -> None:
-    with pytest.raises(Conflict, match="available"):
+    with pytest.raises(Conflict, match="opening hours") as excinfo:
         book(world, hour=12)  # lunch break 12:00-13:30
+    assert excinfo.value.code == "outside_opening_hours"
 
 
 def test_the_full_happy_path_with_history(world: World) -> None:
@@ -253,7 +254,7 @@ def test_reschedule_onto_a_taken_slot_is_refused_and_changes_nothing(world: Worl
     booking = book(world)
     other_customer, other_vehicle = world.new_customer()
     book(world, hour=15, customer=other_customer, vehicle=other_vehicle)
-    with pytest.raises(Conflict, match="available"):
+    with pytest.raises(Conflict, match="booked at that time"):
         services.booking_reschedule(
             booking_id=booking.pk,
             actor=world.operator,

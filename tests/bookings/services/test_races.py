@@ -37,6 +37,11 @@ def create_job(world, customer, vehicle, hour: int = 10) -> Callable[[], Any]:
     )
 
 
+# A loser either read the start free and lost it to the winner's lock (slot_unavailable, the lost
+# race) or read it after the winner committed (taken: a precise refusal, issue 12).
+LOST = {"slot_unavailable", "taken"}
+
+
 def assert_no_overlap_in_the_database() -> None:
     with connection.cursor() as cursor:
         cursor.execute(
@@ -56,7 +61,8 @@ def test_twenty_clients_racing_for_one_slot_make_exactly_one_booking() -> None:
     world = make_world(resources=1)
     jobs = [create_job(world, *world.new_customer()) for _ in range(20)]
     result = race_outcomes(jobs)
-    assert result == ["ok"] + ["slot_unavailable"] * 19
+    assert result[:1] == ["ok"]
+    assert set(result[1:]) <= LOST  # 19 refusals
     assert Booking.objects.count() == 1
     assert_no_overlap_in_the_database()
 
@@ -64,7 +70,9 @@ def test_twenty_clients_racing_for_one_slot_make_exactly_one_booking() -> None:
 def test_three_free_resources_and_ten_clients_make_exactly_three_bookings() -> None:
     world = make_world(resources=3)
     result = race_outcomes([create_job(world, *world.new_customer()) for _ in range(10)])
-    assert result == ["ok"] * 3 + ["slot_unavailable"] * 7
+    assert result[:3] == ["ok"] * 3
+    assert len(result) == 10
+    assert set(result[3:]) <= LOST
     assert sorted(Booking.objects.values_list("resource__name", flat=True)) == [
         "Bay 1",
         "Bay 2",
@@ -82,7 +90,8 @@ def test_a_reschedule_racing_a_new_booking_for_the_same_slot_has_one_winner() ->
         booking_id=moving.pk, actor=operator, start=target, now=target - timedelta(days=3)
     )
     result = race_outcomes([reschedule, create_job(world, *world.new_customer(), hour=15)])
-    assert result == ["ok", "slot_unavailable"]
+    assert result[0] == "ok"
+    assert result[1] in LOST
     assert Booking.objects.filter(start=target).count() == 1
     assert_no_overlap_in_the_database()
 

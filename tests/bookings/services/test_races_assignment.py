@@ -29,7 +29,10 @@ def test_eight_clients_for_one_start_of_eight_free_resources_all_get_one() -> No
 def test_twelve_clients_for_eight_free_resources_make_eight_bookings_and_four_409() -> None:
     world = make_world(resources=8)
     result = race_outcomes([create_job(world, *world.new_customer()) for _ in range(12)])
-    assert result == ["ok"] * 8 + ["slot_unavailable"] * 4
+    assert result[:8] == ["ok"] * 8
+    assert len(result) == 12
+    # Lost races, or read after the winners committed (taken).
+    assert set(result[8:]) <= {"slot_unavailable", "taken"}
     assert Booking.objects.values("resource_id").distinct().count() == 8
     assert Booking.objects.count() == 8
     assert_no_overlap_in_the_database()
