@@ -192,7 +192,7 @@ class ExplainQuerySerializer(_ServiceQuery):
     )
 
 
-class RangeSerializer(serializers.Serializer):
+class RangeSerializer(serializers.Serializer[Any]):
     start = serializers.DateTimeField()
     end = serializers.DateTimeField()
 
@@ -201,7 +201,7 @@ class ClosureRefSerializer(RangeSerializer):
     reason = serializers.CharField(required=False, help_text=_("Operators only."))
 
 
-class BlockingBookingSerializer(serializers.Serializer):
+class BlockingBookingSerializer(serializers.Serializer[Any]):
     reference = serializers.CharField()
     start = serializers.DateTimeField()
     end = serializers.DateTimeField()
@@ -211,7 +211,7 @@ class BlockingBookingSerializer(serializers.Serializer):
     )
 
 
-class StartReasonSerializer(serializers.Serializer):
+class StartReasonSerializer(serializers.Serializer[Any]):
     code = serializers.ChoiceField(choices=REASON_CODES)
     message = serializers.CharField()
     earliest = serializers.DateTimeField(required=False, help_text=_("too_soon."))
@@ -231,19 +231,19 @@ class StartReasonSerializer(serializers.Serializer):
     )
 
 
-class ResourceVerdictSerializer(serializers.Serializer):
+class ResourceVerdictSerializer(serializers.Serializer[Any]):
     id = serializers.UUIDField()
     name = serializers.CharField()
     free = serializers.BooleanField()
     reasons = StartReasonSerializer(many=True)
 
 
-class NearestSerializer(serializers.Serializer):
+class NearestSerializer(serializers.Serializer[Any]):
     before = serializers.DateTimeField(allow_null=True)
     after = serializers.DateTimeField(allow_null=True)
 
 
-class ExplanationSerializer(serializers.Serializer):
+class ExplanationSerializer(serializers.Serializer[Any]):
     site = SiteRefSerializer()
     service = ServiceRefSerializer()
     start = serializers.DateTimeField(help_text=_("On the site's clock."))
