@@ -9,6 +9,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from bookings.models import Booking
 from scheduling.models import ResourceHours
@@ -193,7 +194,10 @@ def test_taken_names_the_blocking_bookings_to_operators_only(world, client_for) 
 def test_a_refusal_is_worded_in_the_readers_language(world, client_for) -> None:
     client = client_for(world.customer)
     client.credentials(HTTP_ACCEPT_LANGUAGE="fr", **client._credentials)
-    response = _post_booking(client, world, at(world.day, 11, 30))
+    try:
+        response = _post_booking(client, world, at(world.day, 11, 30))
+    finally:
+        translation.deactivate()  # the request left French active in this thread
     error = response.json()["error"]
     assert error["code"] == "outside_opening_hours"
     assert error["message"] == (
