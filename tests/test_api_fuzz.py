@@ -171,6 +171,7 @@ def _within_rules_the_schema_cannot_state(case: Any, scene: Scene) -> None:
         body["year"] = min(max(body["year"], YEAR_MIN), latest)
     if query is not None and operation in {
         "GET /api/v1/availability",
+        "GET /api/v1/availability/explain",
         "GET /api/v1/availability/suggest",
     }:
         # Exactly one of vehicle and category: OpenAPI has no rule across parameters.

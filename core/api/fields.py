@@ -419,3 +419,31 @@ class MomentField(serializers.CharField):
                 code="year",
             )
         return text
+
+
+class InstantField(MomentField):
+    """A query's instant: an RFC 3339 date-time with its offset only (no bare date), in the
+    years `first_year`..`last_year` (availability/explain's `start`)."""
+
+    default_error_messages = {
+        **MomentField.default_error_messages,
+        "instant": _("Give a date-time with its offset (RFC 3339), not a date."),
+    }
+
+    def __init__(self, *, first_year: int, last_year: int, **kwargs: Any) -> None:
+        super().__init__(first_year=first_year, last_year=last_year, **kwargs)
+        years = year_range_pattern(first_year, last_year)
+        _annotate(
+            self,
+            {
+                "type": "string",
+                "format": "date-time",
+                "pattern": f"^{years}{_MONTH_DAY}T{_TIME}{_OFFSET}$",
+            },
+        )
+
+    def to_internal_value(self, data: Any) -> str:
+        text = super().to_internal_value(data)
+        if re.fullmatch(_DATE, text):
+            self.fail("instant")
+        return text

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.api.fields import (
+    InstantField,
     MomentField,
     QueryBooleanField,
     QueryFloatField,
@@ -185,7 +186,7 @@ class SuggestionsSerializer(serializers.Serializer[Any]):
 
 class ExplainQuerySerializer(_ServiceQuery):
     site = StrictUUIDField()
-    start = MomentField(
+    start = InstantField(
         first_year=MIN_YEAR,
         last_year=MAX_YEAR,
         help_text=_("The start to explain: a date-time with its UTC offset (RFC 3339)."),
