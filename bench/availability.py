@@ -1,31 +1,28 @@
-"""Benchmark of the availability query (14 days, one site, 20 resources).
+"""Benchmark of availability (14 days, one site, 20 resources): the API's path first.
 
     .venv/bin/python bench/availability.py                      # SQLite, in memory
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test \\
         BENCH_DATABASE_NAME=bench_scheduling .venv/bin/python bench/availability.py
 
 It creates its own database (BENCH_DATABASE_NAME on PostgreSQL, default bench_scheduling; dropped
-at the end), a site with 20 resources, and N busy intervals in the 14-day window (N = 1,000, 5,000,
-20,000), plus 100,000 outside it. No two intervals of one resource overlap (PostgreSQL's exclusion
-constraint forbids it for active bookings), so they are spread over the whole window, day and
-night: 20,000 bookings of 40 minutes or more do not fit in 20 resources' opening hours. It then
-times `scheduling.public.available_starts` for the 14 days in-process and prints median and p95
-time and the SQL query count for each N and each busy-time port, next to that port's floor: its
-SQL alone, executed and fetched, nothing built.
+at the end), a site with 20 resources, a service with a category override and an option, and N
+active bookings in the 14-day window (N = 1,000, 5,000, 20,000), plus 100,000 outside it. No two
+bookings of one resource overlap (PostgreSQL's exclusion constraint forbids it), so they are
+spread over the whole window, day and night. Two resources of the twenty take a fiftieth of the
+others' share, so that every case has free starts to find and to output.
 
-Three ports are timed over the same intervals:
+Two lines per case, each timed in-process alternately with its floor (so both see the same load):
 
-- "bookings": the real one, bookings.selectors.busy_intervals as bookings' AppConfig.ready()
-  registers it, over real bookings_booking rows (pending or confirmed, one customer and service,
-  one vehicle per resource; blocked_until = the end of the busy interval). Its floor is the SQL
-  it runs, captured once with CaptureQueriesContext and run again with a raw cursor.
-- "timestamptz" and "epoch": the bench's own ports, written before the bookings app existed, over
-  a table of its own (bench_busy: resource_id, start_at, end_at, with a btree index on (start_at,
-  resource_id)) read in one SQL query. "timestamptz" reads the timestamp columns as a plain ORM
-  read would; "epoch" reads them as epoch seconds and builds the datetimes in Python, which is far
-  cheaper per row. A blocked range is assumed to last at most one day, which bounds the index scan
-  from below (start_at >= window start - 1 day); without such a bound a btree range scan would
-  also walk every older booking.
+- "api": the function GET /api/v1/availability calls with its validated parameters
+  (scheduling.api.availability.availability_body: the service's requirements from the catalogue
+  for a category with an option, the site's calendars, the busy time, the engine, the local
+  datetimes of the output), rendered to JSON by DRF's renderer. The headline.
+- "engine": scheduling.public.available_starts for the same window (the calendars, the busy-time
+  port and the engine; no catalogue, no output).
+
+The floor of a line is the SQL its queries ran (captured once with CaptureQueriesContext, the
+parameters inlined by the database adapter), executed and fetched with a raw cursor, nothing
+built.
 """
 
 from __future__ import annotations
@@ -49,134 +46,43 @@ import django
 
 django.setup()
 
+from django.contrib.auth.models import AnonymousUser  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from rest_framework.renderers import JSONRenderer  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from bookings.models import Booking  # noqa: E402
-from pricing.models import Service  # noqa: E402
+from pricing.models import CategoryOverride, Option, Service  # noqa: E402
 from pricing.public import ServiceRequirements  # noqa: E402
 from scheduling import public, services  # noqa: E402
-from scheduling.domain.values import BusyInterval  # noqa: E402
+from scheduling.api.availability import availability_body  # noqa: E402
 from vehicles.models import Vehicle  # noqa: E402
 
-# The real busy-time port, as bookings' AppConfig.ready() registered it (the bench swaps its own
-# ports in and out, then puts this one back).
-REGISTERED_PORT = public.busy_intervals._impl
-assert REGISTERED_PORT.__module__ == "bookings.selectors", REGISTERED_PORT
-
 RESOURCES = 20
+QUIET = 2  # the last resources, with a fiftieth of the others' share of bookings
 DAYS = 14
 OUTSIDE = 100_000
 SIZES = (1_000, 5_000, 20_000)
 RUNS = int(os.environ.get("BENCH_RUNS", "40"))
-MAX_BLOCK = timedelta(days=1)
 NOW = datetime(2027, 1, 4, 5, 0, tzinfo=UTC)  # a Monday, before opening
 WINDOW_START = NOW
 WINDOW_END = NOW + timedelta(days=DAYS)
+# The category "small" takes the override's 50 minutes, the option 10 more: 60 minutes of work.
 SERVICE = ServiceRequirements("bench", "Bench service", 60, 10, None)
+PARAMS = {
+    "service": "bench",
+    "options": ["wax"],
+    "category": "small",
+    "site": None,  # set once the site exists
+    "from": WINDOW_START.isoformat(),
+    "to": WINDOW_END.isoformat(),
+    "include_resources": False,
+}
 WEEK = {
     **{day: [(time(8), time(12)), (time(13, 30), time(19))] for day in range(1, 6)},
     6: [(time(9), time(13))],
 }
-
-
-def _placeholders(count: int) -> str:
-    return ", ".join(["%s"] * count)
-
-
-def busy_sql(count: int, *, epoch: bool) -> str:
-    if not epoch:
-        columns = "start_at, end_at"
-    elif connection.vendor == "postgresql":
-        columns = "EXTRACT(EPOCH FROM start_at)::float8, EXTRACT(EPOCH FROM end_at)::float8"
-    else:
-        columns = "CAST(strftime('%%s', start_at) AS REAL), CAST(strftime('%%s', end_at) AS REAL)"
-    return (
-        f"SELECT resource_id, {columns} FROM bench_busy "
-        f"WHERE resource_id IN ({_placeholders(count)}) "
-        "AND start_at < %s AND start_at >= %s AND end_at > %s"
-    )
-
-
-def _aware(value: datetime | str) -> datetime:
-    # PostgreSQL gives aware datetimes; SQLite's "timestamp" converter gives naive UTC ones.
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-
-
-def _read(resource_pks: list[int], start: datetime, end: datetime, *, epoch: bool) -> list:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            busy_sql(len(resource_pks), epoch=epoch),
-            [*resource_pks, end, start - MAX_BLOCK, start],
-        )
-        return cursor.fetchall()
-
-
-def port_timestamptz(resource_pks: list[int], start: datetime, end: datetime) -> list[BusyInterval]:
-    """The busy-time port as a plain ORM read would be: one query of timestamptz columns, each
-    value parsed by psycopg's (Python-level) timestamptz loader."""
-    rows = _read(resource_pks, start, end, epoch=False)
-    if connection.vendor == "postgresql":
-        return list(map(BusyInterval._make, rows))
-    return [BusyInterval(pk, _aware(a), _aware(b)) for pk, a, b in rows]
-
-
-def port_epoch(resource_pks: list[int], start: datetime, end: datetime) -> list[BusyInterval]:
-    """The same query returning epoch seconds (float8), datetimes built in Python: about ten
-    times cheaper per row than parsing timestamptz text."""
-    stamp = datetime.fromtimestamp
-    return [
-        BusyInterval(pk, stamp(a, UTC), stamp(b, UTC))
-        for pk, a, b in _read(resource_pks, start, end, epoch=True)
-    ]
-
-
-PORTS = {"timestamptz": (port_timestamptz, False), "epoch": (port_epoch, True)}
-
-
-def floor_read(resource_pks: list[int], *, epoch: bool) -> int:
-    """The floor: the port's SQL for the same window, rows fetched, nothing built."""
-    blocked_until = WINDOW_END + timedelta(minutes=SERVICE.duration_minutes + 10)
-    return len(_read(resource_pks, WINDOW_START, blocked_until, epoch=epoch))
-
-
-def create_table() -> None:
-    stamp = "timestamp with time zone" if connection.vendor == "postgresql" else "timestamp"
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"CREATE TABLE bench_busy (id integer PRIMARY KEY, resource_id integer NOT NULL, "
-            f"start_at {stamp} NOT NULL, end_at {stamp} NOT NULL, inside boolean NOT NULL)"
-        )
-        cursor.execute("CREATE INDEX bench_busy_start ON bench_busy (start_at, resource_id)")
-
-
-def _db_value(moment: datetime) -> datetime | str:
-    if connection.vendor == "postgresql":
-        return moment
-    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
-
-
-NEXT_ID = [0]
-
-
-def insert(rows: list[tuple[int, datetime, datetime, bool]]) -> None:
-    values = []
-    for pk, start, end, inside in rows:
-        NEXT_ID[0] += 1
-        values.append((NEXT_ID[0], pk, _db_value(start), _db_value(end), inside))
-    with connection.cursor() as cursor:
-        for offset in range(0, len(values), 10_000):
-            cursor.executemany(
-                "INSERT INTO bench_busy (id, resource_id, start_at, end_at, inside) "
-                "VALUES (%s, %s, %s, %s, %s)",
-                values[offset : offset + 10_000],
-            )
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE bench_busy")
 
 
 def spread(
@@ -192,8 +98,11 @@ def spread(
     resource's share cuts the span into equal segments, one interval (a random length from
     blocked_minutes, shortened to fit) at a random 5-minute offset in each."""
     rows = []
-    for index, pk in enumerate(resource_pks):
-        share = count // len(resource_pks) + (index < count % len(resource_pks))
+    quiet_from = len(resource_pks) - QUIET
+    weights = [1.0 if index < quiet_from else 0.02 for index in range(len(resource_pks))]
+    shares = [int(count * w / sum(weights)) for w in weights]
+    shares[0] += count - sum(shares)
+    for pk, share in zip(resource_pks, shares, strict=True):
         if not share:
             continue
         segment = (last - first) / share
@@ -236,9 +145,19 @@ class BookingRows:
             code="bench",
             name="Bench service",
             kind="wash",
-            base_duration_minutes=SERVICE.duration_minutes,
+            base_duration_minutes=45,
+            buffer_after_minutes=SERVICE.buffer_after_minutes,
             base_price=Decimal("50.00"),
         )
+        CategoryOverride.objects.create(
+            service=self.service, category="small", price=Decimal("40.00"), duration_minutes=50
+        )
+        Option.objects.create(
+            code="wax", name="Wax", price=Decimal("10.00"), extra_duration_minutes=10
+        ).services.add(self.service)
+        Option.objects.create(
+            code="seats", name="Seats", price=Decimal("15.00"), extra_duration_minutes=20
+        ).services.add(self.service)
         self.count = 0
 
     def insert(self, rows: list[tuple[int, datetime, datetime, bool]]) -> None:
@@ -313,44 +232,53 @@ def timed_pair(first, second, runs: int) -> tuple[list[float], list[float]]:
     return a, b
 
 
-def raw_floor(sql: str) -> int:
-    """The real port's floor: the SQL it ran, executed and fetched with a raw cursor."""
+def raw_floor(statements: list[str]) -> int:
+    """A line's floor: the SQL it ran, executed and fetched with a raw cursor."""
+    rows = 0
     with connection.cursor() as cursor:
-        cursor.execute(sql)
-        return len(cursor.fetchall())
+        for sql in statements:
+            cursor.execute(sql)
+            rows += len(cursor.fetchall())
+    return rows
 
 
-def measure(site_pk: int, resource_pks: list[int], label: str) -> None:
-    def query() -> int:
+def measure(site_pk: int, label: str) -> None:
+    renderer = JSONRenderer()
+    anonymous = AnonymousUser()
+
+    def api() -> int:
+        body = availability_body(PARAMS, anonymous, now=NOW)
+        renderer.render(body)
+        return len(body["starts"])
+
+    def engine() -> int:
         starts = public.available_starts(
             site_pk=site_pk, requirements=SERVICE, start=WINDOW_START, end=WINDOW_END, now=NOW
         )
         return len(starts)
 
-    variants = [
-        (name, port, lambda epoch=epoch: floor_read(resource_pks, epoch=epoch))
-        for name, (port, epoch) in PORTS.items()
-    ]
-    variants.append(("bookings", REGISTERED_PORT, None))
-    for name, port, floor in variants:
-        public.busy_intervals.provide(port)
+    found = {}
+    for name, function in (("api", api), ("engine", engine)):
         with CaptureQueriesContext(connection) as queries:
-            found = query()
-        if floor is None:
-            # The SQL the real port ran (parameters inlined by the database adapter).
-            port_sql = [q["sql"] for q in queries if Booking._meta.db_table in q["sql"]]
-            assert len(port_sql) == 1, port_sql
-            floor = lambda sql=port_sql[0]: raw_floor(sql)  # noqa: E731
-        query_samples, floor_samples = timed_pair(query, floor, RUNS)
-        median, p95 = _stats(query_samples)
+            found[name] = function()
+        statements = [q["sql"] for q in queries]
+        busy = [q for q in statements if Booking._meta.db_table in q]
+        assert len(busy) == 1, busy
+        with connection.cursor() as cursor:
+            cursor.execute(busy[0])
+            busy_rows = len(cursor.fetchall())
+        samples, floor_samples = timed_pair(
+            function, lambda statements=statements: raw_floor(statements), RUNS
+        )
+        median, p95 = _stats(samples)
         floor_median, floor_p95 = _stats(floor_samples)
-        rows = floor()
         print(
-            f"{label:<27} {name:<11} {rows:>6} {found:>6} {len(queries):>7} {median:>7.1f} "
-            f"{p95:>7.1f} {floor_median:>9.1f} {floor_p95:>9.1f} {median / floor_median:>6.1f}x",
+            f"{label:<27} {name:<7} {busy_rows:>6} {found[name]:>6} {len(queries):>7} "
+            f"{median:>7.1f} {p95:>7.1f} {floor_median:>9.1f} {floor_p95:>9.1f} "
+            f"{median / floor_median:>6.1f}x",
             flush=True,
         )
-    public.busy_intervals.provide(REGISTERED_PORT)
+    assert found["api"] == found["engine"], found
 
 
 def main() -> None:
@@ -359,37 +287,29 @@ def main() -> None:
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         site = services.site_create(name="Bench", timezone="Europe/Paris", hours=WEEK, actor=None)
+        PARAMS["site"] = site.public_id
         resource_pks = [
             services.resource_create(site=site, name=f"Bay {i:02d}", actor=None).pk
             for i in range(RESOURCES)
         ]
-        create_table()
         bookings = BookingRows(site.pk)
-
-        def add(rows: list[tuple[int, datetime, datetime, bool]]) -> None:
-            insert(rows)
-            bookings.insert(rows)
-
         print(
             f"database: {connection.vendor}; {RESOURCES} resources; {DAYS}-day window; "
             f"{RUNS} timed runs each (ms); load average {os.getloadavg()[0]:.2f}"
         )
         print(
-            f"{'case':<27} {'port':<11} {'busy':>6} {'starts':>6} {'queries':>7} {'median':>7} "
+            f"{'case':<27} {'line':<7} {'busy':>6} {'starts':>6} {'queries':>7} {'median':>7} "
             f"{'p95':>7} {'floor med':>9} {'floor p95':>9} {'ratio':>7}"
         )
-        add(inside_bookings(5_000, resource_pks, rng))
-        measure(site.pk, resource_pks, "N=5,000, nothing outside")
-        add(outside_bookings(OUTSIDE, resource_pks, rng))
+        bookings.insert(inside_bookings(5_000, resource_pks, rng))
+        measure(site.pk, "N=5,000, nothing outside")
+        bookings.insert(outside_bookings(OUTSIDE, resource_pks, rng))
         for size in SIZES:
-            # A fresh layout for each N: intervals added to an existing one would overlap it.
-            with connection.cursor() as cursor:
-                cursor.execute("DELETE FROM bench_busy WHERE inside")
+            # A fresh layout for each N: bookings added to an existing one would overlap it.
             bookings.delete_inside()
-            add(inside_bookings(size, resource_pks, rng))
-            measure(site.pk, resource_pks, f"N={size:,} + {OUTSIDE:,} outside")
+            bookings.insert(inside_bookings(size, resource_pks, rng))
+            measure(site.pk, f"N={size:,} + {OUTSIDE:,} outside")
     finally:
-        public.busy_intervals.provide(REGISTERED_PORT)
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
 

@@ -18,6 +18,7 @@ from accounts.public import is_operator
 from core.errors import NotFound, PermissionDenied, ValidationFailed, translate_details
 from core.metrics import Histogram
 from pricing.public import SERVICE_NOT_FOR_ENERGY, QuoteRefused
+from scheduling.api.availability import availability_body, requirements_of, service_body, site_body
 from scheduling.api.serializers import (
     AvailabilityQuerySerializer,
     AvailabilitySerializer,
@@ -30,7 +31,6 @@ from scheduling.api.serializers import (
 )
 from scheduling.domain import refusals
 from scheduling.domain.geo import GeoPoint
-from scheduling.domain.wallclock import later
 from scheduling.selectors import availability, requirements, sites, suggest
 from scheduling.selectors import explain as explain_selectors
 
@@ -56,29 +56,6 @@ def _query(serializer_class: type[Any], request: Request) -> dict[str, Any]:
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
-
-
-def _requirements(params: dict[str, Any], request: Request) -> Any:
-    return requirements.requirements_for(
-        service_code=params["service"],
-        option_codes=params["options"],
-        category=params.get("category"),
-        vehicle_id=params.get("vehicle"),
-        user=request.user,
-    )
-
-
-def _service(req: Any) -> dict[str, Any]:
-    return {
-        "code": req.code,
-        "name": req.name,
-        "duration_minutes": req.duration_minutes,
-        "buffer_after_minutes": req.buffer_after_minutes,
-    }
-
-
-def _site(policy: Any) -> dict[str, Any]:
-    return {"id": str(policy.id), "name": policy.name, "timezone": policy.timezone}
 
 
 class SiteListView(generics.ListAPIView["Site"]):
@@ -127,39 +104,11 @@ class AvailabilityView(APIView):
     )
     def get(self, request: Request) -> Response:
         params = _query(AvailabilityQuerySerializer, request)
-        show_resources = params["include_resources"]
-        if show_resources and not is_operator(request.user):
+        if params["include_resources"] and not is_operator(request.user):
             raise PermissionDenied(_("Only operators may see which resources are free."))
-        start = availability.parse_moment("from", params["from"])
-        end = availability.parse_moment("to", params["to"])
-        req = _requirements(params, request)
         with AVAILABILITY_SECONDS.time():
-            result = availability.site_availability(
-                site_id=params["site"], requirements=req, start=start, end=end
-            )
-        duration = req.duration_minutes
-        starts = [
-            {
-                "start": free.start.isoformat(),
-                "end": later(free.start, duration).isoformat(),
-                "free_resources": len(free.resources),
-                "resources": (
-                    [str(result.resources[pk].id) for pk in free.resources]
-                    if show_resources
-                    else None
-                ),
-            }
-            for free in result.starts
-        ]
-        return Response(
-            {
-                "site": _site(result.policy),
-                "service": _service(req),
-                "from": result.window.start.isoformat(),
-                "to": result.window.end.isoformat(),
-                "starts": starts,
-            }
-        )
+            body = availability_body(params, request.user)
+        return Response(body)
 
 
 class SuggestView(APIView):
@@ -179,7 +128,7 @@ class SuggestView(APIView):
         after = None
         if params.get("after"):
             after = availability.parse_instant("after", params["after"])
-        req = _requirements(params, request)
+        req = requirements_of(params, request.user)
         found = suggest.suggest(
             requirements=req,
             origin=GeoPoint(params["lat"], params["lon"]),
@@ -191,12 +140,12 @@ class SuggestView(APIView):
         )
         return Response(
             {
-                "service": _service(req),
+                "service": service_body(req),
                 "suggestions": [
                     {
                         "start": s.start.isoformat(),
                         "end": s.end.isoformat(),
-                        "site": _site(s.site),
+                        "site": site_body(s.site),
                         "distance_km": round(s.distance_km, 3),
                         "free_resources": s.free_resources,
                     }
@@ -236,7 +185,7 @@ class ExplainView(APIView):
             )
         energy_supported = True
         try:
-            req = _requirements(params, request)
+            req = requirements_of(params, request.user)
         except QuoteRefused as refused:
             if refused.code != SERVICE_NOT_FOR_ENERGY:
                 raise
@@ -258,8 +207,8 @@ class ExplainView(APIView):
         operator = is_operator(request.user)
         explanation = found.explanation
         body = {
-            "site": _site(found.policy),
-            "service": _service(req),
+            "site": site_body(found.policy),
+            "service": service_body(req),
             "start": explanation.start.isoformat(),
             "end": explanation.end.isoformat(),
             "offered": explanation.offered,
