@@ -65,6 +65,7 @@ DAYS = 14
 OUTSIDE = 100_000
 SIZES = (1_000, 5_000, 20_000)
 RUNS = int(os.environ.get("BENCH_RUNS", "40"))
+PROFILE = os.environ.get("BENCH_PROFILE") == "1"
 NOW = datetime(2027, 1, 4, 5, 0, tzinfo=UTC)  # a Monday, before opening
 WINDOW_START = NOW
 WINDOW_END = NOW + timedelta(days=DAYS)
@@ -191,7 +192,7 @@ class BookingRows:
         Booking.objects.bulk_create(bookings, batch_size=2_000)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute(f"ANALYZE {Booking._meta.db_table}")
+                cursor.execute(f"VACUUM ANALYZE {Booking._meta.db_table}")
 
     def _vehicle_for(self, resource_pk: int) -> Vehicle:
         if resource_pk not in self.vehicles:
@@ -258,6 +259,7 @@ def measure(site_pk: int, label: str) -> None:
         return len(starts)
 
     found = {}
+    busy: list[str] = []
     for name, function in (("api", api), ("engine", engine)):
         with CaptureQueriesContext(connection) as queries:
             found[name] = function()
@@ -279,6 +281,32 @@ def measure(site_pk: int, label: str) -> None:
             flush=True,
         )
     assert found["api"] == found["engine"], found
+    if PROFILE:
+        profile(api)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {busy[0]}")
+                for (line,) in cursor.fetchall():
+                    print(f"    | {line}")
+
+
+def profile(function) -> None:
+    """BENCH_PROFILE=1: where the time of the API line goes (cProfile over 10 calls, own time of
+    the top functions, as a share of the whole)."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(10):
+        function()
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    total = sum(row[2] for row in stats.stats.values())  # type: ignore[attr-defined]
+    rows = sorted(stats.stats.items(), key=lambda item: -item[1][2])  # type: ignore[attr-defined]
+    for (filename, line, name), (_cc, calls, own, _cum, _callers) in rows[:12]:
+        where = f"{Path(filename).name}:{line}" if line else filename
+        print(f"    {own / total:>5.1%} {own * 100:>7.1f} ms/call {calls // 10:>7} {name} {where}")
 
 
 def main() -> None:

@@ -15,6 +15,7 @@ class BookingsConfig(AppConfig):
         from vehicles import public as vehicles
 
         scheduling.busy_intervals.provide(selectors.busy_intervals)
+        scheduling.busy_seconds.provide(selectors.busy_seconds)
         scheduling.held_intervals.provide(selectors.held_intervals)
         scheduling.booked_intervals.provide(selectors.booked_intervals)
         vehicles.has_active_future_booking.provide(selectors.vehicle_has_active_future_booking)

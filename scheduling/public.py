@@ -15,7 +15,7 @@ from pricing import public as pricing
 from scheduling.domain.engine import FreeStart
 from scheduling.domain.explain import Booked, Reason
 from scheduling.domain.opening import ResourceOpening
-from scheduling.domain.ports import booked_intervals, busy_intervals, held_intervals
+from scheduling.domain.ports import booked_intervals, busy_intervals, busy_seconds, held_intervals
 from scheduling.domain.refusals import StartRefused
 from scheduling.domain.siteday import ClosedSpan, ResourceDay, SiteDay, TimeSpan
 from scheduling.domain.values import BusyInterval, HeldInterval, ResourceInfo, SitePolicy
@@ -58,6 +58,7 @@ __all__ = [
     "bookable_site",
     "booked_intervals",
     "busy_intervals",
+    "busy_seconds",
     "check_start_exists",
     "energy_refusal",
     "held_intervals",

@@ -7,7 +7,7 @@ from collections.abc import Callable, Collection
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import FilteredRelation, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from core.cache import shortcut_cache
@@ -62,6 +62,81 @@ def service_data(*, code: str) -> ServiceData:
             details={"service": code},
         )
     return service_data_from(service)
+
+
+def service_data_for(*, code: str, category: str, option_codes: Collection[str]) -> ServiceData:
+    """The service by code as `service_data` gives it, but only with what one vehicle category
+    and these options need (the category's override, the asked options it offers), in one query:
+    the service LEFT JOIN its override for `category` LEFT JOIN the asked options. NotFound
+    (service_not_found). Enough for `check_service` and `quoted_duration` (which ignore options
+    not offered), not for the listing."""
+    queryset = Service.objects.filter(code=code).annotate(
+        override=FilteredRelation(
+            "category_overrides", condition=Q(category_overrides__category=category)
+        )
+    )
+    fields = [
+        "code",
+        "name",
+        "base_price",
+        "base_duration_minutes",
+        "tax_rate",
+        "buffer_after_minutes",
+        "required_skill__code",
+        "excluded_energies",
+        "active",
+        "override__price",
+        "override__duration_minutes",
+    ]
+    codes = sorted(set(option_codes))
+    if codes:
+        queryset = queryset.annotate(
+            option=FilteredRelation("options", condition=Q(options__code__in=codes))
+        )
+        fields += [
+            "option__code",
+            "option__name",
+            "option__price",
+            "option__extra_duration_minutes",
+        ]
+    rows = list(queryset.values(*fields).order_by())
+    if not rows:
+        raise NotFound(
+            _("No service with the code %(code)s.") % {"code": code},
+            code="service_not_found",
+            details={"service": code},
+        )
+    first = rows[0]
+    overrides: tuple[CategoryPricing, ...] = ()
+    if first["override__price"] is not None or first["override__duration_minutes"] is not None:
+        overrides = (
+            CategoryPricing(
+                category, first["override__price"], first["override__duration_minutes"]
+            ),
+        )
+    options = tuple(
+        OptionData(
+            row["option__code"],
+            row["option__name"],
+            row["option__price"],
+            row["option__extra_duration_minutes"],
+        )
+        for row in rows
+        if row.get("option__code") is not None
+    )
+    return ServiceData(
+        code=first["code"],
+        name=first["name"],
+        base_price=first["base_price"],
+        base_duration_minutes=first["base_duration_minutes"],
+        tax_rate=first["tax_rate"],
+        buffer_after_minutes=first["buffer_after_minutes"],
+        required_skill=first["required_skill__code"],
+        excluded_energies=frozenset(first["excluded_energies"] or ()),
+        overrides=overrides,
+        options=options,
+        active=first["active"],
+    )
 
 
 def service_with_key(*, code: str) -> tuple[int, ServiceData]:

@@ -20,6 +20,7 @@ from pricing.domain.terms import BookingTerms, ServiceRequirements
 from pricing.selectors.catalogue import (
     active_price_rules,
     service_data,
+    service_data_for,
     service_with_key,
 )
 from pricing.selectors.messages import localise_quote
@@ -43,10 +44,20 @@ def _check_vocabulary(*, category: str, energy: str | None) -> None:
         raise ValidationFailed(details=details)
 
 
-def checked_service(*, service_code: str, category: str, energy: str | None) -> ServiceData:
-    """The service, refused if unknown (404), inactive or not for this energy (409)."""
+def checked_service(
+    *,
+    service_code: str,
+    category: str,
+    energy: str | None,
+    option_codes: Sequence[str] | None = None,
+) -> ServiceData:
+    """The service, refused if unknown (404), inactive or not for this energy (409). With
+    `option_codes`, read in one query with only what this category and these options need."""
     _check_vocabulary(category=category, energy=energy)
-    service = service_data(code=service_code)
+    if option_codes is None:
+        service = service_data(code=service_code)
+    else:
+        service = service_data_for(code=service_code, category=category, option_codes=option_codes)
     check_service(service, energy=energy)
     return service
 
@@ -58,7 +69,9 @@ def service_requirements(
     as the quote ignores them), the clean-up buffer and the skill. NotFound (service_not_found),
     Conflict (service_inactive, service_not_for_energy), ValidationFailed (unknown category or
     energy)."""
-    service = checked_service(service_code=service_code, category=category, energy=energy)
+    service = checked_service(
+        service_code=service_code, category=category, energy=energy, option_codes=option_codes
+    )
     minutes, _offered = quoted_duration(service, category=category, option_codes=option_codes)
     return ServiceRequirements.of(service, minutes=minutes)
 

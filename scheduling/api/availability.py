@@ -3,9 +3,9 @@ view calls (and bench/availability.py times as its headline), so that the figure
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from scheduling.domain.wallclock import later
 from scheduling.selectors import availability, requirements
 
 
@@ -42,11 +42,14 @@ def availability_body(params: dict[str, Any], user: Any, *, now: Any = None) -> 
     result = availability.site_availability(
         site_id=params["site"], requirements=req, start=start, end=end, now=now
     )
-    duration = req.duration_minutes
+    # The end is `later(start, duration)`, built from the epoch second: one datetime per end
+    # instead of two conversions and an addition (the output was a fifth of the answer's time).
+    seconds = req.duration_minutes * 60
+    stamp = datetime.fromtimestamp
     starts = [
         {
             "start": free.start.isoformat(),
-            "end": later(free.start, duration).isoformat(),
+            "end": stamp(free.start.timestamp() + seconds, free.start.tzinfo).isoformat(),
             "free_resources": len(free.resources),
             "resources": (
                 [str(result.resources[pk].id) for pk in free.resources] if show_resources else None

@@ -178,13 +178,16 @@ def free_starts_by_resource(
     *,
     site: SiteSchedule,
     resources: Sequence[ResourceSchedule],
-    busy: Iterable[tuple[int, datetime, datetime]],
+    busy: Iterable[tuple[int, datetime, datetime]] = (),
     job: Job,
     window_start: datetime,
     window_end: datetime,
     now: datetime,
+    busy_seconds: Iterable[tuple[int, int, int]] = (),
 ) -> dict[int, list[int]]:
-    """Free starts (epoch seconds, ascending) per key of each resource that can do the job."""
+    """Free starts (epoch seconds, ascending) per key of each resource that can do the job.
+    Busy time comes as aware datetimes (`busy`) or, cheaper, already as whole epoch seconds
+    (`busy_seconds`: key, start floored, end ceiled), as the busy-time read gives it; both count."""
     bounds = _bounds(site, window_start, window_end, now)
     eligible = [resource for resource in resources if can_do(resource, job)]
     if bounds.first > bounds.last or not eligible:
@@ -202,6 +205,10 @@ def free_starts_by_resource(
         bucket = bucket_of(key)
         if bucket is not None:
             bucket.append((floor(start.timestamp()) - blocked_tail, ceil(end.timestamp())))
+    for key, start_s, end_s in busy_seconds:
+        bucket = bucket_of(key)
+        if bucket is not None:
+            bucket.append((start_s - blocked_tail, end_s))
 
     result: dict[int, list[int]] = {}
     for resource in eligible:
@@ -228,11 +235,12 @@ def free_starts(
     *,
     site: SiteSchedule,
     resources: Sequence[ResourceSchedule],
-    busy: Iterable[tuple[int, datetime, datetime]],
+    busy: Iterable[tuple[int, datetime, datetime]] = (),
     job: Job,
     window_start: datetime,
     window_end: datetime,
     now: datetime,
+    busy_seconds: Iterable[tuple[int, int, int]] = (),
 ) -> list[FreeStart]:
     """The free starts of the window in time order, each with the resources free at it."""
     per_resource = free_starts_by_resource(
@@ -243,6 +251,7 @@ def free_starts(
         window_start=window_start,
         window_end=window_end,
         now=now,
+        busy_seconds=busy_seconds,
     )
     by_start: dict[int, list[int]] = {}
     for resource in resources:  # keeps the caller's resource order inside each start

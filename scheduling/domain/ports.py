@@ -20,6 +20,16 @@ busy_intervals: Port[[Sequence[int], datetime, datetime], list[BusyInterval]] = 
 )
 
 
+# The same question as busy_intervals, answered as whole epoch seconds: (resource pk, the start
+# floored, the blocked end ceiled), as the engine counts. The availability read takes this one:
+# building thousands of datetimes that the engine turns back into numbers was half its time
+# (docs/benchmarks.md, availability). One SQL query.
+busy_seconds: Port[[Sequence[int], datetime, datetime], list[tuple[int, int, int]]] = Port(
+    "scheduling.busy_seconds",
+    answers="the booked intervals of some resources within a window, in epoch seconds",
+)
+
+
 # Given resource pks and a UTC window [start, end), the blocked ranges of every booking that holds
 # or held those resources' time (active ones, and completed and no-show ones; not cancelled nor
 # expired) overlapping the window, each saying whether it is still active. The assignment reads

@@ -19,14 +19,15 @@ from pricing.public import ServiceRequirements
 from scheduling.domain import window as window_rules
 from scheduling.domain.engine import FreeStart, Job, free_starts
 from scheduling.domain.values import BusyInterval, ResourceInfo, SitePolicy
+from scheduling.domain.wallclock import ceil_seconds, floor_seconds
 from scheduling.domain.window import Window, WindowError
 from scheduling.selectors.calendars import (
     SiteCalendar,
-    load_busy,
+    load_busy_seconds,
     load_closures,
     load_held,
     load_resources,
-    load_sites,
+    load_sites_with_resources,
 )
 
 
@@ -84,22 +85,26 @@ def compute(
     ignore_busy: Collection[BusyInterval] = (),
     booked_from: datetime | None = None,
     booked_until: datetime | None = None,
+    resources_loaded: bool = False,
 ) -> tuple[dict[int, list[FreeStart]], list[BusyInterval]]:
     """Free starts in [start, end) per site pk (queries 2 to 4), and the time read as busy.
     `ignore_busy` drops intervals (a booking being moved does not block itself). With
     booked_from and booked_until (an assignment, which also needs the day's booked minutes), query
     4 reads every booking that holds or held the resources over that wider window instead, and
     the second value is all of it (done with or not); the free starts still see only the active
-    ones."""
+    ones. Without them the second value is empty (nothing needs it)."""
     # UTC first: adding minutes to a datetime on a zoneinfo clock would add wall-clock minutes.
     start, end = start.astimezone(UTC), end.astimezone(UTC)
-    load_resources(sites, requirements.required_skill)
+    if not resources_loaded:  # else load_sites_with_resources read them with the sites
+        load_resources(sites, requirements.required_skill)
     job = job_for(requirements)
     closures_until = end + timedelta(minutes=job.duration_minutes)
     blocked_until = closures_until + timedelta(minutes=job.buffer_after_minutes)
     load_closures(sites, start, closures_until)
-    ignored = {interval.in_utc() for interval in ignore_busy}
+    busy: list[BusyInterval] = []
+    seconds: list[tuple[int, int, int]] = []
     if booked_from is not None and booked_until is not None:
+        ignored = {interval.in_utc() for interval in ignore_busy}
         held = load_held(
             sites,
             min(start, booked_from.astimezone(UTC)),
@@ -109,15 +114,20 @@ def compute(
         booked = [h.busy() for h in kept]
         busy = [h.busy() for h in kept if h.active]
     else:
-        busy = load_busy(sites, start, blocked_until)
-        if ignored:
-            busy = [interval for interval in busy if interval.in_utc() not in ignored]
-        booked = busy
+        # Epoch seconds straight from the read to the engine: no datetime is built per booking.
+        seconds = load_busy_seconds(sites, start, blocked_until)
+        if ignore_busy:
+            dropped = {
+                (i.resource_pk, floor_seconds(i.start), ceil_seconds(i.end)) for i in ignore_busy
+            }
+            seconds = [interval for interval in seconds if interval not in dropped]
+        booked = []
     found = {
         site.policy.pk: free_starts(
             site=site.schedule(),
             resources=[resource.schedule() for resource in site.resources],
             busy=busy,
+            busy_seconds=seconds,
             job=job,
             window_start=start,
             window_end=end,
@@ -148,14 +158,16 @@ def site_availability(
     """The free starts of a site over a period of at most 31 local days (dates are read on the
     site's clock). NotFound (site_not_found) for an unknown site, ValidationFailed for a bad
     period."""
-    sites = load_sites(Q(public_id=site_id))
+    sites = load_sites_with_resources(Q(public_id=site_id), requirements.required_skill)
     if not sites:
         raise NotFound(
             _("No site has this id."), code="site_not_found", details={"site": str(site_id)}
         )
     site = sites[0]
     window = resolve_window(start, end, site.policy.timezone)
-    found, _busy = compute(sites, requirements, window.start, window.end, resolve_now(now))
+    found, _busy = compute(
+        sites, requirements, window.start, window.end, resolve_now(now), resources_loaded=True
+    )
     return SiteAvailability(
         policy=site.policy,
         requirements=requirements,
@@ -177,12 +189,19 @@ def available_starts(
     """Free starts in [start, end) in time order, each with the pks of the free resources;
     starts are aware datetimes on the site's clock. `ignore_busy`: busy intervals to disregard
     (the booking being rescheduled). No limit on the period: keep it short."""
-    sites = load_sites(Q(pk=site_pk))
+    sites = load_sites_with_resources(Q(pk=site_pk), requirements.required_skill)
     if not sites:
         return []
-    return compute(sites, requirements, start, end, resolve_now(now), ignore_busy=ignore_busy)[0][
-        site_pk
-    ]
+    found, _busy = compute(
+        sites,
+        requirements,
+        start,
+        end,
+        resolve_now(now),
+        ignore_busy=ignore_busy,
+        resources_loaded=True,
+    )
+    return found[site_pk]
 
 
 def parse_instant(field: str, raw: str) -> datetime:

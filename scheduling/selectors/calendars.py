@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import BooleanField, DecimalField, F, IntegerField, Q, QuerySet, Value
 
 from scheduling.domain.engine import ResourceSchedule, SiteSchedule, Span
 from scheduling.domain.hours import WallInterval
-from scheduling.domain.ports import busy_intervals, held_intervals
+from scheduling.domain.ports import busy_intervals, busy_seconds, held_intervals
 from scheduling.domain.values import BusyInterval, HeldInterval, ResourceInfo, SitePolicy
 from scheduling.models import Closure, Resource, Site
 
@@ -116,6 +116,154 @@ def load_sites(condition: Q) -> list[SiteCalendar]:
     return list(sites.values())
 
 
+# The columns of the one-query read of sites and resources (a UNION ALL of both, each LEFT JOIN
+# its weekly hours): the same names in the same order on both sides, a tag telling them apart.
+_SITE_ROW = 0
+_RESOURCE_ROW = 1
+
+
+def _site_rows(condition: Q) -> QuerySet[Any]:
+    return (
+        Site.objects.filter(condition)
+        .annotate(
+            c_tag=Value(_SITE_ROW, output_field=IntegerField()),
+            c_pk=F("pk"),
+            c_public_id=F("public_id"),
+            c_name=F("name"),
+            c_site=F("pk"),
+            c_text=F("timezone"),
+            c_n1=F("slot_step_minutes"),
+            c_n2=F("min_notice_minutes"),
+            c_n3=F("horizon_days"),
+            c_n4=F("confirmation_window_minutes"),
+            c_flag=F("auto_confirm"),
+            c_lat=F("latitude"),
+            c_lon=F("longitude"),
+            c_weekday=F("opening_hours__weekday"),
+            c_opens=F("opening_hours__opens"),
+            c_closes=F("opening_hours__closes"),
+        )
+        .order_by()
+    )
+
+
+def _resource_rows(condition: Q, required_skill: str | None) -> QuerySet[Any]:
+    queryset = Resource.objects.filter(
+        site__in=Site.objects.filter(condition).values("pk"), active=True
+    )
+    if required_skill is not None:
+        queryset = queryset.filter(skills__code=required_skill)
+    return queryset.annotate(
+        c_tag=Value(_RESOURCE_ROW, output_field=IntegerField()),
+        c_pk=F("pk"),
+        c_public_id=F("public_id"),
+        c_name=F("name"),
+        c_site=F("site_id"),
+        c_text=F("kind"),
+        c_n1=F("technician_id"),
+        c_n2=Value(None, output_field=IntegerField()),
+        c_n3=Value(None, output_field=IntegerField()),
+        c_n4=Value(None, output_field=IntegerField()),
+        c_flag=Value(None, output_field=BooleanField()),
+        c_lat=Value(None, output_field=DecimalField()),
+        c_lon=Value(None, output_field=DecimalField()),
+        c_weekday=F("own_hours__weekday"),
+        c_opens=F("own_hours__opens"),
+        c_closes=F("own_hours__closes"),
+    ).order_by()
+
+
+_COLUMNS = (
+    "c_tag",
+    "c_pk",
+    "c_public_id",
+    "c_name",
+    "c_site",
+    "c_text",
+    "c_n1",
+    "c_n2",
+    "c_n3",
+    "c_n4",
+    "c_flag",
+    "c_lat",
+    "c_lon",
+    "c_weekday",
+    "c_opens",
+    "c_closes",
+)
+
+
+def load_sites_with_resources(condition: Q, required_skill: str | None) -> list[SiteCalendar]:
+    """Queries 1 and 2 in one: the sites matching `condition` (by name) with their weekly hours,
+    and their active resources that have `required_skill` with their own hours (by name), as
+    `load_sites` then `load_resources` give them. One UNION ALL of both reads."""
+    rows = list(
+        _site_rows(condition)
+        .values_list(*_COLUMNS)
+        .union(_resource_rows(condition, required_skill).values_list(*_COLUMNS), all=True)
+    )
+    sites: dict[int, SiteCalendar] = {}
+    resources: dict[int, ResourceCalendar] = {}
+    resource_rows = []
+    for row in rows:
+        tag, pk, public_id, name, site_pk, text, n1, n2, n3, n4, flag, lat, lon = row[:13]
+        weekday, opens, closes = row[13:]
+        if tag != _SITE_ROW:
+            resource_rows.append(row)
+            continue
+        calendar = sites.get(pk)
+        if calendar is None:
+            calendar = sites[pk] = SiteCalendar(
+                policy=SitePolicy(
+                    pk=pk,
+                    id=public_id,
+                    name=name,
+                    timezone=text,
+                    slot_step_minutes=n1,
+                    min_notice_minutes=n2,
+                    horizon_days=n3,
+                    auto_confirm=bool(flag),
+                    confirmation_window_minutes=n4,
+                ),
+                latitude=None if lat is None else float(lat),
+                longitude=None if lon is None else float(lon),
+            )
+        if weekday is not None:
+            calendar.hours.setdefault(weekday, []).append(WallInterval(opens, closes))
+    skills = frozenset() if required_skill is None else frozenset({required_skill})
+    resource_rows.sort(key=lambda row: (row[4], row[3], row[1]))  # site, name, pk
+    for (
+        _tag,
+        pk,
+        public_id,
+        name,
+        site_pk,
+        kind,
+        technician,
+        *_unused,
+        weekday,
+        opens,
+        closes,
+    ) in resource_rows:
+        resource = resources.get(pk)
+        if resource is None:
+            info = ResourceInfo(
+                pk=pk,
+                id=public_id,
+                name=name,
+                kind=kind,
+                site_pk=site_pk,
+                technician_user_id=technician,
+            )
+            resource = resources[pk] = ResourceCalendar(info=info, skills=skills)
+            sites[site_pk].resources.append(resource)
+        if weekday is not None:
+            if resource.hours is None:
+                resource.hours = {}
+            resource.hours.setdefault(weekday, []).append(WallInterval(opens, closes))
+    return sorted(sites.values(), key=lambda site: (site.policy.name, site.policy.pk))
+
+
 def load_resources(sites: Sequence[SiteCalendar], required_skill: str | None) -> None:
     """Query 2: the active resources of `sites` that have `required_skill`, with their own hours,
     attached to their site in name order. The skill is filtered in SQL, so each resource's skill
@@ -194,3 +342,14 @@ def load_busy(sites: Sequence[SiteCalendar], start: datetime, end: datetime) -> 
     if not resource_pks:
         return []
     return busy_intervals(resource_pks, start, end)
+
+
+def load_busy_seconds(
+    sites: Sequence[SiteCalendar], start: datetime, end: datetime
+) -> list[tuple[int, int, int]]:
+    """Query 4 as the engine counts: the blocked ranges of the resources overlapping
+    [start, end) as (resource pk, start floored, end ceiled) epoch seconds."""
+    resource_pks = [r.info.pk for site in sites for r in site.resources]
+    if not resource_pks:
+        return []
+    return busy_seconds(resource_pks, start, end)

@@ -174,3 +174,46 @@ def test_query_count_does_not_depend_on_days_or_resources(api_client, wash) -> N
     counts = {count(small, 1), count(small, 31), count(large, 1), count(large, 31)}
     assert len(counts) == 1
     assert counts.pop() <= 8  # catalogue reads included; scheduling's own share is 4
+
+
+def test_api_path_reads_14_days_of_20_busy_resources_in_4_queries(
+    api_client, client_for, wash, django_assert_max_num_queries
+) -> None:
+    # Issue 16: the catalogue (service, the category's override, the asked options) in one
+    # query, the site and its resources with their hours in one, closures, busy time.
+    from tests.bookings.factories import BookingFactory
+
+    CategoryOverrideFactory(service=wash, category="small", duration_minutes=45)
+    OptionFactory(code="wax", extra_duration_minutes=15, services=[wash])
+    OptionFactory(code="seats", extra_duration_minutes=30, services=[wash])
+    site = SiteFactory(hours=[(time(8), time(12)), (time(13), time(19))])
+    bays = [ResourceFactory(site=site, name=f"Bay {n:02d}") for n in range(20)]
+    vehicle = VehicleFactory(category="small")
+    monday = next_monday()
+    for day in range(14):
+        for bay in bays[:18]:  # the last two stay free
+            start = datetime.combine(monday + timedelta(days=day), time(9), tzinfo=UTC)
+            BookingFactory(
+                vehicle=VehicleFactory(owner=vehicle.owner),
+                service=wash,
+                site=site,
+                resource=bay,
+                start=start,
+                state="confirmed",
+            )
+    query = params(
+        site, options="wax", to=(monday + timedelta(days=13)).isoformat(), include_resources="false"
+    )
+    with django_assert_max_num_queries(4):
+        body = api_client.get(URL, query).json()
+    assert body["service"]["duration_minutes"] == 60  # 45 for a small car, 15 for the wax
+    assert len(body["starts"]) > 0
+    nine = [s for s in body["starts"] if s["start"][11:16] == "09:00"]
+    assert nine and {s["free_resources"] for s in nine} == {2}  # the 18 booked ones are not free
+    # With one's own vehicle: the vehicle's read comes on top.
+    owner_query = {k: v for k, v in query.items() if k != "category"} | {
+        "vehicle": str(vehicle.public_id)
+    }
+    owner = client_for(vehicle.owner)
+    with django_assert_max_num_queries(6):  # + the user (session/JWT) and the vehicle
+        assert owner.get(URL, owner_query).status_code == 200
