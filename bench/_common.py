@@ -169,7 +169,9 @@ class Gunicorn:
     """`gunicorn -c deploy/gunicorn.conf.py config.wsgi` (the production settings file) with
     `workers` sync workers on 127.0.0.1:<free port>; its output goes to `log_path`."""
 
-    def __init__(self, *, workers: int, env: dict[str, str], log_path: Path) -> None:
+    def __init__(
+        self, *, workers: int, env: dict[str, str], log_path: Path, app: str = "config.wsgi"
+    ) -> None:
         self.workers = workers
         self.port = free_port()
         self.log_path = log_path
@@ -180,7 +182,7 @@ class Gunicorn:
         }
         self._log = open(log_path, "w")  # noqa: SIM115 (closed in stop())
         self.process = subprocess.Popen(
-            [str(VENV_BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "config.wsgi"],
+            [str(VENV_BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py", app],
             cwd=ROOT,
             env=env,
             stdout=self._log,
@@ -222,8 +224,11 @@ class Gunicorn:
 
 
 @contextmanager
-def gunicorn_running(*, workers: int, env: dict[str, str], log_path: Path) -> Iterator[Gunicorn]:
-    server = Gunicorn(workers=workers, env=env, log_path=log_path)
+def gunicorn_running(
+    *, workers: int, env: dict[str, str], log_path: Path, app: str = "config.wsgi"
+) -> Iterator[Gunicorn]:
+    """`app`: the WSGI module (bench.profiled_wsgi, bench.hello_wsgi for the benchmarks)."""
+    server = Gunicorn(workers=workers, env=env, log_path=log_path, app=app)
     try:
         server.wait_ready()
         yield server

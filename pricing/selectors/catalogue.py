@@ -65,17 +65,25 @@ def service_data(*, code: str) -> ServiceData:
 
 
 def service_data_for(*, code: str, category: str, option_codes: Collection[str]) -> ServiceData:
-    """The service by code as `service_data` gives it, but only with what one vehicle category
-    and these options need (the category's override, the asked options it offers), in one query:
-    the service LEFT JOIN its override for `category` LEFT JOIN the asked options. NotFound
-    (service_not_found). Enough for `check_service` and `quoted_duration` (which ignore options
-    not offered), not for the listing."""
+    """`service_with_key_for` without the key."""
+    return service_with_key_for(code=code, category=category, option_codes=option_codes)[1]
+
+
+def service_with_key_for(
+    *, code: str, category: str, option_codes: Collection[str]
+) -> tuple[int, ServiceData]:
+    """The service's key and the service by code as `service_data` gives it, but only with what
+    one vehicle category and these options need (the category's override, the asked options it
+    offers), in one query: the service LEFT JOIN its override for `category` LEFT JOIN the asked
+    options. NotFound (service_not_found). Enough for `check_service`, `quoted_duration` and a
+    quote (which read nothing else), not for the listing."""
     queryset = Service.objects.filter(code=code).annotate(
         override=FilteredRelation(
             "category_overrides", condition=Q(category_overrides__category=category)
         )
     )
     fields = [
+        "pk",
         "code",
         "name",
         "base_price",
@@ -124,7 +132,7 @@ def service_data_for(*, code: str, category: str, option_codes: Collection[str])
         for row in rows
         if row.get("option__code") is not None
     )
-    return ServiceData(
+    return first["pk"], ServiceData(
         code=first["code"],
         name=first["name"],
         base_price=first["base_price"],
