@@ -95,7 +95,9 @@ ACTIVE_STATES_SQL = RawSQL(  # noqa: S611 (constants, no input)
 )
 
 
-def _active_blocking(resource_pks: Sequence[int], start: datetime, end: datetime) -> QuerySet:
+def _active_blocking(
+    resource_pks: Sequence[int], start: datetime, end: datetime
+) -> QuerySet[Booking]:
     """The active bookings of the resources whose blocked range overlaps [start, end), on
     bookings_active_resource_idx; unordered (the engine sorts what it needs)."""
     return Booking.objects.filter(

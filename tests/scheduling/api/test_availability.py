@@ -209,7 +209,8 @@ def test_api_path_reads_14_days_of_20_busy_resources_in_4_queries(
     assert body["service"]["duration_minutes"] == 60  # 45 for a small car, 15 for the wax
     assert len(body["starts"]) > 0
     nine = [s for s in body["starts"] if s["start"][11:16] == "09:00"]
-    assert nine and {s["free_resources"] for s in nine} == {2}  # the 18 booked ones are not free
+    assert nine
+    assert {s["free_resources"] for s in nine} == {2}  # the 18 booked ones are not free
     # With one's own vehicle: the vehicle's read comes on top.
     owner_query = {k: v for k, v in query.items() if k != "category"} | {
         "vehicle": str(vehicle.public_id)
