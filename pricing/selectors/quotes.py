@@ -92,7 +92,9 @@ def quote(
     the site's wall clock (the price rules match it); `customer_id` lets the promo check "already
     used". Non-strict, an option not offered or a promo that does not apply becomes a reason;
     strict (bookings), they are refused with a Conflict of the same code."""
-    service = checked_service(service_code=service_code, category=category, energy=energy)
+    service = checked_service(
+        service_code=service_code, category=category, energy=energy, option_codes=option_codes
+    )
     return _priced(
         service,
         category=category,

@@ -35,7 +35,7 @@ def test_booking_terms_agree_with_the_separate_calls(django_assert_num_queries) 
     PriceRuleFactory(percentage=Decimal("-5.00"), services=[service, other])
     PriceRuleFactory(percentage=Decimal("20.00"), services=[other])
     ask = {"service_code": "wash", "category": "large", "option_codes": ["wax"]}
-    with django_assert_num_queries(4):  # service and skill, overrides, options; price rules
+    with django_assert_num_queries(2):  # the service with its override and options; price rules
         terms = pricing.booking_terms(
             **ask, local_start=MONDAY_10, customer_id=customer.pk, energy="petrol", now=MONDAY_10
         )
