@@ -4,11 +4,13 @@ in its form by the rule the use case applies (scheduling.services.check_week).""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import time
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
@@ -26,7 +28,14 @@ from core.admin_writes import (
 )
 from core.errors import ValidationFailed, translate_details
 from scheduling import services
-from scheduling.models import Closure, OpeningHours, Resource, ResourceHours, Site
+from scheduling.models import (
+    Closure,
+    DateException,
+    OpeningHours,
+    Resource,
+    ResourceHours,
+    Site,
+)
 
 SITE_FIELDS = (
     "name",
@@ -39,6 +48,8 @@ SITE_FIELDS = (
     "horizon_days",
     "auto_confirm",
     "confirmation_window_minutes",
+    "country",
+    "subdivision",
 )
 RESOURCE_FIELDS = ("site", "name", "kind", "skills", "active", "technician")
 CLOSURE_FIELDS = ("site", "resource", "start", "end", "reason")
@@ -140,6 +151,7 @@ class SiteAdmin(UseCaseAdmin[Site]):
     fieldsets = (
         (None, {"fields": ("name", "public_id", "timezone", "address")}),
         (_("Position"), {"fields": ("latitude", "longitude")}),
+        (_("Public holidays"), {"fields": ("country", "subdivision")}),
         (
             _("Booking policy"),
             {
@@ -211,3 +223,83 @@ class ClosureAdmin(UseCaseAdmin[Closure]):
     list_select_related = ("site", "resource", "resource__site")
     search_fields = ("reason", "site__name", "resource__name")
     date_hierarchy = "start"
+
+
+EXCEPTION_FIELDS = ("site", "resource", "day", "kind", "intervals", "reason")
+_INTERVAL = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
+
+
+def format_intervals(intervals: Any) -> str:
+    return ", ".join(f"{opens:%H:%M}-{closes:%H:%M}" for opens, closes in intervals)
+
+
+class DateExceptionForm(forms.ModelForm[DateException]):
+    """The intervals of a `different hours` exception typed on one line (08:00-12:00,
+    13:30-17:00); the use case's rule (scheduling.services.check_exception) runs before saving."""
+
+    intervals = forms.CharField(
+        label=_("opening intervals"),
+        required=False,
+        help_text=_("For different hours: e.g. 08:00-12:00, 13:30-17:00 (local time)."),
+    )
+
+    class Meta:
+        model = DateException
+        fields = ("site", "resource", "day", "kind", "reason")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.initial["intervals"] = format_intervals(
+                (i.opens, i.closes) for i in self.instance.intervals.all()
+            )
+
+    def clean_intervals(self) -> list[tuple[time, time]]:
+        raw = self.cleaned_data.get("intervals") or ""
+        found: list[tuple[time, time]] = []
+        for part in filter(None, (piece.strip() for piece in raw.split(","))):
+            match = _INTERVAL.match(part)
+            try:
+                if match is None:
+                    raise ValueError(part)
+                h1, m1, h2, m2 = (int(group) for group in match.groups())
+                found.append((time(h1, m1), time(h2, m2)))
+            except ValueError as exc:
+                raise ValidationError(
+                    gettext("Write each interval as HH:MM-HH:MM, separated by commas.")
+                ) from exc
+        return found
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "intervals" in data and data.get("kind"):
+            try:
+                services.check_exception(data["kind"], data["intervals"])
+            except ValidationFailed as invalid:
+                for field, messages in translate_details(invalid.details, gettext).items():
+                    self.add_error(field if field in self.fields else None, list(messages))
+        return data
+
+
+@admin.register(DateException)
+class DateExceptionAdmin(UseCaseAdmin[DateException]):
+    written_by = WrittenBy(
+        row="exception",
+        fields=EXCEPTION_FIELDS,
+        create=services.date_exception_create,
+        update=services.date_exception_update,
+        delete=services.date_exception_delete,
+    )
+    form = DateExceptionForm
+    list_display = ("day", "site", "resource", "kind", "hours", "reason")
+    list_filter = ("kind", "site")
+    list_select_related = ("site", "resource", "resource__site")
+    search_fields = ("reason", "site__name", "resource__name")
+    date_hierarchy = "day"
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).prefetch_related("intervals")
+
+    @admin.display(description=_("opening intervals"))
+    def hours(self, obj: DateException) -> str:
+        return format_intervals((i.opens, i.closes) for i in obj.intervals.all())

@@ -18,6 +18,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.weekdays import WEEKDAY_CHOICES
+from scheduling.domain import exceptions as exception_rules
+from scheduling.domain import holidays as holiday_rules
 from scheduling.domain import hours as hours_rules
 from scheduling.domain.hours import WEEKDAYS, WallInterval
 
@@ -91,6 +93,18 @@ class Site(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(MAX_HORIZON_DAYS)],
     )
     auto_confirm = models.BooleanField(_("auto-confirm bookings"), default=False)
+    country = models.CharField(
+        _("country"),
+        max_length=2,
+        blank=True,
+        help_text=_("ISO 3166 code (FR, DE, ...): the site is closed on its public holidays."),
+    )
+    subdivision = models.CharField(
+        _("subdivision"),
+        max_length=10,
+        blank=True,
+        help_text=_("The region whose public holidays apply too (e.g. 57 for Moselle, BY)."),
+    )
     confirmation_window_minutes = models.PositiveIntegerField(
         _("confirmation window (minutes)"),
         default=120,
@@ -147,6 +161,19 @@ class Site(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        self.country = (self.country or "").upper()
+        problem = holiday_rules.region_problem(self.country, self.subdivision or "")
+        if problem == holiday_rules.UNKNOWN_SUBDIVISION:
+            raise ValidationError(
+                {"subdivision": [_("This country has no such subdivision in the holiday table.")]}
+            )
+        if problem == holiday_rules.SUBDIVISION_WITHOUT_COUNTRY:
+            raise ValidationError({"subdivision": [_("Give the country of this subdivision.")]})
+        if problem is not None:
+            raise ValidationError({"country": [_("No public-holiday table for this country.")]})
 
 
 class WeeklyInterval(models.Model):
@@ -341,3 +368,105 @@ class Closure(models.Model):
             raise ValidationError(_("A closure is for a site or for a resource, not both."))
         if self.start is not None and self.end is not None and self.start >= self.end:
             raise ValidationError({"end": [_("A closure must end after it starts.")]})
+
+
+class DateException(models.Model):
+    """One local date of a site, or of one resource, that does not follow the week: closed,
+    different hours (its intervals), or the regular hours (a public holiday opened anyway)."""
+
+    class Kind(models.TextChoices):
+        CLOSED = exception_rules.CLOSED, _("closed")
+        HOURS = exception_rules.HOURS, _("different hours")
+        REGULAR = exception_rules.REGULAR, _("regular hours (open on a public holiday)")
+
+    site = models.ForeignKey(
+        Site,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="date_exceptions",
+        verbose_name=_("site"),
+    )
+    resource = models.ForeignKey(
+        Resource,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="date_exceptions",
+        verbose_name=_("resource"),
+    )
+    day = models.DateField(_("date"), help_text=_("On the site's clock."))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.CLOSED)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("date exception")
+        verbose_name_plural = _("date exceptions")
+        ordering = ("day", "pk")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(site__isnull=False, resource__isnull=True)
+                    | models.Q(site__isnull=True, resource__isnull=False)
+                ),
+                name="scheduling_dateexception_site_xor_resource",
+                violation_error_message=_(
+                    "A date exception is for a site or for a resource, not both."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=exception_rules.KINDS),
+                name="scheduling_dateexception_kind_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["site", "day"],
+                name="scheduling_dateexception_one_per_site_day",
+                violation_error_message=_("This site already has an exception on this date."),
+            ),
+            models.UniqueConstraint(
+                fields=["resource", "day"],
+                name="scheduling_dateexception_one_per_resource_day",
+                violation_error_message=_("This resource already has an exception on this date."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        owner = self.site if self.site_id else self.resource
+        return f"{owner}: {self.day:%Y-%m-%d} {self.get_kind_display()}"
+
+    def clean(self) -> None:
+        super().clean()
+        if (self.site_id is None) == (self.resource_id is None):
+            raise ValidationError(_("A date exception is for a site or for a resource, not both."))
+
+
+class DateExceptionInterval(models.Model):
+    """An opening interval of a `hours` date exception, local wall-clock time."""
+
+    exception = models.ForeignKey(
+        DateException,
+        on_delete=models.CASCADE,
+        related_name="intervals",
+        verbose_name=_("date exception"),
+    )
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(_("closes"))
+
+    class Meta:
+        verbose_name = _("opening interval")
+        verbose_name_plural = _("opening intervals")
+        ordering = ("exception", "opens")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(opens__lt=models.F("closes")),
+                name="scheduling_dateexceptioninterval_opens_before_closes",
+                violation_error_message=_("Closing must be after opening, the same day."),
+            ),
+            models.UniqueConstraint(
+                fields=["exception", "opens"],
+                name="scheduling_dateexceptioninterval_one_per_opening",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.opens:%H:%M}-{self.closes:%H:%M}"

@@ -7,7 +7,7 @@ model's and the domain's rules, and writes in its own transaction.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime, time
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, Unpack
 
@@ -17,9 +17,18 @@ from django.utils.translation import gettext as _
 from accounts.public import is_operator
 from core.errors import Conflict, PermissionDenied, Text, ValidationFailed
 from core.validation import full_clean
+from scheduling.domain import exceptions as exception_rules
 from scheduling.domain import hours as hours_rules
 from scheduling.domain.hours import WallInterval
-from scheduling.models import Closure, OpeningHours, Resource, ResourceHours, Site
+from scheduling.models import (
+    Closure,
+    DateException,
+    DateExceptionInterval,
+    OpeningHours,
+    Resource,
+    ResourceHours,
+    Site,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -40,6 +49,8 @@ class SiteSettings(TypedDict, total=False):
     horizon_days: int
     auto_confirm: bool
     confirmation_window_minutes: int
+    country: str
+    subdivision: str
 
 
 class SiteChanges(SiteSettings, total=False):
@@ -273,3 +284,96 @@ def closure_update(
 def closure_delete(*, closure: Closure, actor: User | None) -> None:
     _check_actor(actor)
     closure.delete()
+
+
+# --- date exceptions -----------------------------------------------------------------------------
+
+
+class DateExceptionChanges(TypedDict, total=False):
+    day: date
+    kind: str
+    reason: str
+    intervals: Sequence[tuple[time, time]]
+
+
+def check_exception(kind: str, intervals: Sequence[tuple[time, time]]) -> None:
+    """ValidationFailed (details on `intervals`) when the exception breaks a rule of
+    scheduling.domain.exceptions (the back-office's form calls it before saving, too)."""
+    if kind not in exception_rules.KINDS:
+        raise ValidationFailed(details={"kind": [_("Choose closed, different hours or regular.")]})
+    wall = [WallInterval(opens, closes) for opens, closes in intervals]
+    problems = exception_rules.exception_problems(kind, wall)
+    if problems:
+        messages = {**hours_rules.PROBLEM_MESSAGES, **exception_rules.PROBLEM_MESSAGES}
+        raise ValidationFailed(details={"intervals": [Text(messages[code]) for code in problems]})
+
+
+def _exception_taken() -> Conflict:
+    return Conflict(
+        _("There is already an exception on this date: change that one."),
+        code="date_exception_exists",
+    )
+
+
+def _save_exception(
+    exception: DateException, intervals: Sequence[tuple[time, time]] | None
+) -> DateException:
+    full_clean(exception)
+    try:
+        with transaction.atomic():
+            exception.save()
+            if intervals is not None:
+                DateExceptionInterval.objects.filter(exception=exception).delete()
+                DateExceptionInterval.objects.bulk_create(
+                    DateExceptionInterval(exception=exception, opens=opens, closes=closes)
+                    for opens, closes in intervals
+                )
+    except IntegrityError as exc:
+        raise _exception_taken() from exc
+    return exception
+
+
+def date_exception_create(
+    *,
+    day: date,
+    actor: User | None,
+    kind: str = DateException.Kind.CLOSED,
+    site: Site | None = None,
+    resource: Resource | None = None,
+    intervals: Sequence[tuple[time, time]] = (),
+    reason: str = "",
+) -> DateException:
+    """One local date of a site or of a resource (exactly one) that does not follow the week:
+    `closed`, `hours` (the `intervals` that day, local wall clock) or `regular` (the week's
+    hours, over a public holiday). One exception per owner and date (date_exception_exists)."""
+    _check_actor(actor)
+    if (site is None) == (resource is None):
+        raise ValidationFailed(
+            _("A date exception is for a site or for a resource, not both."),
+            details={"site": [_("Give a site or a resource.")]},
+        )
+    check_exception(kind, intervals)
+    exception = DateException(site=site, resource=resource, day=day, kind=kind, reason=reason)
+    return _save_exception(exception, list(intervals))
+
+
+def date_exception_update(
+    *, exception: DateException, actor: User | None, **changes: Unpack[DateExceptionChanges]
+) -> DateException:
+    """Changes the exception; `intervals`, when given, replace its intervals."""
+    _check_actor(actor)
+    intervals = changes.pop("intervals", None)
+    _apply(exception, changes)
+    current = (
+        list(intervals)
+        if intervals is not None
+        else [(i.opens, i.closes) for i in exception.intervals.all()]
+    )
+    check_exception(exception.kind, current)
+    return _save_exception(exception, None if intervals is None else current)
+
+
+def date_exception_delete(*, exception: DateException, actor: User | None) -> None:
+    """The date follows the week again (or its public holiday)."""
+    _check_actor(actor)
+    exception.delete()

@@ -273,6 +273,9 @@ class Board:
     now_left: str | None  # where the "now" line is, when now is on the shown scale
     now_label: str
     closed_all_day: bool
+    holiday: str  # the public holiday's name, "" on an ordinary day
+    exception: str  # the site's date exception that day: its kind, "" for none
+    exception_reason: str
     site_closures: tuple[tuple[str, str, str], ...]  # (start, end, reason) on the site's clock
     legend: tuple[tuple[str, str, str], ...]  # (state, label, colour)
 
@@ -311,6 +314,9 @@ def lay_out(
         now_left=_pct(scale.left(now_ts)) if show_now else None,
         now_label=_hhmm(now, tz),
         closed_all_day=not day.open_spans,
+        holiday=day.holiday,
+        exception=day.exception,
+        exception_reason=day.exception_reason,
         site_closures=tuple(
             (_when(c.start, tz, day.day), _when(c.end, tz, day.day), c.reason) for c in day.closures
         ),

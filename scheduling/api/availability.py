@@ -63,4 +63,17 @@ def availability_body(params: dict[str, Any], user: Any, *, now: Any = None) -> 
         "from": result.window.start.isoformat(),
         "to": result.window.end.isoformat(),
         "starts": starts,
+        "special_days": [
+            {
+                "date": day.day.isoformat(),
+                "kind": day.kind,
+                "holiday": day.holiday,
+                "reason": day.reason,
+                "hours": [
+                    {"opens": f"{i.opens:%H:%M}", "closes": f"{i.closes:%H:%M}"}
+                    for i in day.intervals
+                ],
+            }
+            for day in result.special_days
+        ],
     }

@@ -158,12 +158,35 @@ class FreeStartSerializer(serializers.Serializer[Any]):
     )
 
 
+class WallIntervalSerializer(serializers.Serializer[Any]):
+    opens = serializers.CharField(help_text=_("HH:MM, on the site's clock."))
+    closes = serializers.CharField()
+
+
+class SpecialDaySerializer(serializers.Serializer[Any]):
+    date = serializers.DateField()
+    kind = serializers.ChoiceField(
+        choices=["holiday", "closed", "hours", "regular"],
+        help_text=_(
+            "holiday: a public holiday, closed; closed, hours (the hours below) or regular (the "
+            "week's hours, a holiday opened anyway): a date exception of the site."
+        ),
+    )
+    holiday = serializers.CharField(help_text=_("The public holiday's name, empty for none."))
+    reason = serializers.CharField(help_text=_("The exception's reason, if any."))
+    hours = WallIntervalSerializer(many=True)
+
+
 class AvailabilitySerializer(serializers.Serializer[Any]):
     site = SiteRefSerializer()
     service = ServiceRefSerializer()
     from_ = serializers.DateTimeField()
     to = serializers.DateTimeField()
     starts = FreeStartSerializer(many=True)
+    special_days = SpecialDaySerializer(
+        many=True,
+        help_text=_("Days of the period that do not follow the site's week, by date."),
+    )
 
     def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
         fields = super().get_fields()

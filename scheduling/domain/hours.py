@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, time
 from itertools import pairwise
@@ -23,6 +23,41 @@ class WallInterval:
 
 
 WeeklyHours = Mapping[int, Sequence[WallInterval]]
+
+
+class DatedHours(Mapping[int, Sequence[WallInterval]]):
+    """A week of hours with some local dates answered otherwise (a date exception, a public
+    holiday): `dates[day]` replaces the weekday's intervals on `day` (empty: closed that day).
+    It is still the week to whoever reads it by weekday; `hours_on` (and so `day_spans`, the
+    engine, the board and the utilisation) reads the date first."""
+
+    __slots__ = ("dates", "weekly")
+
+    def __init__(self, weekly: WeeklyHours, dates: Mapping[date, Sequence[WallInterval]]) -> None:
+        self.weekly = weekly
+        self.dates = dates
+
+    def __getitem__(self, weekday: int) -> Sequence[WallInterval]:
+        return self.weekly[weekday]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.weekly)
+
+    def __len__(self) -> int:
+        return len(self.weekly)
+
+    def on(self, day: date) -> Sequence[WallInterval]:
+        found = self.dates.get(day)
+        return hours_on(self.weekly, day) if found is None else found
+
+
+def hours_on(hours: WeeklyHours, day: date) -> Sequence[WallInterval]:
+    """The intervals of the local date `day`: its date's when `hours` has one, else its
+    weekday's."""
+    if isinstance(hours, DatedHours):
+        return hours.on(day)
+    return hours.get(day.isoweekday(), ())
+
 
 # Problems reported by `day_hours_problems`, as stable codes, and what they tell the reader (one
 # wording for the services, the model's validation and the back-office forms).
@@ -94,7 +129,7 @@ def day_spans(day: date, hours: WeeklyHours, tz: ZoneInfo) -> list[tuple[int, in
     """The opening of `day` as real instants (epoch seconds), continuous spans joined."""
     return merge_touching(
         (instant_at(day, interval.opens, tz), instant_at(day, interval.closes, tz))
-        for interval in hours.get(day.isoweekday(), ())
+        for interval in hours_on(hours, day)
     )
 
 

@@ -46,6 +46,9 @@ class SiteDay:
     open_spans: tuple[TimeSpan, ...]
     closures: tuple[ClosedSpan, ...]  # the whole site's
     resources: tuple[ResourceDay, ...]  # by name
+    holiday: str = ""  # the public holiday's name, "" on an ordinary day
+    exception: str = ""  # the site's date exception that day: its kind ("" for none)
+    exception_reason: str = ""
 
 
 def open_spans(

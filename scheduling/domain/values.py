@@ -48,6 +48,8 @@ class SitePolicy:
     horizon_days: int
     auto_confirm: bool
     confirmation_window_minutes: int
+    country: str = ""  # public holidays: ISO 3166 code, "" for none
+    subdivision: str = ""
 
 
 @dataclass(frozen=True)

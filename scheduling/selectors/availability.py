@@ -5,7 +5,7 @@ read in at most four queries."""
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -18,6 +18,7 @@ from core.errors import NotFound, ValidationFailed
 from pricing.public import ServiceRequirements
 from scheduling.domain import window as window_rules
 from scheduling.domain.engine import FreeStart, Job, free_starts
+from scheduling.domain.exceptions import SpecialDay, special_days
 from scheduling.domain.values import BusyInterval, ResourceInfo, SitePolicy
 from scheduling.domain.wallclock import ceil_seconds, floor_seconds
 from scheduling.domain.window import Window, WindowError
@@ -145,6 +146,7 @@ class SiteAvailability:
     window: Window
     starts: list[FreeStart]
     resources: dict[int, ResourceInfo]  # by pk, for operators who ask which resources
+    special_days: list[SpecialDay] = field(default_factory=list)  # holidays, date exceptions
 
 
 def site_availability(
@@ -168,12 +170,17 @@ def site_availability(
     found, _busy = compute(
         sites, requirements, window.start, window.end, resolve_now(now), resources_loaded=True
     )
+    tz = ZoneInfo(site.policy.timezone)
+    last_day = (window.end - timedelta(microseconds=1)).astimezone(tz).date()
     return SiteAvailability(
         policy=site.policy,
         requirements=requirements,
         window=window,
         starts=found[site.policy.pk],
         resources={r.info.pk: r.info for r in site.resources},
+        special_days=special_days(
+            site.exceptions, site.holidays, window.start.astimezone(tz).date(), last_day
+        ),
     )
 
 

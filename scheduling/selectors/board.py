@@ -1,6 +1,7 @@
-"""A site's day for the planning board, in three queries whatever the number of resources or
+"""A site's day for the planning board, in four queries whatever the number of resources or
 closures: the site with its hours, its resources (inactive ones too: they may still hold
-bookings) with their own hours, and the closures overlapping the day."""
+bookings) with their own hours, the closures overlapping the day, and the day's date exceptions
+(public holidays need no query)."""
 
 from __future__ import annotations
 
@@ -8,14 +9,17 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import Q
+from django.utils.translation import get_language
 
 from core.errors import NotFound
-from scheduling.domain.hours import WallInterval
+from scheduling.domain.exceptions import resource_overrides, site_overrides, with_dates
+from scheduling.domain.holidays import public_holidays
+from scheduling.domain.hours import DatedHours, WallInterval, WeeklyHours
 from scheduling.domain.siteday import ClosedSpan, ResourceDay, SiteDay, open_spans
 from scheduling.domain.values import ResourceInfo, SitePolicy
 from scheduling.domain.window import local_midnight
 from scheduling.models import Closure, Resource
-from scheduling.selectors.calendars import load_sites
+from scheduling.selectors.calendars import exception_rows, load_sites
 
 
 def site_policies() -> list[SitePolicy]:
@@ -84,18 +88,35 @@ def site_day(*, site_pk: int, day: date) -> SiteDay:
         else:
             resource_closures.setdefault(resource_pk, []).append(span)
 
+    by_site, by_resource = exception_rows([site_pk], list(infos), day, day)
+    holidays = public_holidays(
+        site.policy.country, site.policy.subdivision, day, day, get_language() or ""
+    )
+    site_exceptions = by_site.get(site_pk, [])
+    site_hours = with_dates(site.hours, site_overrides(site_exceptions, holidays))
+    resource_hours: dict[int, WeeklyHours | None] = {}
+    for pk in infos:
+        own = resource_overrides(by_resource.get(pk, ()))
+        weekly = own_hours.get(pk)
+        resource_hours[pk] = (
+            weekly if not own else DatedHours(site_hours if weekly is None else weekly, own)
+        )
+
     return SiteDay(
         policy=site.policy,
         day=day,
         start=start,
         end=end,
-        open_spans=open_spans(day, site.hours, None, tz),
+        holiday=holidays.get(day, ""),
+        exception=site_exceptions[0].kind if site_exceptions else "",
+        exception_reason=site_exceptions[0].reason if site_exceptions else "",
+        open_spans=open_spans(day, site_hours, None, tz),
         closures=tuple(site_closures),
         resources=tuple(
             ResourceDay(
                 info=info,
                 active=active,
-                open_spans=open_spans(day, site.hours, own_hours.get(pk), tz),
+                open_spans=open_spans(day, site_hours, resource_hours[pk], tz),
                 closures=tuple(resource_closures.get(pk, ())),
             )
             for pk, (info, active) in infos.items()

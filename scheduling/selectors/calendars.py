@@ -2,24 +2,45 @@
 sites, resources, days or bookings:
   1. sites with their opening hours (one LEFT JOIN),
   2. their compatible active resources with their own hours (one LEFT JOIN),
-  3. the closures of those sites and resources overlapping the window,
+  3. the closures of those sites and resources overlapping the window, then (3b) their date
+     exceptions over the window's local dates (public holidays come from the `holidays` package:
+     no query),
   4. the busy intervals of those resources (one call of the busy-time port).
 Rows are read with values(): no model instances, so the cost is the rows, not the ORM."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from django.db.models import BooleanField, DecimalField, F, IntegerField, Q, QuerySet, Value
+from django.db.models import (
+    BooleanField,
+    CharField,
+    DecimalField,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.utils.translation import get_language
 
 from scheduling.domain.engine import ResourceSchedule, SiteSchedule, Span
-from scheduling.domain.hours import WallInterval
+from scheduling.domain.exceptions import (
+    DateException,
+    resource_overrides,
+    site_overrides,
+    with_dates,
+)
+from scheduling.domain.holidays import public_holidays
+from scheduling.domain.hours import DatedHours, WallInterval, WeeklyHours
 from scheduling.domain.ports import busy_intervals, busy_seconds, held_intervals
 from scheduling.domain.values import BusyInterval, HeldInterval, ResourceInfo, SitePolicy
 from scheduling.models import Closure, Resource, Site
+from scheduling.models import DateException as DateExceptionRow
 
 POLICY_FIELDS = (
     "pk",
@@ -31,6 +52,8 @@ POLICY_FIELDS = (
     "horizon_days",
     "auto_confirm",
     "confirmation_window_minutes",
+    "country",
+    "subdivision",
 )
 
 
@@ -45,6 +68,8 @@ def policy_from_row(row: dict[str, Any]) -> SitePolicy:
         horizon_days=row["horizon_days"],
         auto_confirm=row["auto_confirm"],
         confirmation_window_minutes=row["confirmation_window_minutes"],
+        country=row["country"],
+        subdivision=row["subdivision"],
     )
 
 
@@ -56,11 +81,19 @@ class SiteCalendar:
     hours: dict[int, list[WallInterval]] = field(default_factory=dict)
     closures: list[Span] = field(default_factory=list)
     resources: list[ResourceCalendar] = field(default_factory=list)
+    # Set by load_closures for its window: the dates that do not follow the week (exceptions,
+    # public holidays) and the holidays by name (those opened by an exception included).
+    dates: dict[date, tuple[WallInterval, ...]] = field(default_factory=dict)
+    holidays: dict[date, str] = field(default_factory=dict)
+    exceptions: list[DateException] = field(default_factory=list)
+
+    def effective_hours(self) -> WeeklyHours:
+        return with_dates(self.hours, self.dates)
 
     def schedule(self) -> SiteSchedule:
         return SiteSchedule(
             timezone=self.policy.timezone,
-            hours=self.hours,
+            hours=self.effective_hours(),
             step_minutes=self.policy.slot_step_minutes,
             min_notice_minutes=self.policy.min_notice_minutes,
             horizon_days=self.policy.horizon_days,
@@ -74,13 +107,19 @@ class ResourceCalendar:
     skills: frozenset[str]
     hours: dict[int, list[WallInterval]] | None = None
     closures: list[Span] = field(default_factory=list)
+    # Set by load_closures: this resource's date exceptions, over its own hours or, without any,
+    # over its site's (dates included).
+    dated: WeeklyHours | None = None
+
+    def effective_hours(self) -> WeeklyHours | None:
+        return self.hours if self.dated is None else self.dated
 
     def schedule(self) -> ResourceSchedule:
         return ResourceSchedule(
             key=self.info.pk,
             active=True,
             skills=self.skills,
-            hours=self.hours,
+            hours=self.effective_hours(),
             closures=self.closures,
         )
 
@@ -142,6 +181,8 @@ def _site_rows(condition: Q) -> QuerySet[Any]:
             c_weekday=F("opening_hours__weekday"),
             c_opens=F("opening_hours__opens"),
             c_closes=F("opening_hours__closes"),
+            c_country=F("country"),
+            c_subdivision=F("subdivision"),
         )
         .order_by()
     )
@@ -170,6 +211,8 @@ def _resource_rows(condition: Q, required_skill: str | None) -> QuerySet[Any]:
         c_weekday=F("own_hours__weekday"),
         c_opens=F("own_hours__opens"),
         c_closes=F("own_hours__closes"),
+        c_country=Value(None, output_field=CharField()),
+        c_subdivision=Value(None, output_field=CharField()),
     ).order_by()
 
 
@@ -190,6 +233,8 @@ _COLUMNS = (
     "c_weekday",
     "c_opens",
     "c_closes",
+    "c_country",
+    "c_subdivision",
 )
 
 
@@ -207,7 +252,7 @@ def load_sites_with_resources(condition: Q, required_skill: str | None) -> list[
     resource_rows = []
     for row in rows:
         tag, pk, public_id, name, site_pk, text, n1, n2, n3, n4, flag, lat, lon = row[:13]
-        weekday, opens, closes = row[13:]
+        weekday, opens, closes, country, subdivision = row[13:]
         if tag != _SITE_ROW:
             resource_rows.append(row)
             continue
@@ -224,6 +269,8 @@ def load_sites_with_resources(condition: Q, required_skill: str | None) -> list[
                     horizon_days=n3,
                     auto_confirm=bool(flag),
                     confirmation_window_minutes=n4,
+                    country=country,
+                    subdivision=subdivision,
                 ),
                 latitude=None if lat is None else float(lat),
                 longitude=None if lon is None else float(lon),
@@ -244,6 +291,8 @@ def load_sites_with_resources(condition: Q, required_skill: str | None) -> list[
         weekday,
         opens,
         closes,
+        _country,
+        _subdivision,
     ) in resource_rows:
         resource = resources.get(pk)
         if resource is None:
@@ -309,6 +358,91 @@ def load_resources(sites: Sequence[SiteCalendar], required_skill: str | None) ->
 
 
 def load_closures(sites: Sequence[SiteCalendar], start: datetime, end: datetime) -> None:
+    """Queries 3 and 3b: closures of the sites and of their resources overlapping [start, end),
+    then the date exceptions and public holidays of the local dates it touches."""
+    _load_closure_rows(sites, start, end)
+    load_date_exceptions(sites, start, end)
+
+
+def exception_rows(
+    site_pks: Collection[int], resource_pks: Collection[int], first: date, last: date
+) -> tuple[dict[int, list[DateException]], dict[int, list[DateException]]]:
+    """One query: the date exceptions from `first` to `last` of the sites and of the resources,
+    with their intervals, by site pk and by resource pk."""
+    by_site: dict[int, list[DateException]] = {}
+    by_resource: dict[int, list[DateException]] = {}
+    if not site_pks and not resource_pks:
+        return by_site, by_resource
+    rows = (
+        DateExceptionRow.objects.filter(
+            Q(site_id__in=site_pks) | Q(resource_id__in=resource_pks),
+            day__gte=first,
+            day__lte=last,
+        )
+        .values_list(
+            "pk",
+            "site_id",
+            "resource_id",
+            "day",
+            "kind",
+            "reason",
+            "intervals__opens",
+            "intervals__closes",
+        )
+        .order_by("day", "pk", "intervals__opens")
+    )
+    found: dict[int, tuple[int | None, int | None, date, str, str, list[WallInterval]]] = {}
+    for pk, site_pk, resource_pk, day, kind, reason, opens, closes in rows:
+        entry = found.setdefault(pk, (site_pk, resource_pk, day, kind, reason, []))
+        if opens is not None:
+            entry[5].append(WallInterval(opens, closes))
+    for owner_site, owner_resource, day, kind, reason, intervals in found.values():
+        exception = DateException(day=day, kind=kind, intervals=tuple(intervals), reason=reason)
+        if owner_site is not None:
+            by_site.setdefault(owner_site, []).append(exception)
+        elif owner_resource is not None:
+            by_resource.setdefault(owner_resource, []).append(exception)
+    return by_site, by_resource
+
+
+def local_dates(start: datetime, end: datetime, timezones: Iterable[str]) -> tuple[date, date]:
+    """The first and last local dates that [start, end) touches on any of the clocks."""
+    zones = [ZoneInfo(name) for name in set(timezones)] or [ZoneInfo("UTC")]
+    return (
+        min(start.astimezone(tz).date() for tz in zones),
+        max(end.astimezone(tz).date() for tz in zones),
+    )
+
+
+def load_date_exceptions(sites: Sequence[SiteCalendar], start: datetime, end: datetime) -> None:
+    """Query 3b: each site's and resource's dates that do not follow the week over the local
+    dates [start, end) touches (a day of margin each side: a job may run up to closing)."""
+    if not sites:
+        return
+    first, last = local_dates(start, end, (site.policy.timezone for site in sites))
+    first, last = first - timedelta(days=1), last + timedelta(days=1)
+    resource_pks = [r.info.pk for site in sites for r in site.resources]
+    by_site, by_resource = exception_rows(
+        [site.policy.pk for site in sites], resource_pks, first, last
+    )
+    language = get_language() or ""
+    for site in sites:
+        site.holidays = public_holidays(
+            site.policy.country, site.policy.subdivision, first, last, language
+        )
+        site.exceptions = by_site.get(site.policy.pk, [])
+        site.dates = site_overrides(site.exceptions, site.holidays)
+        site_hours = site.effective_hours()
+        for resource in site.resources:
+            own = resource_overrides(by_resource.get(resource.info.pk, ()))
+            resource.dated = (
+                None
+                if not own
+                else DatedHours(site_hours if resource.hours is None else resource.hours, own)
+            )
+
+
+def _load_closure_rows(sites: Sequence[SiteCalendar], start: datetime, end: datetime) -> None:
     """Query 3: closures of the sites and of their resources overlapping [start, end)."""
     site_by_pk = {site.policy.pk: site for site in sites}
     resource_by_pk = {r.info.pk: r for site in sites for r in site.resources}

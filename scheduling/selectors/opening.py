@@ -1,5 +1,5 @@
-"""Open time of every active resource over a week, in three queries whatever the number of sites,
-resources or closures (the calendars' sites, resources and closures queries)."""
+"""Open time of every active resource over a week, in four queries whatever the number of sites,
+resources or closures (the calendars' sites, resources, closures and date exceptions queries)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from scheduling.selectors.calendars import load_closures, load_resources, load_s
 def week_openings(*, now: datetime) -> list[ResourceOpening]:
     """Each active resource's open minutes over the ISO week (Monday to Sunday on its site's
     clock) that contains `now`: the site's hours, narrowed by the resource's own, less the
-    closures of both. By site name, then resource name; three queries in all."""
+    closures of both, date exceptions and public holidays applied. By site name, then resource
+    name; four queries in all."""
     sites = load_sites(Q())
     load_resources(sites, None)
     sites = [site for site in sites if site.resources]
@@ -36,8 +37,8 @@ def week_openings(*, now: datetime) -> list[ResourceOpening]:
                 first=first,
                 last=last,
                 tz=tz,
-                site_hours=site.hours,
-                resource_hours=resource.hours,
+                site_hours=site.effective_hours(),
+                resource_hours=resource.effective_hours(),
                 closures=[*site_closures, *((s.start, s.end) for s in resource.closures)],
             )
             openings.append(

@@ -267,8 +267,9 @@ def test_the_board_costs_the_same_whatever_the_data(
             state=["pending", "confirmed", "completed", "no_show"][n % 4],
         )
     # Session, user, 2 for permissions, whether the user is an operator, the sites, the site's
-    # hours, its resources, its closures, the bookings: none of them per booking or resource.
-    with django_assert_num_queries(10):
+    # hours, its resources, its closures, its date exceptions, the bookings: none of them per
+    # booking or resource.
+    with django_assert_num_queries(11):
         response = board(operator_client, world.site, world.day)
     assert len(response.context["agenda"]) == bookings
     assert len(response.context["rows"]) == resources
@@ -338,3 +339,33 @@ def test_the_admin_index_links_the_planning_board_for_who_may_open_it(
     assert (f'href="{BOARD}"' in content) is linked
     if linked:
         assert client.get(BOARD).status_code == 200
+
+
+def test_a_public_holiday_and_a_date_exception_are_shown_on_the_board(
+    world: World, operator_client: Client
+) -> None:
+    from scheduling import services
+    from scheduling.models import DateException
+    from tests.accounts.factories import OperatorFactory
+
+    site = SiteFactory(name="Holiday site", country="FR")
+    ResourceFactory(site=site, name="Bay 1")
+    christmas = date(2026, 12, 25)  # a Friday: normally open
+    response = board(operator_client, site, christmas, lang="en")
+    page = response.content.decode()
+    assert response.context["holiday"] in {"Christmas Day", "Noël"}
+    assert response.context["closed_all_day"]
+    assert 'data-special-day="holiday"' in page
+    services.date_exception_create(
+        site=site,
+        day=christmas,
+        kind=DateException.Kind.HOURS,
+        intervals=[(time(9), time(12))],
+        reason="Emergency repairs only",
+        actor=OperatorFactory(),
+    )
+    response = board(operator_client, site, christmas)
+    page = response.content.decode()
+    assert not response.context["closed_all_day"]
+    assert 'data-special-day="hours"' in page
+    assert "Emergency repairs only" in page

@@ -3,7 +3,7 @@ refused; changelists cost the same number of queries whatever their size."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 
 import pytest
 from django.contrib.admin.models import LogEntry
@@ -12,7 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from scheduling.models import Closure, OpeningHours, Site
+from scheduling.models import Closure, DateException, OpeningHours, Site
 from tests.accounts.factories import OperatorFactory, UserFactory
 from tests.pricing.factories import SkillFactory
 from tests.scheduling.factories import ClosureFactory, ResourceFactory, SiteFactory
@@ -101,6 +101,12 @@ def test_bad_timezone_is_refused(operator_client: Client) -> None:
                 start=datetime(2026, 8, 1, tzinfo=UTC),
                 end=datetime(2026, 8, 2, tzinfo=UTC),
             ),
+        ),
+        (
+            "/admin/scheduling/dateexception/",
+            lambda i: DateException.objects.create(
+                resource=ResourceFactory(), day=date(2026, 8, 1 + i), kind="hours"
+            ).intervals.create(opens=time(9), closes=time(12)),
         ),
     ],
 )
@@ -267,3 +273,29 @@ def test_operator_adds_changes_and_deletes_a_closure(operator_client: Client) ->
     assert operator_client.post(f"{url}delete/", {"post": "yes"}).status_code == 302
 
     assert not Closure.objects.exists()
+
+
+def test_operator_adds_and_changes_a_date_exception(operator_client: Client) -> None:
+    site = SiteFactory(name="Bastille")
+    url = "/admin/scheduling/dateexception/add/"
+    form = {"site": str(site.pk), "resource": "", "day": "2026-08-15", "kind": "hours",
+            "intervals": "09:00-12:00, 11:00-13:00", "reason": "Short day"}  # fmt: skip
+    refused = operator_client.post(url, form)
+    assert refused.status_code == 200  # the form again, with the reason
+    assert "must not overlap" in refused.content.decode()
+    assert not DateException.objects.exists()
+    response = operator_client.post(url, {**form, "intervals": "09:00-12:00, 13:00-15:00"})
+    assert response.status_code == 302, response.content.decode()
+    exception = DateException.objects.get()
+    assert [(i.opens, i.closes) for i in exception.intervals.all()] == [
+        (time(9), time(12)),
+        (time(13), time(15)),
+    ]
+    change = f"/admin/scheduling/dateexception/{exception.pk}/change/"
+    page = operator_client.get(change).content.decode()
+    assert "09:00-12:00, 13:00-15:00" in page
+    response = operator_client.post(change, {**form, "kind": "closed", "intervals": ""})
+    assert response.status_code == 302
+    exception.refresh_from_db()
+    assert exception.kind == "closed"
+    assert not exception.intervals.exists()

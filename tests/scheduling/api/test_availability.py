@@ -176,11 +176,12 @@ def test_query_count_does_not_depend_on_days_or_resources(api_client, wash) -> N
     assert counts.pop() <= 8  # catalogue reads included; scheduling's own share is 4
 
 
-def test_api_path_reads_14_days_of_20_busy_resources_in_4_queries(
+def test_api_path_reads_14_days_of_20_busy_resources_in_5_queries(
     api_client, client_for, wash, django_assert_max_num_queries
 ) -> None:
     # Issue 16: the catalogue (service, the category's override, the asked options) in one
-    # query, the site and its resources with their hours in one, closures, busy time.
+    # query, the site and its resources with their hours in one, closures, date exceptions
+    # (issue 17), busy time.
     from tests.bookings.factories import BookingFactory
 
     CategoryOverrideFactory(service=wash, category="small", duration_minutes=45)
@@ -204,7 +205,7 @@ def test_api_path_reads_14_days_of_20_busy_resources_in_4_queries(
     query = params(
         site, options="wax", to=(monday + timedelta(days=13)).isoformat(), include_resources="false"
     )
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):
         body = api_client.get(URL, query).json()
     assert body["service"]["duration_minutes"] == 60  # 45 for a small car, 15 for the wax
     assert len(body["starts"]) > 0
@@ -216,5 +217,41 @@ def test_api_path_reads_14_days_of_20_busy_resources_in_4_queries(
         "vehicle": str(vehicle.public_id)
     }
     owner = client_for(vehicle.owner)
-    with django_assert_max_num_queries(6):  # + the user (session/JWT) and the vehicle
+    with django_assert_max_num_queries(7):  # + the user (session/JWT) and the vehicle
         assert owner.get(URL, owner_query).status_code == 200
+
+
+def test_public_holidays_and_date_exceptions_are_shown_and_honoured(api_client, wash) -> None:
+    from scheduling import services
+    from scheduling.models import DateException
+
+    site = SiteFactory(name="Holiday", hours={d: [(time(8), time(10))] for d in range(1, 8)},
+                       country="FR")  # fmt: skip
+    ResourceFactory(site=site)
+    today = date.today()
+    year = today.year if date(today.year, 12, 25) > today + timedelta(days=2) else today.year + 1
+    christmas, boxing_day = date(year, 12, 25), date(year, 12, 26)
+    services.date_exception_create(
+        site=site,
+        day=boxing_day,
+        kind=DateException.Kind.HOURS,
+        intervals=[(time(9), time(10))],
+        reason="Short day",
+        actor=OperatorFactory(),
+    )
+    site.horizon_days = 365
+    site.save()
+    query = {"service": "wash", "category": "small", "site": str(site.public_id),
+             "from": christmas.isoformat(), "to": boxing_day.isoformat()}  # fmt: skip
+    response = api_client.get(URL, query, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert [s["start"][:16] for s in body["starts"]] == [f"{boxing_day.isoformat()}T09:00"]
+    assert body["special_days"] == [
+        {"date": christmas.isoformat(), "kind": "holiday", "holiday": "Christmas Day",
+         "reason": "", "hours": []},
+        {"date": boxing_day.isoformat(), "kind": "hours", "holiday": "", "reason": "Short day",
+         "hours": [{"opens": "09:00", "closes": "10:00"}]},
+    ]  # fmt: skip
+    french = api_client.get(URL, query, HTTP_ACCEPT_LANGUAGE="fr").json()
+    assert french["special_days"][0]["holiday"] == "Noël"

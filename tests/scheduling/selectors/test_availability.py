@@ -148,5 +148,6 @@ def test_query_count_does_not_depend_on_days_resources_or_bookings(busy) -> None
     resources = list(large.resources.values_list("pk", flat=True))
     busy([BusyInterval(pk, at(10, day=d), at(11, day=d)) for pk in resources for d in range(20)])
     counts = {_count(small.pk, 1), _count(small.pk, 28), _count(large.pk, 1), _count(large.pk, 28)}
-    # Sites and resources with their hours (one UNION ALL), closures, busy time (one port call).
-    assert counts == {3}
+    # Sites and resources with their hours (one UNION ALL), closures, date exceptions (issue 17),
+    # busy time (one port call).
+    assert counts == {4}
