@@ -46,7 +46,15 @@ OPERATOR_PERMISSIONS = {
     ),
     *(
         f"scheduling.{action}_{model}"
-        for model in ("site", "openinghours", "resource", "resourcehours", "closure")
+        for model in (
+            "site",
+            "openinghours",
+            "resource",
+            "resourcehours",
+            "closure",
+            "dateexception",
+            "dateexceptioninterval",
+        )
         for action in ("view", "add", "change", "delete")
     ),
 }
@@ -56,6 +64,7 @@ TECHNICIAN_PERMISSIONS = {
     "scheduling.view_site",
     "scheduling.view_resource",
     "scheduling.view_closure",
+    "scheduling.view_dateexception",
 }
 
 
