@@ -95,6 +95,19 @@ def _closure(world: World, n: int) -> object:
     )
 
 
+def _date_exception(world: World, n: int) -> object:
+    from datetime import date, time
+
+    from scheduling.models import DateException
+
+    day = date(2026, 8, 1) + timedelta(days=n)
+    owner = {"site": SiteFactory()} if n % 2 else {"resource": ResourceFactory()}
+    exception = DateException.objects.create(day=day, kind="hours", **owner)
+    exception.intervals.create(opens=time(9), closes=time(12))
+    exception.intervals.create(opens=time(14), closes=time(16))
+    return exception
+
+
 def _outstanding(world: World, n: int) -> Any:
     from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
@@ -180,6 +193,7 @@ CHANGELISTS: dict[str, tuple[str, Maker, int]] = {
     "pricing.Service": ("operator", _service, 8),
     "pricing.Skill": ("operator", _skill, 7),
     "scheduling.Closure": ("operator", _closure, 10),
+    "scheduling.DateException": ("operator", _date_exception, 11),
     "scheduling.Resource": ("operator", _resource, 9),
     "scheduling.Site": ("operator", lambda w, n: SiteFactory(), 8),
     "token_blacklist.BlacklistedToken": ("superuser", _blacklisted, 5),
