@@ -30,6 +30,7 @@ from bookings.domain.days import (
 from bookings.domain.fees import FeeTier
 from bookings.domain.outlook import Outlook, outlook
 from bookings.domain.policies import PolicySettings, Timing, expires_at
+from bookings.domain.reports import ReportRow
 from bookings.domain.states import ACTIVE_STATES, Role, State
 from bookings.models import Booking, BookingEvent
 from bookings.notifications import BookingNotice
@@ -575,3 +576,78 @@ def reschedule_starts(
 def booking_pk_of(public_id: UUID | str) -> int | None:
     """The row behind a booking's public id (its events name it so); None once it is gone."""
     return Booking.objects.filter(public_id=public_id).values_list("pk", flat=True).first()
+
+
+def report_rows(*, first: date, last: date, site_pk: int | None = None) -> list[ReportRow]:
+    """The bookings starting from `first` to `last` (inclusive, on each site's clock), for one
+    site or all, as the reports read them: two queries (the timezones in play, the rows) whatever
+    the length of the period."""
+    queryset = Booking.objects.all()
+    if site_pk is not None:
+        queryset = queryset.filter(site_id=site_pk)
+    rows = (
+        starting_on_local_days(queryset, lambda tz: (first, last))
+        .order_by()
+        .values_list(
+            "state",
+            "site__timezone",
+            "site__name",
+            "resource_id",
+            "resource__name",
+            "service_name",
+            "start",
+            "end",
+            "total",
+            "price_snapshot__tax_included",
+            "currency",
+            "fee",
+            "rating",
+            "customer_id",
+            "cancelled_by_id",
+            "cancelled_at",
+        )
+    )
+    return [
+        ReportRow(
+            state=state,
+            timezone=timezone,
+            site=site,
+            resource_pk=resource_pk,
+            resource=resource,
+            service=service,
+            start=start,
+            end=end,
+            total=total,
+            tax=Decimal(str(tax)) if tax is not None else Decimal("0.00"),
+            currency=currency,
+            fee=fee,
+            rating=rating,
+            cancelled_by_customer=cancelled_by is not None and cancelled_by == customer,
+            cancelled_at=cancelled_at,
+        )
+        for (
+            state,
+            timezone,
+            site,
+            resource_pk,
+            resource,
+            service,
+            start,
+            end,
+            total,
+            tax,
+            currency,
+            fee,
+            rating,
+            customer,
+            cancelled_by,
+            cancelled_at,
+        ) in rows
+    ]
+
+
+def late_cancellation_notice() -> timedelta:
+    """A customer cancellation later than this before the start is late: the notice from which
+    cancelling is free in the fee tiers (24 h by default)."""
+    free = [tier.notice for tier in fee_tiers() if tier.percent == 0]
+    return max(free, default=timedelta(hours=24))

@@ -24,7 +24,7 @@ from scheduling.selectors import placement
 from scheduling.selectors.availability import available_starts
 from scheduling.selectors.board import site_day, site_policies
 from scheduling.selectors.explain import energy_refusal
-from scheduling.selectors.opening import week_openings
+from scheduling.selectors.opening import period_openings, week_openings
 from scheduling.selectors.people import resource_pks_of_technician, site_address
 from scheduling.selectors.placement import (
     BookableSite,
@@ -62,6 +62,7 @@ __all__ = [
     "check_start_exists",
     "energy_refusal",
     "held_intervals",
+    "period_openings",
     "ranked_free_resources",
     "resource_choices",
     "resource_is_free",

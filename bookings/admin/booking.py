@@ -18,7 +18,13 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from bookings import readmodel, selectors, services
-from bookings.admin import permissions, planning, reschedule, transitions
+from bookings.admin import (
+    permissions,
+    planning,
+    reports,
+    reschedule,
+    transitions,
+)
 from bookings.admin.presentation import local, state_badge
 from bookings.domain.days import RELATIVE_DAYS, THIS_WEEK, TODAY, TOMORROW, relative_days
 from bookings.domain.history import Place, move_of
@@ -334,6 +340,7 @@ class BookingAdmin(admin.ModelAdmin[Booking]):
         info = (self.opts.app_label, self.opts.model_name)
         return [
             path("planning/", wrap(self.planning_view), name="{}_{}_planning".format(*info)),
+            path("reports/", wrap(self.reports_view), name="{}_{}_reports".format(*info)),
             path(
                 "<path:object_id>/reschedule/",
                 wrap(self.reschedule_view),
@@ -360,6 +367,9 @@ class BookingAdmin(admin.ModelAdmin[Booking]):
 
     def planning_view(self, request: HttpRequest) -> HttpResponse:
         return planning.board_view(self, request)
+
+    def reports_view(self, request: HttpRequest) -> HttpResponse:
+        return reports.reports_view(self, request)
 
     def reschedule_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         return reschedule.reschedule_view(self, request, object_id)

@@ -1,9 +1,11 @@
-"""Open time of every active resource over a week, in four queries whatever the number of sites,
-resources or closures (the calendars' sites, resources, closures and date exceptions queries)."""
+"""Open time of every active resource over some local days, in four queries whatever the number
+of sites, resources, closures or days (the calendars' sites, resources, closures and date
+exceptions queries)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import Q
@@ -17,19 +19,33 @@ def week_openings(*, now: datetime) -> list[ResourceOpening]:
     clock) that contains `now`: the site's hours, narrowed by the resource's own, less the
     closures of both, date exceptions and public holidays applied. By site name, then resource
     name; four queries in all."""
-    sites = load_sites(Q())
+    return _openings(Q(), lambda tz: iso_week(now, tz))
+
+
+def period_openings(
+    *, first: date, last: date, site_pk: int | None = None
+) -> list[ResourceOpening]:
+    """The same from `first` to `last` (inclusive, on each site's clock), for one site or all:
+    the reports' utilisation. Four queries whatever the length of the period."""
+    return _openings(Q() if site_pk is None else Q(pk=site_pk), lambda tz: (first, last))
+
+
+def _openings(
+    condition: Q, days_of: Callable[[ZoneInfo], tuple[date, date]]
+) -> list[ResourceOpening]:
+    sites = load_sites(condition)
     load_resources(sites, None)
     sites = [site for site in sites if site.resources]
     if not sites:
         return []
-    weeks = {site.policy.pk: iso_week(now, ZoneInfo(site.policy.timezone)) for site in sites}
-    # One closures query for every site: from the earliest Monday to the latest Sunday anywhere.
-    window_start = datetime.combine(min(w[0] for w in weeks.values()), time(0), tzinfo=UTC)
-    window_end = datetime.combine(max(w[1] for w in weeks.values()), time(0), tzinfo=UTC)
+    periods = {site.policy.pk: days_of(ZoneInfo(site.policy.timezone)) for site in sites}
+    # One closures query for every site: from the earliest first day to the latest last anywhere.
+    window_start = datetime.combine(min(p[0] for p in periods.values()), time(0), tzinfo=UTC)
+    window_end = datetime.combine(max(p[1] for p in periods.values()), time(0), tzinfo=UTC)
     load_closures(sites, window_start - timedelta(days=1), window_end + timedelta(days=2))
     openings: list[ResourceOpening] = []
     for site in sites:
-        first, last = weeks[site.policy.pk]
+        first, last = periods[site.policy.pk]
         tz = ZoneInfo(site.policy.timezone)
         site_closures = [(span.start, span.end) for span in site.closures]
         for resource in site.resources:
