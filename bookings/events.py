@@ -35,6 +35,7 @@ PUBLIC_TYPES: dict[str, str] = {
     "booking.expired": "a pending booking was not confirmed in time",
     "booking.rated": "the customer rated a completed booking",
     "booking.notes_changed": "the customer's or the operator's note changed",
+    "booking.fee_changed": "an operator waived or reduced a cancellation or no-show fee",
 }
 # Internal: the reminder e-mail is due (not for integrations).
 REMINDER_DUE = "booking.reminder_due"
@@ -183,6 +184,12 @@ def booking_notes_changed(
 ) -> None:
     """Which notes changed, not what they say (the operator's note is staff-only)."""
     _emit("booking.notes_changed", booking, role=role, now=now, changed=sorted(fields))
+
+
+def booking_fee_changed(
+    booking: Booking, *, role: Role, now: datetime, fee_before: Decimal | None
+) -> None:
+    _emit("booking.fee_changed", booking, role=role, now=now, fee_before=_money(fee_before))
 
 
 def booking_reminder_due(booking: Booking, *, now: datetime) -> None:

@@ -13,7 +13,18 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import BigIntegerField, BooleanField, Count, F, FloatField, Q, QuerySet
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Ceil, Extract, Floor
 
@@ -455,7 +466,22 @@ EXPORT_COLUMNS = (
     "total",
     "currency",
     "fee",
+    "fee_before_waiver",
+    "fee_waiver_reason",
 )
+
+
+def _last_waiver() -> QuerySet[BookingEvent]:
+    """The booking's latest fee waiver, for a subquery of the row's own query."""
+    return BookingEvent.objects.filter(booking=OuterRef("pk"), action="fee_waived").order_by(
+        "-at", "-pk"
+    )
+
+
+def _first_waiver() -> QuerySet[BookingEvent]:
+    return BookingEvent.objects.filter(booking=OuterRef("pk"), action="fee_waived").order_by(
+        "at", "pk"
+    )
 
 
 def bookings_for_export(
@@ -469,6 +495,10 @@ def bookings_for_export(
         queryset = queryset.filter(site_id=site_pk)
     rows = (
         starting_on_local_days(queryset, lambda tz: (first, last))
+        .annotate(
+            fee_before_waiver=Subquery(_first_waiver().values("details__fee_before")[:1]),
+            fee_waiver_reason=Subquery(_last_waiver().values("reason")[:1]),
+        )
         .order_by("start", "pk")
         .values_list(
             "reference",
@@ -484,11 +514,13 @@ def bookings_for_export(
             "total",
             "currency",
             "fee",
+            "fee_before_waiver",
+            "fee_waiver_reason",
         )
     )
     for row in rows.iterator(chunk_size=chunk_size):
         reference, state, start, end, site, timezone, resource, email, plate, *money = row
-        service, total, currency, fee = money
+        service, total, currency, fee, fee_before_waiver, waiver_reason = money
         tz = ZoneInfo(timezone)
         yield {
             "reference": reference,
@@ -503,6 +535,9 @@ def bookings_for_export(
             "total": str(total),
             "currency": currency,
             "fee": None if fee is None else str(fee),
+            # What the fee was before an operator waived or reduced it, and why (the latest).
+            "fee_before_waiver": None if fee_before_waiver is None else str(fee_before_waiver),
+            "fee_waiver_reason": waiver_reason or "",
         }
 
 
@@ -587,6 +622,7 @@ def report_rows(*, first: date, last: date, site_pk: int | None = None) -> list[
         queryset = queryset.filter(site_id=site_pk)
     rows = (
         starting_on_local_days(queryset, lambda tz: (first, last))
+        .annotate(waived=Exists(_last_waiver()))
         .order_by()
         .values_list(
             "state",
@@ -605,6 +641,7 @@ def report_rows(*, first: date, last: date, site_pk: int | None = None) -> list[
             "customer_id",
             "cancelled_by_id",
             "cancelled_at",
+            "waived",
         )
     )
     return [
@@ -624,6 +661,7 @@ def report_rows(*, first: date, last: date, site_pk: int | None = None) -> list[
             rating=rating,
             cancelled_by_customer=cancelled_by is not None and cancelled_by == customer,
             cancelled_at=cancelled_at,
+            fee_waived=waived,
         )
         for (
             state,
@@ -642,6 +680,7 @@ def report_rows(*, first: date, last: date, site_pk: int | None = None) -> list[
             customer,
             cancelled_by,
             cancelled_at,
+            waived,
         ) in rows
     ]
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bookings import readmodel, selectors, services
 from bookings.admin import (
+    fees,
     permissions,
     planning,
     reports,
@@ -342,6 +343,11 @@ class BookingAdmin(admin.ModelAdmin[Booking]):
             path("planning/", wrap(self.planning_view), name="{}_{}_planning".format(*info)),
             path("reports/", wrap(self.reports_view), name="{}_{}_reports".format(*info)),
             path(
+                "<path:object_id>/waive-fee/",
+                wrap(self.waiver_view),
+                name="{}_{}_waive_fee".format(*info),
+            ),
+            path(
                 "<path:object_id>/reschedule/",
                 wrap(self.reschedule_view),
                 name="{}_{}_reschedule".format(*info),
@@ -371,6 +377,9 @@ class BookingAdmin(admin.ModelAdmin[Booking]):
     def reports_view(self, request: HttpRequest) -> HttpResponse:
         return reports.reports_view(self, request)
 
+    def waiver_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        return fees.waiver_view(self, request, object_id)
+
     def reschedule_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         return reschedule.reschedule_view(self, request, object_id)
 
@@ -387,4 +396,5 @@ class BookingAdmin(admin.ModelAdmin[Booking]):
             context["transition_buttons"] = transitions.buttons(self, request, booking)
             context["reschedule_button"] = reschedule.reschedule_button(self, request, booking)
             context["planning_url"] = planning.board_url_of(self, booking)
+            context["waiver_url"] = fees.waiver_link(self, request, booking)
         return super().change_view(request, object_id, form_url, extra_context=context)

@@ -6,6 +6,7 @@ exclusion constraint has the last word: an overlap that slipped through still an
 
 from bookings.services.changes import booking_rate, booking_reschedule, booking_update_notes
 from bookings.services.create import BookingRequest, booking_create
+from bookings.services.fees import booking_fee_waive
 from bookings.services.jobs import bookings_expire_due, bookings_send_reminders
 from bookings.services.transitions import (
     booking_cancel,
@@ -23,6 +24,7 @@ __all__ = [
     "booking_confirm",
     "booking_create",
     "booking_expire",
+    "booking_fee_waive",
     "booking_no_show",
     "booking_rate",
     "booking_reschedule",

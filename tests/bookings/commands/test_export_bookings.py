@@ -22,7 +22,10 @@ from tests.vehicles.factories import VehicleFactory
 
 pytestmark = pytest.mark.django_db
 
-HEADER = "reference,state,start,end,site,resource,customer_email,plate,service,total,currency,fee"
+HEADER = (
+    "reference,state,start,end,site,resource,customer_email,plate,service,total,currency,fee,"
+    "fee_before_waiver,fee_waiver_reason"
+)
 
 
 @pytest.fixture
@@ -86,6 +89,8 @@ def test_csv_on_stdout_with_a_header_and_site_local_times(world: World) -> None:
         "total": "50.00",
         "currency": "EUR",
         "fee": "",
+        "fee_before_waiver": "",
+        "fee_waiver_reason": "",
     }
     assert rows[1]["start"] == "2026-03-02T08:00:00+09:00"
     assert rows[2]["fee"] == "25.00"
