@@ -144,3 +144,55 @@ def test_an_operator_confirms_a_pending_booking_from_the_planning_board(
     assert BookingEvent.objects.filter(
         booking=confirmed, action="confirm", actor__email="operator@example.com"
     ).exists()
+
+
+DOCS_SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+
+
+def test_the_reports_page_and_a_public_holiday_on_the_board(
+    role_groups: None, live_server: Any, clock: Any
+) -> None:
+    """The reports of the last month with their SVG charts, and the board of a site on a public
+    holiday (the site's country is France). Screenshots go to test-artifacts/ and, with
+    KEEP_SCREENSHOTS=1, to docs/screenshots/ (the README's)."""
+    clock.set(NOW)
+    demo = ("--seed", "1", "--customers", "12", "--bookings", "150", "--now", NOW.isoformat())
+    call_command("seed_demo", *demo)
+    site = Site.objects.order_by("name").first()
+    assert site is not None
+    Site.objects.filter(pk=site.pk).update(country="FR")
+    holiday = datetime(2026, 7, 14, tzinfo=PARIS).date()  # Bastille Day, a Tuesday
+    first = (NOW - timedelta(days=29)).date()
+    reports_url = (
+        f"{live_server.url}/admin/bookings/booking/reports/?site="
+        f"&from={first.isoformat()}&to={NOW.date().isoformat()}"
+    )
+    board_url = f"{live_server.url}/admin/bookings/booking/planning/?site={site.pk}&day={holiday}"
+    shots: list[Path] = []
+    ARTEFACTS.mkdir(exist_ok=True)
+    with chromium_page() as page:
+        page.goto(f"{live_server.url}/admin/login/")
+        page.fill("#id_username", "operator@example.com")
+        page.fill("#id_password", "operator")
+        page.click("input[type=submit]")
+        page.wait_for_url(re.compile(r"/admin/$"))
+
+        page.goto(f"{live_server.url}/admin/bookings/booking/")
+        page.get_by_role("link", name=re.compile("^Reports$")).first.click()
+        page.wait_for_url(re.compile(r"/admin/bookings/booking/reports/"))
+        page.goto(reports_url)
+        page.locator("#report-hours svg").wait_for()
+        assert page.locator("svg.report-chart").count() >= 3
+        assert "EUR" in page.locator("#report-revenue").inner_text()
+        shots.append(ARTEFACTS / "reports.png")
+        page.screenshot(path=str(shots[-1]), full_page=True)
+
+        page.goto(board_url)
+        note = page.locator(".planning-special-day")
+        note.wait_for()
+        assert "Public holiday" in note.inner_text()
+        shots.append(ARTEFACTS / "planning-board-holiday.png")
+        page.screenshot(path=str(shots[-1]), full_page=True)
+    if os.environ.get("KEEP_SCREENSHOTS"):
+        for shot in shots:
+            (DOCS_SCREENSHOTS / shot.name).write_bytes(shot.read_bytes())
