@@ -690,3 +690,17 @@ def late_cancellation_notice() -> timedelta:
     cancelling is free in the fee tiers (24 h by default)."""
     free = [tier.notice for tier in fee_tiers() if tier.percent == 0]
     return max(free, default=timedelta(hours=24))
+
+
+def bookings_hit_by(
+    *, start: datetime, end: datetime, site_pk: int | None = None, resource_pk: int | None = None
+) -> list[Booking]:
+    """The active bookings whose work ([start, end], the buffer aside, as availability reads a
+    closure) overlaps [start, end) on the site's resources or on the one resource, by start: what
+    a closure there would hit. One query."""
+    queryset = Booking.objects.filter(state__in=ACTIVE, start__lt=end, end__gt=start)
+    if resource_pk is not None:
+        queryset = queryset.filter(resource_id=resource_pk)
+    elif site_pk is not None:
+        queryset = queryset.filter(site_id=site_pk)
+    return list(queryset.select_related("resource", "site").order_by("start", "pk"))

@@ -38,6 +38,7 @@ from scheduling.selectors.sites import (
     site_policy_by_pk,
     site_timezone,
 )
+from scheduling.services import closure_add
 
 __all__ = [
     "BookableSite",
@@ -60,6 +61,7 @@ __all__ = [
     "busy_intervals",
     "busy_seconds",
     "check_start_exists",
+    "closure_add",
     "energy_refusal",
     "held_intervals",
     "period_openings",

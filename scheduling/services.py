@@ -15,7 +15,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from accounts.public import is_operator
-from core.errors import Conflict, PermissionDenied, Text, ValidationFailed
+from core.errors import Conflict, NotFound, PermissionDenied, Text, ValidationFailed
 from core.validation import full_clean
 from scheduling.domain import exceptions as exception_rules
 from scheduling.domain import hours as hours_rules
@@ -269,6 +269,29 @@ def closure_create(
     full_clean(closure)
     closure.save()
     return closure
+
+
+def closure_add(
+    *,
+    actor: User | None,
+    start: datetime,
+    end: datetime,
+    reason: str = "",
+    site_pk: int | None = None,
+    resource_pk: int | None = None,
+) -> None:
+    """`closure_create` for a site or a resource given by pk (bookings closes time once it has
+    the bookings there in hand). NotFound for an unknown one."""
+    site = resource = None
+    if resource_pk is not None:
+        resource = Resource.objects.filter(pk=resource_pk).first()
+        if resource is None:
+            raise NotFound(code="resource_not_found")
+    elif site_pk is not None:
+        site = Site.objects.filter(pk=site_pk).first()
+        if site is None:
+            raise NotFound(code="site_not_found")
+    closure_create(start=start, end=end, actor=actor, site=site, resource=resource, reason=reason)
 
 
 def closure_update(

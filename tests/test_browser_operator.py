@@ -196,3 +196,78 @@ def test_the_reports_page_and_a_public_holiday_on_the_board(
     if os.environ.get("KEEP_SCREENSHOTS"):
         for shot in shots:
             (DOCS_SCREENSHOTS / shot.name).write_bytes(shot.read_bytes())
+
+
+def test_an_operator_closes_time_over_two_bookings_moves_one_and_cancels_the_other(
+    role_groups: None, live_server: Any, clock: Any
+) -> None:
+    clock.set(NOW)
+    demo = ("--seed", "1", "--customers", "8", "--bookings", "0", "--now", NOW.isoformat())
+    call_command("seed_demo", *demo)
+    site = Site.objects.order_by("name").first()
+    assert site is not None
+    day = (NOW + timedelta(days=1)).date()  # Thursday: open, nothing booked yet
+    first = _book_next_start(site, datetime.combine(day, datetime.min.time(), tzinfo=PARIS))
+    second = _book_next_start(site, first.start)
+    start = min(first.start, second.start).astimezone(PARIS)
+    end = max(first.end, second.end).astimezone(PARIS)
+    with chromium_page() as page:
+        page.goto(f"{live_server.url}/admin/login/")
+        page.fill("#id_username", "operator@example.com")
+        page.fill("#id_password", "operator")
+        page.click("input[type=submit]")
+        page.wait_for_url(re.compile(r"/admin/$"))
+        page.goto(f"{live_server.url}/admin/bookings/booking/")
+        page.get_by_role("link", name=re.compile("^Close time$")).first.click()
+        page.wait_for_url(re.compile(r"/close-time/"))
+        page.select_option("#id_site", str(site.pk))
+        page.fill("#id_start", start.strftime("%Y-%m-%dT%H:%M"))
+        page.fill("#id_end", end.strftime("%Y-%m-%dT%H:%M"))
+        page.fill("#id_reason", "Burst pipe")
+        page.get_by_role("button", name=re.compile("List the bookings it hits")).click()
+        page.locator("#close-hits").wait_for()
+        assert first.reference in page.locator("#close-hits").inner_text()
+        assert second.reference in page.locator("#close-hits").inner_text()
+        page.select_option(f"select[name=choice-{first.pk}]", "next_free")
+        page.select_option(f"select[name=choice-{second.pk}]", "cancel")
+        page.get_by_role("button", name=re.compile("Save the closure")).click()
+        page.wait_for_url(re.compile(r"/planning/"))
+        shown = page.locator(".messagelist").inner_text()
+        assert f"{first.reference}: Moved to its next free start." in shown
+        assert f"{second.reference}: Cancelled." in shown
+    moved, cancelled = Booking.objects.get(pk=first.pk), Booking.objects.get(pk=second.pk)
+    assert moved.state == first.state
+    assert moved.start >= end
+    assert cancelled.state == "cancelled"
+    assert not cancelled.fee
+
+
+def _book_next_start(site: Site, after: datetime) -> Booking:
+    """A customer's booking at the first free start after `after` (pending: the site's rule)."""
+    vehicle = (
+        Vehicle.objects.filter(is_archived=False)
+        .order_by("pk")
+        .exclude(pk__in=Booking.objects.values("vehicle_id"))
+        .first()
+    )
+    assert vehicle is not None
+    code = "exterior-wash"
+    requirements = pricing.service_requirements(service_code=code, category=vehicle.category)
+    starts = scheduling.available_starts(
+        site_pk=site.pk,
+        requirements=requirements,
+        start=after,
+        end=after + timedelta(days=2),
+        now=NOW,
+    )
+    assert starts
+    return services.booking_create(
+        actor=vehicle.owner,
+        request=services.BookingRequest(
+            vehicle_id=vehicle.public_id,
+            service_code=code,
+            site_id=site.public_id,
+            start=starts[0].start,
+        ),
+        now=NOW,
+    )

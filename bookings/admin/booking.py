@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bookings import readmodel, selectors, services
 from bookings.admin import (
+    closures,
     fees,
     permissions,
     planning,
@@ -342,6 +343,7 @@ class BookingAdmin(admin.ModelAdmin[Booking]):
         return [
             path("planning/", wrap(self.planning_view), name="{}_{}_planning".format(*info)),
             path("reports/", wrap(self.reports_view), name="{}_{}_reports".format(*info)),
+            path("close-time/", wrap(self.closure_view), name="{}_{}_close_time".format(*info)),
             path(
                 "<path:object_id>/waive-fee/",
                 wrap(self.waiver_view),
@@ -373,6 +375,9 @@ class BookingAdmin(admin.ModelAdmin[Booking]):
 
     def planning_view(self, request: HttpRequest) -> HttpResponse:
         return planning.board_view(self, request)
+
+    def closure_view(self, request: HttpRequest) -> HttpResponse:
+        return closures.closure_view(self, request)
 
     def reports_view(self, request: HttpRequest) -> HttpResponse:
         return reports.reports_view(self, request)

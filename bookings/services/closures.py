@@ -1,0 +1,119 @@
+"""A closure over booked time (docs/rules/bookings.md, "A closure that hits bookings"): the
+closure is written, then each active booking it hits is moved to another compatible resource at
+the same time, moved to its next free start, or cancelled by the operator (no fee, the reason
+given), as the operator chose, through the reschedule and cancel use cases (so the customers hear
+of it through their events). What could not be moved is reported, never left silently."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext as _
+
+from accounts import public as accounts
+from bookings import selectors
+from bookings.models import Booking
+from bookings.services.changes import booking_reschedule
+from bookings.services.transitions import booking_cancel
+from core.clock import resolve_now
+from core.errors import DomainError, PermissionDenied, ValidationFailed
+from scheduling import public as scheduling
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+SAME_TIME = "same_time"  # another compatible resource, at the same start
+NEXT_FREE = "next_free"  # the first free start after the closure (any resource)
+CANCEL = "cancel"
+CHOICES = (SAME_TIME, NEXT_FREE, CANCEL)
+SEARCH_DAYS = 14  # how far "the next free start" is looked for
+
+
+@dataclass(frozen=True)
+class HitOutcome:
+    booking_pk: int
+    reference: str
+    choice: str
+    done: bool
+    message: str  # what happened, or why not
+    start: datetime | None = None  # where it went, when moved
+
+
+def _move_next_free(booking: Booking, actor: User, after: datetime, now: datetime) -> Booking:
+    starts = selectors.reschedule_starts(
+        booking, start=after, end=after + timedelta(days=SEARCH_DAYS), now=now
+    )
+    if not starts:
+        raise ValidationFailed(
+            _("No free start in the next %(days)d days.") % {"days": SEARCH_DAYS}
+        )
+    return booking_reschedule(booking_id=booking.pk, actor=actor, start=starts[0], now=now)
+
+
+def closure_create_over_bookings(
+    *,
+    actor: User,
+    start: datetime,
+    end: datetime,
+    reason: str,
+    choices: Mapping[int, str],
+    site_pk: int | None = None,
+    resource_pk: int | None = None,
+    default: str = CANCEL,
+    now: datetime | None = None,
+) -> list[HitOutcome]:
+    """Writes the closure, then handles every active booking it hits by `choices[booking pk]`
+    (`default` for one not in it, e.g. booked since the list was shown). The outcome per booking
+    says whether it was done; a booking that could not be moved keeps its time and is reported
+    (move it or cancel it: nothing stays silently)."""
+    if not accounts.is_operator(actor):
+        raise PermissionDenied()
+    if not reason.strip():
+        raise ValidationFailed(details={"reason": [_("Say why the time is closed.")]})
+    moment = resolve_now(now)
+    hit = selectors.bookings_hit_by(start=start, end=end, site_pk=site_pk, resource_pk=resource_pk)
+    scheduling.closure_add(
+        actor=actor, start=start, end=end, reason=reason, site_pk=site_pk, resource_pk=resource_pk
+    )
+    outcomes: list[HitOutcome] = []
+    for booking in hit:
+        choice = choices.get(booking.pk, default)
+        try:
+            if choice == SAME_TIME:
+                moved = booking_reschedule(
+                    booking_id=booking.pk, actor=actor, start=booking.start, now=moment
+                )
+                done = moved.resource_id != booking.resource_id
+                message = (
+                    _("Moved to %(resource)s at the same time.") % {"resource": moved.resource}
+                    if done
+                    else _("No other resource is free at that time.")
+                )
+                outcomes.append(
+                    HitOutcome(booking.pk, booking.reference, choice, done, message, moved.start)
+                )
+            elif choice == NEXT_FREE:
+                moved = _move_next_free(booking, actor, max(end, moment), moment)
+                outcomes.append(
+                    HitOutcome(
+                        booking.pk,
+                        booking.reference,
+                        choice,
+                        True,
+                        _("Moved to its next free start."),
+                        moved.start,
+                    )
+                )
+            else:
+                booking_cancel(booking_id=booking.pk, actor=actor, reason=reason, now=moment)
+                outcomes.append(
+                    HitOutcome(booking.pk, booking.reference, CANCEL, True, _("Cancelled."))
+                )
+        except DomainError as error:
+            outcomes.append(
+                HitOutcome(booking.pk, booking.reference, choice, False, error.translated(_))
+            )
+    return outcomes
