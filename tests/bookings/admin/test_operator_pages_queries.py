@@ -1,0 +1,76 @@
+"""The close-time page (with its list of hit bookings) and the fee-waiver page cost the same
+number of queries whatever the number of bookings, sites or resources (SPEC §8)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from tests.bookings.admin.conftest import CHANGELIST, raw_booking
+from tests.bookings.factories import World, at
+from tests.scheduling.factories import ResourceFactory, SiteFactory
+
+pytestmark = pytest.mark.django_db
+
+CLOSE = f"{CHANGELIST}close-time/"
+# Session, user, permissions (2), is an operator, the sites, the resources' choices; the list
+# adds the hit bookings (one query, their site and resource joined). The waiver: session, user,
+# the booking with its site, permissions (2), is an operator, and the page's own reads.
+GET_QUERIES, PREVIEW_QUERIES, WAIVER_QUERIES = 7, 8, 7
+
+
+def _count(call: Any) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = call()
+        assert response.status_code == 200
+    return len(queries)
+
+
+def _form(world: World) -> dict[str, str]:
+    return {
+        "site": str(world.site.pk),
+        "resource": "",
+        "start": at(world.day, 8).strftime("%Y-%m-%dT%H:%M"),
+        "end": at(world.day, 18).strftime("%Y-%m-%dT%H:%M"),
+        "reason": "Inventory",
+        "preview": "1",
+    }
+
+
+def _grow(world: World, n: int) -> None:
+    for i in range(n):
+        ResourceFactory(site=SiteFactory())
+        bay = ResourceFactory(site=world.site)
+        _customer, vehicle = world.new_customer()
+        raw_booking(world, at(world.day, 8) + timedelta(minutes=30 * (i % 8)), resource=bay,
+                    vehicle=vehicle, state="confirmed")  # fmt: skip
+
+
+def test_the_close_time_page_and_its_list_cost_the_same_whatever_the_data(
+    world: World, operator_client: Client
+) -> None:
+    _grow(world, 1)
+    small_get = _count(lambda: operator_client.get(CLOSE))
+    small_preview = _count(lambda: operator_client.post(CLOSE, _form(world)))
+    _grow(world, 12)
+    assert _count(lambda: operator_client.get(CLOSE)) == small_get == GET_QUERIES
+    preview = operator_client.post(CLOSE, _form(world))
+    assert len(preview.context["hits"]) == 13
+    assert _count(lambda: operator_client.post(CLOSE, _form(world))) == small_preview
+    assert small_preview == PREVIEW_QUERIES
+
+
+def test_the_fee_waiver_page_costs_the_same_whatever_the_data(
+    world: World, operator_client: Client
+) -> None:
+    booking = raw_booking(world, at(world.day, 17), state="no_show", fee=Decimal("50.00"))
+    url = f"{CHANGELIST}{booking.pk}/waive-fee/"
+    small = _count(lambda: operator_client.get(url))
+    _grow(world, 12)
+    assert _count(lambda: operator_client.get(url)) == small == WAIVER_QUERIES
