@@ -22,7 +22,7 @@ CLOSE = f"{CHANGELIST}close-time/"
 # Session, user, permissions (2), is an operator, the sites, the resources' choices; the list
 # adds the hit bookings (one query, their site and resource joined). The waiver: session, user,
 # the booking with its site, permissions (2), is an operator, and the page's own reads.
-GET_QUERIES, PREVIEW_QUERIES, WAIVER_QUERIES = 7, 8, 7
+GET_QUERIES, PREVIEW_QUERIES, WAIVER_QUERIES = 7, 8, 6
 
 
 def _count(call: Any) -> int:
