@@ -703,4 +703,4 @@ def bookings_hit_by(
         queryset = queryset.filter(resource_id=resource_pk)
     elif site_pk is not None:
         queryset = queryset.filter(site_id=site_pk)
-    return list(queryset.select_related("resource", "site").order_by("start", "pk"))
+    return list(queryset.annotate(**readmodel.BACK_OFFICE).order_by("start", "pk"))
