@@ -2,10 +2,10 @@
 issue 10 added the customer's lock and one read of their bookings, for the vehicle's overlap and
 their pending count: 17; issue 13 its domain event, one INSERT: 18; issue 16 the catalogue's
 service with its category override and asked options in one query instead of three: 15 on
-PostgreSQL, locks and re-check included; issue 17 the site's date exceptions, one read: 16), the same with a bare world
-and a busy one: more resources, bookings, price rules and options. The e-mail is no longer the
-request's work: it runs after the commit (in the worker in production, here in-process), counted
-apart."""
+PostgreSQL, locks and re-check included; issue 17 the site's date exceptions, one read: 16),
+the same with a bare world and a busy one: more resources, bookings, price rules and options.
+The e-mail is no longer the request's work: it runs after the commit (in the worker in
+production, here in-process), counted apart."""
 
 from __future__ import annotations
 
