@@ -9,6 +9,10 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from accounts import consumers, notifications
         from accounts.admin import shorten_staff_session
+        from core import dispatch, emails
 
         user_logged_in.connect(shorten_staff_session, dispatch_uid="accounts.staff_session")
+        dispatch.register_consumer(consumers.EMAILS)
+        emails.register_confidential_kinds(notifications.CONFIDENTIAL_KINDS)

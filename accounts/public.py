@@ -1,5 +1,6 @@
 """What other apps may use of accounts: role checks, an account as a use case's actor, a user's
-key by public id, and the personal-data export hook."""
+key by public id, the personal-data export hook, and the password reset (how an account created
+for someone, without a password, is claimed)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import TYPE_CHECKING
 from accounts import selectors
 from accounts.domain.rules import CUSTOMER, OPERATOR, ROLES, TECHNICIAN
 from accounts.selectors import is_operator, is_technician, lock_user_row, user_pk_by_public_id
+from accounts.services.recovery import password_reset_request
 from accounts.signals import personal_data_requested
 from core.errors import NotFound
 
@@ -23,6 +25,7 @@ __all__ = [
     "is_operator",
     "is_technician",
     "lock_user_row",
+    "password_reset_request",
     "personal_data_requested",
     "user_pk_by_public_id",
 ]

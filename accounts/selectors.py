@@ -89,3 +89,12 @@ def lock_user_row(pk: int) -> None:
     """Holds the account's row until the caller's transaction ends: other apps serialise their
     per-account writes on it (vehicles: the first vehicle, the active-vehicle limit)."""
     list(User.objects.select_for_update().filter(pk=pk).values("pk"))
+
+
+def active_user_by_email(email: str) -> User | None:
+    """The open account with this (normalised) e-mail, if any: whom account e-mails go to."""
+    return User.objects.filter(email=email, is_active=True).first()
+
+
+def user_by_public_id(public_id: Any) -> User | None:
+    return User.objects.filter(public_id=public_id).first()

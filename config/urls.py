@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from accounts import admin_reset
 from core import views as core_views
 from core.metrics import metrics_view
 
@@ -25,6 +26,28 @@ urlpatterns = [
     path("ready", core_views.ready, name="ready"),
     path("metrics", metrics_view, name="metrics"),
     path("api/v1/", include(api_v1)),
+    # The admin's "Forgotten your password?" for staff (accounts.admin_reset): Django's views and
+    # the admin's templates, under the names the admin's login page and those templates look for.
+    path(
+        "admin/password-reset/",
+        admin_reset.StaffPasswordResetView.as_view(),
+        name="admin_password_reset",
+    ),
+    path(
+        "admin/password-reset/done/",
+        admin_reset.StaffPasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "admin/password-reset/<uidb64>/<token>/",
+        admin_reset.StaffPasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "admin/password-reset/complete/",
+        admin_reset.StaffPasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("admin/", admin.site.urls),
 ]
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.dispatch import public_event_types
-from core.emails import email_send_again
+from core.emails import email_send_again, is_confidential
 from core.errors import DomainError, ValidationFailed
 from core.models import (
     EmailNotification,
@@ -119,14 +119,20 @@ class EmailNotificationAdmin(_ReadOnly, admin.ModelAdmin[EmailNotification]):
         "last_error",
         "created_at",
         "sent_at",
-        "body_text",
+        "body",
     )
-    exclude = ("body_html", "attachments", "lease_until")
+    exclude = ("body_text", "body_html", "attachments", "lease_until")
     actions = ("send_again",)
 
     @admin.display(description=_("last error"))
     def error(self, notification: EmailNotification) -> str:
         return _excerpt(notification.last_error)
+
+    @admin.display(description=_("text"))
+    def body(self, notification: EmailNotification) -> str:
+        if is_confidential(notification.kind):
+            return str(_("Not shown: it holds a link that only its recipient may use."))
+        return notification.body_text
 
     def has_resend_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("core.change_emailnotification")

@@ -35,6 +35,20 @@ Status = EmailNotification.Status
 LEASE = timedelta(seconds=120)
 
 
+# Kinds of e-mail whose body holds a secret (a password-reset link): the admin does not show their
+# body, so that nobody who may read e-mail notifications can use the link. Apps register theirs in
+# AppConfig.ready().
+_confidential_kinds: set[str] = set()
+
+
+def register_confidential_kinds(kinds: frozenset[str] | set[str]) -> None:
+    _confidential_kinds.update(kinds)
+
+
+def is_confidential(kind: str) -> bool:
+    return kind in _confidential_kinds
+
+
 @dataclass(frozen=True)
 class Attachment:
     filename: str

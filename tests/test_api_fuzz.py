@@ -32,6 +32,7 @@ from schemathesis.config import SchemathesisConfig
 
 from accounts import public as accounts
 from accounts import services as account_services
+from accounts import tokens as account_tokens
 from bookings import services as booking_services
 from config.wsgi import application
 from tests.accounts.factories import PASSWORD
@@ -153,6 +154,9 @@ def _within_rules_the_schema_cannot_state(case: Any, scene: Scene) -> None:
     query = case.query if isinstance(case.query, dict) else None
     if body is not None and operation == "POST /api/v1/auth/register" and "password" in body:
         body["password"] = STRONG_PASSWORD  # Django's strength rules: common, similar, numeric
+    if body is not None and operation == "POST /api/v1/auth/password-reset/confirm":
+        body["token"] = account_tokens.password_reset_token(scene.actor)  # only e-mailed
+        body["new_password"] = STRONG_PASSWORD
     if body is not None and operation == "POST /api/v1/me/password":
         body["old_password"] = PASSWORD  # only the account knows it
         body["new_password"] = STRONG_PASSWORD

@@ -121,3 +121,18 @@ class PasswordChangeSerializer(serializers.Serializer[Any]):
 class PersonalDataSerializer(serializers.Serializer[Any]):
     exported_at = serializers.DateTimeField()
     profile = serializers.DictField()
+
+
+class PasswordResetSerializer(serializers.Serializer):
+    email = StrictEmailField(max_length=254, help_text=_("The e-mail address of the account."))
+
+
+class PasswordResetConfirmSerializer(serializers.Serializer):
+    token = StrictCharField(
+        max_length=200, help_text=_("The token from the reset link (its `token` parameter).")
+    )
+    new_password = StrictCharField(max_length=128, trim_whitespace=False, help_text=PASSWORD_HELP)
+
+
+class AcceptedSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text=_("What happens next, for a person to read."))

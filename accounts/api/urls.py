@@ -7,6 +7,12 @@ urlpatterns = [
     path("auth/token", views.TokenObtainView.as_view(), name="auth-token"),
     path("auth/token/refresh", views.TokenRefreshView.as_view(), name="auth-token-refresh"),
     path("auth/logout", views.LogoutView.as_view(), name="auth-logout"),
+    path("auth/password-reset", views.PasswordResetView.as_view(), name="auth-password-reset"),
+    path(
+        "auth/password-reset/confirm",
+        views.PasswordResetConfirmView.as_view(),
+        name="auth-password-reset-confirm",
+    ),
     path("me", views.MeView.as_view(), name="me"),
     path("me/password", views.PasswordView.as_view(), name="me-password"),
     path("me/export", views.ExportView.as_view(), name="me-export"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, status
 from rest_framework.request import Request
@@ -12,8 +13,11 @@ from rest_framework.views import APIView
 
 from accounts import selectors, services
 from accounts.api.serializers import (
+    AcceptedSerializer,
     LoginSerializer,
     PasswordChangeSerializer,
+    PasswordResetConfirmSerializer,
+    PasswordResetSerializer,
     PersonalDataSerializer,
     ProfileUpdateSerializer,
     RefreshSerializer,
@@ -22,10 +26,12 @@ from accounts.api.serializers import (
     TokenPairSerializer,
     UserSerializer,
 )
+from accounts.services import recovery
 from core.api.throttling import (
     AnonRateThrottle,
     LoginEmailThrottle,
     LoginIpThrottle,
+    PasswordResetEmailThrottle,
     login_device,
     login_device_token,
 )
@@ -144,3 +150,43 @@ class ExportView(APIView):
         response = Response(data)
         response["Content-Disposition"] = 'attachment; filename="my-data.json"'
         return response
+
+
+class PasswordResetView(APIView):
+    permission_classes = (permissions.AllowAny,)
+    authentication_classes = ()
+    throttle_classes = (AnonRateThrottle, LoginIpThrottle, PasswordResetEmailThrottle)
+
+    @extend_schema(
+        request=PasswordResetSerializer,
+        responses={202: AcceptedSerializer},
+        tags=["auth"],
+        description=(
+            "E-mails a link to choose a new password to the account with this address, if there "
+            "is one. The answer is the same either way."
+        ),
+    )
+    def post(self, request: Request) -> Response:
+        data = _valid(PasswordResetSerializer, request)
+        recovery.password_reset_request(email=data["email"])
+        detail = _(
+            "If an account has this e-mail address, we have sent it a link to choose a new "
+            "password. Check your e-mail."
+        )
+        return Response({"detail": detail}, status=status.HTTP_202_ACCEPTED)
+
+
+class PasswordResetConfirmView(APIView):
+    permission_classes = (permissions.AllowAny,)
+    authentication_classes = ()
+    throttle_classes = (AnonRateThrottle, LoginIpThrottle)
+
+    @extend_schema(
+        request=PasswordResetConfirmSerializer,
+        responses={204: OpenApiResponse(description="Set; every session is signed out.")},
+        tags=["auth"],
+    )
+    def post(self, request: Request) -> Response:
+        data = _valid(PasswordResetConfirmSerializer, request)
+        recovery.password_reset_confirm(token=data["token"], new_password=data["new_password"])
+        return Response(status=status.HTTP_204_NO_CONTENT)

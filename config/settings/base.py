@@ -186,6 +186,11 @@ STAFF_SESSION_HOURS = int(env_str("STAFF_SESSION_HOURS", "8"))
 # How long the `device` token of a successful API login exempts that device from the
 # per-e-mail login limit (docs/rules/accounts.md, "Throttling"); each login renews it.
 LOGIN_DEVICE_DAYS = int(env_str("LOGIN_DEVICE_DAYS", "90"))
+# Password reset (docs/rules/accounts.md, "Password reset"): how long a reset link works (Django's
+# own setting, also read by the admin's reset pages), and the client app's page the e-mailed link
+# opens, with `?token=...` appended.
+PASSWORD_RESET_TIMEOUT = int(env_str("PASSWORD_RESET_TIMEOUT_SECONDS", "3600"))
+PASSWORD_RESET_URL = env_str("PASSWORD_RESET_URL", "http://localhost:8000/reset-password")
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -314,6 +319,7 @@ REST_FRAMEWORK: dict[str, Any] = {
         "login_ip": "10/min",
         "login_email": "10/min",
         "quote_promo": "20/min",
+        "password_reset": "5/hour",
     },
     "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
     # DRF's own reading of X-Forwarded-For trusts none (our throttles ask core.client_ip).

@@ -100,6 +100,22 @@ class LoginEmailThrottle(ClientIpMixin, SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
+class PasswordResetEmailThrottle(ClientIpMixin, SimpleRateThrottle):
+    """Reset links asked for one e-mail address, whatever address they come from: nobody can
+    flood someone's mailbox with reset e-mails. Counted whether or not an account has the address
+    (the answer must not tell them apart)."""
+
+    scope = "password_reset"
+    cache = counting_cache
+
+    def get_cache_key(self, request: Request, view: Any) -> str | None:
+        data = request.data if isinstance(request.data, dict) else {}
+        email = data.get("email")
+        if not isinstance(email, str) or not email.strip():
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": _email_digest(email)}
+
+
 class PromoQuoteThrottle(ClientIpMixin, SimpleRateThrottle):
     """Quotes that carry a promo code, per user or (anonymous) per address: trying codes one
     after another is slow (docs/rules/pricing.md). Quotes without a code are not counted here."""
