@@ -60,7 +60,36 @@ def _password_reset(event: Event) -> AccountNotice | None:
     return _notice(user, "password_reset", link=link, valid_minutes=minutes)
 
 
-NOTICES = {events.PASSWORD_RESET_REQUESTED: _password_reset}
+def _addressee(event: Event) -> User | None:
+    """The account the event names, if it is open and still has the address the event says."""
+    user = selectors.user_by_public_id(event.payload["user"])
+    if user is None or not user.is_active or user.email != event.payload["email"]:
+        return None
+    return user
+
+
+def _verification(event: Event) -> AccountNotice | None:
+    user = _addressee(event)
+    if user is None or user.email_verified_at is not None:
+        return None
+    link = _with_query(settings.EMAIL_VERIFICATION_URL, token=tokens.email_verification_token(user))
+    hours = max(1, int(settings.EMAIL_VERIFICATION_TIMEOUT) // 3600)
+    return _notice(user, "verify_email", link=link, valid_minutes=hours * 60)
+
+
+def _already_registered(event: Event) -> AccountNotice | None:
+    user = _addressee(event)
+    if user is None:
+        return None
+    return _notice(user, "already_registered", link=settings.PASSWORD_RESET_URL)
+
+
+NOTICES = {
+    events.PASSWORD_RESET_REQUESTED: _password_reset,
+    events.REGISTERED: _verification,
+    events.EMAIL_VERIFICATION_REQUESTED: _verification,
+    events.REGISTRATION_ATTEMPTED: _already_registered,
+}
 
 
 def prepare_email(event: Event) -> Writer | None:

@@ -6,15 +6,19 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.outbox import emit
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 SCHEMA_VERSION = 1
 
 PASSWORD_RESET_REQUESTED = "account.password_reset_requested"
-
-TYPES = frozenset({PASSWORD_RESET_REQUESTED})
+REGISTERED = "account.registered"
+REGISTRATION_ATTEMPTED = "account.registration_attempted"
+EMAIL_VERIFICATION_REQUESTED = "account.email_verification_requested"
 
 
 def _emit(
@@ -45,3 +49,23 @@ def password_reset_requested(*, email: str, admin_origin: str, now: datetime | N
         aggregate_id=email_digest(email),
         now=now,
     )
+
+
+def _account(user: User) -> dict[str, Any]:
+    return {"user": str(user.public_id), "email": user.email}
+
+
+def registered(*, user: User, now: datetime | None) -> None:
+    """A new account: its owner is sent a verification link."""
+    _emit(REGISTERED, _account(user), aggregate_id=str(user.public_id), now=now)
+
+
+def registration_attempted(*, owner: User, now: datetime | None) -> None:
+    """Someone signed up with an address that has an account: its owner is told (the one who
+    signed up was answered as if it were new)."""
+    _emit(REGISTRATION_ATTEMPTED, _account(owner), aggregate_id=str(owner.public_id), now=now)
+
+
+def email_verification_requested(*, user: User, now: datetime | None) -> None:
+    """The owner asked for another verification link."""
+    _emit(EMAIL_VERIFICATION_REQUESTED, _account(user), aggregate_id=str(user.public_id), now=now)

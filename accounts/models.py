@@ -67,6 +67,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+    email_verified_at = models.DateTimeField(
+        _("e-mail verified at"),
+        null=True,
+        blank=True,
+        help_text=_("When the owner proved the address is theirs (empty: not verified)."),
+    )
 
     objects: ClassVar[UserManager] = UserManager()
 

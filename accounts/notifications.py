@@ -11,9 +11,9 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 LANGUAGES = ("en", "fr")
-KINDS = ("password_reset",)
+KINDS = ("password_reset", "verify_email", "already_registered")
 # Their body holds a secret link: the admin does not show it (core.emails).
-CONFIDENTIAL_KINDS = frozenset({"account_password_reset"})
+CONFIDENTIAL_KINDS = frozenset({"account_password_reset", "account_verify_email"})
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,10 @@ class AccountNotice:
     language: str
     link: str = ""
     valid_minutes: int = 0
+
+    @property
+    def valid_hours(self) -> int:
+        return self.valid_minutes // 60
 
 
 def build_email(notice: AccountNotice) -> EmailMultiAlternatives:

@@ -24,6 +24,9 @@ def user_profile_data(user: User) -> dict[str, Any]:
         "language": user.language,
         "date_joined": user.date_joined.isoformat(),
         "last_login": user.last_login.isoformat() if user.last_login else None,
+        "email_verified_at": (
+            user.email_verified_at.isoformat() if user.email_verified_at else None
+        ),
         "roles": sorted(user_roles(user)),
     }
 

@@ -44,6 +44,9 @@ class RegisterSerializer(serializers.Serializer[Any]):
 class UserSerializer(serializers.ModelSerializer[User]):
     id = serializers.UUIDField(source="public_id", read_only=True)
     roles = serializers.SerializerMethodField()
+    email_verified = serializers.SerializerMethodField(
+        help_text=_("Whether the owner proved the address is theirs (the link of the e-mail).")
+    )
 
     class Meta:
         model = User
@@ -54,13 +57,17 @@ class UserSerializer(serializers.ModelSerializer[User]):
             "last_name",
             "phone",
             "language",
+            "email_verified",
             "roles",
             "date_joined",
         )
-        read_only_fields = ("id", "email", "roles", "date_joined")
+        read_only_fields = ("id", "email", "email_verified", "roles", "date_joined")
 
     def get_roles(self, user: User) -> list[str]:
         return sorted(user_roles(user))
+
+    def get_email_verified(self, user: User) -> bool:
+        return user.email_verified_at is not None
 
 
 class ProfileUpdateSerializer(StrictInput):
@@ -136,3 +143,9 @@ class PasswordResetConfirmSerializer(serializers.Serializer):
 
 class AcceptedSerializer(serializers.Serializer):
     detail = serializers.CharField(help_text=_("What happens next, for a person to read."))
+
+
+class VerifyEmailSerializer(serializers.Serializer):
+    token = StrictCharField(
+        max_length=400, help_text=_("The token from the verification link (its `token` parameter).")
+    )

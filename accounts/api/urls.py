@@ -13,6 +13,12 @@ urlpatterns = [
         views.PasswordResetConfirmView.as_view(),
         name="auth-password-reset-confirm",
     ),
+    path("auth/verify-email", views.VerifyEmailView.as_view(), name="auth-verify-email"),
+    path(
+        "auth/verify-email/resend",
+        views.VerifyEmailResendView.as_view(),
+        name="auth-verify-email-resend",
+    ),
     path("me", views.MeView.as_view(), name="me"),
     path("me/password", views.PasswordView.as_view(), name="me-password"),
     path("me/export", views.ExportView.as_view(), name="me-export"),

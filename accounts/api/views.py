@@ -25,13 +25,17 @@ from accounts.api.serializers import (
     TokenObtainSerializer,
     TokenPairSerializer,
     UserSerializer,
+    VerifyEmailSerializer,
 )
-from accounts.services import recovery
+from accounts.services import recovery, verification
 from core.api.throttling import (
     AnonRateThrottle,
     LoginEmailThrottle,
     LoginIpThrottle,
     PasswordResetEmailThrottle,
+    RegisterEmailThrottle,
+    UserRateThrottle,
+    VerificationResendThrottle,
     login_device,
     login_device_token,
 )
@@ -59,12 +63,25 @@ def _pair(pair: services.TokenPair) -> dict[str, str]:
 class RegisterView(APIView):
     permission_classes = (permissions.AllowAny,)
     authentication_classes = ()
-    throttle_classes = (AnonRateThrottle, LoginIpThrottle)
+    throttle_classes = (AnonRateThrottle, LoginIpThrottle, RegisterEmailThrottle)
 
-    @extend_schema(request=RegisterSerializer, responses={201: UserSerializer}, tags=["auth"])
+    @extend_schema(
+        request=RegisterSerializer,
+        responses={202: AcceptedSerializer},
+        tags=["auth"],
+        description=(
+            "Creates a customer account and e-mails it a link to verify the address. An address "
+            "that already has an account gets the same answer (its owner is e-mailed instead), "
+            "so the answer never tells whether an address has an account: sign in next."
+        ),
+    )
     def post(self, request: Request) -> Response:
-        user = services.user_register(**_valid(RegisterSerializer, request))
-        return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
+        services.user_register(**_valid(RegisterSerializer, request))
+        detail = _(
+            "Check your e-mail: we have sent a message to this address. You can sign in with "
+            "your password."
+        )
+        return Response({"detail": detail}, status=status.HTTP_202_ACCEPTED)
 
 
 class TokenObtainView(APIView):
@@ -190,3 +207,36 @@ class PasswordResetConfirmView(APIView):
         data = _valid(PasswordResetConfirmSerializer, request)
         recovery.password_reset_confirm(token=data["token"], new_password=data["new_password"])
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class VerifyEmailView(APIView):
+    permission_classes = (permissions.AllowAny,)
+    authentication_classes = ()
+    throttle_classes = (AnonRateThrottle, LoginIpThrottle)
+
+    @extend_schema(
+        request=VerifyEmailSerializer,
+        responses={204: OpenApiResponse(description="The address is verified.")},
+        tags=["auth"],
+    )
+    def post(self, request: Request) -> Response:
+        data = _valid(VerifyEmailSerializer, request)
+        verification.email_verify(token=data["token"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class VerifyEmailResendView(APIView):
+    throttle_classes = (UserRateThrottle, VerificationResendThrottle)
+
+    @extend_schema(
+        request=None,
+        responses={202: AcceptedSerializer},
+        tags=["auth"],
+        description="E-mails another verification link to your address (3 an hour).",
+    )
+    def post(self, request: Request) -> Response:
+        if verification.email_verification_resend(user=_me(request)):
+            detail = _("Check your e-mail: we have sent you a new verification link.")
+        else:
+            detail = _("Your e-mail address is verified already.")
+        return Response({"detail": detail}, status=status.HTTP_202_ACCEPTED)

@@ -21,6 +21,7 @@ from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from accounts import events as account_events
 from accounts.domain.lockout import Lockout, seconds_left
 from accounts.domain.rules import CUSTOMER, OPERATOR, ROLES, anonymised_email, normalize_email
 from accounts.models import User
@@ -60,8 +61,13 @@ def user_register(
     last_name: str = "",
     phone: str = "",
     language: str = "en",
-) -> User:
-    """A customer signs up. The e-mail is unique whatever its case."""
+    now: datetime | None = None,
+) -> User | None:
+    """A customer signs up; the worker e-mails them a verification link. An address that already
+    has an account is answered the same way (docs/rules/accounts.md, "No enumeration"): nothing is
+    created and the owner is e-mailed instead. Both ways do the same work: the input is checked
+    and the password hashed (the slow part, on purpose) before the address is looked up, and one
+    event is written. Returns the new account, or None when the address was taken."""
     user = User(
         email=normalize_email(email),
         first_name=first_name,
@@ -69,21 +75,27 @@ def user_register(
         phone=phone,
         language=language,
     )
-    _full_clean(user, exclude=["password"])
+    try:  # the unique e-mail is not a validation error here: it must not show
+        user.full_clean(exclude=["password"], validate_unique=False, validate_constraints=False)
+    except DjangoValidationError as exc:
+        raise ValidationFailed(details=exc.message_dict) from exc
     _check_password(password, user)
     user.set_password(password)
-    duplicate = ValidationFailed(
-        details={"email": [_("A user with this e-mail address already exists.")]}
-    )
-    if User.objects.filter(email=user.email).exists():
-        raise duplicate
-    try:
-        with transaction.atomic():
-            user.save()
-            user.groups.add(Group.objects.get(name=CUSTOMER))
-    except IntegrityError as exc:  # lost a race with the same e-mail
-        raise duplicate from exc
-    return user
+    owner = User.objects.filter(email=user.email).first()
+    if owner is None:
+        try:
+            with transaction.atomic():
+                user.save()
+                user.groups.add(Group.objects.get(name=CUSTOMER))
+                account_events.registered(user=user, now=now)
+            return user
+        except IntegrityError:  # lost a race with the same e-mail: it is taken now
+            owner = User.objects.filter(email=user.email).first()
+            if owner is None:
+                raise
+    with transaction.atomic():
+        account_events.registration_attempted(owner=owner, now=now)
+    return None
 
 
 def user_update_profile(*, user: User, actor: User, **changes: Any) -> User:
@@ -264,6 +276,8 @@ def user_ensure_in_role(
         phone=phone,
         language=language,
         is_staff=role == OPERATOR,
+        # Whoever bootstraps an account gives its address: nobody is asked to verify it.
+        email_verified_at=resolve_now(None),
     )
     _full_clean(user, exclude=["password"])
     if password is None:

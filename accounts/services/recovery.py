@@ -14,6 +14,7 @@ from accounts import events, tokens
 from accounts.domain.rules import normalize_email
 from accounts.models import User
 from accounts.services import _check_password, user_revoke_refresh_tokens
+from core.clock import resolve_now
 from core.errors import ValidationFailed
 
 RESET_TOKEN_INVALID = "password_reset_token_invalid"
@@ -41,14 +42,19 @@ def _token_invalid() -> ValidationFailed:
     )
 
 
-def password_set(*, user: User, new_password: str) -> None:
+def password_set(*, user: User, new_password: str, now: datetime | None = None) -> None:
     """Sets a password chosen through a reset link (API or admin) and signs every session out:
     every refresh token is revoked and the access tokens stop working (they carry a hash of the
-    old password). Django's validators apply."""
+    old password). Django's validators apply. The link came to the account's address, so that
+    address is verified now."""
     _check_password(new_password, user)
     with transaction.atomic():
         user.set_password(new_password)
-        user.save(update_fields=["password"])
+        fields = ["password"]
+        if user.email_verified_at is None:
+            user.email_verified_at = resolve_now(now)
+            fields.append("email_verified_at")
+        user.save(update_fields=fields)
         user_revoke_refresh_tokens(user=user)
 
 

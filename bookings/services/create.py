@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from accounts import public as accounts
 from bookings import events, selectors
 from bookings.domain import policies
 from bookings.domain.errors import VehicleAlreadyBooked
@@ -62,6 +63,8 @@ def booking_create(
     if request.start.tzinfo is None:
         raise ValidationFailed(details={"start": [_("Give the time with its UTC offset.")]})
     role = Role.OPERATOR if ActorRoles(actor).is_operator else Role.CUSTOMER
+    if role is Role.CUSTOMER:
+        accounts.check_may_book(actor)  # BOOKING_REQUIRES_VERIFIED_EMAIL
     owner_id = customer_id if (role is Role.OPERATOR and customer_id) else actor.pk
     if len(request.customer_note) > 1000:
         raise ValidationFailed(details={"customer_note": [_("At most 1000 characters.")]})

@@ -191,6 +191,12 @@ LOGIN_DEVICE_DAYS = int(env_str("LOGIN_DEVICE_DAYS", "90"))
 # opens, with `?token=...` appended.
 PASSWORD_RESET_TIMEOUT = int(env_str("PASSWORD_RESET_TIMEOUT_SECONDS", "3600"))
 PASSWORD_RESET_URL = env_str("PASSWORD_RESET_URL", "http://localhost:8000/reset-password")
+# E-mail verification (docs/rules/accounts.md): the client app's page the link opens (with
+# `?token=...`), how long the link works, and whether a customer must have verified their
+# address to book (default: no, so that client apps made before verification keep working).
+EMAIL_VERIFICATION_URL = env_str("EMAIL_VERIFICATION_URL", "http://localhost:8000/verify-email")
+EMAIL_VERIFICATION_TIMEOUT = int(env_str("EMAIL_VERIFICATION_TIMEOUT_SECONDS", str(3 * 86400)))
+BOOKING_REQUIRES_VERIFIED_EMAIL = env_bool("BOOKING_REQUIRES_VERIFIED_EMAIL", False)
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -320,6 +326,8 @@ REST_FRAMEWORK: dict[str, Any] = {
         "login_email": "10/min",
         "quote_promo": "20/min",
         "password_reset": "5/hour",
+        "register_email": "5/hour",
+        "verify_resend": "3/hour",
     },
     "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
     # DRF's own reading of X-Forwarded-For trusts none (our throttles ask core.client_ip).

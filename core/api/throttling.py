@@ -100,12 +100,10 @@ class LoginEmailThrottle(ClientIpMixin, SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
-class PasswordResetEmailThrottle(ClientIpMixin, SimpleRateThrottle):
-    """Reset links asked for one e-mail address, whatever address they come from: nobody can
-    flood someone's mailbox with reset e-mails. Counted whether or not an account has the address
-    (the answer must not tell them apart)."""
+class _BodyEmailThrottle(ClientIpMixin, SimpleRateThrottle):
+    """Counts per e-mail address of the body, whatever address the requests come from, and
+    whether or not an account has it (the answer must not tell them apart)."""
 
-    scope = "password_reset"
     cache = counting_cache
 
     def get_cache_key(self, request: Request, view: Any) -> str | None:
@@ -114,6 +112,32 @@ class PasswordResetEmailThrottle(ClientIpMixin, SimpleRateThrottle):
         if not isinstance(email, str) or not email.strip():
             return None
         return self.cache_format % {"scope": self.scope, "ident": _email_digest(email)}
+
+
+class PasswordResetEmailThrottle(_BodyEmailThrottle):
+    """Reset links asked for one address: nobody can flood someone's mailbox with them."""
+
+    scope = "password_reset"
+
+
+class RegisterEmailThrottle(_BodyEmailThrottle):
+    """Registrations with one address: each e-mails the address (a verification link, or a
+    notice to its owner), so they are limited like reset requests."""
+
+    scope = "register_email"
+
+
+class VerificationResendThrottle(ClientIpMixin, SimpleRateThrottle):
+    """Verification links asked for by one account (authenticated)."""
+
+    scope = "verify_resend"
+    cache = counting_cache
+
+    def get_cache_key(self, request: Request, view: Any) -> str | None:
+        user = request.user
+        if not (user and user.is_authenticated):
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": f"user-{user.pk}"}
 
 
 class PromoQuoteThrottle(ClientIpMixin, SimpleRateThrottle):

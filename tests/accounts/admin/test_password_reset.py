@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.test import Client
+from django.utils.http import urlsafe_base64_decode
 
 from accounts import services
 from core.models import EmailNotification
@@ -40,7 +41,8 @@ def test_the_login_page_offers_it_and_staff_set_a_new_password(
     (message,) = mail.outbox
     link = re.search(r"http://testserver(/admin/password-reset/\S+/\S+/)", message.body)
     assert link, message.body
-    assert str(operator.pk) not in link.group(1).split("/")[3]  # the public id, not the key
+    uid = urlsafe_base64_decode(link.group(1).split("/")[3]).decode()
+    assert uid == operator.public_id.hex  # the public id, never the integer key
 
     form = client.get(link.group(1), follow=True)
     assert form.status_code == 200

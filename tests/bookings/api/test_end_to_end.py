@@ -30,7 +30,7 @@ def test_register_to_rating(clock, client_for, django_capture_on_commit_callback
         "/api/v1/auth/register",
         {"email": "lea@example.com", "password": password, "first_name": "Léa", "language": "fr"},
     )
-    assert registered.status_code == 201
+    assert registered.status_code == 202
     _auth(app, "lea@example.com", password)
 
     vehicle = app.post(
