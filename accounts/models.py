@@ -104,3 +104,30 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.first_name
+
+
+class LoginSession(models.Model):
+    """One signed-in device on the API: a login and the refresh tokens rotated from it
+    (docs/rules/accounts.md, "Sessions"). Its current refresh token is `refresh_jti`; ending the
+    session revokes it."""
+
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="login_sessions", verbose_name=_("user")
+    )
+    created_at = models.DateTimeField(_("signed in at"))
+    last_used_at = models.DateTimeField(_("last used at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=512, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    refresh_jti = models.CharField(_("current refresh token id"), max_length=255, db_index=True)
+
+    class Meta:
+        verbose_name = _("API session")
+        verbose_name_plural = _("API sessions")
+        ordering = ("-last_used_at",)
+        indexes = [models.Index(fields=["user", "ended_at"], name="accounts_session_active_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} since {self.created_at:%Y-%m-%d %H:%M}"

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.db.models import QuerySet
 
 from accounts.domain.rules import OPERATOR, TECHNICIAN
-from accounts.models import User
+from accounts.models import LoginSession, User
 from accounts.signals import personal_data_requested
 from core.clock import resolve_now
 
@@ -101,3 +101,10 @@ def active_user_by_email(email: str) -> User | None:
 
 def user_by_public_id(public_id: Any) -> User | None:
     return User.objects.filter(public_id=public_id).first()
+
+
+def active_sessions(*, user: User, now: datetime | None = None) -> QuerySet[LoginSession]:
+    """The user's signed-in API devices: not ended, refresh token not expired; last used first."""
+    return LoginSession.objects.filter(
+        user=user, ended_at=None, expires_at__gt=resolve_now(now)
+    ).order_by("-last_used_at", "-pk")

@@ -27,6 +27,7 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, settings
+from rest_framework_simplejwt.tokens import RefreshToken
 from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.config import SchemathesisConfig
 
@@ -84,12 +85,14 @@ class Scene:
     actor: Any
     token: str
     booking_id: str
+    session_id: str
 
     def real_values(self) -> dict[str, Any]:
         """What a schema-valid case may name instead of what the fuzzer drew, by input name."""
         site, day = self.world.site, self.world.day
         return {
             "booking_id": self.booking_id,
+            "session_id": self.session_id,
             "vehicle_id": str(self.world.vehicle.public_id),
             "vehicle": str(self.world.vehicle.public_id),
             "site_id": str(site.public_id),
@@ -119,12 +122,14 @@ def scene(request: pytest.FixtureRequest) -> Scene:
         ),
     )
     actor = world.customer if request.param == "customer" else world.operator
+    pair = account_services._pair_for(actor)
     assert accounts.is_operator(actor) is (request.param == "operator")
     return Scene(
         world=world,
         actor=actor,
-        token=account_services._pair_for(actor).access,
+        token=pair.access,
         booking_id=str(booking.public_id),
+        session_id=str(RefreshToken(pair.refresh)["sid"]),  # type: ignore[arg-type]
     )
 
 

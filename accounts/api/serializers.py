@@ -149,3 +149,24 @@ class VerifyEmailSerializer(serializers.Serializer):
     token = StrictCharField(
         max_length=400, help_text=_("The token from the verification link (its `token` parameter).")
     )
+
+
+class SessionSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    created_at = serializers.DateTimeField(help_text=_("When this device signed in."))
+    last_used_at = serializers.DateTimeField(
+        help_text=_("When it last signed in or renewed its tokens (POST auth/token/refresh).")
+    )
+    expires_at = serializers.DateTimeField(
+        help_text=_("When its refresh token expires unless renewed.")
+    )
+    user_agent = serializers.CharField(help_text=_("The User-Agent it last sent."))
+    ip = serializers.IPAddressField(
+        allow_null=True, help_text=_("The client address it last came from.")
+    )
+    current = serializers.SerializerMethodField(
+        help_text=_("Whether this is the session of the request's access token.")
+    )
+
+    def get_current(self, session: Any) -> bool:
+        return str(session.public_id) == self.context.get("current_session")

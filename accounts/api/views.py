@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
+from uuid import UUID
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, status
+from rest_framework.generics import GenericAPIView
+from rest_framework.mixins import ListModelMixin
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -22,12 +25,13 @@ from accounts.api.serializers import (
     ProfileUpdateSerializer,
     RefreshSerializer,
     RegisterSerializer,
+    SessionSerializer,
     TokenObtainSerializer,
     TokenPairSerializer,
     UserSerializer,
     VerifyEmailSerializer,
 )
-from accounts.services import recovery, verification
+from accounts.services import recovery, sessions, verification
 from core.api.throttling import (
     AnonRateThrottle,
     LoginEmailThrottle,
@@ -42,6 +46,8 @@ from core.api.throttling import (
 from core.client_ip import client_ip
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from accounts.models import User
 
 
@@ -58,6 +64,14 @@ def _valid(serializer_class: type[Any], request: Request, **kwargs: Any) -> dict
 
 def _pair(pair: services.TokenPair) -> dict[str, str]:
     return {"access": pair.access, "refresh": pair.refresh}
+
+
+def _user_agent(request: Request) -> str:
+    return str(request.META.get("HTTP_USER_AGENT", ""))
+
+
+def _client(request: Request) -> sessions.Client:
+    return sessions.Client(user_agent=_user_agent(request), ip=client_ip(request))
 
 
 class RegisterView(APIView):
@@ -93,7 +107,10 @@ class TokenObtainView(APIView):
     def post(self, request: Request) -> Response:
         data = _valid(TokenObtainSerializer, request)
         pair = services.token_obtain(
-            email=data["email"], password=data["password"], client_ip=client_ip(request)
+            email=data["email"],
+            password=data["password"],
+            client_ip=client_ip(request),
+            user_agent=_user_agent(request),
         )
         device = login_device(data.get("device"), data["email"])
         return Response({**_pair(pair), "device": login_device_token(data["email"], device=device)})
@@ -106,7 +123,8 @@ class TokenRefreshView(APIView):
     @extend_schema(request=RefreshSerializer, responses={200: TokenPairSerializer}, tags=["auth"])
     def post(self, request: Request) -> Response:
         data = _valid(RefreshSerializer, request)
-        return Response(_pair(services.token_refresh(refresh=data["refresh"])))
+        pair = services.token_refresh(refresh=data["refresh"], client=_client(request))
+        return Response(_pair(pair))
 
 
 class LogoutView(APIView):
@@ -240,3 +258,61 @@ class VerifyEmailResendView(APIView):
         else:
             detail = _("Your e-mail address is verified already.")
         return Response({"detail": detail}, status=status.HTTP_202_ACCEPTED)
+
+
+class SessionListView(ListModelMixin, GenericAPIView):
+    serializer_class = SessionSerializer
+    filter_backends = ()
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return selectors.active_sessions(user=_me(self.request))
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        claims = getattr(self.request.auth, "payload", None) or {}
+        current = claims.get(sessions.SESSION_CLAIM)
+        return {**super().get_serializer_context(), "current_session": current}
+
+    @extend_schema(
+        summary="My signed-in devices",
+        description=(
+            "The active sessions of the API (one per login, renewed by each refresh), the one "
+            "last used first."
+        ),
+        responses={200: SessionSerializer(many=True)},
+        tags=["me"],
+    )
+    def get(self, request: Request) -> Response:
+        return self.list(request)
+
+
+class SessionDetailView(APIView):
+    @extend_schema(
+        summary="Sign a device out",
+        description=(
+            "Revokes the session's refresh token. Its access token works until it expires (at "
+            "most 15 minutes)."
+        ),
+        responses={
+            204: OpenApiResponse(description="Signed out."),
+            404: OpenApiResponse(description="No such active session of yours."),
+        },
+        tags=["me"],
+    )
+    def delete(self, request: Request, session_id: UUID) -> Response:
+        sessions.session_end(user=_me(request), session_id=session_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LogoutAllView(APIView):
+    @extend_schema(
+        request=None,
+        responses={204: OpenApiResponse(description="Every session is signed out.")},
+        tags=["auth"],
+        description=(
+            "Revokes every refresh token of the account (every device, this one included). "
+            "Access tokens work until they expire (at most 15 minutes)."
+        ),
+    )
+    def post(self, request: Request) -> Response:
+        services.user_revoke_refresh_tokens(user=_me(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -25,16 +24,11 @@ from accounts import events as account_events
 from accounts.domain.lockout import Lockout, seconds_left
 from accounts.domain.rules import CUSTOMER, OPERATOR, ROLES, anonymised_email, normalize_email
 from accounts.models import User
+from accounts.services import sessions
+from accounts.services.sessions import NOBODY, Client, TokenPair
 from core.cache import counting_cache
 from core.clock import resolve_now
 from core.errors import PermissionDenied, Unauthenticated, ValidationFailed
-
-
-@dataclass(frozen=True)
-class TokenPair:
-    access: str
-    refresh: str
-
 
 PROFILE_FIELDS = ("first_name", "last_name", "phone", "language")
 
@@ -126,7 +120,9 @@ def user_change_password(*, user: User, old_password: str, new_password: str) ->
 
 
 def user_revoke_refresh_tokens(*, user: User) -> int:
-    """Blacklists every outstanding refresh token of `user`; returns how many were revoked."""
+    """Blacklists every outstanding refresh token of `user` and ends their API sessions; returns
+    how many tokens were revoked."""
+    sessions.sessions_end_all(user=user)
     outstanding = OutstandingToken.objects.filter(user=user).exclude(
         id__in=BlacklistedToken.objects.values("token_id")
     )
@@ -154,9 +150,9 @@ def user_delete_account(*, user: User, actor: User, now: datetime | None = None)
         user_revoke_refresh_tokens(user=user)
 
 
-def _pair_for(user: User) -> TokenPair:
-    refresh = RefreshToken.for_user(user)  # records an OutstandingToken
-    return TokenPair(access=str(refresh.access_token), refresh=str(refresh))
+def _pair_for(user: User, client: Client = NOBODY) -> TokenPair:
+    """A new session's token pair (a login; tests use it to sign in)."""
+    return sessions.session_start(user=user, client=client)
 
 
 def _invalid_credentials() -> Unauthenticated:
@@ -166,7 +162,12 @@ def _invalid_credentials() -> Unauthenticated:
 
 
 def token_obtain(
-    *, email: str, password: str, client_ip: str | None = None, now: datetime | None = None
+    *,
+    email: str,
+    password: str,
+    client_ip: str | None = None,
+    user_agent: str = "",
+    now: datetime | None = None,
 ) -> TokenPair:
     """A staff account's failures count towards its lockout here too (else the API would be the
     way round it); a locked one is refused like a wrong password, so that the answer never tells
@@ -184,14 +185,16 @@ def token_obtain(
         staff_login_succeeded(email=email)
     user.last_login = resolve_now(now)
     user.save(update_fields=["last_login"])
-    return _pair_for(user)
+    return sessions.session_start(
+        user=user, client=Client(user_agent=user_agent, ip=client_ip), now=now
+    )
 
 
 def _invalid_token() -> Unauthenticated:
     return Unauthenticated(_("The token is invalid, expired or revoked."), code="token_not_valid")
 
 
-def _claim(raw: str) -> OutstandingToken:
+def _claim(raw: str) -> tuple[OutstandingToken, RefreshToken]:
     """Marks a refresh token as used, exactly once even when several requests race with it.
 
     simplejwt checks the blacklist and then blacklists: two concurrent refreshes can both pass the
@@ -212,24 +215,29 @@ def _claim(raw: str) -> OutstandingToken:
     _, created = BlacklistedToken.objects.get_or_create(token=outstanding)
     if not created:
         raise _invalid_token()
-    return outstanding
+    return outstanding, token
 
 
-def token_refresh(*, refresh: str) -> TokenPair:
-    """Rotation: the refresh token is spent and a new pair issued."""
+def token_refresh(*, refresh: str, client: Client = NOBODY) -> TokenPair:
+    """Rotation: the refresh token is spent and a new pair issued, in the same session (which
+    records when and from where it was used)."""
     with transaction.atomic():
-        outstanding = _claim(refresh)
+        outstanding, token = _claim(refresh)
         user = outstanding.user
         assert user is not None
         if not user.is_active:
             raise _invalid_token()
-        return _pair_for(user)
+        pair = sessions.session_rotate(user=user, token=token, client=client)
+        if pair is None:  # the session was ended (its token is revoked too: belt and braces)
+            raise _invalid_token()
+        return pair
 
 
 def token_revoke(*, refresh: str) -> None:
-    """Logout: the refresh token can no longer be used."""
+    """Logout: the refresh token can no longer be used, and its session ends."""
     with transaction.atomic():
-        _claim(refresh)
+        outstanding, _token = _claim(refresh)
+        sessions.session_end_by_token(jti=outstanding.jti)
 
 
 def user_ensure_superuser(*, email: str, password: str) -> tuple[User, bool]:
