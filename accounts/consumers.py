@@ -5,6 +5,7 @@ link is made here, when the e-mail is rendered: it is valid PASSWORD_RESET_TIMEO
 
 from __future__ import annotations
 
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -34,7 +35,9 @@ def admin_reset_link(user: User, *, origin: str) -> str:
     return f"{origin.rstrip('/')}{path}"
 
 
-def _notice(user: User, kind: str, *, link: str = "", valid_minutes: int = 0) -> AccountNotice:
+def _notice(
+    user: User, kind: str, *, link: str = "", valid_minutes: int = 0, new_email: str = ""
+) -> AccountNotice:
     return AccountNotice(
         kind=kind,
         recipient_email=user.email,
@@ -42,6 +45,7 @@ def _notice(user: User, kind: str, *, link: str = "", valid_minutes: int = 0) ->
         language=user.language,
         link=link,
         valid_minutes=valid_minutes,
+        new_email=new_email,
     )
 
 
@@ -84,7 +88,33 @@ def _already_registered(event: Event) -> AccountNotice | None:
     return _notice(user, "already_registered", link=settings.PASSWORD_RESET_URL)
 
 
+def _email_change(event: Event) -> AccountNotice | None:
+    user = _addressee(event)
+    new_email = event.payload["new_email"]
+    if user is None or selectors.active_user_by_email(new_email) is not None:
+        return None  # another account has the address: nothing to send (the answer was the same)
+    token = tokens.email_verification_token(user, email=new_email)
+    hours = max(1, int(settings.EMAIL_VERIFICATION_TIMEOUT) // 3600)
+    notice = _notice(
+        user,
+        "email_change",
+        link=_with_query(settings.EMAIL_VERIFICATION_URL, token=token),
+        valid_minutes=hours * 60,
+    )
+    return replace(notice, recipient_email=new_email)
+
+
+def _email_changed(event: Event) -> AccountNotice | None:
+    user = selectors.user_by_public_id(event.payload["user"])
+    if user is None or not user.is_active:
+        return None
+    notice = _notice(user, "email_changed", new_email=event.payload["email"])
+    return replace(notice, recipient_email=event.payload["old_email"])
+
+
 NOTICES = {
+    events.EMAIL_CHANGE_REQUESTED: _email_change,
+    events.EMAIL_CHANGED: _email_changed,
     events.PASSWORD_RESET_REQUESTED: _password_reset,
     events.REGISTERED: _verification,
     events.EMAIL_VERIFICATION_REQUESTED: _verification,

@@ -19,6 +19,8 @@ PASSWORD_RESET_REQUESTED = "account.password_reset_requested"
 REGISTERED = "account.registered"
 REGISTRATION_ATTEMPTED = "account.registration_attempted"
 EMAIL_VERIFICATION_REQUESTED = "account.email_verification_requested"
+EMAIL_CHANGE_REQUESTED = "account.email_change_requested"
+EMAIL_CHANGED = "account.email_changed"
 
 
 def _emit(
@@ -69,3 +71,23 @@ def registration_attempted(*, owner: User, now: datetime | None) -> None:
 def email_verification_requested(*, user: User, now: datetime | None) -> None:
     """The owner asked for another verification link."""
     _emit(EMAIL_VERIFICATION_REQUESTED, _account(user), aggregate_id=str(user.public_id), now=now)
+
+
+def email_change_requested(*, user: User, new_email: str, now: datetime | None) -> None:
+    """The owner asked to change the address to `new_email`: it is sent a link."""
+    _emit(
+        EMAIL_CHANGE_REQUESTED,
+        {**_account(user), "new_email": new_email},
+        aggregate_id=str(user.public_id),
+        now=now,
+    )
+
+
+def email_changed(*, user: User, old_email: str, now: datetime | None) -> None:
+    """The address changed (the link was opened): the old address is told."""
+    _emit(
+        EMAIL_CHANGED,
+        {**_account(user), "old_email": old_email},
+        aggregate_id=str(user.public_id),
+        now=now,
+    )

@@ -11,9 +11,11 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 LANGUAGES = ("en", "fr")
-KINDS = ("password_reset", "verify_email", "already_registered")
+KINDS = ("password_reset", "verify_email", "already_registered", "email_change", "email_changed")
 # Their body holds a secret link: the admin does not show it (core.emails).
-CONFIDENTIAL_KINDS = frozenset({"account_password_reset", "account_verify_email"})
+CONFIDENTIAL_KINDS = frozenset(
+    {"account_password_reset", "account_verify_email", "account_email_change"}
+)
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,7 @@ class AccountNotice:
     language: str
     link: str = ""
     valid_minutes: int = 0
+    new_email: str = ""
 
     @property
     def valid_hours(self) -> int:

@@ -52,12 +52,17 @@ _VERIFY_SALT = "accounts.tokens.email-verification"
 class VerificationClaim:
     public_id: UUID
     email: str
+    # The account's address when the token was made: another one than `email` for a change of
+    # address, which only applies while the account still has it.
+    current: str
 
 
 def email_verification_token(user: User, *, email: str | None = None) -> str:
     """Proves that whoever holds it reads the mailbox of `email` (default: the account's)."""
     return signing.dumps(
-        {"u": user.public_id.hex, "e": email or user.email}, salt=_VERIFY_SALT, compress=True
+        {"u": user.public_id.hex, "e": email or user.email, "o": user.email},
+        salt=_VERIFY_SALT,
+        compress=True,
     )
 
 
@@ -69,10 +74,10 @@ def email_verification_claim(token: str, *, max_age: int) -> VerificationClaim |
         return None
     if not isinstance(claims, dict):
         return None
-    uid, email = claims.get("u"), claims.get("e")
-    if not isinstance(uid, str) or not isinstance(email, str):
+    uid, email, current = claims.get("u"), claims.get("e"), claims.get("o", claims.get("e"))
+    if not isinstance(uid, str) or not isinstance(email, str) or not isinstance(current, str):
         return None
     try:
-        return VerificationClaim(public_id=UUID(hex=uid), email=email)
+        return VerificationClaim(public_id=UUID(hex=uid), email=email, current=current)
     except ValueError:
         return None

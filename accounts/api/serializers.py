@@ -170,3 +170,10 @@ class SessionSerializer(serializers.Serializer):
 
     def get_current(self, session: Any) -> bool:
         return str(session.public_id) == self.context.get("current_session")
+
+
+class EmailChangeSerializer(serializers.Serializer):
+    new_email = StrictEmailField(max_length=254, help_text=_("The address to use from now on."))
+    password = StrictCharField(
+        max_length=128, trim_whitespace=False, help_text=_("Your current password.")
+    )

@@ -23,6 +23,7 @@ urlpatterns = [
     path("me/sessions", views.SessionListView.as_view(), name="me-sessions"),
     path("me/sessions/<uuid:session_id>", views.SessionDetailView.as_view(), name="me-session"),
     path("me", views.MeView.as_view(), name="me"),
+    path("me/email", views.EmailChangeView.as_view(), name="me-email"),
     path("me/password", views.PasswordView.as_view(), name="me-password"),
     path("me/export", views.ExportView.as_view(), name="me-export"),
 ]

@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from accounts import selectors, services
 from accounts.api.serializers import (
     AcceptedSerializer,
+    EmailChangeSerializer,
     LoginSerializer,
     PasswordChangeSerializer,
     PasswordResetConfirmSerializer,
@@ -234,7 +235,13 @@ class VerifyEmailView(APIView):
 
     @extend_schema(
         request=VerifyEmailSerializer,
-        responses={204: OpenApiResponse(description="The address is verified.")},
+        responses={
+            204: OpenApiResponse(description="The address is verified (or changed to it)."),
+            409: OpenApiResponse(
+                description="A change of address whose new address another account took "
+                "meanwhile (`email_taken`)."
+            ),
+        },
         tags=["auth"],
     )
     def post(self, request: Request) -> Response:
@@ -316,3 +323,28 @@ class LogoutAllView(APIView):
     def post(self, request: Request) -> Response:
         services.user_revoke_refresh_tokens(user=_me(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class EmailChangeView(APIView):
+    throttle_classes = (UserRateThrottle, VerificationResendThrottle)
+
+    @extend_schema(
+        request=EmailChangeSerializer,
+        responses={202: AcceptedSerializer},
+        tags=["me"],
+        description=(
+            "E-mails a link to the new address; the address changes when the link is opened "
+            "(POST auth/verify-email with its token), and the old address is told. Counted with "
+            "the verification links (3 an hour)."
+        ),
+    )
+    def post(self, request: Request) -> Response:
+        data = _valid(EmailChangeSerializer, request)
+        verification.email_change_request(
+            user=_me(request), password=data["password"], new_email=data["new_email"]
+        )
+        detail = _(
+            "Check your e-mail at the new address: your address changes when you open the link "
+            "we have sent there."
+        )
+        return Response({"detail": detail}, status=status.HTTP_202_ACCEPTED)

@@ -7,13 +7,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts import events, tokens
+from accounts.domain.rules import normalize_email
 from accounts.models import User
 from core.clock import resolve_now
-from core.errors import PermissionDenied, ValidationFailed, gettext_noop
+from core.errors import Conflict, PermissionDenied, ValidationFailed, gettext_noop
 
 VERIFICATION_TOKEN_INVALID = "email_verification_token_invalid"
 EMAIL_NOT_VERIFIED = "email_not_verified"
@@ -34,18 +35,59 @@ def _token_invalid() -> ValidationFailed:
 
 def email_verify(*, token: str, now: datetime | None = None) -> User:
     """Marks the address the token names as verified, if it is still the account's (a link sent
-    before a change of e-mail verifies nothing). Verifying again changes nothing."""
+    before a change of e-mail verifies nothing). Verifying again changes nothing. A token for a
+    new address (email_change_request) changes the account's address to it, verified, while the
+    account still has the address it had when the change was asked; the old address is told."""
     claim = tokens.email_verification_claim(token, max_age=int(settings.EMAIL_VERIFICATION_TIMEOUT))
     if claim is None:
         raise _token_invalid()
+    moment = resolve_now(now)
     with transaction.atomic():
         user = User.objects.select_for_update().filter(public_id=claim.public_id).first()
-        if user is None or not user.is_active or user.email != claim.email:
+        if user is None or not user.is_active:
+            raise _token_invalid()
+        if claim.email != claim.current and user.email == claim.current:
+            return _email_change(user, new_email=claim.email, moment=moment)
+        if user.email != claim.email:
             raise _token_invalid()
         if user.email_verified_at is None:
-            user.email_verified_at = resolve_now(now)
+            user.email_verified_at = moment
             user.save(update_fields=["email_verified_at"])
     return user
+
+
+def _email_change(user: User, *, new_email: str, moment: datetime) -> User:
+    if User.objects.filter(email=new_email).exclude(pk=user.pk).exists():
+        raise Conflict(
+            gettext_noop("Another account has this e-mail address now."), code="email_taken"
+        )
+    old_email = user.email
+    user.email = new_email
+    user.email_verified_at = moment
+    try:
+        with transaction.atomic():
+            user.save(update_fields=["email", "email_verified_at"])
+    except IntegrityError as exc:  # taken meanwhile
+        raise Conflict(
+            gettext_noop("Another account has this e-mail address now."), code="email_taken"
+        ) from exc
+    events.email_changed(user=user, old_email=old_email, now=moment)
+    return user
+
+
+def email_change_request(
+    *, user: User, password: str, new_email: str, now: datetime | None = None
+) -> None:
+    """Asks to change the account's address: the new one is sent a link (the change happens when
+    it is opened, email_verify). Needs the password. Answered the same whether or not another
+    account has the new address (the worker then sends nothing)."""
+    if not user.check_password(password):
+        raise ValidationFailed(details={"password": [_("The current password is wrong.")]})
+    new_email = normalize_email(new_email)
+    if new_email == user.email:
+        raise ValidationFailed(details={"new_email": [_("This is your e-mail address already.")]})
+    with transaction.atomic():
+        events.email_change_requested(user=user, new_email=new_email, now=now)
 
 
 def email_verification_resend(*, user: User, now: datetime | None = None) -> bool:
