@@ -5,7 +5,7 @@ templates (wired in config/urls.py), with two changes so that they follow the AP
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -38,7 +38,13 @@ class StaffPasswordResetForm(PasswordResetForm):
         )
 
 
-class StaffSetPasswordForm(SetPasswordForm):
+if TYPE_CHECKING:  # generic in django-stubs only (not at run time, unlike the model forms)
+    _SetPasswordForm = SetPasswordForm[User]
+else:
+    _SetPasswordForm = SetPasswordForm
+
+
+class StaffSetPasswordForm(_SetPasswordForm):
     def save(self, commit: bool = True) -> Any:
         recovery.password_set(user=self.user, new_password=self.cleaned_data["new_password1"])
         return self.user

@@ -130,28 +130,28 @@ class PersonalDataSerializer(serializers.Serializer[Any]):
     profile = serializers.DictField()
 
 
-class PasswordResetSerializer(serializers.Serializer):
+class PasswordResetSerializer(serializers.Serializer[Any]):
     email = StrictEmailField(max_length=254, help_text=_("The e-mail address of the account."))
 
 
-class PasswordResetConfirmSerializer(serializers.Serializer):
+class PasswordResetConfirmSerializer(serializers.Serializer[Any]):
     token = StrictCharField(
         max_length=200, help_text=_("The token from the reset link (its `token` parameter).")
     )
     new_password = StrictCharField(max_length=128, trim_whitespace=False, help_text=PASSWORD_HELP)
 
 
-class AcceptedSerializer(serializers.Serializer):
+class AcceptedSerializer(serializers.Serializer[Any]):
     detail = serializers.CharField(help_text=_("What happens next, for a person to read."))
 
 
-class VerifyEmailSerializer(serializers.Serializer):
+class VerifyEmailSerializer(serializers.Serializer[Any]):
     token = StrictCharField(
         max_length=400, help_text=_("The token from the verification link (its `token` parameter).")
     )
 
 
-class SessionSerializer(serializers.Serializer):
+class SessionSerializer(serializers.Serializer[Any]):
     id = serializers.UUIDField(source="public_id", read_only=True)
     created_at = serializers.DateTimeField(help_text=_("When this device signed in."))
     last_used_at = serializers.DateTimeField(
@@ -172,7 +172,7 @@ class SessionSerializer(serializers.Serializer):
         return str(session.public_id) == self.context.get("current_session")
 
 
-class EmailChangeSerializer(serializers.Serializer):
+class EmailChangeSerializer(serializers.Serializer[Any]):
     new_email = StrictEmailField(max_length=254, help_text=_("The address to use from now on."))
     password = StrictCharField(
         max_length=128, trim_whitespace=False, help_text=_("Your current password.")

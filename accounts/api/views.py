@@ -49,7 +49,7 @@ from core.client_ip import client_ip
 if TYPE_CHECKING:
     from django.db.models import QuerySet
 
-    from accounts.models import User
+    from accounts.models import LoginSession, User
 
 
 def _me(request: Request) -> User:
@@ -63,7 +63,7 @@ def _valid(serializer_class: type[Any], request: Request, **kwargs: Any) -> dict
     return dict(serializer.validated_data)
 
 
-def _pair(pair: services.TokenPair) -> dict[str, str]:
+def _pair(pair: sessions.TokenPair) -> dict[str, str]:
     return {"access": pair.access, "refresh": pair.refresh}
 
 
@@ -267,11 +267,11 @@ class VerifyEmailResendView(APIView):
         return Response({"detail": detail}, status=status.HTTP_202_ACCEPTED)
 
 
-class SessionListView(ListModelMixin, GenericAPIView):
+class SessionListView(ListModelMixin, GenericAPIView["LoginSession"]):
     serializer_class = SessionSerializer
     filter_backends = ()
 
-    def get_queryset(self) -> QuerySet[Any]:
+    def get_queryset(self) -> QuerySet[LoginSession]:
         return selectors.active_sessions(user=_me(self.request))
 
     def get_serializer_context(self) -> dict[str, Any]:
