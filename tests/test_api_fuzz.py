@@ -32,8 +32,8 @@ from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.config import SchemathesisConfig
 
 from accounts import public as accounts
-from accounts import services as account_services
 from accounts import tokens as account_tokens
+from accounts.services import sessions as account_sessions
 from bookings import services as booking_services
 from config.wsgi import application
 from tests.accounts.factories import PASSWORD
@@ -122,7 +122,7 @@ def scene(request: pytest.FixtureRequest) -> Scene:
         ),
     )
     actor = world.customer if request.param == "customer" else world.operator
-    pair = account_services._pair_for(actor)
+    pair = account_sessions.session_start(user=actor)
     assert accounts.is_operator(actor) is (request.param == "operator")
     return Scene(
         world=world,

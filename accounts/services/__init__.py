@@ -23,12 +23,14 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from accounts import events as account_events
 from accounts.domain.lockout import Lockout, seconds_left
 from accounts.domain.rules import CUSTOMER, OPERATOR, ROLES, anonymised_email, normalize_email
-from accounts.models import User
+from accounts.models import LoginSession, User
 from accounts.services import sessions
 from accounts.services.sessions import NOBODY, Client, TokenPair
+from accounts.signals import account_erased
 from core.cache import counting_cache
 from core.clock import resolve_now
 from core.errors import PermissionDenied, Unauthenticated, ValidationFailed
+from core.models import EmailNotification
 
 PROFILE_FIELDS = ("first_name", "last_name", "phone", "language")
 
@@ -132,11 +134,14 @@ def user_revoke_refresh_tokens(*, user: User) -> int:
 
 
 def user_delete_account(*, user: User, actor: User, now: datetime | None = None) -> None:
-    """GDPR erasure: personal data anonymised, the account deactivated and signed out. The row
-    stays so that bookings keep their customer for accounting."""
+    """GDPR erasure: personal data anonymised, the account deactivated and signed out, its
+    sessions and the e-mails we sent it erased, and every app erases what it holds
+    (account_erased: vehicles, bookings). The row stays so that bookings keep their customer for
+    accounting."""
     if actor.pk != user.pk and not actor.is_superuser:
         raise PermissionDenied()
     moment = resolve_now(now)
+    former_email = user.email
     with transaction.atomic():
         user.email = anonymised_email(str(user.public_id))
         user.first_name = ""
@@ -145,14 +150,32 @@ def user_delete_account(*, user: User, actor: User, now: datetime | None = None)
         user.is_active = False
         user.anonymised_at = moment
         user.set_unusable_password()
+        user.email_verified_at = None
         user.save()
         user.groups.clear()
         user_revoke_refresh_tokens(user=user)
+        LoginSession.objects.filter(user=user).delete()  # devices and addresses
+        _erase_emails(former_email, moment=moment)
+        account_erased.send(sender=User, user_id=user.pk)
 
 
-def _pair_for(user: User, client: Client = NOBODY) -> TokenPair:
-    """A new session's token pair (a login; tests use it to sign in)."""
-    return sessions.session_start(user=user, client=client)
+def _erase_emails(address: str, *, moment: datetime) -> None:
+    """The e-mails we recorded for the address keep their kind, state and dates (the delivery
+    log), not who they went to or what they said."""
+    EmailNotification.objects.filter(recipient=address).update(
+        recipient=anonymised_email("recipient"),
+        subject="",
+        body_text="",
+        body_html="",
+        attachments=[],
+    )
+
+
+def _pair_for(user: User) -> TokenPair:
+    """A token pair outside any session, for tests to sign in with (one INSERT, as before
+    sessions; its first refresh starts a session). Logins go through token_obtain."""
+    refresh = RefreshToken.for_user(user)  # records an OutstandingToken
+    return TokenPair(access=str(refresh.access_token), refresh=str(refresh))
 
 
 def _invalid_credentials() -> Unauthenticated:
