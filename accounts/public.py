@@ -11,7 +11,7 @@ from accounts.domain.rules import CUSTOMER, OPERATOR, ROLES, TECHNICIAN
 from accounts.selectors import is_operator, is_technician, lock_user_row, user_pk_by_public_id
 from accounts.services.recovery import password_reset_request
 from accounts.services.verification import check_may_book
-from accounts.signals import personal_data_requested
+from accounts.signals import account_erased, personal_data_requested
 from core.errors import NotFound
 
 if TYPE_CHECKING:
@@ -22,6 +22,7 @@ __all__ = [
     "OPERATOR",
     "ROLES",
     "TECHNICIAN",
+    "account_erased",
     "acting_user",
     "check_may_book",
     "is_operator",

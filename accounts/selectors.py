@@ -12,6 +12,7 @@ from accounts.domain.rules import OPERATOR, TECHNICIAN
 from accounts.models import LoginSession, User
 from accounts.signals import personal_data_requested
 from core.clock import resolve_now
+from core.models import EmailNotification
 
 
 def user_profile_data(user: User) -> dict[str, Any]:
@@ -40,9 +41,31 @@ def user_roles(user: User) -> set[str]:
 
 def user_personal_data(*, user: User, now: datetime | None = None) -> dict[str, Any]:
     """Everything we hold about `user`, for the export: the profile plus what other apps add."""
+    moment = resolve_now(now)
     data: dict[str, Any] = {
-        "exported_at": resolve_now(now).isoformat(),
+        "exported_at": moment.isoformat(),
         "profile": user_profile_data(user),
+        "sessions": [
+            {
+                "id": str(s.public_id),
+                "created_at": s.created_at.isoformat(),
+                "last_used_at": s.last_used_at.isoformat(),
+                "ended_at": s.ended_at.isoformat() if s.ended_at else None,
+                "user_agent": s.user_agent,
+                "ip": s.ip,
+            }
+            for s in LoginSession.objects.filter(user=user).order_by("created_at")
+        ],
+        "notifications": [
+            {
+                "kind": n.kind,
+                "subject": n.subject,
+                "status": n.status,
+                "created_at": n.created_at.isoformat(),
+                "sent_at": n.sent_at.isoformat() if n.sent_at else None,
+            }
+            for n in EmailNotification.objects.filter(recipient=user.email).order_by("created_at")
+        ],
     }
     for _receiver, response in personal_data_requested.send(sender=User, user_id=user.pk):
         if response is not None:

@@ -25,9 +25,26 @@ class BookingsConfig(AppConfig):
         accounts.personal_data_requested.connect(
             _bookings_section, dispatch_uid="bookings.personal_data"
         )
+        accounts.personal_data_requested.connect(
+            _events_section, dispatch_uid="bookings.personal_data_events"
+        )
+        accounts.account_erased.connect(_erase_customer, dispatch_uid="bookings.account_erased")
 
 
 def _bookings_section(sender: object, user_id: int, **kwargs: object) -> tuple[str, object]:
     from bookings import selectors
 
     return "bookings", selectors.personal_bookings_data(user_id)
+
+
+def _events_section(sender: object, user_id: int, **kwargs: object) -> tuple[str, object]:
+    """The events about the user's bookings and where webhooks delivered them."""
+    from bookings import selectors
+
+    return "booking_events", selectors.personal_booking_events_data(user_id)
+
+
+def _erase_customer(sender: object, user_id: int, **kwargs: object) -> None:
+    from bookings.services.erasure import bookings_erase_customer
+
+    bookings_erase_customer(customer_id=user_id)

@@ -351,6 +351,36 @@ def personal_bookings_data(user_id: int) -> list[dict[str, Any]]:
     ]
 
 
+def personal_booking_events_data(user_id: int) -> list[dict[str, Any]]:
+    """Each event about the user's bookings (the outbox keeps them OUTBOX_RETENTION_DAYS), with
+    the webhook endpoints it was delivered to: what integrations were told about the person."""
+    from core.models import OutboxEvent
+
+    ids = [
+        str(pk)
+        for pk in Booking.objects.filter(customer_id=user_id).values_list("public_id", flat=True)
+    ]
+    events = (
+        OutboxEvent.objects.filter(aggregate_type="booking", aggregate_id__in=ids)
+        .prefetch_related("webhooks__endpoint")
+        .order_by("occurred_at")
+    )
+    return [
+        {
+            "id": str(event.id),
+            "type": event.type,
+            "occurred_at": event.occurred_at.isoformat(),
+            "booking": event.aggregate_id,
+            "payload": event.payload,
+            "webhook_deliveries": [
+                {"endpoint": delivery.endpoint.url, "status": delivery.status}
+                for delivery in event.webhooks.all()
+            ],
+        }
+        for event in events
+    ]
+
+
 def booking_notice(*, booking_pk: int, kind: str, **extra: Any) -> BookingNotice | None:
     """What an e-mail (or the calendar file) says about a booking; None when there is nobody to
     write to (the booking is gone or the customer closed their account)."""

@@ -363,3 +363,23 @@ def vehicle_delete(*, vehicle_id: UUID, actor: User, now: datetime | None = None
         # at commit): keep the vehicle, archive it instead.
         vehicle_archive(vehicle_id=vehicle_id, actor=actor, now=moment)
         return False
+
+
+ERASED_PLATE = "ERASED"
+
+
+def vehicles_erase_owner(*, owner_id: int, now: datetime | None = None) -> int:
+    """The owner closed their account (accounts.account_erased): every vehicle of theirs loses
+    what identifies it (plate, make, model, nickname, colour) and is archived; category, energy
+    and year stay (they identify nobody). Bookings keep their own copies (bookings' rule)."""
+    moment = resolve_now(now)
+    return Vehicle.objects.filter(owner_id=owner_id).update(
+        plate=ERASED_PLATE,
+        make="",
+        model="",
+        nickname="",
+        colour="",
+        is_default=False,
+        is_archived=True,
+        archived_at=moment,
+    )
