@@ -28,7 +28,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import translation
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.views import APIView
+from rest_framework_simplejwt.tokens import RefreshToken
 
+from accounts.services import sessions as account_sessions
 from bookings import services as booking_services
 from tests.bookings.factories import at, make_world
 
@@ -165,12 +167,14 @@ def scene(clock: Any, client_for: Any) -> Scene:
             start=at(world.day, 10),
         ),
     )
+    pair = account_sessions.session_start(user=world.customer)  # an API session of theirs
     return Scene(
         world=world,
         client=client_for(world.customer),  # owns the booking and the vehicle: no 404 first
         path_values={
             "booking_id": str(booking.public_id),
             "vehicle_id": str(world.vehicle.public_id),
+            "session_id": str(RefreshToken(pair.refresh)["sid"]),  # type: ignore[arg-type]
         },
     )
 
