@@ -29,10 +29,14 @@ from core.retry import backoff_seconds
 
 logger = logging.getLogger(__name__)
 
+
+def _lease() -> timedelta:
+    """How long a claim holds (settings.DELIVERY_LEASE_SECONDS): a worker that died holding it
+    leaves the row to the next attempt after this."""
+    return timedelta(seconds=settings.DELIVERY_LEASE_SECONDS)
+
+
 Status = EmailNotification.Status
-# A worker that claimed an e-mail and died: another may take it after this (longer than the
-# task's hard time limit, config/celery.py).
-LEASE = timedelta(seconds=120)
 
 
 # Kinds of e-mail whose body holds a secret (a password-reset link): the admin does not show their
@@ -157,7 +161,7 @@ def _claim(pk: int, moment: datetime) -> bool:
     return bool(
         EmailNotification.objects.filter(
             Q(status=Status.QUEUED) | Q(status=Status.SENDING, lease_until__lte=moment), pk=pk
-        ).update(status=Status.SENDING, attempts=F("attempts") + 1, lease_until=moment + LEASE)
+        ).update(status=Status.SENDING, attempts=F("attempts") + 1, lease_until=moment + _lease())
     )
 
 

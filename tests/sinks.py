@@ -25,20 +25,43 @@ logging.getLogger("mail.log").setLevel(logging.WARNING)
 @dataclass
 class SmtpSink:
     """Accepts every message (after `delay` seconds) unless refusing: while `refusing` is set,
-    or for the next `refuse_next` messages, it answers 451 (try again later)."""
+        or for the next `refuse_next` messages, it answers 451 (try again later).
+
+        `hold_next` messages are held before the final reply (the sender waits for "250"): `holding`
+        is set when one arrives, and `drop_held()` ends the wait as if the sender had died there,
+        so the message is not accepted (a real server does not deliver what it never acknowledged;
+    aiosmtpd also cancels the wait when the sender's connection closes)."""
 
     delay: float = 0.0
     refuse_next: int = 0
     refusing: bool = False
+    hold_next: int = 0
+    holding: threading.Event = field(default_factory=threading.Event)
     messages: list[EmailMessage] = field(default_factory=list)
     refused: int = 0
+    held: int = 0
+    _release: threading.Event = field(default_factory=threading.Event)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        if self.delay:
-            import asyncio
+    def drop_held(self) -> None:
+        self._release.set()
 
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        import asyncio
+
+        if self.delay:
             await asyncio.sleep(self.delay)
+        with self._lock:
+            held = self.hold_next > 0
+            self.hold_next = max(0, self.hold_next - 1)
+        if held:
+            with self._lock:
+                self.held += 1
+            self.holding.set()
+            deadline = time.monotonic() + 60
+            while not self._release.is_set() and time.monotonic() < deadline:
+                await asyncio.sleep(0.02)
+            return "421 4.4.2 Connection dropped"
         with self._lock:
             if self.refusing or self.refuse_next > 0:
                 self.refuse_next = max(0, self.refuse_next - 1)

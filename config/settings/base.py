@@ -249,6 +249,12 @@ if EMAIL_TIMEOUT <= 0:
 EMAIL_RETRY_BASE_SECONDS = float(env_str("EMAIL_RETRY_BASE_SECONDS", "10"))
 EMAIL_RETRY_MAX_SECONDS = float(env_str("EMAIL_RETRY_MAX_SECONDS", "900"))
 EMAIL_MAX_ATTEMPTS = int(env_str("EMAIL_MAX_ATTEMPTS", "100"))
+# A worker that claimed an e-mail or a webhook delivery and died (killed, out of memory): another
+# may take the row after this lease. Longer than a task's hard time limit (config/celery.py: 90 s),
+# so a live worker's attempt is never taken over.
+DELIVERY_LEASE_SECONDS = float(env_str("DELIVERY_LEASE_SECONDS", "120"))
+if DELIVERY_LEASE_SECONDS <= 0:
+    raise ImproperlyConfigured("DELIVERY_LEASE_SECONDS must be a positive number of seconds.")
 
 # Side effects (ARCHITECTURE.md house rule 5, docs/rules/events.md, docs/adr/0008): domain events
 # in an outbox table, handed to Celery workers after the commit, Redis as the broker. Without a

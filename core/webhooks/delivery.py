@@ -33,11 +33,17 @@ from core.webhooks.signing import signature_headers
 
 logger = logging.getLogger(__name__)
 
+
+def _lease() -> timedelta:
+    """How long a claim holds (settings.DELIVERY_LEASE_SECONDS): a worker that died holding it
+    leaves the row to the next attempt after this."""
+    return timedelta(seconds=settings.DELIVERY_LEASE_SECONDS)
+
+
 Status = WebhookDelivery.Status
 # The wait after the n-th failed attempt (Standard Webhooks' suggested schedule): 5 s, 5 min,
 # 30 min, 2 h, 5 h, 10 h, 10 h, each +/- 10 %; 8 attempts over about 27 h, then "failed".
 RETRY_SCHEDULE: tuple[float, ...] = (5, 300, 1800, 7200, 18000, 36000, 36000)
-LEASE = timedelta(seconds=120)
 EXCERPT_CHARS = 500
 ENDPOINT_DISABLED = "webhook.endpoint_disabled"
 
@@ -101,7 +107,7 @@ def _claim(pk: int, moment: datetime) -> bool:
     return bool(
         WebhookDelivery.objects.filter(
             Q(status=Status.PENDING) | Q(status=Status.SENDING, lease_until__lte=moment), pk=pk
-        ).update(status=Status.SENDING, attempts=F("attempts") + 1, lease_until=moment + LEASE)
+        ).update(status=Status.SENDING, attempts=F("attempts") + 1, lease_until=moment + _lease())
     )
 
 

@@ -8,10 +8,6 @@ cache at it, and kills it half-way: no shared Redis database is touched."""
 from __future__ import annotations
 
 import logging
-import shutil
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -23,26 +19,11 @@ from bookings.models import Booking
 from core import cache as fallback
 from tests.accounts.factories import PASSWORD, OperatorFactory
 from tests.bookings.factories import at, make_world
+from tests.worker.stack import RedisServer
 
 pytestmark = pytest.mark.django_db
 
-REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 TOKEN = "/api/v1/auth/token"
-
-
-def _spare_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _answers(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.5) as conn:
-            conn.sendall(b"PING\r\n")
-            return conn.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
 
 
 @pytest.fixture(autouse=True)
@@ -55,37 +36,10 @@ def _fresh_process() -> Iterator[None]:
 
 
 @pytest.fixture
-def own_redis() -> Iterator[subprocess.Popen[bytes]]:
+def own_redis() -> Iterator[RedisServer]:
     """A throwaway redis-server on 127.0.0.1, no persistence; stopped whatever happens."""
-    port = _spare_port()
-    server = subprocess.Popen(
-        [
-            REDIS_SERVER,
-            "--bind",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--protected-mode",
-            "yes",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    server.port = port  # type: ignore[attr-defined]
-    try:
-        deadline = time.monotonic() + 10
-        while not _answers(port):
-            assert server.poll() is None, "redis-server exited at start"
-            assert time.monotonic() < deadline, "redis-server did not answer within 10 s"
-            time.sleep(0.05)
+    with RedisServer() as server:
         yield server
-    finally:
-        server.kill()
-        server.wait(timeout=10)
 
 
 def _cache_at(port: int) -> dict[str, Any]:
@@ -131,8 +85,7 @@ def test_the_api_keeps_serving_when_redis_dies(
             customer.post("/api/v1/bookings", _booking(world, 10), format="json").status_code == 201
         )
 
-        own_redis.kill()
-        own_redis.wait(timeout=10)
+        own_redis.stop()
         caplog.set_level(logging.WARNING)
 
         ready = api_client.get("/ready")

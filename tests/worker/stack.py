@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -57,9 +58,11 @@ class Stack:
     logs: Path
 
 
-def stack_env(*, database: str, smtp_port: int, logs: Path, **extra: str) -> Stack:
+def stack_env(
+    *, database: str, smtp_port: int, logs: Path, broker: str | None = None, **extra: str
+) -> Stack:
     queue = f"test-{secrets.token_hex(4)}"
-    broker = broker_url()
+    broker = broker or broker_url()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.worker.settings",
@@ -149,6 +152,64 @@ def _purge_queue(stack: Stack) -> None:
         stack.queue, f"_kombu.binding.{stack.queue}", f"_kombu.binding_permanent.{stack.queue}"
     )
     client.close()
+
+
+REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
+
+
+def _pong(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5) as conn:
+            conn.sendall(b"PING\r\n")
+            return conn.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+class RedisServer:
+    """A throwaway redis-server of the test's own on a loopback port (Debian's package), no
+    persistence: `stop()` and `start()` again on the same port for an outage (what it held is
+    lost, as with a real Redis without persistence). Used as a context manager, it is stopped
+    whatever happens; no shared Redis database is touched."""
+
+    def __init__(self) -> None:
+        self.port = spare_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                REDIS_SERVER,
+                *("--bind", "127.0.0.1", "--port", str(self.port), "--save", ""),
+                *("--appendonly", "no", "--protected-mode", "yes"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while not _pong(self.port):
+            if self.process.poll() is not None:
+                raise RuntimeError("redis-server exited at start")
+            if time.monotonic() > deadline:
+                raise RuntimeError("redis-server did not answer within 10 s")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+        self.process = None
+
+    def __enter__(self) -> RedisServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
 
 
 def _answers(port: int) -> bool:

@@ -21,6 +21,13 @@ from core.models import OutboxEvent
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def _set(**values: Any) -> None:
+    """Celery reads the app's settings under Django's names (namespace CELERY): a change is
+    made under those names, or the lower-case one would be shadowed by the Django setting."""
+    for key, value in values.items():
+        app.conf[f"CELERY_{key.upper()}"] = value
+
+
 def _reset_pools() -> None:
     app._pool = None
     app.amqp._producer_pool = None
@@ -30,13 +37,12 @@ def _reset_pools() -> None:
 def broker(request: pytest.FixtureRequest) -> Iterator[str]:
     url = getattr(request, "param", "memory://")
     saved = (app.conf.task_always_eager, app.conf.broker_url)
-    app.conf.task_always_eager = False
-    app.conf.broker_url = url
+    _set(task_always_eager=False, broker_url=url)
     _reset_pools()
     try:
         yield url
     finally:
-        app.conf.task_always_eager, app.conf.broker_url = saved
+        _set(task_always_eager=saved[0], broker_url=saved[1])
         _reset_pools()
 
 
@@ -89,7 +95,7 @@ def test_a_broker_that_is_down_costs_little_and_the_sweeper_makes_up(
     assert event.dispatched_at is None
 
     # The broker is back (eager again here: the task runs at once when handed).
-    app.conf.task_always_eager = True
+    _set(task_always_eager=True)
     clock.set(now + timedelta(seconds=31))
     assert tasks.sweep()["events"] == 1
     event.refresh_from_db()
