@@ -103,8 +103,8 @@ def test_a_worker_killed_while_sending_an_email_sends_it_once_afterwards(live_wo
     assert len(live.receiver.received) == 1
 
 
-def _ready(port: int) -> int:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+def _ready(port: int, *, timeout: float = 30) -> int:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         conn.request("GET", "/ready")
         response = conn.getresponse()
@@ -143,7 +143,8 @@ def test_redis_stopped_during_traffic_loses_and_doubles_no_email_or_webhook(
             stacks.gunicorn(live.stack) as port,
         ):
             live.port = port
-            assert _ready(port) == 200
+            # The first answer waits for gunicorn's workers to boot (slow on a busy machine).
+            assert _ready(port, timeout=90) == 200
 
             def book(n: int) -> None:
                 status, answer = live.book(customers[n], vehicles[n], starts[n], f"drill-redis-{n}")
