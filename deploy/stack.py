@@ -15,6 +15,8 @@ Its own database and Redis namespace, from the environment:
     STACK_HTTPS_PORT / STACK_HTTP_PORT   nginx's ports (default 8443 / 8080)
     STACK_DIR            where logs, static files and nginx's files go (default: a temporary one)
     STACK_DEMO=0         no demo data; STACK_DEMO_ARGS: seed_demo's options (e.g. --customers 5)
+    STACK_APP_SERVERS    how many gunicorn app servers behind nginx (default 2; bench/stack.py
+                         compares 1 and 2)
 Without EMAIL_HOST, e-mails go to a local SMTP sink that writes them to STACK_DIR/mail.log."""
 
 from __future__ import annotations
@@ -79,9 +81,13 @@ SETTINGS = (
 )
 
 APP_SERVERS = 2
-# Started again when they die, as compose's `restart: unless-stopped` does; nginx (or the mail
-# sink) dying stops the stack.
-RESTARTED = {"app1", "app2", "worker", "beat"}
+# Started again when they die, as compose's `restart: unless-stopped` does (app1, app2, ...);
+# nginx (or the mail sink) dying stops the stack.
+RESTARTED = {"worker", "beat"}
+
+
+def restarted(name: str) -> bool:
+    return name in RESTARTED or re.fullmatch(r"app\d+", name) is not None
 
 
 def spare_port() -> int:
@@ -260,6 +266,7 @@ def start(
     demo: bool = True,
     say: Callable[[str], None] = print,
     ready_within: float = 90,
+    app_servers: int = APP_SERVERS,
 ) -> Iterator[Stack]:
     """Starts the whole topology; stops every process it started on leaving (in reverse)."""
     nginx = nginx_binary()
@@ -274,7 +281,7 @@ def start(
         env=env,
         https_port=https_port,
         http_port=http_port,
-        app_ports=[spare_port() for _ in range(APP_SERVERS)],
+        app_ports=[spare_port() for _ in range(app_servers)],
     )
 
     # The one-shot commands count nothing that /metrics should serve (demo bookings).
@@ -421,6 +428,7 @@ def main() -> int:
                 env=env,
                 demo=os.environ.get("STACK_DEMO", "1") != "0",
                 say=lambda line: print(line, flush=True),
+                app_servers=int(os.environ.get("STACK_APP_SERVERS") or APP_SERVERS),
             ) as stack:
                 print(stack.urls(), flush=True)
                 print("Ctrl-C stops everything.", flush=True)
@@ -428,7 +436,7 @@ def main() -> int:
                     for name, process in list(stack.processes.items()):
                         if process.poll() is None:
                             continue
-                        if name not in RESTARTED:
+                        if not restarted(name):
                             print(f"{name} exited ({process.returncode}); stopping", flush=True)
                             return 1
                         # What a process manager (systemd, compose's restart policy) does.

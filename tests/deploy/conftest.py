@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -176,6 +177,18 @@ def running_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningS
     directory = tmp_path_factory.mktemp("stack")
     database = scratch_database_url()
     recreate_database(database)
+    try:
+        with launched_stack(directory, database) as stack:
+            yield stack
+    finally:
+        drop_database(database)
+
+
+@contextmanager
+def launched_stack(directory: Path, database: str, **extra: str) -> Iterator[RunningStack]:
+    """`deploy/stack.py` in a process of its own on `database` (which must exist), its files in
+    `directory`; `extra`: more of its environment (STACK_APP_SERVERS, STACK_DEMO, ...). Stopped
+    with SIGTERM on leaving, and checked to leave nothing running (tests and bench/stack.py)."""
     run = secrets.token_hex(4)
     https_port, http_port = stacks.spare_port(), stacks.spare_port()
     env = {
@@ -193,6 +206,7 @@ def running_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningS
         "IDEMPOTENCY_LEASE_SECONDS": "10",
         # A small demo (the command's default is larger): the drills need little of it.
         "STACK_DEMO_ARGS": "--customers 3 --bookings 6",
+        **extra,
     }
     env.pop("TEST_DATABASE_NAME", None)
     env.pop("DJANGO_SETTINGS_MODULE", None)
@@ -242,7 +256,6 @@ def running_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningS
             if _alive(pid):
                 os.killpg(pid, signal.SIGKILL)  # each runs in its own group
         _cleanup_broker(env)
-        drop_database(database)
         assert process.returncode == 0, (directory / "stack.out").read_text()[-4000:]
         left = [name for name, pid in pids.items() if _alive(pid)]
         assert not left, f"still running after the stack stopped: {left}"
