@@ -8,20 +8,20 @@ from typing import Any
 from uuid import UUID
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 
-from core.errors import Conflict
 from vehicles import selectors
 from vehicles.domain.plates import display_plate, normalise_plate
 from vehicles.domain.vocabulary import CATEGORIES, ENERGIES
 from vehicles.models import CATEGORY_LABELS, ENERGY_LABELS, Vehicle
 from vehicles.ports import has_active_future_booking, has_any_booking
+from vehicles.selectors import check_vocabulary, profile_for
 
 __all__ = [
     "CATEGORIES",
     "ENERGIES",
     "VehicleSnapshot",
     "category_label",
+    "check_vocabulary",
     "default_vehicle_of_owner",
     "display_plate",
     "energy_choices",
@@ -29,6 +29,7 @@ __all__ = [
     "has_any_booking",
     "lock_vehicle_of_owner",
     "normalise_plate",
+    "profile_for",
     "vehicle_by_pk",
     "vehicle_of_owner",
 ]
@@ -78,9 +79,7 @@ def _snapshot(vehicle: Vehicle) -> VehicleSnapshot:
 
 
 def _usable(vehicle: Vehicle) -> VehicleSnapshot:
-    if vehicle.is_archived:
-        raise Conflict(_("This vehicle is archived."), code="vehicle_archived")
-    return _snapshot(vehicle)
+    return _snapshot(selectors.usable(vehicle))
 
 
 def vehicle_of_owner(*, vehicle_id: UUID, owner_id: int) -> VehicleSnapshot:

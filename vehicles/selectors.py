@@ -8,7 +8,8 @@ from uuid import UUID
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from core.errors import NotFound
+from core.errors import Conflict, NotFound, Unauthenticated, ValidationFailed
+from vehicles.domain.vocabulary import CATEGORIES, ENERGIES
 from vehicles.models import Vehicle
 
 
@@ -40,6 +41,13 @@ def vehicle_of_owner(*, vehicle_id: UUID, owner_id: int, lock: bool = False) -> 
     vehicle = vehicles.first()
     if vehicle is None:
         raise vehicle_not_found()
+    return vehicle
+
+
+def usable(vehicle: Vehicle) -> Vehicle:
+    """The vehicle, refused with Conflict(code="vehicle_archived") when archived."""
+    if vehicle.is_archived:
+        raise Conflict(_("This vehicle is archived."), code="vehicle_archived")
     return vehicle
 
 
@@ -80,3 +88,49 @@ def vehicle_personal_data(*, owner_id: int) -> list[dict[str, Any]]:
         }
         for vehicle in vehicles_of_owner(owner_id=owner_id).order_by("created_at", "pk")
     ]
+
+
+def check_vocabulary(*, category: str, energy: str | None) -> None:
+    """A category (and an energy, when given) named by a client must be known words."""
+    details: dict[str, list[str]] = {}
+    if category not in CATEGORIES:
+        details["category"] = [
+            _("Unknown category; use one of: %(known)s.") % {"known": ", ".join(CATEGORIES)}
+        ]
+    if energy is not None and energy not in ENERGIES:
+        details["energy"] = [
+            _("Unknown energy; use one of: %(known)s.") % {"known": ", ".join(ENERGIES)}
+        ]
+    if details:
+        raise ValidationFailed(details=details)
+
+
+def profile_for(
+    *,
+    vehicle_id: UUID | None,
+    category: str | None,
+    energy: str | None = None,
+    owner_id: int | None,
+) -> tuple[str, str | None]:
+    """(category, energy) that a quote, availability or an explanation is asked for: one of the
+    owner's vehicles, or a category (and an optional energy) a client names. The one place where
+    "a vehicle or a category" is resolved (the serializers check the shape first):
+    - neither or both: ValidationFailed on `category`;
+    - a vehicle without a signed-in owner: Unauthenticated;
+    - someone else's (or no such) vehicle: NotFound; an archived one: Conflict; the vehicle's
+      own energy is used;
+    - an unknown category or energy: ValidationFailed naming the known words."""
+    if vehicle_id is None and category is None:
+        raise ValidationFailed(details={"category": [_("Give a vehicle or a category.")]})
+    if vehicle_id is not None and category is not None:
+        raise ValidationFailed(
+            details={"category": [_("Give either a vehicle or a category, not both.")]}
+        )
+    if vehicle_id is not None:
+        if owner_id is None:
+            raise Unauthenticated(_("Sign in to use one of your vehicles."))
+        vehicle = usable(vehicle_of_owner(vehicle_id=vehicle_id, owner_id=owner_id))
+        return vehicle.category, vehicle.energy
+    assert category is not None
+    check_vocabulary(category=category, energy=energy)
+    return category, energy

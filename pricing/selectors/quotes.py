@@ -12,7 +12,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from core.clock import resolve_now
-from core.errors import NotFound, Unauthenticated, ValidationFailed
+from core.errors import NotFound, ValidationFailed
 from pricing.domain.catalogue import ServiceData
 from pricing.domain.ports import site_timezone
 from pricing.domain.quote import Quote, check_service, compute_quote, quoted_duration
@@ -25,23 +25,9 @@ from pricing.selectors.catalogue import (
 )
 from pricing.selectors.messages import localise_quote
 from pricing.selectors.promos import promo_data
-from vehicles.public import CATEGORIES, ENERGIES, vehicle_of_owner
+from vehicles.public import check_vocabulary, profile_for
 
 logger = logging.getLogger(__name__)
-
-
-def _check_vocabulary(*, category: str, energy: str | None) -> None:
-    details: dict[str, list[str]] = {}
-    if category not in CATEGORIES:
-        details["category"] = [
-            _("Unknown category; use one of: %(known)s.") % {"known": ", ".join(CATEGORIES)}
-        ]
-    if energy is not None and energy not in ENERGIES:
-        details["energy"] = [
-            _("Unknown energy; use one of: %(known)s.") % {"known": ", ".join(ENERGIES)}
-        ]
-    if details:
-        raise ValidationFailed(details=details)
 
 
 def checked_service(
@@ -53,7 +39,7 @@ def checked_service(
 ) -> ServiceData:
     """The service, refused if unknown (404), inactive or not for this energy (409). With
     `option_codes`, read in one query with only what this category and these options need."""
-    _check_vocabulary(category=category, energy=energy)
+    check_vocabulary(category=category, energy=energy)
     if option_codes is None:
         service = service_data(code=service_code)
     else:
@@ -155,7 +141,7 @@ def booking_terms(
     rules in one more, the promo code's state when one is given): the service's key, its
     scheduling requirements (refused like `service_requirements`) and the strict quote (refused
     like `quote(strict=True)`, in the same order)."""
-    _check_vocabulary(category=category, energy=energy)
+    check_vocabulary(category=category, energy=energy)
     # Only what this category and these options need, in one query (the quote reads nothing
     # else of the service): 3 queries before (issue 16).
     service_pk, service = service_with_key_for(
@@ -215,13 +201,9 @@ def quote_for_request(
 ) -> Quote:
     """The API's quote: with a category (and optional energy), or with one of the customer's own
     vehicles (another customer's vehicle is not found; an anonymous caller must sign in)."""
-    if vehicle_id is not None:
-        if customer_id is None:
-            raise Unauthenticated(_("Sign in to get a quote for one of your vehicles."))
-        vehicle = vehicle_of_owner(vehicle_id=vehicle_id, owner_id=customer_id)
-        category, energy = vehicle.category, vehicle.energy
-    if category is None:
-        raise ValidationFailed(details={"category": [_("Give a vehicle or a category.")]})
+    category, energy = profile_for(
+        vehicle_id=vehicle_id, category=category, energy=energy, owner_id=customer_id
+    )
     return quote(
         service_code=service_code,
         category=category,

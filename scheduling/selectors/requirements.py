@@ -10,7 +10,7 @@ from uuid import UUID
 
 from django.utils.translation import gettext as _
 
-from core.errors import NotFound, Unauthenticated, ValidationFailed
+from core.errors import NotFound
 from pricing import public as pricing
 from pricing.public import ServiceRequirements
 from vehicles import public as vehicles
@@ -29,25 +29,11 @@ def requirements_for(
     `category`. An unknown service is a 404 (service_not_found), as in a quote. `ignore_energy`:
     the requirements even when the service is not done on the vehicle's energy (an
     explanation reports it as a reason)."""
-    if (vehicle_id is None) == (category is None):
-        raise ValidationFailed(
-            details={"vehicle": [_("Give either a vehicle or a category (one of them).")]}
-        )
-    energy: str | None = None
-    if vehicle_id is not None:
-        if not getattr(user, "is_authenticated", False):
-            raise Unauthenticated(_("Sign in to ask with one of your vehicles."))
-        vehicle = vehicles.vehicle_of_owner(vehicle_id=vehicle_id, owner_id=user.pk)
-        category, energy = vehicle.category, vehicle.energy
-    elif category not in vehicles.CATEGORIES:
-        raise ValidationFailed(
-            details={
-                "category": [
-                    _("Choose one of: %(choices)s.") % {"choices": ", ".join(vehicles.CATEGORIES)}
-                ]
-            }
-        )
-    assert category is not None
+    category, energy = vehicles.profile_for(
+        vehicle_id=vehicle_id,
+        category=category,
+        owner_id=user.pk if getattr(user, "is_authenticated", False) else None,
+    )
     try:
         return pricing.service_requirements(
             service_code=service_code,

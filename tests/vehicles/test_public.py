@@ -84,3 +84,35 @@ def test_the_vocabulary_is_shared() -> None:
     assert public.CATEGORIES == ("small", "medium", "large", "van")
     assert public.ENERGIES == ("petrol", "diesel", "hybrid", "electric", "other")
     assert public.display_plate(public.normalise_plate("ab-123-cd")) == "AB-123-CD"
+
+
+def test_profile_for_resolves_a_vehicle_or_a_category_once(add_vehicle) -> None:
+    """The one resolver that quotes, availability and explanations use (issue 11 item 4)."""
+    from core.errors import Unauthenticated, ValidationFailed
+
+    owner = UserFactory()
+    vehicle = add_vehicle(owner, category="van", energy="electric")
+    assert public.profile_for(vehicle_id=vehicle.public_id, category=None, owner_id=owner.pk) == (
+        "van",
+        "electric",
+    )
+    assert public.profile_for(vehicle_id=None, category="small", owner_id=None) == ("small", None)
+    assert public.profile_for(
+        vehicle_id=None, category="small", energy="diesel", owner_id=None
+    ) == ("small", "diesel")
+    with pytest.raises(ValidationFailed) as neither:
+        public.profile_for(vehicle_id=None, category=None, owner_id=owner.pk)
+    assert list(neither.value.details) == ["category"]
+    with pytest.raises(ValidationFailed) as both:
+        public.profile_for(vehicle_id=vehicle.public_id, category="van", owner_id=owner.pk)
+    assert list(both.value.details) == ["category"]
+    with pytest.raises(Unauthenticated):
+        public.profile_for(vehicle_id=vehicle.public_id, category=None, owner_id=None)
+    with pytest.raises(NotFound):
+        public.profile_for(vehicle_id=vehicle.public_id, category=None, owner_id=UserFactory().pk)
+    with pytest.raises(ValidationFailed) as unknown:
+        public.profile_for(vehicle_id=None, category="tank", energy="steam", owner_id=None)
+    assert set(unknown.value.details) == {"category", "energy"}
+    services.vehicle_archive(vehicle_id=vehicle.public_id, actor=owner)
+    with pytest.raises(Conflict):
+        public.profile_for(vehicle_id=vehicle.public_id, category=None, owner_id=owner.pk)

@@ -106,7 +106,7 @@ def test_with_a_vehicle_of_mine_and_not_of_someone_else(api_client, client_for, 
         ({"to": "yesterday"}, "to"),
         ({"to": "9999-12-31"}, "to"),
         ({"category": "tank"}, "category"),
-        ({"category": None}, "vehicle"),
+        ({"category": None}, "category"),  # neither: said on `category`, as in a quote
     ],
 )
 def test_bad_input_is_a_400_envelope(api_client, site, wash, change, field) -> None:
