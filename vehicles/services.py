@@ -14,14 +14,14 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import CharField, ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 
 from accounts import public as accounts
 from core.clock import resolve_now
 from core.errors import Conflict, LockTimeout, ValidationFailed
-from core.locking import is_lock_timeout
+from core.locking import locked_transaction
 from vehicles import ports
 from vehicles.domain.plates import (
     PLATE_MAX_LENGTH,
@@ -47,7 +47,8 @@ EDITABLE_FIELDS = ("plate", "make", "model", "year", "category", "energy", "nick
 _REQUIRED_TEXT = ("make", "model")
 _OPTIONAL_TEXT = ("nickname", "colour")
 # Short: a customer's request should fail fast and be retried rather than queue behind a stuck one.
-SET_LOCK_TIMEOUT = "SET LOCAL lock_timeout = '5s'"
+# How long a change waits for another change of the same owner's vehicles (core.locking).
+LOCK_WAIT_MS = 5000
 
 
 # --- validation ------------------------------------------------------------------------------
@@ -148,27 +149,24 @@ def _integrity_conflict(exc: IntegrityError) -> Conflict:
 # --- locking -----------------------------------------------------------------------------------
 
 
+def _vehicles_busy() -> LockTimeout:
+    return LockTimeout(
+        _("Another change to your vehicles is in progress; please try again."),
+        code="vehicles_busy",
+    )
+
+
 @contextmanager
 def _owner_locked(owner_id: int) -> Iterator[list[Vehicle]]:
-    """A transaction holding the owner's row and active vehicles; yields those vehicles."""
-    try:
-        with transaction.atomic():
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute(SET_LOCK_TIMEOUT)
-            accounts.lock_user_row(owner_id)
-            yield list(
-                Vehicle.objects.select_for_update()
-                .filter(owner_id=owner_id, is_archived=False)
-                .order_by("pk")
-            )
-    except OperationalError as exc:
-        if is_lock_timeout(exc):
-            raise LockTimeout(
-                _("Another change to your vehicles is in progress; please try again."),
-                code="vehicles_busy",
-            ) from exc
-        raise
+    """A transaction holding the owner's row and active vehicles; yields those vehicles. A wait
+    longer than LOCK_WAIT_MS is refused (409 vehicles_busy, with Retry-After)."""
+    with locked_transaction(_vehicles_busy, milliseconds=LOCK_WAIT_MS):
+        accounts.lock_user_row(owner_id)
+        yield list(
+            Vehicle.objects.select_for_update()
+            .filter(owner_id=owner_id, is_archived=False)
+            .order_by("pk")
+        )
 
 
 def _as_uuid(vehicle_id: UUID | str) -> UUID:

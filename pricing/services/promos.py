@@ -7,6 +7,7 @@ are the database's last word should anything bypass the lock."""
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from datetime import datetime
 from decimal import Decimal
 
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from core.clock import resolve_now
 from core.errors import Conflict, NotFound, ValidationFailed
+from core.locking import locked_transaction
 from pricing.domain.messages import MESSAGES
 from pricing.domain.promo import (
     PROMO_ALREADY_USED,
@@ -27,7 +29,8 @@ from pricing.domain.vocabulary import normalize_promo_code
 from pricing.models import PromoCode, PromoRedemption
 from pricing.selectors.promos import promo_data_from, promo_used_by
 
-LOCK_TIMEOUT = "5s"
+# How long a redemption or release waits for another one of the same code (core.locking).
+LOCK_WAIT_MS = 5000
 
 
 def _refuse(code: str, promo_code: str) -> Conflict:
@@ -40,13 +43,14 @@ def _refuse(code: str, promo_code: str) -> Conflict:
     )
 
 
-def _short_lock_wait(*, caller_owns_transaction: bool) -> None:
-    """A stuck lock holder must not pile up every request behind it (PostgreSQL; SQLite already
-    serialises writers with its IMMEDIATE transactions and a busy timeout). Inside a caller's
-    transaction (a booking being made) the caller's own, shorter lock_timeout stays in force."""
-    if connection.vendor == "postgresql" and not caller_owns_transaction:
-        with connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
+def _promo_transaction() -> AbstractContextManager[None]:
+    """Inside a caller's transaction (a booking being made) a savepoint: the caller's own,
+    shorter lock wait stays in force. Alone, a transaction whose lock waits are bounded by
+    LOCK_WAIT_MS (core.locking: 409 with Retry-After when it runs out). SQLite already
+    serialises writers with its IMMEDIATE transactions."""
+    if connection.in_atomic_block:
+        return transaction.atomic()
+    return locked_transaction(milliseconds=LOCK_WAIT_MS)
 
 
 def promo_redeem(
@@ -60,9 +64,7 @@ def promo_redeem(
     wanted = normalize_promo_code(code)
     if not wanted:
         raise ValidationFailed(details={"promo_code": [_("This field may not be blank.")]})
-    caller_owns_transaction = connection.in_atomic_block
-    with transaction.atomic():
-        _short_lock_wait(caller_owns_transaction=caller_owns_transaction)
+    with _promo_transaction():
         promo = PromoCode.objects.select_for_update().filter(code=wanted).first()
         if promo is None:
             raise _refuse(PROMO_UNKNOWN, wanted)
@@ -101,9 +103,7 @@ def promo_release(*, redemption_id: int, now: datetime | None = None) -> bool:
     )
     if promo_id is None:
         raise NotFound(_("No such promo redemption."), code="not_found")
-    caller_owns_transaction = connection.in_atomic_block
-    with transaction.atomic():
-        _short_lock_wait(caller_owns_transaction=caller_owns_transaction)
+    with _promo_transaction():
         # Same lock order as promo_redeem (the code, then its redemptions): no deadlock between a
         # release and a redemption of the same code.
         PromoCode.objects.select_for_update().filter(pk=promo_id).first()

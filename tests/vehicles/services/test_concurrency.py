@@ -115,7 +115,7 @@ def test_a_write_stuck_behind_a_lock_gives_up_with_a_409(monkeypatch) -> None:
     from django.db import transaction
 
     owner = UserFactory()
-    monkeypatch.setattr(services, "SET_LOCK_TIMEOUT", "SET LOCAL lock_timeout = '200ms'")
+    monkeypatch.setattr(services, "LOCK_WAIT_MS", 200)
     locked, release = threading.Event(), threading.Event()
 
     def hold_the_owner() -> None:
