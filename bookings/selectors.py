@@ -566,7 +566,11 @@ def bookings_for_export(
             "currency": currency,
             "fee": None if fee is None else str(fee),
             # What the fee was before an operator waived or reduced it, and why (the latest).
-            "fee_before_waiver": None if fee_before_waiver is None else str(fee_before_waiver),
+            # Read from the history's JSON, which SQLite hands back as a number ("50.0"): printed
+            # like the fee columns, with the currency's two decimals.
+            "fee_before_waiver": None
+            if fee_before_waiver is None
+            else f"{Decimal(str(fee_before_waiver)):.2f}",
             "fee_waiver_reason": waiver_reason or "",
         }
 
