@@ -1,16 +1,26 @@
 """What other apps may use of accounts: role checks, an account as a use case's actor, a user's
-key by public id, the personal-data export hook, and the password reset (how an account created
-for someone, without a password, is claimed)."""
+key by public id, the personal-data export hook, the password reset (how an account created
+for someone, without a password, is claimed), and the booking desk's customers (found, or taken
+on by an operator)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from accounts import selectors
-from accounts.domain.rules import CUSTOMER, OPERATOR, ROLES, TECHNICIAN
-from accounts.selectors import is_operator, is_technician, lock_user_row, user_pk_by_public_id
+from accounts.domain.rules import CUSTOMER, OPERATOR, ROLES, TECHNICIAN, is_deliverable
+from accounts.selectors import (
+    CustomerCard,
+    customer_card,
+    customers_matching,
+    is_operator,
+    is_technician,
+    lock_user_row,
+    user_pk_by_public_id,
+)
 from accounts.services.recovery import password_reset_request
 from accounts.services.verification import check_may_book
+from accounts.services.walk_in import DeskCustomer, customer_take_on
 from accounts.signals import account_erased, personal_data_requested
 from core.errors import NotFound
 
@@ -22,9 +32,15 @@ __all__ = [
     "OPERATOR",
     "ROLES",
     "TECHNICIAN",
+    "CustomerCard",
+    "DeskCustomer",
     "account_erased",
     "acting_user",
     "check_may_book",
+    "customer_card",
+    "customer_take_on",
+    "customers_matching",
+    "is_deliverable",
     "is_operator",
     "is_technician",
     "lock_user_row",

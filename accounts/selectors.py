@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from django.contrib.auth.models import Group
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet, Value
+from django.db.models.functions import Replace
 
-from accounts.domain.rules import OPERATOR, TECHNICIAN
+from accounts.domain.rules import OPERATOR, TECHNICIAN, is_deliverable, phone_digits
 from accounts.models import LoginSession, User
 from accounts.signals import personal_data_requested
 from core.clock import resolve_now
@@ -131,3 +135,75 @@ def active_sessions(*, user: User, now: datetime | None = None) -> QuerySet[Logi
     return LoginSession.objects.filter(
         user=user, ended_at=None, expires_at__gt=resolve_now(now)
     ).order_by("-last_used_at", "-pk")
+
+
+@dataclass(frozen=True)
+class CustomerCard:
+    """A customer as the booking desk lists them."""
+
+    pk: int
+    id: UUID
+    name: str
+    email: str  # "" for a walk-in without an address
+    phone: str
+
+
+def _card(user: User) -> CustomerCard:
+    return CustomerCard(
+        pk=user.pk,
+        id=user.public_id,
+        name=user.get_full_name(),
+        email=user.email if is_deliverable(user.email) else "",
+        phone=user.phone,
+    )
+
+
+def _digits_of_phone() -> Any:
+    """The phone column without the separators a number is typed with."""
+    column: Any = F("phone")
+    for separator in (" ", "-", ".", "(", ")", "+"):
+        column = Replace(column, Value(separator), Value(""))
+    return column
+
+
+MIN_PHONE_DIGITS = 4
+
+
+def customers_matching(
+    term: str, *, also: Collection[int] = (), limit: int = 20
+) -> list[CustomerCard]:
+    """Open customer accounts (not staff) whose name, e-mail or phone matches `term`, plus the
+    accounts `also` names (the owners of a plate, found by vehicles), at most `limit`, by name.
+    Every word of the term must be in the first or last name ("jean dup" finds Jean Dupont); the
+    phone compares digits only ("06 12" finds "+33 6 12..." only if the digits follow each other
+    as typed). One query."""
+    words = term.split()
+    if not words and not also:
+        return []
+    condition = Q(pk__in=list(also)) if also else Q(pk__in=[])
+    if words:
+        by_name = Q()
+        for word in words:
+            by_name &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+        condition |= by_name | Q(email__icontains=term.strip())
+        digits = phone_digits(term)
+        if len(digits) >= MIN_PHONE_DIGITS and not any(ch.isalpha() for ch in term):
+            condition |= Q(phone_digits__contains=digits)
+    users = (
+        User.objects.filter(is_active=True, is_staff=False)
+        .annotate(phone_digits=_digits_of_phone())
+        .filter(condition)
+        .only("pk", "public_id", "first_name", "last_name", "email", "phone")
+        .order_by("last_name", "first_name", "email", "pk")[:limit]
+    )
+    return [_card(user) for user in users]
+
+
+def customer_card(public_id: Any) -> CustomerCard | None:
+    """The open customer account with this public id (None when there is none). One query."""
+    user = (
+        User.objects.filter(public_id=public_id, is_active=True, is_staff=False)
+        .only("pk", "public_id", "first_name", "last_name", "email", "phone")
+        .first()
+    )
+    return None if user is None else _card(user)

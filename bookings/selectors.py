@@ -28,6 +28,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Ceil, Extract, Floor
 
+from accounts import public as accounts
 from bookings import readmodel
 from bookings.domain.dashboard import BOOKED_STATES, EXPECTED_STATES, booked_minutes_by_resource
 from bookings.domain.days import (
@@ -383,10 +384,13 @@ def personal_booking_events_data(user_id: int) -> list[dict[str, Any]]:
 
 def booking_notice(*, booking_pk: int, kind: str, **extra: Any) -> BookingNotice | None:
     """What an e-mail (or the calendar file) says about a booking; None when there is nobody to
-    write to (the booking is gone or the customer closed their account)."""
+    write to (the booking is gone, the customer closed their account, or a walk-in customer has
+    no e-mail address yet)."""
     # One query: the site's address is joined like its name.
     booking = _listing().annotate(site_address=F("site__address")).filter(pk=booking_pk).first()
     if booking is None or not booking.customer.is_active:
+        return None
+    if not accounts.is_deliverable(booking.customer.email):
         return None
     return BookingNotice(
         kind=kind,

@@ -33,6 +33,7 @@ from scheduling.selectors.placement import (
     resource_is_free,
 )
 from scheduling.selectors.sites import (
+    active_resource_choices,
     resource_choices,
     site_by_reference,
     site_policy_by_pk,
@@ -55,6 +56,7 @@ __all__ = [
     "SitePolicy",
     "StartRefused",
     "TimeSpan",
+    "active_resource_choices",
     "available_starts",
     "bookable_site",
     "booked_intervals",

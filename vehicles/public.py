@@ -3,23 +3,30 @@ and the ports bookings provides (whether a vehicle has bookings)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.db import transaction
 
-from vehicles import selectors
+from vehicles import selectors, services
 from vehicles.domain.plates import display_plate, normalise_plate
 from vehicles.domain.vocabulary import CATEGORIES, ENERGIES
 from vehicles.models import CATEGORY_LABELS, ENERGY_LABELS, Vehicle
 from vehicles.ports import has_active_future_booking, has_any_booking
 from vehicles.selectors import check_vocabulary, profile_for
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 __all__ = [
     "CATEGORIES",
     "ENERGIES",
     "VehicleSnapshot",
+    "active_vehicles_of_owners",
+    "category_choices",
     "category_label",
     "check_vocabulary",
     "default_vehicle_of_owner",
@@ -29,15 +36,22 @@ __all__ = [
     "has_any_booking",
     "lock_vehicle_of_owner",
     "normalise_plate",
+    "owners_with_plate",
     "profile_for",
     "vehicle_by_pk",
     "vehicle_of_owner",
+    "vehicle_register",
 ]
 
 
 def category_label(code: str) -> str:
     """A vehicle category's name in the active language (the code itself if unknown)."""
     return str(CATEGORY_LABELS.get(code, code))
+
+
+def category_choices() -> list[tuple[str, Any]]:
+    """(code, name) of every vehicle category; the names are lazy, translated when shown."""
+    return [(code, CATEGORY_LABELS[code]) for code in CATEGORIES]
 
 
 def energy_choices() -> list[tuple[str, Any]]:
@@ -107,3 +121,51 @@ def vehicle_by_pk(pk: int) -> VehicleSnapshot:
     """Any vehicle, archived included (booking history shows archived vehicles); NotFound if the
     row does not exist."""
     return _snapshot(selectors.vehicle_by_pk(pk))
+
+
+def vehicle_register(
+    *,
+    actor: User,
+    owner_id: int,
+    plate: str,
+    make: str,
+    model: str,
+    year: int,
+    category: str,
+    energy: str,
+    now: datetime | None = None,
+) -> VehicleSnapshot:
+    """An operator registers a vehicle for a customer (vehicles.services.vehicle_create, its
+    rules and errors)."""
+    return _snapshot(
+        services.vehicle_create(
+            actor=actor,
+            owner_id=owner_id,
+            plate=plate,
+            make=make,
+            model=model,
+            year=year,
+            category=category,
+            energy=energy,
+            now=now,
+        )
+    )
+
+
+def active_vehicles_of_owners(owner_ids: Collection[int]) -> dict[int, list[VehicleSnapshot]]:
+    """The active vehicles of each owner, default first then newest (one query)."""
+    found: dict[int, list[VehicleSnapshot]] = {owner: [] for owner in owner_ids}
+    if not found:
+        return found
+    for vehicle in selectors.active_vehicles_of_owners(owner_ids=list(found)):
+        found[vehicle.owner_id].append(_snapshot(vehicle))
+    return found
+
+
+def owners_with_plate(text: str, *, limit: int = 20) -> list[int]:
+    """The owners of the active vehicles whose plate contains `text` once normalised ("ab-123"
+    finds AB123CD); empty for fewer than two plate characters. One query."""
+    plate = normalise_plate(text)
+    if len(plate) < 2:
+        return []
+    return selectors.owners_with_plate(plate, limit=limit)

@@ -32,6 +32,23 @@ def active_vehicle_with_plate(*, owner_id: int, plate: str) -> Vehicle | None:
     return active_vehicles_of_owner(owner_id=owner_id).filter(plate=plate).first()
 
 
+def active_vehicles_of_owners(*, owner_ids: list[int]) -> QuerySet[Vehicle]:
+    return Vehicle.objects.filter(owner_id__in=owner_ids, is_archived=False).order_by(
+        "owner_id", "-is_default", "-created_at", "-pk"
+    )
+
+
+def owners_with_plate(plate: str, *, limit: int) -> list[int]:
+    """Owners of active vehicles whose normalised plate contains `plate`."""
+    rows = (
+        Vehicle.objects.filter(plate__contains=plate, is_archived=False)
+        .order_by("owner_id")
+        .values_list("owner_id", flat=True)
+        .distinct()[:limit]
+    )
+    return list(rows)
+
+
 def vehicle_of_owner(*, vehicle_id: UUID, owner_id: int, lock: bool = False) -> Vehicle:
     """The owner's vehicle (archived or not) by public id; NotFound otherwise. With `lock`, the
     row is locked until the end of the caller's transaction."""

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts import public as accounts
 from core.clock import resolve_now
-from core.errors import Conflict, LockTimeout, ValidationFailed
+from core.errors import Conflict, LockTimeout, PermissionDenied, ValidationFailed
 from core.locking import locked_transaction
 from vehicles import ports
 from vehicles.domain.plates import (
@@ -217,10 +217,18 @@ def vehicle_create(
     energy: str,
     nickname: str = "",
     colour: str = "",
+    owner_id: int | None = None,
     now: datetime | None = None,
 ) -> Vehicle:
-    """Registers a vehicle for `actor`. The owner's first active vehicle becomes the default."""
+    """Registers a vehicle for `actor`, or for the customer `owner_id` when an operator registers
+    it for them (a phone or walk-in booking). The owner's first active vehicle becomes the
+    default. PermissionDenied when someone else than an operator names an owner."""
     moment = resolve_now(now)
+    owner = actor.pk
+    if owner_id is not None and owner_id != actor.pk:
+        if not accounts.is_operator(actor):
+            raise PermissionDenied(_("Only operators may register a vehicle for a customer."))
+        owner = owner_id
     values = _clean(
         {
             "plate": plate,
@@ -235,7 +243,7 @@ def vehicle_create(
         now=moment,
     )
     try:
-        with _owner_locked(actor.pk) as active:
+        with _owner_locked(owner) as active:
             if not can_add_vehicle(len(active)):
                 raise Conflict(
                     _("You cannot have more than %(limit)d vehicles; archive one first.")
@@ -245,7 +253,7 @@ def vehicle_create(
                 )
             _ensure_plate_free(values["plate"], active)
             vehicle = Vehicle(
-                owner_id=actor.pk,
+                owner_id=owner,
                 is_default=not any(v.is_default for v in active),
                 created_at=moment,
                 updated_at=moment,

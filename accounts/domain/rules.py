@@ -27,3 +27,25 @@ def normalize_email(email: str) -> str:
 def anonymised_email(public_id: str) -> str:
     """What a deleted account's e-mail becomes: unique, not deliverable (the .invalid TLD)."""
     return f"deleted-{public_id}@anonymised.invalid"
+
+
+WALK_IN_DOMAIN = "walk-in.invalid"
+
+
+def walk_in_email(public_id: str) -> str:
+    """The login of a customer an operator created without an e-mail address (a walk-in): unique,
+    never delivered (the .invalid TLD). The customer claims the account later, once an operator
+    has put their real address on it, with a password reset."""
+    return f"walk-in-{public_id}@{WALK_IN_DOMAIN}"
+
+
+def is_deliverable(email: str) -> bool:
+    """Whether e-mails to this address can reach someone: not a walk-in's or an erased account's
+    stand-in (both under the reserved .invalid TLD)."""
+    return not email.lower().endswith(".invalid")
+
+
+def phone_digits(text: str) -> str:
+    """The digits of a phone number as typed ("+33 6 12-34" is "33612 34" without the rest):
+    what a phone search compares."""
+    return "".join(ch for ch in text if ch.isdigit())

@@ -58,6 +58,27 @@ def check_role(action: str, *, role: Role) -> None:
         )
 
 
+NOTICE_OVERRIDE = "notice_override"  # the history detail of a booking made inside the notice
+
+
+def check_notice_override(*, role: Role, reason: str) -> None:
+    """Booking inside the site's minimum notice (a walk-in now) is an operator's explicit
+    decision, with a reason (SPEC §6): 403 for anyone else, 400 without a reason."""
+    if role is not Role.OPERATOR:
+        raise PermissionDenied(
+            gettext_noop("Only operators may book inside the minimum notice."),
+            code="notice_override_not_allowed",
+        )
+    if not reason.strip():
+        raise ValidationFailed(
+            details={
+                "override_reason": [
+                    Text(gettext_noop("Say why the booking is made inside the minimum notice."))
+                ]
+            }
+        )
+
+
 def check_transition(action: str, *, state: State, role: Role) -> None:
     """The state machine and the role table: 409 for a state that refuses, 403 for a role."""
     check_role(action, role=role)

@@ -152,6 +152,7 @@ def _assign_locked(
     now: datetime,
     operator: bool,
     ignore: Sequence[scheduling.BusyInterval] = (),
+    only_resource: int | None = None,
 ) -> scheduling.ResourceInfo:
     """A free resource for [start, blocked_until), its calendar locked for the rest of the
     transaction (docs/rules/bookings.md, "Resource assignment"). The free resources are read once,
@@ -161,10 +162,14 @@ def _assign_locked(
     wait). Holding a lock, one small read of that resource's busy time decides; a taken one passes
     to the next. None free at all: the precise refusal (scheduling.start_refusal); every free
     one lost to a concurrent booking: SlotUnavailable. The exclusion constraint still has the
-    last word."""
+    last word. `only_resource`: an operator's choice of resource (pk), the only candidate."""
     candidates = scheduling.ranked_free_resources(
         site=site, requirements=requirements, start=start, now=now, ignore_busy=ignore
     )
+    others_free = False
+    if only_resource is not None:
+        others_free = bool(candidates)
+        candidates = [c for c in candidates if c.pk == only_resource]
     if not candidates:
         # Not offered: say why (docs/rules/scheduling.md, "Why a start is refused"); the
         # operator's view names the resources, closures and bookings.
@@ -178,6 +183,10 @@ def _assign_locked(
         )
         if refusal is not None:
             raise refusal
+        if others_free:
+            raise SlotUnavailable(
+                _("The chosen resource is not free at this start; another one is."), code="taken"
+            )
 
     def still_free(candidate: scheduling.ResourceInfo) -> bool:
         return scheduling.resource_is_free(

@@ -28,7 +28,7 @@ from bookings.services._common import (
     _subtotal_before_promo,
 )
 from core.clock import resolve_now
-from core.errors import Conflict, ValidationFailed
+from core.errors import Conflict, PermissionDenied, ValidationFailed
 from core.locking import lock_keys
 from pricing import public as pricing
 from scheduling import public as scheduling
@@ -55,14 +55,30 @@ def booking_create(
     actor: User,
     request: BookingRequest,
     customer_id: int | None = None,
+    resource_pk: int | None = None,
+    override_notice: bool = False,
+    override_reason: str = "",
+    confirm_now: bool = False,
     now: datetime | None = None,
 ) -> Booking:
     """A customer books for one of their vehicles; an operator may book for a customer
-    (`customer_id`, whose vehicle it must be)."""
+    (`customer_id`, whose vehicle it must be) and on one resource of the site (`resource_pk`,
+    else the one resource assignment picks it). An operator may also book inside the site's
+    minimum notice (`override_notice`, with `override_reason`: recorded on the creation's history
+    row when the start is inside it) and confirm the booking at once (`confirm_now`: the confirm
+    transition, by the operator, in the same transaction; an auto-confirming site confirms
+    anyway). Without the override a start inside the notice is refused `too_soon`
+    (docs/rules/bookings.md, "Phone and walk-in bookings")."""
     moment = resolve_now(now)
     if request.start.tzinfo is None:
         raise ValidationFailed(details={"start": [_("Give the time with its UTC offset.")]})
     role = Role.OPERATOR if ActorRoles(actor).is_operator else Role.CUSTOMER
+    if override_notice:
+        policies.check_notice_override(role=role, reason=override_reason)
+    if confirm_now:
+        policies.check_role("confirm", role=role)
+    if resource_pk is not None and role is not Role.OPERATOR:
+        raise PermissionDenied(_("Only operators may choose the resource."))
     if role is Role.CUSTOMER:
         accounts.check_may_book(actor)  # BOOKING_REQUIRES_VERIFIED_EMAIL
     owner_id = customer_id if (role is Role.OPERATOR and customer_id) else actor.pk
@@ -76,6 +92,9 @@ def booking_create(
     # 03:00 one hour later).
     start = request.start.astimezone(UTC)
     auto_confirm = site.policy.auto_confirm
+    notice = timedelta(minutes=site.policy.min_notice_minutes)
+    inside_notice = override_notice and start < moment + notice
+    placement = site.without_notice() if override_notice else site
     with _guarded():
         capped = policies.pending_limit_applies(role=role, will_be_pending=not auto_confirm)
         if capped:
@@ -125,12 +144,13 @@ def booking_create(
         if load.vehicle_booked_by is not None:
             raise VehicleAlreadyBooked(load.vehicle_booked_by)
         resource = _assign_locked(
-            site=site,
+            site=placement,
             requirements=requirements,
             start=start,
             blocked_until=blocked_until,
             now=moment,
             operator=role is Role.OPERATOR,
+            only_resource=resource_pk,
         )
         redemption_id = None
         if quote.promo_code:
@@ -162,9 +182,11 @@ def booking_create(
             created_at=moment,
             pending_since=moment,
         )
-        if auto_confirm:
-            # The FSM's transition, in memory (the row is inserted confirmed), under its rules.
-            booking.attempt = policies.Attempt(action="confirm", role=Role.SYSTEM, now=moment)
+        # Confirmed at once by the site's rule, else by the operator's "confirm now": the FSM's
+        # transition, in memory (the row is inserted confirmed), under its rules.
+        confirmed_by = Role.SYSTEM if auto_confirm else Role.OPERATOR if confirm_now else None
+        if confirmed_by is not None:
+            booking.attempt = policies.Attempt(action="confirm", role=confirmed_by, now=moment)
             booking.confirm(at=moment)
             booking.attempt = None
         _insert_with_reference(booking)
@@ -177,9 +199,28 @@ def booking_create(
                 actor=actor,
                 role=role,
                 now=moment,
+                reason=override_reason.strip() if inside_notice else "",
+                details={
+                    policies.NOTICE_OVERRIDE: True,
+                    "min_notice_minutes": site.policy.min_notice_minutes,
+                }
+                if inside_notice
+                else None,
             )
         ]
-        if auto_confirm:
+        if confirmed_by is Role.OPERATOR:
+            history.append(
+                _event(
+                    booking,
+                    action="confirm",
+                    from_state=State.PENDING.value,
+                    to_state=booking.state,
+                    actor=actor,
+                    role=Role.OPERATOR,
+                    now=moment,
+                )
+            )
+        elif auto_confirm:
             history.append(
                 _event(
                     booking,
@@ -194,6 +235,6 @@ def booking_create(
             )
         BookingEvent.objects.bulk_create(history)
         events.booking_created(booking, role=role, now=moment)
-        if auto_confirm:
-            events.booking_confirmed(booking, role=Role.SYSTEM, now=moment, auto=True)
+        if confirmed_by is not None:
+            events.booking_confirmed(booking, role=confirmed_by, now=moment, auto=auto_confirm)
     return booking

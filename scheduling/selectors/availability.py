@@ -5,7 +5,7 @@ read in at most four queries."""
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -192,13 +192,19 @@ def available_starts(
     end: datetime,
     now: datetime | None = None,
     ignore_busy: Collection[BusyInterval] = (),
+    waive_notice: bool = False,
 ) -> list[FreeStart]:
     """Free starts in [start, end) in time order, each with the pks of the free resources;
     starts are aware datetimes on the site's clock. `ignore_busy`: busy intervals to disregard
-    (the booking being rescheduled). No limit on the period: keep it short."""
+    (the booking being rescheduled). `waive_notice`: starts inside the site's minimum notice
+    count too (from now on), for an operator who may override it. No limit on the period: keep
+    it short."""
     sites = load_sites_with_resources(Q(pk=site_pk), requirements.required_skill)
     if not sites:
         return []
+    if waive_notice:
+        for site in sites:
+            site.policy = replace(site.policy, min_notice_minutes=0)
     found, _busy = compute(
         sites,
         requirements,

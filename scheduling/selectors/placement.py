@@ -6,7 +6,7 @@ word."""
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -35,6 +35,12 @@ class BookableSite:
     latitude: float | None
     longitude: float | None
     hours: Mapping[int, tuple[WallInterval, ...]]
+
+    def without_notice(self) -> BookableSite:
+        """The same site with no minimum notice: an operator's explicit override for a walk-in
+        (docs/rules/bookings.md, "Inside the minimum notice"). Starts must still be on the grid,
+        in the hours, free, and not in the past."""
+        return replace(self, policy=replace(self.policy, min_notice_minutes=0))
 
     def calendar(self) -> SiteCalendar:
         """A fresh calendar (the loaders attach resources and closures to it)."""

@@ -68,6 +68,16 @@ def resource_choices() -> list[tuple[int, str]]:
     return [(pk, f"{name} ({site})") for pk, name, site in rows]
 
 
+def active_resource_choices(site_pk: int) -> list[tuple[int, str]]:
+    """The site's active resources as (pk, name), by name (one query)."""
+    rows = (
+        Resource.objects.filter(site_id=site_pk, active=True)
+        .order_by("name", "pk")
+        .values_list("pk", "name")
+    )
+    return list(rows)
+
+
 def site_named(name: str) -> Site | None:
     """Site names are unique whatever their case."""
     return Site.objects.filter(name__iexact=name.strip()).first()
