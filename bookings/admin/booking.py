@@ -1,7 +1,7 @@
 """The booking admin (SPEC §8): the list with the site's local times, filters and search; a change
 page where everything but the notes is read-only; the history inline; the back-office's own pages
-(planning board, transitions, cancel, reschedule) registered through `get_urls`. The state never
-appears in a form: it changes only through the transition buttons and bulk actions
+(planning board, booking desk, transitions, cancel, reschedule) registered through `get_urls`. The
+state never appears in a form: it changes only through the transition buttons and bulk actions
 (bookings.admin.transitions), which call the same services as the API."""
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from bookings import readmodel, selectors, services
 from bookings.admin import (
     closures,
+    desk,
     fees,
     permissions,
     planning,
@@ -342,6 +343,7 @@ class BookingAdmin(admin.ModelAdmin[Booking]):
         info = (self.opts.app_label, self.opts.model_name)
         return [
             path("planning/", wrap(self.planning_view), name="{}_{}_planning".format(*info)),
+            path("book/", wrap(self.desk_view), name="{}_{}_book".format(*info)),
             path("reports/", wrap(self.reports_view), name="{}_{}_reports".format(*info)),
             path("close-time/", wrap(self.closure_view), name="{}_{}_close_time".format(*info)),
             path(
@@ -375,6 +377,9 @@ class BookingAdmin(admin.ModelAdmin[Booking]):
 
     def planning_view(self, request: HttpRequest) -> HttpResponse:
         return planning.board_view(self, request)
+
+    def desk_view(self, request: HttpRequest) -> HttpResponse:
+        return desk.desk_view(self, request)
 
     def closure_view(self, request: HttpRequest) -> HttpResponse:
         return closures.closure_view(self, request)

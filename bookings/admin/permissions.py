@@ -6,7 +6,9 @@ dashboard all ask this module.
   machine lets an operator act on.
 - A technician who is not an operator sees only the jobs of their resources and may start and
   complete them (SPEC §6); nothing else.
-- The dashboard counts every booking: operators with the view permission only."""
+- The dashboard counts every booking: operators with the view permission only.
+- The booking desk (and its override of the minimum notice): operators with the change
+  permission."""
 
 from __future__ import annotations
 
@@ -75,6 +77,12 @@ def booking_to_act_on(
     if not may_act(model_admin, request, booking, action):
         raise PermissionDenied
     return booking
+
+
+def may_book(model_admin: ModelAdmin[Booking], request: HttpRequest) -> bool:
+    """The booking desk (phone and walk-in bookings, the minimum-notice override): operators
+    with the change permission on bookings."""
+    return model_admin.has_change_permission(request) and is_operator(request)
 
 
 def require_operator(request: HttpRequest) -> None:

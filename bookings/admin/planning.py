@@ -20,7 +20,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from bookings import selectors
-from bookings.admin import reschedule, transitions
+from bookings.admin import permissions, reschedule, transitions
 from bookings.admin.board import SHOWN_STATES, lay_out
 from bookings.admin.presentation import Button, admin_url, site_timezone
 from bookings.models import Booking
@@ -43,6 +43,16 @@ def quick_actions(
 
 def board_url(model_admin: ModelAdmin[Booking], *, site_pk: int, day: date) -> str:
     url = admin_url(model_admin, "planning")
+    return f"{url}?{urlencode({'site': site_pk, 'day': day.isoformat()})}"
+
+
+def book_url(
+    model_admin: ModelAdmin[Booking], request: HttpRequest, *, site_pk: int, day: date
+) -> str | None:
+    """The booking desk for this site and day, for whoever may book there (None otherwise)."""
+    if not permissions.may_book(model_admin, request):
+        return None
+    url = admin_url(model_admin, "book")
     return f"{url}?{urlencode({'site': site_pk, 'day': day.isoformat()})}"
 
 
@@ -133,6 +143,7 @@ def board_view(model_admin: ModelAdmin[Booking], request: HttpRequest) -> HttpRe
             "next_url": board_url(model_admin, site_pk=site.pk, day=day + timedelta(days=1)),
             "today_url": board_url(model_admin, site_pk=site.pk, day=today),
             "legend": board.legend,
+            "book_url": book_url(model_admin, request, site_pk=site.pk, day=day),
         }
     )
     return TemplateResponse(request, TEMPLATE, context)
