@@ -13,6 +13,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from accounts.models import User
 from bookings.models import Booking, BookingEvent
@@ -280,3 +281,13 @@ def test_the_desk_costs_the_same_whatever_the_number_of_customers_and_bookings(
     assert len(response.context["desk"].owned) > 10
     assert _count(operator_client, query) == small
     assert small == DESK_QUERIES
+
+
+def test_the_desk_speaks_french(world: World, operator_client: Client) -> None:
+    response = operator_client.get(
+        DESK, {"site": world.site.pk}, HTTP_ACCEPT_LANGUAGE="fr-FR,fr;q=0.9"
+    )
+    translation.deactivate()  # a French request leaves French active in this thread
+    body = response.content.decode()
+    for words in ("Nouvelle réservation", "Trouver un client", "Créneaux libres", "Total TTC"):
+        assert words in body
