@@ -78,9 +78,8 @@ def test_an_operator_takes_a_phone_booking_for_a_new_customer_and_sees_it_on_the
         before = total.get_attribute("data-total")
         with page.expect_response(lambda r: "live=1" in r.url):
             page.get_by_label(re.compile("Hand wax")).check()
-        page.wait_for_function(
-            "(before) => document.querySelector('[data-total]').dataset.total !== before", arg=before
-        )
+        changed = "(before) => document.querySelector('[data-total]').dataset.total !== before"
+        page.wait_for_function(changed, arg=before)
         assert total.get_attribute("data-total") != before
 
         # The first free start of today, inside the notice: the override, with its reason.
