@@ -2,9 +2,10 @@
 
 Its modules, top to bottom (each imports only those below it; .importlinter checks it):
 - `booking`: the ModelAdmin, registered here; its pages registered through `get_urls`.
-- `closures`: "Close time", a closure with the bookings it hits (issue 17).
-- `planning`, `dashboard`, `reports`: the planning board's page, the admin index's dashboard, the
-  reports.
+- `closures`: "Close time", a closure with the bookings it hits (issue 17); `desk`: the booking
+  desk, phone and walk-in bookings (issue 17).
+- `planning`, `dashboard`, `reports`, `desk_choices`: the planning board's page, the admin
+  index's dashboard, the reports; the booking desk's forms, choices, quote and free starts.
 - `reschedule`, `fees`: the reschedule page, the fee waiver.
 - `transitions`: the transition buttons, views and bulk actions.
 - `board`: the planning board's layout, a pure presenter (no request, no query).
