@@ -58,11 +58,25 @@ def _search(term: str) -> list[accounts.CustomerCard]:
 def _book(
     model_admin: ModelAdmin[Booking], request: HttpRequest, desk: Desk
 ) -> HttpResponse | list[str]:
-    """Books, and redirects to the board of the booking's day; or the refusal's lines."""
+    """Books, and redirects to the board of the booking's day; or the refusal's lines. What is
+    booked is what the form named: the desk's lenient defaults (the first vehicle, site or
+    service) never stand in for a missing or unknown one."""
     moment = aware(desk.start)
-    if desk.customer is None or desk.vehicle is None:
+    posted = request.POST
+    if (
+        desk.customer is None
+        or desk.vehicle is None
+        or posted.get("vehicle") != str(desk.vehicle.id)
+    ):
         return [_("Choose the customer and their vehicle first.")]
-    if desk.site is None or desk.service is None or moment is None:
+    if (
+        desk.site is None
+        or desk.service is None
+        or posted.get("site") != str(desk.site.pk)
+        or posted.get("service") != desk.service["code"]
+    ):
+        return [_("Choose the site and the service.")]
+    if moment is None:
         return [_("Choose one of the free start times.")]
     try:
         booking = services.booking_create(

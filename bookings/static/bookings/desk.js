@@ -1,8 +1,9 @@
 /* The booking desk (templates/admin/bookings/booking/book.html): when a choice changes (vehicle,
-   category, site, resource, service, options, day, or a start picked), ask the page for its
+   category, resource, options, day, or a start picked), ask the page for its
    `live=1` fragment with the same choices and put it in place of #desk-live: the price and the
    free starts follow without a reload. Without this script the "Show" button does the same with
-   a plain GET. No inline handler anywhere (Content-Security-Policy). */
+   a plain GET; a new site or service reloads the page (its resources or options change). No
+   inline handler anywhere (Content-Security-Policy). */
 (function () {
   "use strict";
 
@@ -62,10 +63,17 @@
     var live = document.getElementById("desk-live");
     if (!choices || !live || !window.fetch) { return; }
     choices.addEventListener("change", function (event) {
-      if (event.target && event.target.name === "service") {
-        // The options belong to the service: drop the old service's before asking.
-        choices.querySelectorAll('input[name="options"]').forEach(function (box) { box.checked = false; });
-        choices.submit();  // the options list itself changes: a full page
+      var name = event.target ? event.target.name : "";
+      if (name === "service" || name === "site") {
+        // The options belong to the service and the resources to the site: the lists themselves
+        // change, so a full page (the old service's options dropped first).
+        if (name === "service") {
+          choices.querySelectorAll('input[name="options"]').forEach(function (box) { box.checked = false; });
+        } else {
+          var resource = choices.querySelector('select[name="resource"]');
+          if (resource) { resource.value = ""; }
+        }
+        choices.submit();
         return;
       }
       refresh(choices, live);

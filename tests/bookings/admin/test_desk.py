@@ -291,3 +291,24 @@ def test_the_desk_speaks_french(world: World, operator_client: Client) -> None:
     body = response.content.decode()
     for words in ("Nouvelle réservation", "Trouver un client", "Créneaux libres", "Total TTC"):
         assert words in body
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("vehicle", "", "Choose the customer and their vehicle first."),
+        ("vehicle", "not-a-vehicle", "Choose the customer and their vehicle first."),
+        ("service", "no-such-service", "Choose the site and the service."),
+        ("start", "", "Choose one of the free start times."),
+        ("start", "2026-12-07T10:00", "Choose one of the free start times."),  # no offset
+    ],
+)
+def test_a_booking_names_everything_it_books(
+    world: World, operator_client: Client, field: str, value: str, message: str
+) -> None:
+    """The page's lenient defaults (the first vehicle or service) never stand in for a missing
+    or unknown one when booking."""
+    response = operator_client.post(DESK, {**_book_form(world), field: value})
+    assert response.status_code == 200
+    assert response.context["refusals"] == [message]
+    assert not Booking.objects.exists()
