@@ -16,14 +16,14 @@ from scheduling.domain.engine import FreeStart
 from scheduling.domain.explain import Booked, Reason
 from scheduling.domain.opening import ResourceOpening
 from scheduling.domain.ports import booked_intervals, busy_intervals, busy_seconds, held_intervals
-from scheduling.domain.refusals import StartRefused
+from scheduling.domain.refusals import StartRefused, one_resource_reasons, reason_line
 from scheduling.domain.siteday import ClosedSpan, ResourceDay, SiteDay, TimeSpan
 from scheduling.domain.values import BusyInterval, HeldInterval, ResourceInfo, SitePolicy
 from scheduling.selectors import explain as explain_selectors
-from scheduling.selectors import placement
+from scheduling.selectors import placement, requirements
 from scheduling.selectors.availability import available_starts
 from scheduling.selectors.board import site_day, site_policies
-from scheduling.selectors.explain import energy_refusal
+from scheduling.selectors.explain import StartExplanation, energy_refusal
 from scheduling.selectors.opening import period_openings, week_openings
 from scheduling.selectors.people import resource_pks_of_technician, site_address
 from scheduling.selectors.placement import (
@@ -54,6 +54,7 @@ __all__ = [
     "ResourceOpening",
     "SiteDay",
     "SitePolicy",
+    "StartExplanation",
     "StartRefused",
     "TimeSpan",
     "active_resource_choices",
@@ -65,9 +66,12 @@ __all__ = [
     "check_start_exists",
     "closure_add",
     "energy_refusal",
+    "explain_resource_start",
     "held_intervals",
+    "one_resource_reasons",
     "period_openings",
     "ranked_free_resources",
+    "reason_line",
     "resource_choices",
     "resource_is_free",
     "resource_pks_of_technician",
@@ -99,10 +103,11 @@ def start_refusal(
     now: datetime,
     operator: bool,
     ignore_busy: Collection[BusyInterval] = (),
+    resource_pk: int | None = None,
 ) -> StartRefused | None:
-    """Why no resource can take `start` (four queries; only on a refusal): the refusal to raise,
-    with the first reason's code; None when the start is free after all (then it is a lost
-    race: slot_unavailable)."""
+    """Why no resource (or not `resource_pk`) can take `start` (four queries; only on a
+    refusal): the refusal to raise, with the first reason's code; None when the start is free
+    after all (then it is a lost race: slot_unavailable)."""
     return explain_selectors.start_refusal(
         calendar=site.calendar(),
         requirements=requirements,
@@ -110,4 +115,25 @@ def start_refusal(
         now=now,
         operator=operator,
         ignore_busy=ignore_busy,
+        resource_pk=resource_pk,
+    )
+
+
+def explain_resource_start(
+    *,
+    site_pk: int,
+    resource_pk: int,
+    service_code: str,
+    category: str,
+    start: datetime,
+    now: datetime | None = None,
+) -> StartExplanation:
+    """Why `start` is (not) free on one resource for a service and vehicle category, as an
+    operator sees it (the planning board's empty cell): the explanation (scheduling.domain.
+    explain: every reason, the nearest offered starts of that resource) and the resource's
+    info. The service read (pricing), then four queries. NotFound (site_not_found,
+    service_not_found), ValidationFailed (an unknown category, a skipped wall time)."""
+    req = requirements.requirements_for(service_code=service_code, category=category)
+    return explain_selectors.explain_resource_start(
+        site_pk=site_pk, resource_pk=resource_pk, requirements=req, start=start, now=now
     )

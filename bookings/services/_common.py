@@ -162,7 +162,8 @@ def _assign_locked(
     wait). Holding a lock, one small read of that resource's busy time decides; a taken one passes
     to the next. None free at all: the precise refusal (scheduling.start_refusal); every free
     one lost to a concurrent booking: SlotUnavailable. The exclusion constraint still has the
-    last word. `only_resource`: an operator's choice of resource (pk), the only candidate."""
+    last word. `only_resource`: an operator's choice of resource (pk), the only candidate
+    (the phone desk's choice, the board's move), refused with that resource's own reasons."""
     candidates = scheduling.ranked_free_resources(
         site=site, requirements=requirements, start=start, now=now, ignore_busy=ignore
     )
@@ -180,6 +181,7 @@ def _assign_locked(
             now=now,
             operator=operator,
             ignore_busy=ignore,
+            resource_pk=only_resource,
         )
         if refusal is not None:
             raise refusal

@@ -33,14 +33,28 @@ if TYPE_CHECKING:
 
 
 def booking_reschedule(
-    *, booking_id: UUID | int, actor: User, start: datetime, now: datetime | None = None
+    *,
+    booking_id: UUID | int,
+    actor: User,
+    start: datetime,
+    resource_pk: int | None = None,
+    now: datetime | None = None,
 ) -> Booking:
+    """Moves the booking to `start` (keeping its duration and buffer), on the best free resource,
+    or on `resource_pk` when given (the planning board's move, to another resource at the same or
+    another time; docs/rules/bookings.md, "Moving a booking"). A start that resource cannot take
+    is refused with its reasons (scheduling's refusal codes), nothing changed."""
     moment = resolve_now(now)
     if start.tzinfo is None:
         raise ValidationFailed(details={"start": [_("Give the time with its UTC offset.")]})
 
     def apply(booking: Booking, role: Role) -> Applied:
         state = State(booking.state)
+        if resource_pk is not None and role not in (Role.OPERATOR, Role.SYSTEM):
+            # Customers get the resource the assignment picks (SPEC §5); operators may choose.
+            raise PermissionDenied(
+                _("Only operators choose the resource of a booking."), code="operator_only"
+            )
         site = scheduling.bookable_site(pk=booking.site_id)
         scheduling.check_start_exists(site=site, start=start)
         new_start = start.astimezone(UTC)  # real minutes from here (see booking_create)
@@ -66,6 +80,7 @@ def booking_reschedule(
             now=moment,
             operator=role in (Role.OPERATOR, Role.SYSTEM),
             ignore=[selectors.own_busy_time(booking)],
+            only=resource_pk,
         )
         previous_start, previous_end = booking.start, booking.end
         was_on = readmodel.resource_of(booking)

@@ -32,6 +32,18 @@ MESSAGES: Mapping[Reason, str] = {
 }
 # Per resource, "taken" is about that resource only.
 RESOURCE_TAKEN = gettext_noop("Booked at that time (a booking or its clean-up buffer).")
+# A start asked of one resource (the planning board's cell, a move to a chosen resource): the
+# reasons that speak of "every resource" speak of that one.
+ONE_RESOURCE_MESSAGES: Mapping[Reason, str] = {
+    Reason.NO_RESOURCE_WITH_SKILL: gettext_noop(
+        "This resource cannot do this service (inactive, or without the skill it needs)."
+    ),
+    Reason.TAKEN: RESOURCE_TAKEN,
+}
+
+
+def _message(reason: Reason, one_resource: bool) -> str:
+    return (ONE_RESOURCE_MESSAGES if one_resource else {}).get(reason) or MESSAGES[reason]
 
 
 def _iso(moment: datetime | None, tz: tzinfo | None = None) -> str | None:
@@ -88,42 +100,62 @@ def finding_details(
 def _finding(
     finding: Finding, *, operator: bool, of_resource: bool = False, tz: tzinfo | None = None
 ) -> dict[str, Any]:
-    message = RESOURCE_TAKEN if of_resource and finding.reason is Reason.TAKEN else None
     return {
         "code": finding.reason.value,
-        "message": Text(message or MESSAGES[finding.reason]),
+        "message": Text(_message(finding.reason, of_resource)),
         **finding_details(finding, operator=operator, tz=tz),
     }
 
 
-def reasons(explanation: Explanation, *, operator: bool) -> list[dict[str, Any]]:
+def reasons(
+    explanation: Explanation, *, operator: bool, one_resource: bool = False
+) -> list[dict[str, Any]]:
     """Why the start is not offered, each reason once (none when it is offered). Customers get
     the resources' reasons as codes and messages only: no resource, no booking, no reason given
-    for a resource's closure."""
+    for a resource's closure. `one_resource`: the start was asked of one resource (its messages
+    speak of it, not of every resource)."""
     if explanation.offered:
         return []
     tz = explanation.start.tzinfo
-    listed = [_finding(f, operator=operator, tz=tz) for f in explanation.findings]
+    listed = [
+        _finding(f, operator=operator, of_resource=one_resource, tz=tz)
+        for f in explanation.findings
+    ]
     seen = {f.reason for f in explanation.findings}
     for reason in explanation.reasons():
         if reason in seen:
             continue
         # A resource's reason, once: its details are under `resources` (operators only).
-        listed.append({"code": reason.value, "message": Text(MESSAGES[reason])})
+        listed.append({"code": reason.value, "message": Text(_message(reason, one_resource))})
     return listed
 
 
 def resources(explanation: Explanation, infos: Mapping[int, ResourceInfo]) -> list[dict[str, Any]]:
-    """Operators only: each compatible resource, free or not, with every reason of its own."""
+    """Operators only: each compatible resource, free or not, with every reason of its own (its
+    closures and bookings on the site's clock)."""
+    tz = explanation.start.tzinfo
     return [
         {
             "id": str(infos[verdict.key].id),
             "name": infos[verdict.key].name,
             "free": verdict.free and not explanation.findings,
-            "reasons": [_finding(f, operator=True, of_resource=True) for f in verdict.findings],
+            "reasons": [
+                _finding(f, operator=True, of_resource=True, tz=tz) for f in verdict.findings
+            ],
         }
         for verdict in explanation.resources
     ]
+
+
+def one_resource_reasons(explanation: Explanation) -> list[dict[str, Any]]:
+    """Operators only: every reason the start is not free on the one resource it was asked of
+    (the start's own rules, then the resource's: hours, closures with their reasons, the
+    blocking bookings), on the site's clock; empty when it is free."""
+    tz = explanation.start.tzinfo
+    listed = [_finding(f, operator=True, of_resource=True, tz=tz) for f in explanation.findings]
+    for verdict in explanation.resources:
+        listed += [_finding(f, operator=True, of_resource=True, tz=tz) for f in verdict.findings]
+    return listed
 
 
 class StartRefused(Conflict):
@@ -140,8 +172,13 @@ class StartRefused(Conflict):
         operator: bool,
         infos: Mapping[int, ResourceInfo] | None = None,
         findings: tuple[Finding, ...] = (),
+        one_resource: bool = False,
     ) -> None:
-        listed = reasons(explanation, operator=operator) if explanation is not None else []
+        listed = (
+            reasons(explanation, operator=operator, one_resource=one_resource)
+            if explanation is not None
+            else []
+        )
         listed += [_finding(f, operator=operator) for f in findings]
         first = listed[0]
         details: dict[str, Any] = {k: v for k, v in first.items() if k not in ("code", "message")}

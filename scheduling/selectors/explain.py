@@ -35,6 +35,7 @@ class StartExplanation:
     requirements: ServiceRequirements
     explanation: Explanation
     resources: dict[int, ResourceInfo]  # the compatible resources by pk (operators see them)
+    resource_pk: int | None = None  # explained for that one resource only
 
 
 def explain_on(
@@ -45,14 +46,19 @@ def explain_on(
     now: datetime,
     energy_supported: bool = True,
     ignore_busy: Collection[BusyInterval] = (),
+    resource_pk: int | None = None,
 ) -> StartExplanation:
-    """Queries 2 to 4 on a site calendar read by query 1."""
+    """Queries 2 to 4 on a site calendar read by query 1. `resource_pk`: the start on that one
+    resource only (the planning board's cell, a move to a chosen resource); the nearest offered
+    starts are then that resource's."""
     sites = [calendar]
     job = job_for(requirements)
     moment = start.astimezone(UTC)
     low, high = moment - REACH, moment + REACH
     work = timedelta(minutes=job.duration_minutes)
     load_resources(sites, requirements.required_skill)
+    if resource_pk is not None:
+        calendar.resources = [r for r in calendar.resources if r.info.pk == resource_pk]
     load_closures(sites, low, high + work)
     pks = [r.info.pk for r in calendar.resources]
     booked = (
@@ -93,6 +99,7 @@ def explain_on(
         requirements=requirements,
         explanation=explanation,
         resources={r.info.pk: r.info for r in calendar.resources},
+        resource_pk=resource_pk,
     )
 
 
@@ -125,6 +132,34 @@ def explain_site_start(
     )
 
 
+def explain_resource_start(
+    *,
+    site_pk: int,
+    resource_pk: int,
+    requirements: ServiceRequirements,
+    start: datetime,
+    now: datetime | None = None,
+) -> StartExplanation:
+    """Why `start` is (not) free on one resource of the site for a service (the planning
+    board's cell), in four queries. NotFound (site_not_found); a skipped wall time is a
+    ValidationFailed (nonexistent_local_time), as a booking refuses it."""
+    sites = load_sites(Q(pk=site_pk))
+    if not sites:
+        raise NotFound(_("No site has this id."), code="site_not_found")
+    site = sites[0]
+    check_start_exists(
+        site=BookableSite(policy=site.policy, latitude=None, longitude=None, hours={}),
+        start=start,
+    )
+    return explain_on(
+        site,
+        requirements=requirements,
+        start=start,
+        now=resolve_now(now),
+        resource_pk=resource_pk,
+    )
+
+
 def start_refusal(
     *,
     calendar: SiteCalendar,
@@ -133,15 +168,27 @@ def start_refusal(
     now: datetime,
     operator: bool,
     ignore_busy: Collection[BusyInterval] = (),
+    resource_pk: int | None = None,
 ) -> StartRefused | None:
-    """The refusal of a start that no resource could take, saying why; None when it is offered
-    after all (a booking freed it meanwhile: the caller's refusal is then the lost race)."""
+    """The refusal of a start that no resource (or not `resource_pk`) could take, saying why;
+    None when it is offered after all (a booking freed it meanwhile: the caller's refusal is then
+    the lost race)."""
     found = explain_on(
-        calendar, requirements=requirements, start=start, now=now, ignore_busy=ignore_busy
+        calendar,
+        requirements=requirements,
+        start=start,
+        now=now,
+        ignore_busy=ignore_busy,
+        resource_pk=resource_pk,
     )
     if found.explanation.offered:
         return None
-    return StartRefused(found.explanation, operator=operator, infos=found.resources)
+    return StartRefused(
+        found.explanation,
+        operator=operator,
+        infos=found.resources,
+        one_resource=resource_pk is not None,
+    )
 
 
 def energy_refusal(*, operator: bool) -> StartRefused:
