@@ -646,6 +646,13 @@ def reschedule_starts(
     return [free.start for free in found]
 
 
+def booking_pks_by_reference(references: Sequence[str]) -> dict[str, int]:
+    """The pks of bookings by reference (the board's explanation links them): one query."""
+    if not references:
+        return {}
+    return dict(Booking.objects.filter(reference__in=references).values_list("reference", "pk"))
+
+
 def booking_pk_of(public_id: UUID | str) -> int | None:
     """The row behind a booking's public id (its events name it so); None once it is gone."""
     return Booking.objects.filter(public_id=public_id).values_list("pk", flat=True).first()

@@ -9,7 +9,7 @@ from pricing.domain.ports import site_timezone
 from pricing.domain.quote import SERVICE_NOT_FOR_ENERGY, Quote, QuoteLine, QuoteReason, QuoteRefused
 from pricing.domain.terms import BookingTerms, ServiceRequirements
 from pricing.domain.vocabulary import PROMO_AMOUNT, PROMO_PERCENT
-from pricing.selectors.catalogue import active_catalogue
+from pricing.selectors.catalogue import active_catalogue, active_service_choices
 from pricing.selectors.ids import service_pk, skill_pks
 from pricing.selectors.quotes import booking_terms, quote, service_requirements
 from pricing.services.promos import promo_redeem, promo_release
@@ -25,6 +25,7 @@ __all__ = [
     "QuoteRefused",
     "ServiceRequirements",
     "active_catalogue",
+    "active_service_choices",
     "booking_terms",
     "promo_redeem",
     "promo_release",

@@ -63,6 +63,7 @@ class Block:
     resource: str
     url: str
     actions: tuple[Button, ...] = ()
+    move_url: str = ""  # where a move of it posts ("" when the user may not move it)
 
     @property
     def title(self) -> str:
@@ -77,6 +78,17 @@ class Block:
 
 
 @dataclass(frozen=True)
+class Cell:
+    """One step of the site's grid on a resource's row: where an empty cell explains itself and
+    where a dragged block lands."""
+
+    left: str
+    width: str
+    start: str  # ISO 8601 on the site's clock, with its offset
+    label: str  # "10:15"
+
+
+@dataclass(frozen=True)
 class Row:
     name: str
     kind: str
@@ -84,6 +96,8 @@ class Row:
     shades: tuple[Shade, ...]
     blocks: tuple[Block, ...]
     height: str
+    pk: int = 0
+    cells: tuple[Cell, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -189,6 +203,19 @@ def _lanes(blocks: list[tuple[int, int, Booking]]) -> list[int]:
     return lanes
 
 
+def cells_for(scale: Scale, step_minutes: int, tz: ZoneInfo) -> tuple[Cell, ...]:
+    """The scale cut every `step_minutes` of real time from its first (whole) hour."""
+    step = max(step_minutes, 1) * 60
+    return tuple(
+        Cell(
+            *scale.place(ts, min(ts + step, scale.end)),
+            start=datetime.fromtimestamp(ts, tz).isoformat(),
+            label=f"{datetime.fromtimestamp(ts, tz):%H:%M}",
+        )
+        for ts in range(scale.start, scale.end, step)
+    )
+
+
 def _hhmm(moment: datetime, tz: ZoneInfo) -> str:
     return f"{moment.astimezone(tz):%H:%M}"
 
@@ -206,8 +233,10 @@ def build_rows(
     *,
     link: Callable[[Booking], str],
     actions: Callable[[Booking], list[Button]],
+    move: Callable[[Booking], str] = lambda booking: "",
 ) -> list[Row]:
     tz = ZoneInfo(day.policy.timezone)
+    cells = cells_for(scale, day.policy.slot_step_minutes, tz)
     by_resource: dict[int, list[Booking]] = {}
     for booking in bookings:
         by_resource.setdefault(booking.resource_id, []).append(booking)
@@ -245,6 +274,7 @@ def build_rows(
                     resource=resource.info.name,
                     url=link(booking),
                     actions=tuple(actions(booking)),
+                    move_url=move(booking),
                 )
             )
         rows.append(
@@ -255,6 +285,8 @@ def build_rows(
                 shades=tuple(shades),
                 blocks=tuple(blocks),
                 height=f"{max(1, len(set(lanes))) * LANE_HEIGHT_EM:.1f}",
+                pk=resource.info.pk,
+                cells=cells if resource.active else (),
             )
         )
     return rows
@@ -291,13 +323,15 @@ def lay_out(
     *,
     link: Callable[[Booking], str] = lambda booking: "",
     actions: Callable[[Booking], list[Button]] = lambda booking: [],
+    move: Callable[[Booking], str] = lambda booking: "",
 ) -> Board:
-    """The board of `day` with its `bookings` (those of SHOWN_STATES) at `now`. `link` and
-    `actions` give a block its change page and its quick actions (the view's say)."""
+    """The board of `day` with its `bookings` (those of SHOWN_STATES) at `now`. `link`,
+    `actions` and `move` give a block its change page, its quick actions and where its move
+    posts (the view's say)."""
     tz = ZoneInfo(day.policy.timezone)
     today = now.astimezone(tz).date()
     scale = scale_for(day, bookings)
-    rows = build_rows(day, scale, bookings, link=link, actions=actions)
+    rows = build_rows(day, scale, bookings, link=link, actions=actions, move=move)
     now_ts = _ts(now)
     show_now = day.day == today and scale.start <= now_ts < scale.end
     agenda = sorted(

@@ -19,9 +19,11 @@ from django.utils.translation import gettext_lazy as _
 
 from bookings import readmodel, selectors, services
 from bookings.admin import (
+    cells,
     closures,
     desk,
     fees,
+    moves,
     permissions,
     planning,
     reports,
@@ -344,6 +346,16 @@ class BookingAdmin(admin.ModelAdmin[Booking]):
         return [
             path("planning/", wrap(self.planning_view), name="{}_{}_planning".format(*info)),
             path("book/", wrap(self.desk_view), name="{}_{}_book".format(*info)),
+            path(
+                "planning/cell/",
+                wrap(self.explain_cell_view),
+                name="{}_{}_explain_cell".format(*info),
+            ),
+            path(
+                "<path:object_id>/move/",
+                wrap(self.move_view),
+                name="{}_{}_move".format(*info),
+            ),
             path("reports/", wrap(self.reports_view), name="{}_{}_reports".format(*info)),
             path("close-time/", wrap(self.closure_view), name="{}_{}_close_time".format(*info)),
             path(
@@ -380,6 +392,11 @@ class BookingAdmin(admin.ModelAdmin[Booking]):
 
     def desk_view(self, request: HttpRequest) -> HttpResponse:
         return desk.desk_view(self, request)
+    def explain_cell_view(self, request: HttpRequest) -> HttpResponse:
+        return cells.cell_view(self, request)
+
+    def move_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        return moves.move_view(self, request, object_id)
 
     def closure_view(self, request: HttpRequest) -> HttpResponse:
         return closures.closure_view(self, request)

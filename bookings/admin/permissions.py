@@ -6,9 +6,11 @@ dashboard all ask this module.
   machine lets an operator act on.
 - A technician who is not an operator sees only the jobs of their resources and may start and
   complete them (SPEC §6); nothing else.
-- The dashboard counts every booking: operators with the view permission only.
+- The dashboard counts every booking: operators with the view permission only; so does the
+  planning board's cell explanation (it names other customers' bookings).
 - The booking desk (and its override of the minimum notice): operators with the change
-  permission."""
+  permission.
+- Moving a booking on the board is a reschedule: an operator with the change permission."""
 
 from __future__ import annotations
 
@@ -83,6 +85,13 @@ def may_book(model_admin: ModelAdmin[Booking], request: HttpRequest) -> bool:
     """The booking desk (phone and walk-in bookings, the minimum-notice override): operators
     with the change permission on bookings."""
     return model_admin.has_change_permission(request) and is_operator(request)
+
+
+def may_explain(model_admin: ModelAdmin[Booking], request: HttpRequest) -> bool:
+    """The planning board's cell explanation names the bookings that block a resource (any
+    customer's) and the closures' reasons: operators with the view permission, not a technician
+    (who sees only their own jobs)."""
+    return model_admin.has_view_permission(request) and is_operator(request)
 
 
 def require_operator(request: HttpRequest) -> None:

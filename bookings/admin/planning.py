@@ -25,7 +25,9 @@ from bookings.admin.board import SHOWN_STATES, lay_out
 from bookings.admin.presentation import Button, admin_url, site_timezone
 from bookings.models import Booking
 from core.clock import resolve_now
+from pricing import public as pricing
 from scheduling import public as scheduling
+from vehicles import public as vehicles
 
 FIRST_DAY, LAST_DAY = date(1970, 1, 2), date(2999, 12, 30)
 TEMPLATE = "admin/bookings/booking/planning.html"
@@ -74,6 +76,13 @@ def _chosen_site(
     return sites[0] if sites else None
 
 
+def _chosen(request: HttpRequest, name: str, codes: list[str]) -> str:
+    """The service (or vehicle category) an empty cell is explained for: the one asked for, else
+    the first."""
+    raw = request.GET.get(name, "").strip()
+    return raw if raw in codes else (codes[0] if codes else "")
+
+
 def _chosen_day(request: HttpRequest, today: date) -> date:
     raw = request.GET.get("day", "").strip()
     if not raw:
@@ -114,13 +123,31 @@ def board_view(model_admin: ModelAdmin[Booking], request: HttpRequest) -> HttpRe
         end=site_day.end,
         states=SHOWN_STATES,
     )
+    services = pricing.active_service_choices()
+    service = _chosen(request, "service", [code for code, _name in services])
+    category = _chosen(request, "category", list(vehicles.CATEGORIES))
+    explains = permissions.may_explain(model_admin, request) and bool(service)
+
+    def move_url(booking: Booking) -> str:
+        if not reschedule.can_reschedule(model_admin, request, booking):
+            return ""
+        return admin_url(model_admin, "move", booking.pk)
+
     board = lay_out(
         site_day,
         bookings,
         now,
         link=lambda booking: admin_url(model_admin, "change", booking.pk),
         actions=lambda booking: quick_actions(model_admin, request, booking),
+        move=move_url,
     )
+    here = board_url(model_admin, site_pk=site.pk, day=day)
+    chosen = {"service": service, "category": category}
+
+    def on(other: date) -> str:
+        """Another day's board, the same service and category chosen."""
+        return f"{board_url(model_admin, site_pk=site.pk, day=other)}&{urlencode(chosen)}"
+
     context.update(
         {
             "title": _("Planning board: %(site)s, %(day)s")
@@ -138,10 +165,20 @@ def board_view(model_admin: ModelAdmin[Booking], request: HttpRequest) -> HttpRe
             "exception": board.exception,
             "exception_reason": board.exception_reason,
             "site_closures": board.site_closures,
-            "here": board_url(model_admin, site_pk=site.pk, day=day),
-            "previous_url": board_url(model_admin, site_pk=site.pk, day=day - timedelta(days=1)),
-            "next_url": board_url(model_admin, site_pk=site.pk, day=day + timedelta(days=1)),
-            "today_url": board_url(model_admin, site_pk=site.pk, day=today),
+            "here": f"{here}&{urlencode(chosen)}",
+            "services": services,
+            "service": service,
+            "categories": [(code, vehicles.category_label(code)) for code in vehicles.CATEGORIES],
+            "category": category,
+            # An empty cell's link: add `resource` and `start` (the template does, per cell).
+            "cell_base": (
+                f"{admin_url(model_admin, 'explain_cell')}?{urlencode({'site': site.pk, **chosen})}"
+                if explains
+                else ""
+            ),
+            "previous_url": on(day - timedelta(days=1)),
+            "next_url": on(day + timedelta(days=1)),
+            "today_url": on(today),
             "legend": board.legend,
             "book_url": book_url(model_admin, request, site_pk=site.pk, day=day),
         }

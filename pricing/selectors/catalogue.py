@@ -290,6 +290,14 @@ def active_catalogue(*, kind: str | None = None) -> list[dict[str, Any]]:
     return [item for item in listing if kind is None or item["kind"] == kind]
 
 
+def active_service_choices() -> list[tuple[str, str]]:
+    """(code, name) of the active services, by name: one small query (the back-office's
+    choosers)."""
+    return list(
+        Service.objects.filter(active=True).order_by("name", "code").values_list("code", "name")
+    )
+
+
 def active_service_listing(*, code: str) -> dict[str, Any]:
     for item in active_catalogue():
         if item["code"] == code:

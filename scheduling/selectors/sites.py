@@ -60,8 +60,15 @@ def resource_by_pk(pk: int) -> Resource | None:
     return Resource.objects.filter(pk=pk).first()
 
 
-def resource_choices() -> list[tuple[int, str]]:
-    """Every resource as (pk, "name (site)"): resource names repeat across sites ("Bay 1")."""
+def resource_choices(*, site_pk: int | None = None) -> list[tuple[int, str]]:
+    """Every resource as (pk, "name (site)"): resource names repeat across sites ("Bay 1").
+    With `site_pk`: that site's active resources as (pk, name), by name."""
+    if site_pk is not None:
+        return list(
+            Resource.objects.filter(site_id=site_pk, active=True)
+            .order_by("name", "pk")
+            .values_list("pk", "name")
+        )
     rows = Resource.objects.order_by("site__name", "name", "pk").values_list(
         "pk", "name", "site__name"
     )

@@ -267,9 +267,9 @@ def test_the_board_costs_the_same_whatever_the_data(
             state=["pending", "confirmed", "completed", "no_show"][n % 4],
         )
     # Session, user, 2 for permissions, whether the user is an operator, the sites, the site's
-    # hours, its resources, its closures, its date exceptions, the bookings: none of them per
-    # booking or resource.
-    with django_assert_num_queries(11):
+    # hours, its resources, its closures, its date exceptions, the bookings, the active
+    # services (the empty cells' chooser): none of them per booking or resource.
+    with django_assert_num_queries(12):
         response = board(operator_client, world.site, world.day)
     assert len(response.context["agenda"]) == bookings
     assert len(response.context["rows"]) == resources
