@@ -155,3 +155,27 @@ def test_explain_costs_a_constant_number_of_queries(
     with django_assert_max_num_queries(9):
         response = _ask(client, world, at(world.day, 10))
     assert response.status_code == 200
+
+
+def test_operators_see_each_resources_bookings_and_closures_on_the_sites_clock(
+    world, client_for
+) -> None:
+    booking = world.book(10)
+    ClosureFactory(
+        site=None,
+        resource=world.resources[1],
+        start=at(world.day, 10),
+        end=at(world.day, 11),
+        reason="Lift repair",
+    )
+    body = _ask(client_for(world.operator), world, at(world.day, 10, 30)).json()
+    by_name = {r["name"]: r for r in body["resources"]}
+    found = [f for r in by_name.values() for f in r["reasons"]]
+    (taken,) = [b for f in found for b in f.get("bookings", ())]
+    assert taken["reference"] == booking.reference
+    assert taken["start"] == at(world.day, 10).isoformat()  # "+01:00" in Paris, not UTC
+    (closure,) = [c for f in found for c in f.get("closures", ())]
+    assert (closure["start"], closure["end"]) == (
+        at(world.day, 10).isoformat(),
+        at(world.day, 11).isoformat(),
+    )
