@@ -392,6 +392,7 @@ class BookingAdmin(admin.ModelAdmin[Booking]):
 
     def desk_view(self, request: HttpRequest) -> HttpResponse:
         return desk.desk_view(self, request)
+
     def explain_cell_view(self, request: HttpRequest) -> HttpResponse:
         return cells.cell_view(self, request)
 

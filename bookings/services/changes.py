@@ -80,7 +80,7 @@ def booking_reschedule(
             now=moment,
             operator=role in (Role.OPERATOR, Role.SYSTEM),
             ignore=[selectors.own_busy_time(booking)],
-            only=resource_pk,
+            only_resource=resource_pk,
         )
         previous_start, previous_end = booking.start, booking.end
         was_on = readmodel.resource_of(booking)

@@ -130,6 +130,29 @@ def test_a_free_cell_says_so(world: World, operator_client: Client) -> None:
     assert "It is free: Bay 1 can take this service at this start." in response.content.decode()
 
 
+def test_book_here_opens_the_desk_on_that_resource_and_start(
+    world: World, operator_client: Client
+) -> None:
+    """ "Book here" on a free cell is the booking desk with the cell's site, resource, start,
+    service and category filled in, that start chosen among the free ones."""
+    import re
+    from html import unescape
+
+    bay, start = world.resources[1], at(world.day, 15)
+    panel = _cell(operator_client, world, bay, start).content.decode()
+    found = re.search(r'href="([^"]+)" data-action="book-here"', panel)
+    assert found is not None, panel
+    link = unescape(found.group(1))
+    assert link.startswith(f"{CHANGELIST}book/?")
+    desk = operator_client.get(link)
+    assert desk.status_code == 200
+    chosen = desk.context["desk"]
+    assert (chosen.site.pk, chosen.resource, chosen.category) == (world.site.pk, bay.pk, "small")
+    assert chosen.service["code"] == world.service.code
+    (first_day,) = [day for day in desk.context["days"] if day.day == world.day.date()]
+    assert [s.label for s in first_day.starts if s.chosen] == ["15:00"]
+
+
 def test_the_fragment_is_the_panel_alone(world: World, operator_client: Client) -> None:
     response = _cell(
         operator_client, world, world.resources[0], at(world.day, 12, 30), fragment="1"
