@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from accounts import services
 from accounts.domain.lockout import minutes_left
 from accounts.models import User
+from accounts.services import two_factor
 from core.client_ip import client_ip
 
 
@@ -39,23 +40,26 @@ class StaffAuthenticationForm(AdminAuthenticationForm):
             if wait:
                 raise _locked_out(wait) from None
             raise
-        services.staff_login_succeeded(email=email)
+        if not two_factor.step_required(self.get_user()):
+            # With a second step to come, its success starts the count again, not the password's
+            # (a guesser holding the password would otherwise reset it between code guesses).
+            services.staff_login_succeeded(email=email)
         return cleaned
 
 
 def _locked_out(seconds: int) -> ValidationError:
+    return ValidationError(locked_out_message(seconds), code="locked_out")
+
+
+def locked_out_message(seconds: int) -> str:
     minutes = minutes_left(seconds)
-    return ValidationError(
-        ngettext(
-            "Too many failed sign-in attempts for this account or from this address. "
-            "Try again in %(minutes)d minute.",
-            "Too many failed sign-in attempts for this account or from this address. "
-            "Try again in %(minutes)d minutes.",
-            minutes,
-        )
-        % {"minutes": minutes},
-        code="locked_out",
-    )
+    return ngettext(
+        "Too many failed sign-in attempts for this account or from this address. "
+        "Try again in %(minutes)d minute.",
+        "Too many failed sign-in attempts for this account or from this address. "
+        "Try again in %(minutes)d minutes.",
+        minutes,
+    ) % {"minutes": minutes}
 
 
 admin.site.login_form = StaffAuthenticationForm

@@ -233,3 +233,25 @@ class ApiRequestLimitsMiddleware:
 def json_body(response: HttpResponse) -> object:
     """Decoded JSON of a response (tests and tooling)."""
     return json.loads(response.content)
+
+
+class ContentSecurityPolicyMiddleware:
+    """The CONTENT_SECURITY_POLICY setting on every answer that has none of its own (the admin,
+    the Swagger page, the API's JSON): what a page may load and run (docs/rules/security.md).
+    Report-only while CONTENT_SECURITY_POLICY_REPORT_ONLY is true."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        policy = str(settings.CONTENT_SECURITY_POLICY)
+        if policy:
+            header = (
+                "Content-Security-Policy-Report-Only"
+                if settings.CONTENT_SECURITY_POLICY_REPORT_ONLY
+                else "Content-Security-Policy"
+            )
+            if header not in response:
+                response[header] = policy
+        return response

@@ -174,6 +174,18 @@ def _delivery(world: World, n: int) -> object:
     )
 
 
+def _totp_device(world: World, n: int) -> object:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.create(user=UserFactory(is_staff=True), name="Authenticator app")
+
+
+def _static_device(world: World, n: int) -> object:
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    return StaticDevice.objects.create(user=UserFactory(is_staff=True), name="Recovery codes")
+
+
 # model label -> (who looks, row maker, pinned queries for the page)
 # Queries common to every page: the session, the user, the permissions (user and group, for the
 # operator; none for a superuser), the counts (filtered and total) and the page itself; then
@@ -186,6 +198,8 @@ CHANGELISTS: dict[str, tuple[str, Maker, int]] = {
     "core.OutboxEvent": ("operator", _event, 10),
     "core.WebhookDelivery": ("operator", _delivery, 10),
     "core.WebhookEndpoint": ("operator", _endpoint, 7),
+    "otp_static.StaticDevice": ("superuser", _static_device, 5),
+    "otp_totp.TOTPDevice": ("superuser", _totp_device, 5),
     "pricing.Option": ("operator", _option, 7),
     "pricing.PriceRule": ("operator", _price_rule, 7),
     "pricing.PromoCode": ("operator", lambda w, n: PromoCodeFactory(), 7),

@@ -324,7 +324,12 @@ def user_ensure_in_role(
 # --- Staff sign-in lockout (docs/rules/security.md) ---------------------------------------------
 
 ADMIN_ENTRY = "admin"
+# The admin's second step (a code from the authenticator app or a recovery code): its failures
+# count against the same account and address as the password's (accounts.admin_2fa).
+ADMIN_2FA_ENTRY = "admin two-factor step"
 API_ENTRY = "api"
+# Where a failure also counts against the address (the API's logins have their own IP throttle).
+_ADDRESS_ENTRIES = {ADMIN_ENTRY, ADMIN_2FA_ENTRY}
 
 security_log = logging.getLogger("accounts.security")
 
@@ -386,9 +391,10 @@ def staff_login_failed(
     what reached its limit and logs the failure (never the password). Returns the wait it caused
     (0: not locked)."""
     moment = resolve_now(now).timestamp()
-    for kind, ident in _targets(email, ip if entry == ADMIN_ENTRY else None):
+    counted_ip = ip if entry in _ADDRESS_ENTRIES else None
+    for kind, ident in _targets(email, counted_ip):
         _count_failure(kind, ident, moment=moment)
-    wait = staff_login_wait(email=email, ip=ip if entry == ADMIN_ENTRY else None, now=now)
+    wait = staff_login_wait(email=email, ip=counted_ip, now=now)
     security_log.warning(
         "failed staff sign-in for %s from %s at the %s%s",
         _shown(email),

@@ -96,6 +96,10 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_fsm",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "corsheaders",
     "core",
     "accounts",
     "vehicles",
@@ -107,14 +111,20 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "core.middleware.RequestIdMiddleware",
+    # Before anything that answers: the envelope's errors and the preflight carry the CORS headers.
+    "corsheaders.middleware.CorsMiddleware",
     "core.middleware.ApiErrorEnvelopeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "core.middleware.ApiRequestLimitsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(); then the admin's second step (accounts.admin_2fa).
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.admin_2fa.AdminTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -197,6 +207,17 @@ PASSWORD_RESET_URL = env_str("PASSWORD_RESET_URL", "http://localhost:8000/reset-
 EMAIL_VERIFICATION_URL = env_str("EMAIL_VERIFICATION_URL", "http://localhost:8000/verify-email")
 EMAIL_VERIFICATION_TIMEOUT = int(env_str("EMAIL_VERIFICATION_TIMEOUT_SECONDS", str(3 * 86400)))
 BOOKING_REQUIRES_VERIFIED_EMAIL = env_bool("BOOKING_REQUIRES_VERIFIED_EMAIL", False)
+# Two-factor sign-in to the admin (docs/rules/security.md, docs/adr/0013-django-otp-staff-2fa.md):
+# when true, a staff account without a confirmed authenticator app is sent to enrol one, and
+# every staff session proves a code (or a recovery code) before any admin page. An account that
+# enrolled is asked for a code whatever this says. On by default in production only.
+ADMIN_REQUIRE_2FA = env_bool("ADMIN_REQUIRE_2FA", False)
+# The name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Car service")
+# django-otp's device admin (an administrator deletes a lost app there): keys never shown.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# How many single-use recovery codes an enrolment hands out.
+ADMIN_2FA_RECOVERY_CODES = 10
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -225,6 +246,38 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 API_MAX_URL_LENGTH = 4096
 
 STATIC_URL = "static/"
+
+# Browser origins allowed to call the API (django-cors-headers), e.g.
+# "https://book.example.com,https://app.example.com": none by default, only under /api/. No
+# cookies cross origins (the API takes a bearer token), so credentials are never allowed.
+CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_HEADERS = (
+    "accept",
+    "accept-language",
+    "authorization",
+    "content-type",
+    "idempotency-key",
+    "x-request-id",
+)
+# What a browser script may read from an answer: the retry hint of a 429/503, the request id
+# to quote to support, whether an Idempotency-Key answer is a replay, the answer's language.
+CORS_EXPOSE_HEADERS = ["Retry-After", "X-Request-ID", "Idempotent-Replayed", "Content-Language"]
+CORS_PREFLIGHT_MAX_AGE = 3600
+
+# Content-Security-Policy on every answer (core.middleware.ContentSecurityPolicyMiddleware): the
+# admin and the API's Swagger page load only their own scripts (no inline script, no handler
+# attribute, no eval); inline style attributes stay allowed (the planning board and the dashboard
+# place their bars and blocks with them; a style cannot run code). Empty: no header.
+CONTENT_SECURITY_POLICY = env_str(
+    "CONTENT_SECURITY_POLICY",
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+)
+# True: the browser reports violations (console) without blocking, to try a new policy.
+CONTENT_SECURITY_POLICY_REPORT_ONLY = env_bool("CONTENT_SECURITY_POLICY_REPORT_ONLY", False)
 # /metrics (core.metrics): answered to a direct peer in these networks, or to a client sending
 # "Authorization: Bearer <METRICS_TOKEN>"; 404 to anyone else. nginx never serves it.
 METRICS_TOKEN = env_str("METRICS_TOKEN", "")
@@ -365,6 +418,8 @@ SPECTACULAR_SETTINGS: dict[str, Any] = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # No badge fetched from the public validator: the page loads only its own assets (CSP).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",

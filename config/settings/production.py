@@ -45,6 +45,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
+# Staff prove a second factor before any admin page (docs/rules/security.md).
+ADMIN_REQUIRE_2FA = env_bool("ADMIN_REQUIRE_2FA", True)
 
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

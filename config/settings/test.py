@@ -31,3 +31,6 @@ STORAGES = {
 # starts one (tests/worker.py) with its own broker.
 CELERY_BROKER_URL = "memory://"
 CELERY_TASK_ALWAYS_EAGER = True
+# The admin's second factor is off (the browser and admin tests sign in with a password); the
+# tests of the enforced path switch it on (tests/accounts/admin/test_two_factor.py).
+ADMIN_REQUIRE_2FA = False
