@@ -14,6 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 from celery import Celery
+from celery.signals import worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
@@ -91,3 +92,12 @@ app.autodiscover_tasks(["core", "bookings"])
 
 # Every task's outcome and duration in the metrics, and its cause's request id in its log lines.
 import core.worker_signals  # noqa: E402, F401
+
+
+@worker_process_init.connect
+def _tracing(**_kwargs: Any) -> None:
+    """Each worker process (after the fork: the exporter's thread would not survive it) traces
+    its tasks and their queries when the OTEL_* variables ask for it (core.tracing)."""
+    from core import tracing
+
+    tracing.configure()

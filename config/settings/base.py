@@ -444,7 +444,12 @@ SPECTACULAR_SETTINGS: dict[str, Any] = {
 LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "core.logging.RequestIdFilter"}},
+    # request_id: the request's id (and the trace's, when tracing is on) on every record; redact:
+    # no password, token, Authorization header or e-mail address in a line (core.logging).
+    "filters": {
+        "request_id": {"()": "core.logging.RequestIdFilter"},
+        "redact": {"()": "core.logging.RedactingFilter"},
+    },
     "formatters": {
         "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
         "json": {"()": "core.logging.JsonFormatter"},
@@ -452,7 +457,7 @@ LOGGING: dict[str, Any] = {
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "filters": ["request_id"],
+            "filters": ["request_id", "redact"],
             "formatter": env_str("LOG_FORMAT", "text"),
         }
     },
