@@ -131,3 +131,14 @@ def test_a_task_is_a_celery_span(spans: InMemorySpanExporter) -> None:
     purge_idempotency_keys.apply()
     names = [s.name for s in spans.get_finished_spans()]
     assert "run/core.purge_idempotency_keys" in names
+
+
+def test_each_celery_worker_process_configures_tracing(monkeypatch: pytest.MonkeyPatch) -> None:
+    from celery.signals import worker_process_init
+
+    import config.celery  # noqa: F401  (connects the hook)
+
+    calls: list[object] = []
+    monkeypatch.setattr(tracing, "configure", lambda *a, **k: calls.append((a, k)))
+    worker_process_init.send(sender=None)
+    assert calls == [((), {})]
