@@ -58,6 +58,7 @@ def test_the_admin_and_the_swagger_page_load_without_a_policy_violation(
         (f"{base}/admin/bookings/booking/reports/", "#content"),
         (f"{base}/admin/bookings/booking/{booking.pk}/change/", "#booking_form"),
         (f"{base}/admin/bookings/booking/", "#result_list"),
+        (f"{base}/admin/bookings/booking/book/?q=a", "#desk-results"),  # the booking desk
         (f"{base}/api/v1/docs", ".swagger-ui .opblock"),
     ]
     console: list[str] = []
