@@ -11,6 +11,9 @@ killed in the middle of a task, and Redis (broker and cache) stopped during traf
   keeps answering (201), /ready says 503 during the outage and 200 after, and every booking's
   e-mail and webhook goes out once after Redis is back (what the broker lost with Redis is handed
   again by beat's sweeper from the database).
+- PostgreSQL: a cluster of the test's own (initdb on a spare port) stopped and started while
+  clients book through gunicorn, retrying with their Idempotency-Key: 503 envelopes meanwhile,
+  bookings again within seconds, every booking asked for stored once with its history and event.
 """
 
 from __future__ import annotations
@@ -20,9 +23,11 @@ import json
 import os
 import re
 import signal
+import threading
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -35,6 +40,7 @@ from tests.worker.conftest import Live, slots
 
 pytestmark = [pytest.mark.worker, pytest.mark.redis, pytest.mark.postgres]
 
+SLOTS = ["08:00", "09:00", "10:00", "11:00", "14:00", "15:00", "16:00", "17:00"]
 OUTAGE_SECONDS = float(os.environ.get("DRILL_REDIS_OUTAGE_SECONDS", "30"))
 
 
@@ -190,3 +196,156 @@ def test_redis_stopped_during_traffic_loses_and_doubles_no_email_or_webhook(
     assert hooks == Counter(dict.fromkeys(references, 1))
     assert set(EmailNotification.objects.values_list("status", flat=True)) == {"sent"}
     assert set(WebhookDelivery.objects.values_list("status", flat=True)) == {"delivered"}
+
+
+def _post(port: int, token: str, body: dict[str, str], key: str) -> tuple[int, dict[str, str], Any]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request(
+            "POST",
+            "/api/v1/bookings",
+            body=json.dumps(body),
+            headers={
+                "Content-Type": "application/json",
+                "Authorization": f"Bearer {token}",
+                "Idempotency-Key": key,
+            },
+        )
+        response = conn.getresponse()
+        raw = response.read()
+        return response.status, dict(response.getheaders()), json.loads(raw or b"{}")
+    finally:
+        conn.close()
+
+
+@pytest.mark.skipif(
+    not stacks.PostgresCluster.available(), reason="needs Debian's PostgreSQL 15 server binaries"
+)
+def test_postgresql_restarted_during_bookings_answers_503_then_serves_again(
+    tmp_path: Path,
+) -> None:
+    """A PostgreSQL cluster of the test's own is stopped while clients book through gunicorn
+    and started again: during the outage every answer is the 503 envelope with Retry-After,
+    the app books again within seconds of the database's return (no restart), and each booking
+    asked for exists once, whole (its history and its event), whatever answer its client saw
+    (a retry of a request the outage cut is told "in flight", 409, until its key's lease ends)."""
+    import subprocess
+    import sys
+
+    from tests.sinks import SmtpSink, start_smtp
+
+    clients, per_client = 8, 3
+    running, stop_smtp = start_smtp(SmtpSink())
+    try:
+        with stacks.PostgresCluster() as pg:
+            stack = stacks.stack_env(
+                database=pg.url,
+                smtp_port=running.port,
+                logs=tmp_path,
+                # No worker here: the outbox runs its consumers in the request's process.
+                CELERY_TASK_ALWAYS_EAGER="true",
+                # A request cut by the outage leaves its key in flight for the lease (60 s in
+                # production): its client's retries are told so (409) until then.
+                IDEMPOTENCY_LEASE_SECONDS="3",
+            )
+
+            def manage(*argv: str) -> str:
+                done = subprocess.run(
+                    [sys.executable, *argv],
+                    cwd=stacks.ROOT,
+                    env=stack.env,
+                    capture_output=True,
+                    text=True,
+                    timeout=300,
+                    check=False,
+                )
+                assert done.returncode == 0, done.stderr[-4000:]
+                return done.stdout
+
+            manage("manage.py", "migrate", "--noinput", "--verbosity", "0")
+            world = json.loads(
+                manage("tests/deploy/clients.py", "pg", str(clients), str(clients)).strip()
+            )
+            answers: list[tuple[int, dict[str, str], Any]] = []
+            booked = 0
+            lock = threading.Lock()
+            stop_at = time.monotonic() + 240
+
+            with stacks.gunicorn(stack) as port:
+
+                def client(number: int) -> None:
+                    nonlocal booked
+                    me = world["clients"][number]
+                    for k in range(per_client):
+                        slot = SLOTS[(number + k) % len(SLOTS)]
+                        body = {
+                            "vehicle": me["vehicle"],
+                            "service": world["service"],
+                            "site": world["site"],
+                            "start": f"{world['day']}T{slot}:00+01:00",
+                        }
+                        while time.monotonic() < stop_at:
+                            answer = _post(port, me["token"], body, f"pg-{number}-{k}")
+                            with lock:
+                                answers.append(answer)
+                                if answer[0] == 201:
+                                    booked += 1
+                            if answer[0] == 201:
+                                break
+                            time.sleep(0.2)  # a client retrying with the same key
+
+                threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+                for thread in threads:
+                    thread.start()
+                while booked < clients and time.monotonic() < stop_at:
+                    time.sleep(0.05)
+                pg.stop()  # a restart: the server goes away under the traffic
+                down_from = len(answers)
+                time.sleep(4)
+                down_answers = answers[down_from:]
+                pg.start()
+                back = time.monotonic()
+                served_again = None
+                while served_again is None and time.monotonic() < back + 30:
+                    with lock:
+                        if any(status == 201 for status, _h, _b in answers[down_from:]):
+                            served_again = time.monotonic() - back
+                    time.sleep(0.05)
+                for thread in threads:
+                    thread.join(timeout=120)
+
+            rows = stacks_sql(
+                pg.url,
+                """
+                SELECT b.reference,
+                       (SELECT count(*) FROM bookings_bookingevent e
+                         WHERE e.booking_id = b.id AND e.action = 'create'),
+                       (SELECT count(*) FROM core_outboxevent o
+                         WHERE o.type = 'booking.created' AND o.aggregate_id = b.public_id::text)
+                  FROM bookings_booking b
+                """,
+            )
+    finally:
+        stop_smtp()
+
+    statuses = Counter(status for status, _h, _b in answers)
+    assert set(statuses) <= {201, 409, 503}, statuses
+    in_flight = [body["error"]["code"] for status, _h, body in answers if status == 409]
+    assert set(in_flight) <= {"idempotency_in_flight"}, in_flight
+    assert down_answers, "no request was answered during the outage"
+    for status, headers, body in down_answers:
+        assert status == 503, (status, body)
+        assert headers.get("Retry-After"), headers
+        assert body["error"]["code"] == "service_unavailable", body
+    assert served_again is not None, "no booking was made after the database came back"
+    assert served_again < 10, f"served again {served_again:.1f} s after the database's return"
+    assert statuses[201] == clients * per_client
+    assert len(rows) == clients * per_client
+    assert all(history == 1 and events == 1 for _ref, history, events in rows), rows
+
+
+def stacks_sql(url: str, query: str) -> list[tuple[Any, ...]]:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        return list(conn.execute(query).fetchall())
