@@ -8,7 +8,7 @@ the first app server (multiprocess: every process of the machine) is compared wi
 own count of 201 answers and with the bookings in the database.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379/7 \\
-        .venv/bin/python bench/stack.py [--clients 16] [--per-client 4] [--rounds 2]
+        .venv/bin/python bench/stack.py [--clients 20] [--per-client 3] [--rounds 2]
 
 Needs Debian's nginx, PostgreSQL and Redis. The scratch database `bench_stack` is created and
 dropped (bench/_common.scratch_database); the queue and the key prefix are the run's own.
@@ -144,8 +144,9 @@ def _measure(stack: Any, round_: Round, tag: str, clients: int, per_client: int)
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--per-client", type=int, default=4)
+    parser.add_argument("--clients", type=int, default=20)
+    # At most MAX_PENDING_BOOKINGS_PER_CUSTOMER (3) pending bookings each: a fourth is refused.
+    parser.add_argument("--per-client", type=int, default=3)
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres") or not os.environ.get(
@@ -199,6 +200,9 @@ def main() -> None:
         f"\nthroughput 2 apps / 1 app: {two / one:.2f}x ({two:.1f} vs {one:.1f} bookings/s); "
         f"p95 2 apps / 1 app: {p95_two / p95_one:.2f}x"
     )
+    for number, r in enumerate(rounds):
+        if set(r.statuses) != {201}:
+            print(f"round {number + 1} answers: {dict(sorted(r.statuses.items()))}")
     print(f"/metrics agree with the 201 answers and the database in every round: {agree}")
     if not agree:
         sys.exit(1)
