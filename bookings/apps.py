@@ -18,6 +18,7 @@ class BookingsConfig(AppConfig):
         scheduling.busy_seconds.provide(selectors.busy_seconds)
         scheduling.held_intervals.provide(selectors.held_intervals)
         scheduling.booked_intervals.provide(selectors.booked_intervals)
+        scheduling.active_bookings_hit.provide(selectors.active_bookings_hit)
         vehicles.has_active_future_booking.provide(selectors.vehicle_has_active_future_booking)
         vehicles.has_any_booking.provide(selectors.vehicle_has_any_booking)
         dispatch.register_public_event_types(events.PUBLIC_TYPES)

@@ -737,15 +737,33 @@ def late_cancellation_notice() -> timedelta:
     return max(free, default=timedelta(hours=24))
 
 
-def bookings_hit_by(
-    *, start: datetime, end: datetime, site_pk: int | None = None, resource_pk: int | None = None
-) -> list[Booking]:
-    """The active bookings whose work ([start, end], the buffer aside, as availability reads a
-    closure) overlaps [start, end) on the site's resources or on the one resource, by start: what
-    a closure there would hit. One query."""
-    queryset = Booking.objects.filter(state__in=ACTIVE, start__lt=end, end__gt=start)
-    if resource_pk is not None:
-        queryset = queryset.filter(resource_id=resource_pk)
-    elif site_pk is not None:
-        queryset = queryset.filter(site_id=site_pk)
+def _hit_condition(removed: Sequence[scheduling.RemovedTime]) -> Q | None:
+    """Active bookings whose work ([start, end], the buffer aside, as availability reads a
+    closure) overlaps some of the removed time; None when nothing is removed."""
+    condition: Q | None = None
+    for time in removed:
+        part = Q(end__gt=time.start)
+        if time.end is not None:
+            part &= Q(start__lt=time.end)
+        part &= Q(resource_id=time.resource_pk) if time.resource_pk else Q(site_id=time.site_pk)
+        condition = part if condition is None else condition | part
+    return condition
+
+
+def bookings_hit_by_change(change: scheduling.HoursChange) -> list[Booking]:
+    """The active bookings a proposed change of hours (a closure, a date exception, a
+    deactivation) would leave overlapping removed time, by start: what it hits. One query (none
+    when it removes nothing)."""
+    condition = _hit_condition(change.removed)
+    if condition is None:
+        return []
+    queryset = Booking.objects.filter(condition, state__in=ACTIVE)
     return list(queryset.annotate(**readmodel.BACK_OFFICE).order_by("start", "pk"))
+
+
+def active_bookings_hit(removed: Sequence[scheduling.RemovedTime]) -> int:
+    """How many active bookings overlap the removed time (scheduling's port). One query."""
+    condition = _hit_condition(removed)
+    if condition is None:
+        return 0
+    return Booking.objects.filter(condition, state__in=ACTIVE).count()

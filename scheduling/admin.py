@@ -1,21 +1,31 @@
 """Back-office for sites (opening hours and closures inline), resources (skills, own hours and
 closures inline) and closures. Every write is a scheduling use case; a week of hours is checked
-in its form by the rule the use case applies (scheduling.services.check_week)."""
+in its form by the rule the use case applies (scheduling.services.check_week).
+
+A closure, a date exception that removes hours or a resource's deactivation that would hit active
+bookings is not saved here: the form says how many it hits and links to the bookings page that
+lists them and handles each (bookings is above scheduling: it answers the count through the port
+`active_bookings_hit`, and its pages are reached by URL, never imported)."""
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import time
+from datetime import datetime, time
 from typing import Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
-from django.utils.translation import gettext
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_writes import (
@@ -28,6 +38,9 @@ from core.admin_writes import (
 )
 from core.errors import ValidationFailed, translate_details
 from scheduling import services
+from scheduling.domain.changes import HoursChange
+from scheduling.domain.hours import parse_intervals
+from scheduling.domain.ports import active_bookings_hit
 from scheduling.models import (
     Closure,
     DateException,
@@ -36,6 +49,7 @@ from scheduling.models import (
     ResourceHours,
     Site,
 )
+from scheduling.selectors.changes import closure_change, date_exception_change, deactivation_change
 
 SITE_FIELDS = (
     "name",
@@ -54,6 +68,89 @@ SITE_FIELDS = (
 RESOURCE_FIELDS = ("site", "name", "kind", "skills", "active", "technician")
 CLOSURE_FIELDS = ("site", "resource", "start", "end", "reason")
 OWNED_CLOSURE_FIELDS = ("start", "end", "reason")  # inline: the owner is the page's object
+
+
+def hits_refusal(change: HoursChange, page: str, query: dict[str, Any]) -> SafeString | None:
+    """None when the change hits no active booking; else why it is not saved here, with a link
+    to the bookings page `page` (prefilled by `query`) that lists them and handles each."""
+    count = active_bookings_hit(change.removed)
+    if not count:
+        return None
+    text = ngettext(
+        "This change hits %(count)d active booking: it is not saved here.",
+        "This change hits %(count)d active bookings: it is not saved here.",
+        count,
+    ) % {"count": count}
+    try:
+        url = reverse(f"admin:bookings_booking_{page}")
+    except NoReverseMatch:  # pragma: no cover (bookings is installed wherever scheduling is)
+        return format_html("{}", text)
+    return format_html(
+        '{} <a href="{}?{}">{}</a>',
+        text,
+        url,
+        urlencode({key: value for key, value in query.items() if value is not None}),
+        gettext("List them and choose what happens to each."),
+    )
+
+
+def _wall(moment: datetime, site: Site) -> str:
+    return moment.astimezone(ZoneInfo(site.timezone)).strftime("%Y-%m-%dT%H:%M")
+
+
+def closure_refusal(closure: Closure) -> SafeString | None:
+    """The refusal of a closure (new, or moved) over active bookings."""
+    site = closure.site if closure.site_id else None
+    resource = closure.resource if closure.resource_id else None
+    owner_site = site or (resource.site if resource is not None else None)
+    if owner_site is None or closure.start is None or closure.end is None:
+        return None
+    if closure.start >= closure.end:
+        return None
+    change = closure_change(
+        start=closure.start,
+        end=closure.end,
+        reason=closure.reason,
+        site_pk=None if resource is not None else owner_site.pk,
+        resource_pk=None if resource is None else resource.pk,
+    )
+    query = {
+        "site": owner_site.pk,
+        "resource": None if resource is None else resource.pk,
+        "start": _wall(closure.start, owner_site),
+        "end": _wall(closure.end, owner_site),
+        "reason": closure.reason,
+    }
+    return hits_refusal(change, "close_time", query)
+
+
+class ClosureForm(forms.ModelForm[Closure]):
+    class Meta:
+        model = Closure
+        fields = CLOSURE_FIELDS
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.errors:
+            for name in ("site", "resource", "start", "end", "reason"):
+                if name in data:
+                    setattr(self.instance, name, data[name])
+            refusal = closure_refusal(self.instance)
+            if refusal is not None:
+                raise ValidationError(refusal)
+        return data
+
+
+class ResourceForm(forms.ModelForm[Resource]):
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        was_active = self.instance.pk is not None and self.initial.get("active", False)
+        if was_active and data.get("active") is False:
+            change = deactivation_change(resource_pk=self.instance.pk, now=timezone.now())
+            refusal = hits_refusal(change, "deactivate_resource", {"resource": self.instance.pk})
+            if refusal is not None:
+                self.add_error("active", refusal)
+        return data
 
 
 class WeekFormSet(BaseInlineFormSet[Any, Any, Any]):  # site or resource hours
@@ -86,6 +183,18 @@ class OwnedClosureFormSet(BaseInlineFormSet[Closure, Any, Any]):  # a site or a 
     def add_fields(self, form: Any, index: Any) -> None:
         super().add_fields(form, index)
         setattr(form.instance, self.fk.name, self.instance)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.instance.pk is None:  # a new site or resource has no bookings yet
+            return
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or form.errors or not form.has_changed():
+                continue
+            refusal = closure_refusal(form.instance)
+            if refusal is not None:
+                raise ValidationError(refusal)
 
 
 class OpeningHoursInline(admin.TabularInline[OpeningHours, Site]):
@@ -184,6 +293,7 @@ class ResourceAdmin(UseCaseAdmin[Resource]):
         update=services.resource_update,
         delete=services.resource_delete,
     )
+    form = ResourceForm
     list_display = ("name", "site", "kind", "active", "technician")
     list_filter = ("site", "kind", "active", "skills")
     list_select_related = ("site", "technician")
@@ -218,6 +328,7 @@ class ClosureAdmin(UseCaseAdmin[Closure]):
         update=services.closure_update,
         delete=services.closure_delete,
     )
+    form = ClosureForm
     list_display = ("__str__", "site", "resource", "start", "end", "reason")
     list_filter = ("site",)
     list_select_related = ("site", "resource", "resource__site")
@@ -226,7 +337,6 @@ class ClosureAdmin(UseCaseAdmin[Closure]):
 
 
 EXCEPTION_FIELDS = ("site", "resource", "day", "kind", "intervals", "reason")
-_INTERVAL = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 
 
 def format_intervals(intervals: Any) -> str:
@@ -255,20 +365,12 @@ class DateExceptionForm(forms.ModelForm[DateException]):
             )
 
     def clean_intervals(self) -> list[tuple[time, time]]:
-        raw = self.cleaned_data.get("intervals") or ""
-        found: list[tuple[time, time]] = []
-        for part in filter(None, (piece.strip() for piece in raw.split(","))):
-            match = _INTERVAL.match(part)
-            try:
-                if match is None:
-                    raise ValueError(part)
-                h1, m1, h2, m2 = (int(group) for group in match.groups())
-                found.append((time(h1, m1), time(h2, m2)))
-            except ValueError as exc:
-                raise ValidationError(
-                    gettext("Write each interval as HH:MM-HH:MM, separated by commas.")
-                ) from exc
-        return found
+        try:
+            return parse_intervals(self.cleaned_data.get("intervals") or "")
+        except ValueError as exc:
+            raise ValidationError(
+                gettext("Write each interval as HH:MM-HH:MM, separated by commas.")
+            ) from exc
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -278,7 +380,33 @@ class DateExceptionForm(forms.ModelForm[DateException]):
             except ValidationFailed as invalid:
                 for field, messages in translate_details(invalid.details, gettext).items():
                     self.add_error(field if field in self.fields else None, list(messages))
+        if not self.errors and data.get("day") and (data.get("site") or data.get("resource")):
+            refusal = self._hits_refusal(data)
+            if refusal is not None:
+                raise ValidationError(refusal)
         return data
+
+    def _hits_refusal(self, data: dict[str, Any]) -> SafeString | None:
+        site, resource = data.get("site"), data.get("resource")
+        if (site is None) == (resource is None):
+            return None  # the use case says why
+        change = date_exception_change(
+            day=data["day"],
+            kind=data["kind"],
+            intervals=data["intervals"],
+            reason=data.get("reason", ""),
+            site_pk=None if site is None else site.pk,
+            resource_pk=None if resource is None else resource.pk,
+        )
+        query = {
+            "site": change.site_pk,
+            "resource": None if resource is None else resource.pk,
+            "day": data["day"].isoformat(),
+            "kind": data["kind"],
+            "intervals": format_intervals(data["intervals"]),
+            "reason": data.get("reason", ""),
+        }
+        return hits_refusal(change, "date_exception", query)
 
 
 @admin.register(DateException)

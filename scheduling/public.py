@@ -12,10 +12,18 @@ from uuid import UUID
 
 from core.errors import NotFound
 from pricing import public as pricing
+from scheduling.domain.changes import HoursChange, RemovedTime
 from scheduling.domain.engine import FreeStart
 from scheduling.domain.explain import Booked, Reason
+from scheduling.domain.hours import parse_intervals
 from scheduling.domain.opening import ResourceOpening
-from scheduling.domain.ports import booked_intervals, busy_intervals, busy_seconds, held_intervals
+from scheduling.domain.ports import (
+    active_bookings_hit,
+    booked_intervals,
+    busy_intervals,
+    busy_seconds,
+    held_intervals,
+)
 from scheduling.domain.refusals import StartRefused, one_resource_reasons, reason_line
 from scheduling.domain.siteday import ClosedSpan, ResourceDay, SiteDay, TimeSpan
 from scheduling.domain.values import BusyInterval, HeldInterval, ResourceInfo, SitePolicy
@@ -23,6 +31,7 @@ from scheduling.selectors import explain as explain_selectors
 from scheduling.selectors import placement, requirements
 from scheduling.selectors.availability import available_starts
 from scheduling.selectors.board import site_day, site_policies
+from scheduling.selectors.changes import closure_change, date_exception_change, deactivation_change
 from scheduling.selectors.explain import StartExplanation, energy_refusal
 from scheduling.selectors.opening import period_openings, week_openings
 from scheduling.selectors.people import resource_pks_of_technician, site_address
@@ -39,7 +48,7 @@ from scheduling.selectors.sites import (
     site_policy_by_pk,
     site_timezone,
 )
-from scheduling.services import closure_add
+from scheduling.services import check_exception, closure_add, hours_change_save
 
 __all__ = [
     "BookableSite",
@@ -48,7 +57,9 @@ __all__ = [
     "ClosedSpan",
     "FreeStart",
     "HeldInterval",
+    "HoursChange",
     "Reason",
+    "RemovedTime",
     "ResourceDay",
     "ResourceInfo",
     "ResourceOpening",
@@ -57,18 +68,25 @@ __all__ = [
     "StartExplanation",
     "StartRefused",
     "TimeSpan",
+    "active_bookings_hit",
     "active_resource_choices",
     "available_starts",
     "bookable_site",
     "booked_intervals",
     "busy_intervals",
     "busy_seconds",
+    "check_exception",
     "check_start_exists",
     "closure_add",
+    "closure_change",
+    "date_exception_change",
+    "deactivation_change",
     "energy_refusal",
     "explain_resource_start",
     "held_intervals",
+    "hours_change_save",
     "one_resource_reasons",
+    "parse_intervals",
     "period_openings",
     "ranked_free_resources",
     "reason_line",

@@ -17,8 +17,10 @@ from django.utils.translation import gettext as _
 from accounts.public import is_operator
 from core.errors import Conflict, NotFound, PermissionDenied, Text, ValidationFailed
 from core.validation import full_clean
+from scheduling.domain import changes
 from scheduling.domain import exceptions as exception_rules
 from scheduling.domain import hours as hours_rules
+from scheduling.domain.changes import HoursChange
 from scheduling.domain.hours import WallInterval
 from scheduling.models import (
     Closure,
@@ -400,3 +402,59 @@ def date_exception_delete(*, exception: DateException, actor: User | None) -> No
     """The date follows the week again (or its public holiday)."""
     _check_actor(actor)
     exception.delete()
+
+
+# --- a change of hours proposed over bookings ----------------------------------------------------
+
+
+def hours_change_save(*, change: HoursChange, actor: User | None) -> None:
+    """Writes a change proposed by scheduling.selectors.changes through its own use case: the
+    closure (`closure_add`), the date exception (created, or the one of that owner and date
+    changed), the deactivation (`resource_update(active=False)`). Bookings calls it once it has
+    the bookings the change hits in hand."""
+    if change.kind == changes.CLOSURE:
+        assert change.start is not None
+        assert change.end is not None
+        closure_add(
+            actor=actor,
+            start=change.start,
+            end=change.end,
+            reason=change.reason,
+            site_pk=None if change.resource_pk is not None else change.site_pk,
+            resource_pk=change.resource_pk,
+        )
+        return
+    resource = None
+    if change.resource_pk is not None:
+        resource = Resource.objects.filter(pk=change.resource_pk).first()
+        if resource is None:
+            raise NotFound(code="resource_not_found")
+    if change.kind == changes.DEACTIVATION:
+        assert resource is not None
+        resource_update(resource=resource, actor=actor, active=False)
+        return
+    assert change.day is not None
+    owner: dict[str, Any] = {"resource": resource}
+    if resource is None:
+        site = Site.objects.filter(pk=change.site_pk).first()
+        if site is None:
+            raise NotFound(code="site_not_found")
+        owner = {"site": site}
+    existing = DateException.objects.filter(day=change.day, **owner).first()
+    if existing is not None:
+        date_exception_update(
+            exception=existing,
+            actor=actor,
+            kind=change.exception_kind,
+            reason=change.reason,
+            intervals=list(change.intervals),
+        )
+        return
+    date_exception_create(
+        day=change.day,
+        actor=actor,
+        kind=change.exception_kind,
+        intervals=list(change.intervals),
+        reason=change.reason,
+        **owner,
+    )

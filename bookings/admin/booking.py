@@ -359,6 +359,16 @@ class BookingAdmin(admin.ModelAdmin[Booking]):
             path("reports/", wrap(self.reports_view), name="{}_{}_reports".format(*info)),
             path("close-time/", wrap(self.closure_view), name="{}_{}_close_time".format(*info)),
             path(
+                "date-exception/",
+                wrap(self.date_exception_view),
+                name="{}_{}_date_exception".format(*info),
+            ),
+            path(
+                "deactivate-resource/",
+                wrap(self.deactivation_view),
+                name="{}_{}_deactivate_resource".format(*info),
+            ),
+            path(
                 "<path:object_id>/waive-fee/",
                 wrap(self.waiver_view),
                 name="{}_{}_waive_fee".format(*info),
@@ -401,6 +411,12 @@ class BookingAdmin(admin.ModelAdmin[Booking]):
 
     def closure_view(self, request: HttpRequest) -> HttpResponse:
         return closures.closure_view(self, request)
+
+    def date_exception_view(self, request: HttpRequest) -> HttpResponse:
+        return closures.date_exception_view(self, request)
+
+    def deactivation_view(self, request: HttpRequest) -> HttpResponse:
+        return closures.deactivation_view(self, request)
 
     def reports_view(self, request: HttpRequest) -> HttpResponse:
         return reports.reports_view(self, request)

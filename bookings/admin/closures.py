@@ -1,12 +1,16 @@
-"""Closing time that is booked, from the back-office: the operator gives the site (or one of its
-resources), the period and the reason; the page lists the active bookings the closure hits
-before anything is saved, with a choice per booking (and one for all): move to another resource
-at the same time, move to the next free start, or cancel (the operator's cancellation: no fee).
-Saving calls `closure_create_over_bookings` and reports each booking's outcome."""
+"""Changes of hours that may hit booked time, from the back-office: a closure (the site or one of
+its resources, a period), a date exception that removes hours (closed that day, shorter hours)
+and a resource's deactivation. Each page proposes the change to scheduling (which says what time
+it removes), lists the active bookings it hits before anything is saved, with a choice per booking
+(and one for all): move to another resource at the same time, move to the next free start, or
+cancel (the operator's cancellation: no fee). Saving calls `hours_change_over_bookings` (one use
+case for the three) and reports each booking's outcome. The scheduling back-office refuses to save
+such a change itself and links here (the port `scheduling.active_bookings_hit`)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,17 +20,18 @@ from django.contrib.admin import ModelAdmin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from bookings import selectors, services
 from bookings.admin.permissions import is_operator
 from bookings.admin.planning import board_url
 from bookings.admin.presentation import local
 from bookings.models import Booking
-from bookings.services.closures import CANCEL, NEXT_FREE, SAME_TIME
+from bookings.services.closures import CANCEL, NEXT_FREE, SAME_TIME, HitOutcome
 from core.admin_writes import refusal_text
-from core.errors import DomainError
+from core.errors import DomainError, ValidationFailed, translate_details
 from scheduling import public as scheduling
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -88,55 +93,221 @@ def _on_clock(moment: datetime, tz: ZoneInfo) -> datetime:
     return moment.replace(tzinfo=None).replace(tzinfo=tz)
 
 
-def closure_view(model_admin: ModelAdmin[Booking], request: HttpRequest) -> HttpResponse:
+class DateExceptionForm(forms.Form):
+    site = forms.TypedChoiceField(label=gettext_lazy("Site"), coerce=int)
+    resource = forms.TypedChoiceField(
+        label=gettext_lazy("Resource"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=gettext_lazy("Leave empty for the whole site."),
+    )
+    day = forms.DateField(
+        label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    kind = forms.ChoiceField(label=gettext_lazy("That day"))
+    intervals = forms.CharField(
+        label=gettext_lazy("opening intervals"),
+        required=False,
+        help_text=gettext_lazy("For different hours: e.g. 08:00-12:00, 13:30-17:00 (local time)."),
+    )
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=200)
+
+    def __init__(self, *args: Any, sites: list[scheduling.SitePolicy], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["site"].choices = [(site.pk, site.name) for site in sites]  # type: ignore[attr-defined]
+        self.fields["resource"].choices = [  # type: ignore[attr-defined]
+            ("", "—"),
+            *scheduling.resource_choices(),
+        ]
+        self.fields["kind"].choices = [  # type: ignore[attr-defined]
+            ("closed", _("Closed")),
+            ("hours", _("Different hours")),
+            ("regular", _("Regular hours")),
+        ]
+
+    def clean_intervals(self) -> list[tuple[Any, Any]]:
+        try:
+            return scheduling.parse_intervals(self.cleaned_data.get("intervals") or "")
+        except ValueError as exc:
+            raise forms.ValidationError(
+                _("Write each interval as HH:MM-HH:MM, separated by commas.")
+            ) from exc
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "intervals" in data and data.get("kind"):
+            try:
+                scheduling.check_exception(data["kind"], data["intervals"])
+            except ValidationFailed as invalid:
+                for field, problems in translate_details(invalid.details, _).items():
+                    self.add_error(field if field in self.fields else None, list(problems))
+        return data
+
+
+class DeactivationForm(forms.Form):
+    resource = forms.TypedChoiceField(label=gettext_lazy("Resource"), coerce=int)
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=200)
+
+    def __init__(self, *args: Any, sites: list[scheduling.SitePolicy], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["resource"].choices = scheduling.resource_choices()  # type: ignore[attr-defined]
+
+
+def _choices(request: HttpRequest) -> tuple[dict[int, str], str]:
+    """Each booking's choice ("bulk": the one for all) and the one for all."""
+    bulk = str(request.POST.get("all", CANCEL))
+    bulk = bulk if bulk in {SAME_TIME, NEXT_FREE, CANCEL} else CANCEL
+    choices: dict[int, str] = {}
+    for key in request.POST:
+        raw = key.removeprefix("choice-")
+        if key.startswith("choice-") and raw.isdigit():
+            picked = str(request.POST.get(key, ""))
+            choices[int(raw)] = bulk if picked in {"", "bulk"} else picked
+    return choices, bulk
+
+
+def _report(request: HttpRequest, saved: str, outcomes: list[HitOutcome]) -> None:
+    messages.success(request, saved)
+    for outcome in outcomes:
+        level = messages.SUCCESS if outcome.done else messages.WARNING
+        messages.add_message(request, level, f"{outcome.reference}: {outcome.message}")
+
+
+def _hits_page(
+    model_admin: ModelAdmin[Booking],
+    request: HttpRequest,
+    *,
+    form_class: type[forms.Form],
+    change_of: Callable[[dict[str, Any]], scheduling.HoursChange],
+    day_of: Callable[[dict[str, Any]], date | None],
+    kind: str,
+    title: str,
+    saved: str,
+) -> HttpResponse:
+    """One flow for every change of hours: the form, the change proposed to scheduling, the
+    bookings it hits listed with their choices, then the change saved and the choices applied
+    in one call of `hours_change_over_bookings`."""
     if not model_admin.has_change_permission(request) or not is_operator(request):
         raise PermissionDenied
     sites = scheduling.site_policies()
-    form = ClosureForm(request.POST or None, sites=sites, initial=request.GET.dict())
+    form = form_class(request.POST or None, sites=sites, initial=request.GET.dict())  # type: ignore[call-arg]
     hits: list[Any] = []
+    previewed = False
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        where = {"site_pk": None, "resource_pk": data["resource"]}
-        if data["resource"] is None:
-            where = {"site_pk": data["site"], "resource_pk": None}
-        if "confirm" in request.POST:
-            bulk = str(request.POST.get("all", CANCEL))
-            choices: dict[int, str] = {}
-            for key in request.POST:
-                raw = key.removeprefix("choice-")
-                if key.startswith("choice-") and raw.isdigit():
-                    picked = str(request.POST.get(key, ""))
-                    choices[int(raw)] = bulk if picked in {"", "bulk"} else picked
-            try:
-                outcomes = services.closure_create_over_bookings(
-                    actor=request.user,  # type: ignore[arg-type]
-                    start=data["start"],
-                    end=data["end"],
-                    reason=data["reason"],
-                    choices=choices,
-                    default=bulk if bulk in {SAME_TIME, NEXT_FREE, CANCEL} else CANCEL,
-                    **where,
-                )
-            except DomainError as error:
-                messages.error(request, refusal_text(error))
-            else:
-                messages.success(request, _("The closure is saved."))
-                for outcome in outcomes:
-                    level = messages.SUCCESS if outcome.done else messages.WARNING
-                    messages.add_message(request, level, f"{outcome.reference}: {outcome.message}")
-                day = data["start"].date()
-                return HttpResponseRedirect(board_url(model_admin, site_pk=data["site"], day=day))
-        hits = [
-            (booking, local(booking, "start"))
-            for booking in selectors.bookings_hit_by(start=data["start"], end=data["end"], **where)
-        ]
+        try:
+            change = change_of(data)
+        except DomainError as error:
+            form.add_error(None, refusal_text(error))
+        else:
+            previewed = True
+            if "confirm" in request.POST:
+                choices, bulk = _choices(request)
+                try:
+                    outcomes = services.hours_change_over_bookings(
+                        actor=request.user,  # type: ignore[arg-type]
+                        change=change,
+                        choices=choices,
+                        default=bulk,
+                    )
+                except DomainError as error:
+                    messages.error(request, refusal_text(error))
+                else:
+                    _report(request, saved, outcomes)
+                    day = day_of(data) or timezone.localdate()
+                    return HttpResponseRedirect(
+                        board_url(model_admin, site_pk=change.site_pk, day=day)
+                    )
+            hits = [
+                (booking, local(booking, "start"))
+                for booking in selectors.bookings_hit_by_change(change)
+            ]
     context = {
         **model_admin.admin_site.each_context(request),
-        "title": _("Close time that may be booked"),
+        "title": title,
         "opts": model_admin.opts,
         "form": form,
         "hits": hits,
-        "previewed": request.method == "POST" and form.is_valid(),
+        "hits_heading": _hits_heading(kind, len(hits)),
+        "kind": kind,
+        "previewed": previewed,
         "choices": choice_labels(),
     }
     return TemplateResponse(request, "admin/bookings/booking/closure.html", context)
+
+
+def _hits_heading(kind: str, count: int) -> str:
+    if kind == "exception":
+        return ngettext(
+            "This date exception hits %(count)d active booking: choose what happens to it.",
+            "This date exception hits %(count)d active bookings: choose what happens to each.",
+            count,
+        ) % {"count": count}
+    if kind == "deactivation":
+        return ngettext(
+            "Deactivating this resource hits %(count)d active booking: choose what happens to it.",
+            "Deactivating this resource hits %(count)d active bookings: choose what happens to "
+            "each.",
+            count,
+        ) % {"count": count}
+    return ngettext(
+        "This closure hits %(count)d active booking: choose what happens to it.",
+        "This closure hits %(count)d active bookings: choose what happens to each.",
+        count,
+    ) % {"count": count}
+
+
+def _where(data: dict[str, Any]) -> dict[str, int | None]:
+    if data["resource"] is None:
+        return {"site_pk": data["site"], "resource_pk": None}
+    return {"site_pk": None, "resource_pk": data["resource"]}
+
+
+def closure_view(model_admin: ModelAdmin[Booking], request: HttpRequest) -> HttpResponse:
+    return _hits_page(
+        model_admin,
+        request,
+        form_class=ClosureForm,
+        change_of=lambda data: scheduling.closure_change(
+            start=data["start"], end=data["end"], reason=data["reason"], **_where(data)
+        ),
+        day_of=lambda data: data["start"].date(),
+        kind="closure",
+        title=_("Close time that may be booked"),
+        saved=_("The closure is saved."),
+    )
+
+
+def date_exception_view(model_admin: ModelAdmin[Booking], request: HttpRequest) -> HttpResponse:
+    return _hits_page(
+        model_admin,
+        request,
+        form_class=DateExceptionForm,
+        change_of=lambda data: scheduling.date_exception_change(
+            day=data["day"],
+            kind=data["kind"],
+            intervals=data["intervals"],
+            reason=data["reason"],
+            **_where(data),
+        ),
+        day_of=lambda data: data["day"],
+        kind="exception",
+        title=_("Change the hours of a date that may be booked"),
+        saved=_("The date exception is saved."),
+    )
+
+
+def deactivation_view(model_admin: ModelAdmin[Booking], request: HttpRequest) -> HttpResponse:
+    return _hits_page(
+        model_admin,
+        request,
+        form_class=DeactivationForm,
+        change_of=lambda data: scheduling.deactivation_change(
+            resource_pk=data["resource"], now=timezone.now(), reason=data["reason"]
+        ),
+        day_of=lambda data: None,
+        kind="deactivation",
+        title=_("Deactivate a resource that may be booked"),
+        saved=_("The resource is inactive."),
+    )

@@ -5,7 +5,7 @@ domain's rules as its condition, save, history, outbox event; ADR 0010). On Post
 exclusion constraint has the last word: an overlap that slipped through still answers 409."""
 
 from bookings.services.changes import booking_rate, booking_reschedule, booking_update_notes
-from bookings.services.closures import closure_create_over_bookings
+from bookings.services.closures import closure_create_over_bookings, hours_change_over_bookings
 from bookings.services.create import BookingRequest, booking_create
 from bookings.services.fees import booking_fee_waive
 from bookings.services.jobs import bookings_expire_due, bookings_send_reminders
@@ -34,4 +34,5 @@ __all__ = [
     "bookings_expire_due",
     "bookings_send_reminders",
     "closure_create_over_bookings",
+    "hours_change_over_bookings",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, time
@@ -145,4 +146,20 @@ def intersect(a: Sequence[tuple[int, int]], b: Sequence[tuple[int, int]]) -> lis
             i += 1
         else:
             j += 1
+    return found
+
+
+_INTERVAL = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
+
+
+def parse_intervals(raw: str) -> list[tuple[time, time]]:
+    """One day's intervals typed on one line (`08:00-12:00, 13:30-17:00`); ValueError naming
+    the first piece that is not HH:MM-HH:MM (the back-office forms say how to write them)."""
+    found: list[tuple[time, time]] = []
+    for part in filter(None, (piece.strip() for piece in raw.split(","))):
+        match = _INTERVAL.match(part)
+        if match is None:
+            raise ValueError(part)
+        h1, m1, h2, m2 = (int(group) for group in match.groups())
+        found.append((time(h1, m1), time(h2, m2)))
     return found

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from core.ports import Port
+from scheduling.domain.changes import RemovedTime
 from scheduling.domain.explain import Booked
 from scheduling.domain.values import BusyInterval, HeldInterval
 
@@ -46,4 +47,14 @@ held_intervals: Port[[Sequence[int], datetime, datetime], list[HeldInterval]] = 
 booked_intervals: Port[[Sequence[int], datetime, datetime], list[Booked]] = Port(
     "scheduling.booked_intervals",
     answers="the active bookings of some resources within a window, with their references",
+)
+
+
+# Given the time a proposed change of hours would remove (scheduling.domain.changes), how many
+# active bookings (pending, confirmed, in progress) overlap it by their work: the back-office of
+# scheduling refuses to save such a change itself and sends the operator to the page of bookings
+# that lists them and handles each. One SQL query (none for no removed time).
+active_bookings_hit: Port[[Sequence[RemovedTime]], int] = Port(
+    "scheduling.active_bookings_hit",
+    answers="how many active bookings overlap some removed time",
 )

@@ -74,3 +74,51 @@ def test_the_fee_waiver_page_costs_the_same_whatever_the_data(
     small = _count(lambda: operator_client.get(url))
     _grow(world, 12)
     assert _count(lambda: operator_client.get(url)) == small == WAIVER_QUERIES
+
+
+EXCEPTION = f"{CHANGELIST}date-exception/"
+DEACTIVATE = f"{CHANGELIST}deactivate-resource/"
+# The date exception's preview (a site's) adds to the GET: the site with its week, the date
+# exceptions around the day (scheduling reads what the change removes), and the hit bookings.
+# The deactivation's: the resource's site and whether it is active, and the hit bookings.
+EXCEPTION_GET, EXCEPTION_PREVIEW = 7, 10
+DEACTIVATE_GET, DEACTIVATE_PREVIEW = 7, 9
+
+
+def test_the_date_exception_page_and_its_list_cost_the_same_whatever_the_data(
+    world: World, operator_client: Client
+) -> None:
+    form = {"site": str(world.site.pk), "resource": "", "day": world.day.date().isoformat(),
+            "kind": "closed", "intervals": "", "reason": "Inventory", "preview": "1"}  # fmt: skip
+    _grow(world, 1)
+    small_get = _count(lambda: operator_client.get(EXCEPTION))
+    small_preview = _count(lambda: operator_client.post(EXCEPTION, form))
+    _grow(world, 12)
+    assert _count(lambda: operator_client.get(EXCEPTION)) == small_get == EXCEPTION_GET
+    assert len(operator_client.post(EXCEPTION, form).context["hits"]) == 13
+    assert _count(lambda: operator_client.post(EXCEPTION, form)) == small_preview
+    assert small_preview == EXCEPTION_PREVIEW
+
+
+def test_the_deactivation_page_and_its_list_cost_the_same_whatever_the_data(
+    world: World, operator_client: Client
+) -> None:
+    bay = world.resources[0]
+    form = {"resource": str(bay.pk), "reason": "Scrapped", "preview": "1"}
+
+    def grow_on_bay(n: int) -> None:
+        for i in range(n):
+            ResourceFactory(site=SiteFactory())
+            ResourceFactory(site=world.site)
+            _customer, vehicle = world.new_customer()
+            raw_booking(world, at(world.day, 8) + timedelta(days=i, minutes=30), resource=bay,
+                        vehicle=vehicle, state="confirmed")  # fmt: skip
+
+    grow_on_bay(1)
+    small_get = _count(lambda: operator_client.get(DEACTIVATE))
+    small_preview = _count(lambda: operator_client.post(DEACTIVATE, form))
+    grow_on_bay(12)
+    assert _count(lambda: operator_client.get(DEACTIVATE)) == small_get == DEACTIVATE_GET
+    assert len(operator_client.post(DEACTIVATE, form).context["hits"]) == 13
+    assert _count(lambda: operator_client.post(DEACTIVATE, form)) == small_preview
+    assert small_preview == DEACTIVATE_PREVIEW
