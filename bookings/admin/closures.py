@@ -121,9 +121,9 @@ class DateExceptionForm(forms.Form):
             *scheduling.resource_choices(),
         ]
         self.fields["kind"].choices = [  # type: ignore[attr-defined]
-            ("closed", _("Closed")),
-            ("hours", _("Different hours")),
-            ("regular", _("Regular hours")),
+            ("closed", _("closed")),
+            ("hours", _("different hours")),
+            ("regular", _("regular hours (open on a public holiday)")),
         ]
 
     def clean_intervals(self) -> list[tuple[Any, Any]]:
