@@ -303,3 +303,39 @@ def test_the_deactivation_page_lists_the_hits_then_deactivates_and_handles_them(
     moved = Booking.objects.get(pk=booking.pk)
     assert (moved.start, moved.state) == (booking.start, "confirmed")
     assert moved.resource_id != bay.pk
+
+
+def test_the_refusals_link_opens_the_bookings_page_with_the_change_filled_in(
+    world: World, operator_client: Client
+) -> None:
+    import html
+    import re
+
+    bay = _booking(world, 15).resource
+    form = {"site": "", "resource": str(bay.pk), "day": world.day.date().isoformat(),
+            "kind": "hours", "intervals": "08:00-12:00", "reason": "Half day"}  # fmt: skip
+    refused = operator_client.post("/admin/scheduling/dateexception/add/", form)
+    match = re.search(r'href="(/admin/bookings/booking/date-exception/\?[^"]+)"', refused.text)
+    assert match is not None
+    page = operator_client.get(html.unescape(match.group(1))).content.decode()
+    assert 'value="Half day"' in page
+    assert 'value="08:00-12:00"' in page
+    assert f'value="{world.day.date().isoformat()}"' in page
+    assert f'<option value="{bay.pk}" selected>' in page
+
+
+def test_a_closure_added_inline_on_a_resource_over_a_booking_is_refused(
+    world: World, operator_client: Client
+) -> None:
+    bay = _booking(world, 10).resource
+    day = world.day.date().isoformat()
+    data = {"site": str(world.site.pk), "name": bay.name, "kind": "bay", "active": "on",
+            "technician": "", "own_hours-TOTAL_FORMS": "0", "own_hours-INITIAL_FORMS": "0",
+            "closures-TOTAL_FORMS": "1", "closures-INITIAL_FORMS": "0",
+            "closures-0-start_0": day, "closures-0-start_1": "09:00",
+            "closures-0-end_0": day, "closures-0-end_1": "12:00",
+            "closures-0-reason": "Lift"}  # fmt: skip
+    refused = operator_client.post(f"/admin/scheduling/resource/{bay.pk}/change/", data)
+    assert refused.status_code == 200
+    assert "/admin/bookings/booking/close-time/?" in refused.content.decode()
+    assert not Closure.objects.exists()
