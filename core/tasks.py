@@ -7,7 +7,12 @@ claims its row with a compare-and-set and finds it sent. Retries: exponential ba
 jitter, bounded by the attempts counted on each row; a wait longer than
 SHORT_RETRY_MAX_SECONDS is not put on the broker (Redis would deliver such a countdown again
 after its visibility timeout): the sweeper hands the row when it is due. In eager mode (no
-broker) nothing is retried in the request: the row waits for the sweeper."""
+broker) nothing is retried in the request: the row waits for the sweeper.
+
+An unreachable database (OperationalError, InterfaceError: PostgreSQL restarting, a dropped
+connection) is retried by every task with Celery's exponential backoff and jitter
+(DATABASE_RETRY: 2 s, 4 s, 8 s ... up to 5 min, 10 times); Celery's Django fixup closes the
+broken connection after the task, so the next try connects afresh (no worker restart)."""
 
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ from typing import Any
 
 from celery import Task, shared_task
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 
 from core import dispatch
 from core.emails import email_attempt
@@ -30,6 +36,15 @@ logger = logging.getLogger(__name__)
 
 SHORT_RETRY_MAX_SECONDS = 600
 DISPATCH_RETRIES = 8
+
+# Every task's options for a database that is down for a while (docs/rules/events.md).
+DATABASE_RETRY: dict[str, Any] = {
+    "autoretry_for": (OperationalError, InterfaceError),
+    "retry_backoff": 2,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 10,
+}
 
 
 def _eager(task: Task[..., Any]) -> bool:
@@ -86,13 +101,13 @@ def dispatch_event(self: Task[[str], None], event_id: str) -> None:
     hand_webhooks(result.webhook_ids)
 
 
-@shared_task(bind=True, name="core.send_email")
+@shared_task(bind=True, name="core.send_email", **DATABASE_RETRY)
 def send_email(self: Task[[int], None], notification_id: int) -> None:
     outcome = email_attempt(notification_id=notification_id)
     _again(self, outcome.retry_in, max_retries=settings.EMAIL_MAX_ATTEMPTS)
 
 
-@shared_task(bind=True, name="core.deliver_webhook")
+@shared_task(bind=True, name="core.deliver_webhook", **DATABASE_RETRY)
 def deliver_webhook(self: Task[[int], None], delivery_id: int) -> None:
     outcome = webhook_attempt(delivery_id=delivery_id)
     _again(self, outcome.retry_in, max_retries=len(RETRY_SCHEDULE))
@@ -109,19 +124,19 @@ def sweep() -> dict[str, int]:
     }
 
 
-@shared_task(name="core.outbox_sweep")
+@shared_task(name="core.outbox_sweep", **DATABASE_RETRY)
 def outbox_sweep() -> dict[str, int]:
     """Two at once (two beats) hand the same rows twice: harmless, each is claimed once."""
     return sweep()
 
 
-@shared_task(name="core.purge_idempotency_keys")
+@shared_task(name="core.purge_idempotency_keys", **DATABASE_RETRY)
 def purge_idempotency_keys() -> int:
     """Deletes keys older than 24 h; twice at once deletes nothing more."""
     return idempotency_purge()
 
 
-@shared_task(name="core.purge_outbox")
+@shared_task(name="core.purge_outbox", **DATABASE_RETRY)
 def purge_outbox() -> int:
     """Deletes old dispatched events and their records; twice at once deletes nothing more."""
     return dispatch.outbox_purge()

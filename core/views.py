@@ -4,12 +4,14 @@ Django's error views (config.urls' handler400/handler500): the envelope under /a
 from __future__ import annotations
 
 import logging
+import sys
 import uuid
 
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost, RequestDataTooBig
-from django.db import connections
+from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
@@ -75,8 +77,43 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     return JsonResponse(error_body("bad_request", _("Bad request.")), status=400)
 
 
+# How long a client should wait before trying again when the database is unreachable (the same
+# as the DRF exception handler's, core.api.exceptions).
+DATABASE_RETRY_AFTER_SECONDS = 5
+
+
+def database_unavailable(exc: BaseException | None) -> bool:
+    """The error is (or was caused by) the database refusing or dropping us: connection
+    refused, server closed the connection, the server shutting down."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, OperationalError | InterfaceError):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def service_unavailable(request: HttpRequest) -> HttpResponse:
+    """503 with Retry-After: the envelope under /api/, a plain page elsewhere (the admin). Reads
+    nothing from the database (no template context: the user and the session are in it)."""
+    message = _("The service is temporarily unavailable.")
+    headers = {"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)}
+    if is_api_path(request.path):
+        return JsonResponse(error_body("service_unavailable", message), status=503, headers=headers)
+    hint = _("Try again in a few seconds.")
+    page = (
+        f'<!doctype html><html><head><meta charset="utf-8"><title>503</title></head>'
+        f"<body><h1>{escape(message)}</h1><p>{escape(hint)}</p></body></html>"
+    )
+    return HttpResponse(page, status=503, headers=headers, content_type="text/html; charset=utf-8")
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
-    """A crash outside DRF's views (a middleware); Django has logged it with its traceback."""
+    """A crash outside DRF's views (a middleware, a plain view, the admin); Django has logged it
+    with its traceback. An unreachable database is a 503 to retry, not a crash."""
+    if database_unavailable(sys.exc_info()[1]):
+        return service_unavailable(request)
     if not is_api_path(request.path):
         return defaults.server_error(request)
     return JsonResponse(
