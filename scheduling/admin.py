@@ -22,7 +22,6 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
@@ -36,6 +35,7 @@ from core.admin_writes import (
     form_values,
     inline_rows,
 )
+from core.clock import utcnow
 from core.errors import ValidationFailed, translate_details
 from scheduling import services
 from scheduling.domain.changes import HoursChange
@@ -146,7 +146,7 @@ class ResourceForm(forms.ModelForm[Resource]):
         data = super().clean() or {}
         was_active = self.instance.pk is not None and self.initial.get("active", False)
         if was_active and data.get("active") is False:
-            change = deactivation_change(resource_pk=self.instance.pk, now=timezone.now())
+            change = deactivation_change(resource_pk=self.instance.pk, now=utcnow())
             refusal = hits_refusal(change, "deactivate_resource", {"resource": self.instance.pk})
             if refusal is not None:
                 self.add_error("active", refusal)

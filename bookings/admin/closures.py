@@ -31,6 +31,7 @@ from bookings.admin.presentation import local
 from bookings.models import Booking
 from bookings.services.closures import CANCEL, NEXT_FREE, SAME_TIME, HitOutcome
 from core.admin_writes import refusal_text
+from core.clock import utcnow
 from core.errors import DomainError, ValidationFailed, translate_details
 from scheduling import public as scheduling
 
@@ -215,7 +216,7 @@ def _hits_page(
                     messages.error(request, refusal_text(error))
                 else:
                     _report(request, saved, outcomes)
-                    day = day_of(data) or timezone.localdate()
+                    day = day_of(data) or timezone.localdate(utcnow())
                     return HttpResponseRedirect(
                         board_url(model_admin, site_pk=change.site_pk, day=day)
                     )
@@ -304,7 +305,7 @@ def deactivation_view(model_admin: ModelAdmin[Booking], request: HttpRequest) ->
         request,
         form_class=DeactivationForm,
         change_of=lambda data: scheduling.deactivation_change(
-            resource_pk=data["resource"], now=timezone.now(), reason=data["reason"]
+            resource_pk=data["resource"], now=utcnow(), reason=data["reason"]
         ),
         day_of=lambda data: None,
         kind="deactivation",
