@@ -36,9 +36,9 @@ from core.admin_writes import (
     inline_rows,
 )
 from core.clock import utcnow
-from core.errors import ValidationFailed, translate_details
+from core.errors import Conflict, ValidationFailed, translate_details
 from scheduling import services
-from scheduling.domain.changes import HoursChange
+from scheduling.domain.changes import NO_EXCEPTION, HoursChange
 from scheduling.domain.hours import parse_intervals
 from scheduling.domain.ports import active_bookings_hit
 from scheduling.models import (
@@ -384,7 +384,17 @@ class DateExceptionForm(forms.ModelForm[DateException]):
             refusal = self._hits_refusal(data)
             if refusal is not None:
                 raise ValidationError(refusal)
+            moved = {"day", "site", "resource"} & set(self.changed_data)
+            if self.instance.pk is not None and moved:
+                left = removal_refusal(self.instance_before)
+                if left is not None:
+                    raise ValidationError(left)
         return data
+
+    @property
+    def instance_before(self) -> DateException:
+        """The exception as saved (the form has already put the new values on `instance`)."""
+        return DateException.objects.get(pk=self.instance.pk)
 
     def _hits_refusal(self, data: dict[str, Any]) -> SafeString | None:
         site, resource = data.get("site"), data.get("resource")
@@ -409,6 +419,28 @@ class DateExceptionForm(forms.ModelForm[DateException]):
         return hits_refusal(change, "date_exception", query)
 
 
+def removal_refusal(exception: DateException) -> str | None:
+    """Why the exception may not be taken away from its date here (deleted, or moved to another
+    date): without it the date loses hours that active bookings hold (an opening on a public
+    holiday, longer hours). None when it loses none that are booked."""
+    change = date_exception_change(
+        day=exception.day,
+        kind=NO_EXCEPTION,
+        site_pk=exception.site_id if exception.resource_id is None else None,
+        resource_pk=exception.resource_id,
+    )
+    count = active_bookings_hit(change.removed)
+    if not count:
+        return None
+    return ngettext(
+        "Without this exception its date loses hours that %(count)d active booking holds: move "
+        "or cancel it first, or change the exception instead.",
+        "Without this exception its date loses hours that %(count)d active bookings hold: move "
+        "or cancel them first, or change the exception instead.",
+        count,
+    ) % {"count": count}
+
+
 @admin.register(DateException)
 class DateExceptionAdmin(UseCaseAdmin[DateException]):
     written_by = WrittenBy(
@@ -427,6 +459,14 @@ class DateExceptionAdmin(UseCaseAdmin[DateException]):
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).prefetch_related("intervals")
+
+    def delete_model(self, request: HttpRequest, obj: DateException) -> None:
+        refusal = removal_refusal(obj)
+        if refusal is None:
+            super().delete_model(request, obj)
+            return
+        with self.refusals(request):
+            raise Conflict(refusal, code="date_exception_hits_bookings")
 
     @admin.display(description=_("opening intervals"))
     def hours(self, obj: DateException) -> str:

@@ -18,6 +18,7 @@ from scheduling.domain.opening import subtract
 CLOSURE = "closure"
 EXCEPTION = "exception"
 DEACTIVATION = "deactivation"
+NO_EXCEPTION = ""  # as `exception_kind`: the date's exception taken away (deleted, or moved)
 
 
 @dataclass(frozen=True)
@@ -60,10 +61,16 @@ def _override(
     day: date,
     kind: str,
     intervals: Sequence[WallInterval],
+    holiday: bool = False,
 ) -> dict[date, Sequence[WallInterval]]:
-    """`dates` with `day` answered by an exception of `kind` (REGULAR: as the week says)."""
+    """`dates` with `day` answered by an exception of `kind` (REGULAR: as the week says;
+    NO_EXCEPTION: as without one, a public holiday's closing included)."""
     changed = dict(dates)
-    if kind == REGULAR:
+    if kind == NO_EXCEPTION:
+        changed.pop(day, None)
+        if holiday:
+            changed[day] = ()
+    elif kind == REGULAR:
         changed.pop(day, None)
     else:
         changed[day] = tuple(intervals) if kind == HOURS else ()
@@ -78,11 +85,14 @@ def removed_by_site_exception(
     tz: ZoneInfo,
     week: WeeklyHours,
     dates: Mapping[date, Sequence[WallInterval]],
+    holiday: bool = False,
 ) -> list[tuple[int, int]]:
     """The instants (epoch seconds) of `day` the site is open now (`week` with its special
-    `dates`) and would no longer be with the exception: every resource loses them."""
+    `dates`) and would no longer be with the exception (`holiday`: the day is a public
+    holiday, for NO_EXCEPTION): every resource loses them."""
     before = day_spans(day, with_dates(week, dates), tz)
-    after = day_spans(day, with_dates(week, _override(dates, day, kind, intervals)), tz)
+    changed = _override(dates, day, kind, intervals, holiday)
+    after = day_spans(day, with_dates(week, changed), tz)
     return subtract(before, after)
 
 

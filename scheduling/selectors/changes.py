@@ -89,7 +89,8 @@ def date_exception_change(
 ) -> HoursChange:
     """A date exception of the site (or of the resource) on the local `day`, replacing the one
     there may be: it removes the time open that day now and no longer with it (a `closed` day,
-    shorter hours; `regular` or longer hours remove nothing). Four queries at most (the
+    shorter hours; `regular` or longer hours remove nothing). `kind` NO_EXCEPTION: the date's
+    exception taken away (deleted, or moved to another date). Four queries at most (the
     resource's site, the site with its week, its active resources with their own weeks, the
     date exceptions around the day)."""
     if resource_pk is not None:
@@ -106,7 +107,13 @@ def date_exception_change(
         midnight = datetime.combine(day, time(0), tzinfo=tz)
         load_date_exceptions(sites, midnight, midnight + timedelta(days=1))
         seconds = removed_by_site_exception(
-            day=day, kind=kind, intervals=wall, tz=tz, week=site.hours, dates=site.dates
+            day=day,
+            kind=kind,
+            intervals=wall,
+            tz=tz,
+            week=site.hours,
+            dates=site.dates,
+            holiday=day in site.holidays,
         )
         removed = tuple(
             RemovedTime(start=_aware(s), end=_aware(e), site_pk=site_pk) for s, e in seconds

@@ -339,3 +339,44 @@ def test_a_closure_added_inline_on_a_resource_over_a_booking_is_refused(
     assert refused.status_code == 200
     assert "/admin/bookings/booking/close-time/?" in refused.content.decode()
     assert not Closure.objects.exists()
+
+
+def _late_opening_with_a_booking(world: World) -> tuple[DateException, Booking]:
+    """The world's Monday open till 20:00 by an exception, and a booking at 18:30 then."""
+    from scheduling import services as scheduling_services
+    from tests.bookings.admin.conftest import raw_booking
+
+    exception = scheduling_services.date_exception_create(
+        day=world.day.date(),
+        actor=None,
+        kind="hours",
+        site=world.site,
+        intervals=[(time(8), time(20))],
+        reason="Late opening",
+    )
+    return exception, raw_booking(world, at(world.day, 18, 30), state="confirmed")
+
+
+def test_deleting_an_exception_whose_hours_are_booked_is_refused(
+    world: World, operator_client: Client
+) -> None:
+    exception, booking = _late_opening_with_a_booking(world)
+    url = f"/admin/scheduling/dateexception/{exception.pk}/delete/"
+    response = operator_client.post(url, {"post": "yes"}, follow=True)
+    assert "its date loses hours that 1 active booking holds" in response.content.decode()
+    assert DateException.objects.filter(pk=exception.pk).exists()
+    assert Booking.objects.get(pk=booking.pk).state == "confirmed"
+
+
+def test_moving_an_exception_whose_hours_are_booked_to_another_date_is_refused(
+    world: World, operator_client: Client
+) -> None:
+    exception, _booking_then = _late_opening_with_a_booking(world)
+    url = f"/admin/scheduling/dateexception/{exception.pk}/change/"
+    tuesday = (world.day + timedelta(days=1)).date().isoformat()
+    form = {"site": str(world.site.pk), "resource": "", "day": tuesday, "kind": "hours",
+            "intervals": "08:00-20:00", "reason": "Late opening"}  # fmt: skip
+    response = operator_client.post(url, form)
+    assert response.status_code == 200
+    assert "its date loses hours that 1 active booking holds" in response.content.decode()
+    assert DateException.objects.get(pk=exception.pk).day == world.day.date()

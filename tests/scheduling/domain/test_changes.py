@@ -66,3 +66,17 @@ def test_a_resource_loses_only_what_it_worked_within_its_sites_hours() -> None:
     assert _utc(removed) == [
         (datetime(2027, 3, 29, 8, tzinfo=UTC), datetime(2027, 3, 29, 10, tzinfo=UTC))
     ]
+
+
+def test_taking_away_the_exception_that_opened_a_holiday_closes_it_again() -> None:
+    opened = {SPRING: tuple(WEEK[7])}  # the holiday opened as usual: its date answered so
+    removed = removed_by_site_exception(
+        day=SPRING, kind="", intervals=[], tz=PARIS, week=WEEK, dates=opened, holiday=True
+    )
+    assert len(removed) == 1
+    assert (
+        removed_by_site_exception(
+            day=SPRING, kind="", intervals=[], tz=PARIS, week=WEEK, dates=opened, holiday=False
+        )
+        == []
+    )
