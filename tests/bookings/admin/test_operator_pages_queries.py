@@ -106,13 +106,17 @@ def test_the_deactivation_page_and_its_list_cost_the_same_whatever_the_data(
     bay = world.resources[0]
     form = {"resource": str(bay.pk), "reason": "Scrapped", "preview": "1"}
 
+    made: list[int] = []
+
     def grow_on_bay(n: int) -> None:
-        for i in range(n):
+        for _ in range(n):
             ResourceFactory(site=SiteFactory())
             ResourceFactory(site=world.site)
             _customer, vehicle = world.new_customer()
-            raw_booking(world, at(world.day, 8) + timedelta(days=i, minutes=30), resource=bay,
-                        vehicle=vehicle, state="confirmed")  # fmt: skip
+            day = timedelta(days=len(made))  # one a day on the bay: they never overlap
+            raw_booking(world, at(world.day, 8, 30) + day, resource=bay, vehicle=vehicle,
+                        state="confirmed")  # fmt: skip
+            made.append(1)
 
     grow_on_bay(1)
     small_get = _count(lambda: operator_client.get(DEACTIVATE))
