@@ -17,7 +17,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from bookings.domain import policies
 from bookings.domain.dashboard import BOOKED_STATES
-from bookings.domain.policies import Timing
+from bookings.domain.policies import NOTE_MAX_LENGTHS, Timing
 from bookings.domain.states import ACTIVE_STATES, TRANSITIONS, State
 
 _ACTIVE = sorted(s.value for s in ACTIVE_STATES)  # sorted: stable migrations
@@ -125,8 +125,12 @@ class Booking(_TransitionGuard):
     promo_code = models.CharField(_("promo code"), max_length=40, blank=True)
     promo_redemption_id = models.BigIntegerField(null=True, blank=True, editable=False)
 
-    customer_note = models.TextField(_("customer note"), max_length=1000, blank=True)
-    operator_note = models.TextField(_("operator note"), max_length=2000, blank=True)
+    customer_note = models.TextField(
+        _("customer note"), max_length=NOTE_MAX_LENGTHS["customer_note"], blank=True
+    )
+    operator_note = models.TextField(
+        _("operator note"), max_length=NOTE_MAX_LENGTHS["operator_note"], blank=True
+    )
 
     cancellation_reason = models.TextField(_("cancellation reason"), max_length=1000, blank=True)
     cancelled_by = models.ForeignKey(

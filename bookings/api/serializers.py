@@ -11,6 +11,7 @@ from rest_framework import serializers
 from bookings import readmodel, selectors
 from bookings.domain.history import Place, move_of
 from bookings.domain.outlook import Outlook
+from bookings.domain.policies import NOTE_MAX_LENGTHS
 from bookings.domain.states import Role
 from bookings.models import Booking, BookingEvent
 from core.api.fields import (
@@ -212,7 +213,9 @@ class BookingCreateSerializer(serializers.Serializer[Any]):
     site = StrictUUIDField()
     start = AwareDateTimeField(help_text=_("ISO 8601 with its UTC offset."))
     promo_code = StrictCharField(max_length=40, required=False, allow_blank=True)
-    customer_note = StrictCharField(max_length=1000, required=False, allow_blank=True, default="")
+    customer_note = StrictCharField(
+        max_length=NOTE_MAX_LENGTHS["customer_note"], required=False, allow_blank=True, default=""
+    )
     expected_total = StrictDecimalField(
         max_digits=10,
         decimal_places=2,
@@ -230,9 +233,14 @@ class BookingNotesSerializer(StrictInput):
 
     resource = BookingSerializer
 
-    customer_note = StrictCharField(max_length=1000, required=False, allow_blank=True)
+    customer_note = StrictCharField(
+        max_length=NOTE_MAX_LENGTHS["customer_note"], required=False, allow_blank=True
+    )
     operator_note = StrictCharField(
-        max_length=2000, required=False, allow_blank=True, write_only=True
+        max_length=NOTE_MAX_LENGTHS["operator_note"],
+        required=False,
+        allow_blank=True,
+        write_only=True,
     )
 
 

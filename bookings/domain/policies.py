@@ -348,6 +348,22 @@ def check_rating(
         raise ValidationFailed(details=errors)
 
 
+# How long each note may be (the API's serializers and the model's max_length use the same
+# numbers for the shape; this is the rule, checked by the use cases that write a note).
+NOTE_MAX_LENGTHS: dict[str, int] = {"customer_note": 1000, "operator_note": 2000}
+
+
+def check_notes(**notes: str | None) -> None:
+    """Every given note (customer_note, operator_note) within its length; None: not written."""
+    errors: dict[str, list[Text]] = {}
+    for field, text in notes.items():
+        limit = NOTE_MAX_LENGTHS[field]
+        if text is not None and len(text) > limit:
+            errors[field] = [Text(gettext_noop("At most %(count)s characters."), count=limit)]
+    if errors:
+        raise ValidationFailed(details=errors)
+
+
 # The actions a booking's reader may be offered, in this order (the API's `actions`).
 OFFERED_ACTIONS = ("confirm", "reschedule", "start", "complete", "cancel", "no_show", "rate")
 

@@ -177,8 +177,7 @@ def booking_update_notes(
         if customer_note is not None:
             if role not in {Role.CUSTOMER, Role.OPERATOR}:
                 raise InvalidTransition("edit", booking.state)
-            if len(customer_note) > 1000:
-                raise ValidationFailed(details={"customer_note": [_("At most 1000 characters.")]})
+            policies.check_notes(customer_note=customer_note)
             if customer_note != booking.customer_note:
                 booking.customer_note = customer_note
                 fields.append("customer_note")
@@ -188,8 +187,7 @@ def booking_update_notes(
                 raise PermissionDenied(
                     message, code="operator_only", details={"operator_note": [message]}
                 )
-            if len(operator_note) > 2000:
-                raise ValidationFailed(details={"operator_note": [_("At most 2000 characters.")]})
+            policies.check_notes(operator_note=operator_note)
             if operator_note != booking.operator_note:
                 booking.operator_note = operator_note
                 fields.append("operator_note")

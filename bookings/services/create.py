@@ -82,8 +82,7 @@ def booking_create(
     if role is Role.CUSTOMER:
         accounts.check_may_book(actor)  # BOOKING_REQUIRES_VERIFIED_EMAIL
     owner_id = customer_id if (role is Role.OPERATOR and customer_id) else actor.pk
-    if len(request.customer_note) > 1000:
-        raise ValidationFailed(details={"customer_note": [_("At most 1000 characters.")]})
+    policies.check_notes(customer_note=request.customer_note)
 
     site = scheduling.bookable_site(site_id=request.site_id)
     scheduling.check_start_exists(site=site, start=request.start)
