@@ -405,6 +405,10 @@ def _raise_stop(signum: int, frame: FrameType | None) -> None:
 def main() -> int:
     https_port = int(os.environ.get("STACK_HTTPS_PORT", "8443"))
     http_port = int(os.environ.get("STACK_HTTP_PORT", "8080"))
+    given_servers = os.environ.get("STACK_APP_SERVERS") or str(APP_SERVERS)
+    if not given_servers.isascii() or not given_servers.isdigit() or int(given_servers) < 1:
+        sys.exit(f"STACK_APP_SERVERS must be a whole number of at least 1 (not {given_servers!r}).")
+    app_servers = int(given_servers)
     for port in (https_port, http_port):
         if answers(port):
             sys.exit(f"127.0.0.1:{port} is in use: set STACK_HTTPS_PORT / STACK_HTTP_PORT.")
@@ -428,7 +432,7 @@ def main() -> int:
                 env=env,
                 demo=os.environ.get("STACK_DEMO", "1") != "0",
                 say=lambda line: print(line, flush=True),
-                app_servers=int(os.environ.get("STACK_APP_SERVERS") or APP_SERVERS),
+                app_servers=app_servers,
             ) as stack:
                 print(stack.urls(), flush=True)
                 print("Ctrl-C stops everything.", flush=True)

@@ -102,27 +102,34 @@ def _stop(process: subprocess.Popen[bytes], *, sig: int = signal.SIGTERM) -> Non
 
 @contextmanager
 def worker(
-    stack: Stack, *, concurrency: int = 2, name: str = "worker"
+    stack: Stack, *, concurrency: int = 2, name: str = "worker", as_deployed: bool = False
 ) -> Iterator[subprocess.Popen[bytes]]:
+    """A Celery worker on the run's own queue. By default without mingle and heartbeat (faster to
+    start and stop); `as_deployed`: the command line deploy/stack.py and compose run (the drills
+    that break the broker test the command that ships)."""
+    from deploy.stack import SERVICES
+
     log = stack.logs / f"{name}.log"
+    flags = (
+        SERVICES["worker"][1:]
+        if as_deployed
+        else [
+            *SERVICES["worker"][1:],
+            "--without-mingle",
+            "--without-heartbeat",
+        ]
+    )
     with log.open("wb") as out:
         process = subprocess.Popen(
             [
                 str(BIN / "celery"),
-                "-A",
-                "config",
-                "worker",
-                "--loglevel",
-                "INFO",
+                *flags,
                 "--concurrency",
                 str(concurrency),
                 "--queues",
                 stack.queue,
                 "--hostname",
                 f"{stack.queue}-{name}@%h",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
             ],
             cwd=ROOT,
             env=stack.env,
@@ -196,6 +203,7 @@ class RedisServer:
             if self.process.poll() is not None:
                 raise RuntimeError("redis-server exited at start")
             if time.monotonic() > deadline:
+                self.stop()
                 raise RuntimeError("redis-server did not answer within 10 s")
             time.sleep(0.05)
 
@@ -266,7 +274,11 @@ class PostgresCluster:
         self._run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
 
     def __enter__(self) -> PostgresCluster:
-        self.init()
+        try:
+            self.init()
+        except BaseException:
+            self.__exit__(None, None, None)  # a half-started cluster and its directory go
+            raise
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -144,7 +144,7 @@ def test_redis_stopped_during_traffic_loses_and_doubles_no_email_or_webhook(
         worker_log = live.stack.logs / "worker.log"
         statuses: list[int] = []
         with (
-            stacks.worker(live.stack),
+            stacks.worker(live.stack, as_deployed=True),
             stacks.beat(live.stack) as beat,
             stacks.gunicorn(live.stack) as port,
         ):
