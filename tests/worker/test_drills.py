@@ -267,6 +267,9 @@ def test_postgresql_restarted_during_bookings_answers_503_then_serves_again(
                 manage("tests/deploy/clients.py", "pg", str(clients), str(clients)).strip()
             )
             answers: list[tuple[int, dict[str, str], Any]] = []
+            # (when the request was sent, its answer): the outage's answers are those of the
+            # requests sent while the server was stopped, whenever they were read.
+            timed: list[tuple[float, tuple[int, dict[str, str], Any]]] = []
             booked = 0
             lock = threading.Lock()
             stop_at = time.monotonic() + 240
@@ -285,9 +288,11 @@ def test_postgresql_restarted_during_bookings_answers_503_then_serves_again(
                             "start": f"{world['day']}T{slot}:00+01:00",
                         }
                         while time.monotonic() < stop_at:
+                            sent_at = time.monotonic()
                             answer = _post(port, me["token"], body, f"pg-{number}-{k}")
                             with lock:
                                 answers.append(answer)
+                                timed.append((sent_at, answer))
                                 if answer[0] == 201:
                                     booked += 1
                             if answer[0] == 201:
@@ -300,17 +305,18 @@ def test_postgresql_restarted_during_bookings_answers_503_then_serves_again(
                 while booked < clients and time.monotonic() < stop_at:
                     time.sleep(0.05)
                 pg.stop()  # a restart: the server goes away under the traffic
-                down_from = len(answers)
+                stopped = time.monotonic()
                 time.sleep(4)
-                down_answers = answers[down_from:]
+                starting = time.monotonic()
                 pg.start()
                 back = time.monotonic()
                 served_again = None
                 while served_again is None and time.monotonic() < back + 30:
                     with lock:
-                        if any(status == 201 for status, _h, _b in answers[down_from:]):
+                        if any(t >= starting and a[0] == 201 for t, a in timed):
                             served_again = time.monotonic() - back
                     time.sleep(0.05)
+                down_answers = [a for t, a in timed if stopped <= t < starting]
                 for thread in threads:
                     thread.join(timeout=120)
 
