@@ -37,6 +37,7 @@ from core.admin_writes import (
 )
 from core.clock import utcnow
 from core.errors import Conflict, ValidationFailed, translate_details
+from core.validation import supported_year
 from scheduling import services
 from scheduling.domain.changes import NO_EXCEPTION, HoursChange
 from scheduling.domain.hours import parse_intervals
@@ -363,6 +364,7 @@ class DateExceptionForm(forms.ModelForm[DateException]):
             self.initial["intervals"] = format_intervals(
                 (i.opens, i.closes) for i in self.instance.intervals.all()
             )
+        self.fields["day"].validators.append(supported_year)  # its hours are read on a clock
 
     def clean_intervals(self) -> list[tuple[time, time]]:
         try:

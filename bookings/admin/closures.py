@@ -33,6 +33,7 @@ from bookings.services.closures import CANCEL, NEXT_FREE, SAME_TIME, HitOutcome
 from core.admin_writes import refusal_text
 from core.clock import utcnow
 from core.errors import DomainError, ValidationFailed, translate_details
+from core.validation import supported_year
 from scheduling import public as scheduling
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -59,12 +60,14 @@ class ClosureForm(forms.Form):
         label=gettext_lazy("From"),
         input_formats=[LOCAL_FORMAT],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_FORMAT),
+        validators=[supported_year],
         help_text=gettext_lazy("On the site's clock."),
     )
     end = forms.DateTimeField(
         label=gettext_lazy("To"),
         input_formats=[LOCAL_FORMAT],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_FORMAT),
+        validators=[supported_year],
     )
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=200)
 
@@ -104,7 +107,9 @@ class DateExceptionForm(forms.Form):
         help_text=gettext_lazy("Leave empty for the whole site."),
     )
     day = forms.DateField(
-        label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[supported_year],
     )
     kind = forms.ChoiceField(label=gettext_lazy("That day"))
     intervals = forms.CharField(
@@ -162,7 +167,7 @@ def _choices(request: HttpRequest) -> tuple[dict[int, str], str]:
     choices: dict[int, str] = {}
     for key in request.POST:
         raw = key.removeprefix("choice-")
-        if key.startswith("choice-") and raw.isdigit():
+        if key.startswith("choice-") and raw.isascii() and raw.isdigit():
             picked = str(request.POST.get(key, ""))
             choices[int(raw)] = bulk if picked in {"", "bulk"} else picked
     return choices, bulk

@@ -22,13 +22,13 @@ from accounts import public as accounts
 from bookings.admin.presentation import admin_url
 from bookings.domain.days import local_day_bounds
 from bookings.models import Booking
+from core.clock import year_supported
 from core.errors import DomainError
 from pricing import public as pricing
 from scheduling import public as scheduling
 from vehicles import public as vehicles
 
 DAYS_SHOWN = 3  # the chosen day and the next two
-FIRST_DAY, LAST_DAY = date(1970, 1, 2), date(2999, 12, 30)
 # What the page carries from one step to the next (links, redirects, hidden fields).
 CARRIED = ("customer", "vehicle", "site", "resource", "service", "category", "day", "start")
 
@@ -136,15 +136,19 @@ def _uuid(raw: str) -> UUID | None:
 
 def _int(raw: str) -> int | None:
     raw = (raw or "").strip()
-    return int(raw) if raw.isdigit() else None
+    return int(raw) if raw.isascii() and raw.isdigit() else None  # "²".isdigit() too
 
 
 def aware(raw: str) -> datetime | None:
+    """The moment with its offset, of a year a date from outside may name (core.clock); else
+    None."""
     try:
         moment = datetime.fromisoformat((raw or "").strip())
     except ValueError:
         return None
-    return moment if moment.tzinfo is not None else None
+    if moment.tzinfo is None or not year_supported(moment):
+        return None
+    return moment
 
 
 def read_desk(data: QueryDict, now: datetime) -> Desk:
@@ -177,7 +181,7 @@ def read_desk(data: QueryDict, now: datetime) -> Desk:
         asked = date.fromisoformat(data.get("day", "").strip())
     except ValueError:
         asked = None
-    if asked is not None and FIRST_DAY <= asked <= LAST_DAY:
+    if asked is not None and year_supported(asked):
         day = asked
     return Desk(
         sites=sites,

@@ -312,3 +312,33 @@ def test_a_booking_names_everything_it_books(
     assert response.status_code == 200
     assert response.context["refusals"] == [message]
     assert not Booking.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"site": "²"},  # "²".isdigit() is True, int("²") is not a number
+        {"resource": "²"},
+        {"start": "0001-01-01T00:00+05:00"},  # before year 1 in UTC
+        {"start": "9999-12-31T23:59-05:00"},  # after year 9999 in UTC
+    ],
+)
+def test_an_unknown_choice_in_the_query_is_simply_not_chosen(
+    world: World, operator_client: Client, query: dict[str, str]
+) -> None:
+    response = operator_client.get(DESK, query)
+    assert response.status_code == 200
+    desk = response.context["desk"]
+    assert desk.site.pk == world.site.pk  # the first site, as without a choice
+    assert desk.resource is None
+    assert desk.start == ""
+
+
+@pytest.mark.parametrize("start", ["0001-01-01T00:00+05:00", "9999-12-31T23:59-05:00"])
+def test_booking_a_start_out_of_the_calendar_asks_for_a_free_start(
+    world: World, operator_client: Client, start: str
+) -> None:
+    response = operator_client.post(DESK, _book_form(world, start=start))
+    assert response.status_code == 200
+    assert response.context["refusals"] == ["Choose one of the free start times."]
+    assert not Booking.objects.exists()
