@@ -8,7 +8,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from accounts import selectors
-from accounts.domain.rules import CUSTOMER, OPERATOR, ROLES, TECHNICIAN, is_deliverable
+from accounts.domain.rules import (
+    CUSTOMER,
+    OPERATOR,
+    ROLES,
+    TECHNICIAN,
+    is_deliverable,
+    supported_language,
+)
 from accounts.selectors import (
     CustomerCard,
     customer_card,
@@ -46,6 +53,7 @@ __all__ = [
     "lock_user_row",
     "password_reset_request",
     "personal_data_requested",
+    "supported_language",
     "user_pk_by_public_id",
 ]
 

@@ -11,6 +11,14 @@ ROLES = (CUSTOMER, OPERATOR, TECHNICIAN)
 
 LANGUAGES = ("en", "fr")
 
+
+def supported_language(code: str | None) -> str:
+    """The supported language of a language code as Django gives it ("fr-fr", "fr-CA" -> "fr");
+    the first one (English) for an unsupported one or none."""
+    base = (code or "").lower().replace("_", "-").split("-")[0]
+    return base if base in LANGUAGES else LANGUAGES[0]
+
+
 PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9 ().\-]{5,19}$")
 # What a client may send (for the API's schema): empty, or a phone number, with the surrounding
 # whitespace the API trims. Exactly the texts that are empty or match PHONE_PATTERN once trimmed:

@@ -21,6 +21,7 @@ from django.contrib.admin import ModelAdmin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts import public as accounts
@@ -117,7 +118,12 @@ def _take_on(
     if not form.is_valid():
         return None
     try:
-        taken = accounts.customer_take_on(actor=actor_of(request), **form.cleaned_data)
+        taken = accounts.customer_take_on(
+            actor=actor_of(request),
+            # the customer's e-mails speak the language the operator works in
+            language=accounts.supported_language(get_language()),
+            **form.cleaned_data,
+        )
     except DomainError as error:
         form.add_error(None, " ".join([error.translated(_), *error.detail_lines(_)]))
         return None

@@ -342,3 +342,17 @@ def test_booking_a_start_out_of_the_calendar_asks_for_a_free_start(
     assert response.status_code == 200
     assert response.context["refusals"] == ["Choose one of the free start times."]
     assert not Booking.objects.exists()
+
+
+@pytest.mark.parametrize(("accept", "language"), [("fr-FR,fr;q=0.9", "fr"), ("en-GB", "en")])
+def test_a_walk_in_customer_hears_in_the_operators_language(
+    world: World, operator_client: Client, accept: str, language: str
+) -> None:
+    response = operator_client.post(
+        DESK,
+        {"action": "customer", "new-first_name": "Zoé", "new-email": "zoe@example.com"},
+        HTTP_ACCEPT_LANGUAGE=accept,
+    )
+    translation.deactivate()  # a French request leaves French active in this thread
+    assert response.status_code == 302
+    assert User.objects.get(email="zoe@example.com").language == language
