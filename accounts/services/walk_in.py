@@ -42,11 +42,12 @@ def customer_take_on(
 ) -> DeskCustomer:
     """An operator's customer for a phone or walk-in booking. With an address that already has an
     open account, that account (its name and phone unchanged: an operator does not rewrite a
-    customer's profile from the desk); a closed one is refused. Otherwise a new customer account
-    without a usable password, in the customer group; without an address its login is a
-    stand-in that no e-mail is ever sent to (`walk_in_email`). Nothing is e-mailed here: the
-    booking's own e-mails tell the customer (when there is an address). PermissionDenied for
-    anyone but an operator; ValidationFailed for a missing name or a bad phone or address."""
+    customer's profile from the desk); a closed one, or a staff account, is refused. Otherwise a
+    new customer account without a usable password, in the customer group; without an address
+    its login is a stand-in that no e-mail is ever sent to (`walk_in_email`). Nothing is e-mailed
+    here: the booking's own e-mails tell the customer (when there is an address).
+    PermissionDenied for anyone but an operator; ValidationFailed for a missing name or a bad
+    phone or address."""
     if not is_operator(actor):
         raise PermissionDenied(_("Only operators may take on a customer."))
     first_name, last_name = first_name.strip(), last_name.strip()
@@ -85,9 +86,16 @@ def customer_take_on(
 
 
 def _existing(address: str) -> DeskCustomer | None:
-    owner = User.objects.filter(email=address).only("pk", "public_id", "is_active").first()
+    owner = (
+        User.objects.filter(email=address).only("pk", "public_id", "is_active", "is_staff").first()
+    )
     if owner is None:
         return None
     if not owner.is_active:
         raise Conflict(_("The account with this e-mail address is closed."), code="account_closed")
+    if owner.is_staff:  # not a customer to book for (the desk's customer_card excludes staff)
+        raise Conflict(
+            _("This e-mail address belongs to a staff account, not a customer's."),
+            code="staff_account",
+        )
     return DeskCustomer(pk=owner.pk, id=owner.public_id, created=False)

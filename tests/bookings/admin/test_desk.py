@@ -356,3 +356,23 @@ def test_a_walk_in_customer_hears_in_the_operators_language(
     translation.deactivate()  # a French request leaves French active in this thread
     assert response.status_code == 302
     assert User.objects.get(email="zoe@example.com").language == language
+
+
+def test_a_staff_accounts_e_mail_address_is_refused_not_chosen(
+    world: World, operator_client: Client
+) -> None:
+    response = operator_client.post(
+        DESK, {"action": "customer", "new-first_name": "X", "new-email": world.operator.email}
+    )
+    assert response.status_code == 200
+    assert response.context["customer_form"].non_field_errors() == [
+        "This e-mail address belongs to a staff account, not a customer's."
+    ]
+    assert response.context["desk"].customer is None
+    french = operator_client.post(
+        DESK,
+        {"action": "customer", "new-first_name": "X", "new-email": world.operator.email},
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+    translation.deactivate()
+    assert "appartient à un compte du personnel" in french.content.decode()
