@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from bookings import selectors, services
-from bookings.admin.permissions import is_operator
+from bookings.admin.permissions import may_change_hours
 from bookings.admin.planning import board_url
 from bookings.admin.presentation import local
 from bookings.models import Booking
@@ -190,11 +190,12 @@ def _hits_page(
     kind: str,
     title: str,
     saved: str,
+    permissions: tuple[str, ...],
 ) -> HttpResponse:
     """One flow for every change of hours: the form, the change proposed to scheduling, the
     bookings it hits listed with their choices, then the change saved and the choices applied
     in one call of `hours_change_over_bookings`."""
-    if not model_admin.has_change_permission(request) or not is_operator(request):
+    if not may_change_hours(model_admin, request, permissions):
         raise PermissionDenied
     sites = scheduling.site_policies()
     form = form_class(request.POST or None, sites=sites, initial=request.GET.dict())  # type: ignore[call-arg]
@@ -282,6 +283,7 @@ def closure_view(model_admin: ModelAdmin[Booking], request: HttpRequest) -> Http
         kind="closure",
         title=_("Close time that may be booked"),
         saved=_("The closure is saved."),
+        permissions=("scheduling.add_closure",),
     )
 
 
@@ -301,6 +303,8 @@ def date_exception_view(model_admin: ModelAdmin[Booking], request: HttpRequest) 
         kind="exception",
         title=_("Change the hours of a date that may be booked"),
         saved=_("The date exception is saved."),
+        # it adds the date's exception or changes the one there is
+        permissions=("scheduling.add_dateexception", "scheduling.change_dateexception"),
     )
 
 
@@ -316,4 +320,5 @@ def deactivation_view(model_admin: ModelAdmin[Booking], request: HttpRequest) ->
         kind="deactivation",
         title=_("Deactivate a resource that may be booked"),
         saved=_("The resource is inactive."),
+        permissions=("scheduling.change_resource",),
     )

@@ -10,7 +10,10 @@ dashboard all ask this module.
   planning board's cell explanation (it names other customers' bookings).
 - The booking desk (and its override of the minimum notice): operators with the change
   permission.
-- Moving a booking on the board is a reschedule: an operator with the change permission."""
+- Moving a booking on the board is a reschedule: an operator with the change permission.
+- A change of hours over bookings (close time, a date's hours, a resource's deactivation): an
+  operator with the change permission on bookings and the scheduling permissions that change
+  needs on its own pages (add a closure; add and change a date exception; change a resource)."""
 
 from __future__ import annotations
 
@@ -85,6 +88,18 @@ def may_book(model_admin: ModelAdmin[Booking], request: HttpRequest) -> bool:
     """The booking desk (phone and walk-in bookings, the minimum-notice override): operators
     with the change permission on bookings."""
     return model_admin.has_change_permission(request) and is_operator(request)
+
+
+def may_change_hours(
+    model_admin: ModelAdmin[Booking], request: HttpRequest, permissions: tuple[str, ...]
+) -> bool:
+    """The pages that change hours over bookings: an operator who may change bookings and has
+    `permissions` (the scheduling ones of that change)."""
+    return (
+        model_admin.has_change_permission(request)
+        and is_operator(request)
+        and request.user.has_perms(permissions)
+    )
 
 
 def may_explain(model_admin: ModelAdmin[Booking], request: HttpRequest) -> bool:

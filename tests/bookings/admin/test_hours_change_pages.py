@@ -4,8 +4,10 @@ resource's deactivation): malformed input is a form error or ignored, never a se
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.test import Client
 
+from accounts.models import User
 from scheduling.models import Closure, DateException
 from tests.bookings.admin.conftest import CHANGELIST
 from tests.bookings.factories import World, at
@@ -73,3 +75,29 @@ def test_the_date_exceptions_own_page_refuses_a_day_out_of_the_calendar(
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["day"] == [OUT_OF_RANGE]
     assert not DateException.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("page", "codename"),
+    [
+        ("close-time/", "add_closure"),
+        ("date-exception/", "add_dateexception"),
+        ("date-exception/", "change_dateexception"),
+        ("deactivate-resource/", "change_resource"),
+    ],
+)
+def test_each_page_asks_for_the_scheduling_permission_of_its_change(
+    world: World, page: str, codename: str
+) -> None:
+    """An operator who may change bookings but not this part of the hours cannot change it from
+    the bookings side either."""
+    url = f"{CHANGELIST}{page}"
+    client = Client()
+    client.force_login(world.operator)
+    assert client.get(url).status_code == 200
+    Group.objects.get(name="operator").permissions.remove(
+        Permission.objects.get(content_type__app_label="scheduling", codename=codename)
+    )
+    client.force_login(User.objects.get(pk=world.operator.pk))  # no cached permissions
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"confirm": "1", "reason": "x"}).status_code == 403
