@@ -114,7 +114,8 @@ def hours_change_over_bookings(
     (`scheduling.hours_change_save`), then every hit booking is handled by `choices[booking pk]`
     (`default` for one not in it, e.g. booked since the list was shown) through the reschedule
     and cancel use cases. The outcome per booking says whether it was done; a booking that could
-    not be moved keeps its time and is reported (move it or cancel it: nothing stays silently)."""
+    not be moved keeps its time and is reported (move it or cancel it: nothing stays silently), and
+    so is one still inside the removed time afterwards (booked while the change was saved)."""
     if not accounts.is_operator(actor):
         raise PermissionDenied()
     if not change.reason.strip():
@@ -122,7 +123,7 @@ def hours_change_over_bookings(
     moment = resolve_now(now)
     hit = selectors.bookings_hit_by_change(change)
     scheduling.hours_change_save(change=change, actor=actor)
-    return [
+    outcomes = [
         _handle(
             booking,
             choices.get(booking.pk, default),
@@ -132,6 +133,27 @@ def hours_change_over_bookings(
             now=moment,
         )
         for booking in hit
+    ]
+    return outcomes + _left_inside(change, reported={o.booking_pk for o in outcomes if not o.done})
+
+
+def _left_inside(change: scheduling.HoursChange, *, reported: set[int]) -> list[HitOutcome]:
+    """The active bookings still inside the removed time once the change is saved and the choices
+    applied, but those already reported as not moved: booked meanwhile (their own check ran
+    before the change was written), so never listed. Reported, never left silently."""
+    return [
+        HitOutcome(
+            booking.pk,
+            booking.reference,
+            "",
+            False,
+            _(
+                "Booked while the change was saved: it is still inside the removed hours. "
+                "Move it or cancel it."
+            ),
+        )
+        for booking in selectors.bookings_hit_by_change(change)
+        if booking.pk not in reported
     ]
 
 

@@ -161,3 +161,36 @@ def test_the_back_office_lists_the_hits_before_saving_then_moves_one_and_cancels
     assert moved.start >= at(world.day, 11)
     assert cancelled.state == "cancelled"
     assert not cancelled.fee
+
+
+def test_a_booking_made_while_the_closure_is_saved_is_reported_not_left_silently(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its own closure check ran before the closure was written: it was not in the list the
+    choices were made on, and is still inside the closed time afterwards."""
+    from scheduling import public as scheduling
+
+    listed = _booking(world, 10)
+    save = scheduling.hours_change_save
+    late: list[Booking] = []
+
+    def booked_meanwhile(**kwargs):  # type: ignore[no-untyped-def]
+        late.append(_booking(world, 10))  # the other bay, at the same time
+        return save(**kwargs)
+
+    monkeypatch.setattr(scheduling, "hours_change_save", booked_meanwhile)
+    outcomes = services.closure_create_over_bookings(
+        actor=world.operator,
+        start=at(world.day, 9),
+        end=at(world.day, 12),
+        reason="Flooded workshop",
+        choices={listed.pk: CANCEL},
+        site_pk=world.site.pk,
+        now=at(world.day, 8) - timedelta(days=1),
+    )
+    assert [(o.reference, o.done) for o in outcomes] == [
+        (listed.reference, True),
+        (late[0].reference, False),
+    ]
+    assert "still inside the removed hours" in outcomes[1].message
+    assert Booking.objects.get(pk=late[0].pk).state == "confirmed"  # kept, and said
