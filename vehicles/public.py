@@ -32,6 +32,7 @@ __all__ = [
     "default_vehicle_of_owner",
     "display_plate",
     "energy_choices",
+    "energy_label",
     "has_active_future_booking",
     "has_any_booking",
     "lock_vehicle_of_owner",
@@ -47,6 +48,11 @@ __all__ = [
 def category_label(code: str) -> str:
     """A vehicle category's name in the active language (the code itself if unknown)."""
     return str(CATEGORY_LABELS.get(code, code))
+
+
+def energy_label(code: str) -> str:
+    """An energy's name in the active language (the code itself if unknown)."""
+    return str(ENERGY_LABELS.get(code, code))
 
 
 def category_choices() -> list[tuple[str, Any]]:
@@ -73,6 +79,16 @@ class VehicleSnapshot:
     energy: str
     nickname: str
     archived: bool
+
+    @property
+    def category_label(self) -> str:
+        """Its category's name in the active language."""
+        return category_label(self.category)
+
+    @property
+    def energy_label(self) -> str:
+        """Its energy's name in the active language."""
+        return energy_label(self.energy)
 
 
 def _snapshot(vehicle: Vehicle) -> VehicleSnapshot:

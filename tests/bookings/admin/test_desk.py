@@ -376,3 +376,18 @@ def test_a_staff_accounts_e_mail_address_is_refused_not_chosen(
     )
     translation.deactivate()
     assert "appartient à un compte du personnel" in french.content.decode()
+
+
+def test_the_customers_vehicles_are_shown_with_their_category_and_energy_in_french(
+    world: World, operator_client: Client
+) -> None:
+    response = operator_client.get(
+        DESK, {"customer": str(world.customer.public_id)}, HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    translation.deactivate()
+    body = response.content.decode()
+    vehicle = world.vehicle
+    assert vehicle.category == "small"
+    assert vehicle.energy == "petrol"
+    assert "(Petite voiture, Essence)" in body
+    assert "(small, petrol)" not in body
