@@ -48,15 +48,24 @@ _KEY_VALUE = re.compile(
 _AUTH_SCHEME = re.compile(r"\b(Bearer|bearer|Basic)\s+[A-Za-z0-9._~+/=\-]+")
 # A JSON Web Token anywhere (header.payload.signature, base64url; the header starts "eyJ").
 _JWT = re.compile(r"\beyJ[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]*")
+# Starts only where a run of address characters starts, and the local part is bounded (64, RFC
+# 5321), the domain too (253): a long run without an '@' (a request path) costs one pass, not one
+# per starting position.
 _EMAIL = re.compile(
-    r"(?P<first>[A-Za-z0-9_%+\-])[A-Za-z0-9._%+\-]*@(?P<domain>[A-Za-z0-9.\-]+\.[A-Za-z]{2,})"
+    r"(?<![A-Za-z0-9._%+\-])(?P<first>[A-Za-z0-9_%+\-])[A-Za-z0-9._%+\-]{0,63}"
+    r"@(?P<domain>[A-Za-z0-9.\-]{1,253}\.[A-Za-z]{2,63})(?![A-Za-z])"
 )
+# What is longer is cut before it is redacted (a log line is no place for it anyway).
+MAX_REDACTED_LENGTH = 16 * 1024
+TRUNCATED = "...[truncated]"
 
 
 def redact(text: str) -> str:
     """`text` without the secrets and with e-mail addresses masked to their first letter and
     their domain ("o***@example.com": enough to tell accounts apart in an incident, not to
-    write to anyone)."""
+    write to anyone). Longer than MAX_REDACTED_LENGTH, it is cut there first."""
+    if len(text) > MAX_REDACTED_LENGTH:
+        text = text[:MAX_REDACTED_LENGTH] + TRUNCATED
     text = _JWT.sub(MASK, text)
     text = _AUTH_SCHEME.sub(lambda m: f"{m.group(1)} {MASK}", text)
     text = _KEY_VALUE.sub(lambda m: f"{m.group('key')}{m.group('quote')}{MASK}", text)

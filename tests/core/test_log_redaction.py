@@ -124,3 +124,23 @@ def test_a_traceback_is_masked_too(log) -> None:
 def test_a_plain_line_is_left_alone() -> None:
     line = "GET /api/v1/bookings 200 12.5ms from 203.0.113.5: 3 queries, access granted"
     assert redact(line) == line
+
+
+def test_the_e_mail_pattern_is_bounded() -> None:
+    """A long run of address characters without an '@' (a request path) costs one pass, not one
+    per starting position: the pattern starts only where a run starts and its local part is
+    bounded (64 characters, RFC 5321), so a 100-character "local part" is no address."""
+    long_local = "a" * 100 + "@example.com"
+    assert redact(long_local) == long_local
+    assert redact("x" * 64 + "@example.com") == "x***@example.com"
+    assert redact("to: jo.doe+tag@example.com.") == "to: j***@example.com."
+
+
+def test_an_absurdly_long_message_is_truncated_before_it_is_redacted() -> None:
+    from core.logging import MAX_REDACTED_LENGTH
+
+    text = "/" + "a" * (MAX_REDACTED_LENGTH * 2) + " password=hunter2"
+    out = redact(text)
+    assert len(out) < MAX_REDACTED_LENGTH + 100
+    assert out.endswith("[truncated]")
+    assert "hunter2" not in out
