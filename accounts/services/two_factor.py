@@ -20,6 +20,8 @@ security_log = logging.getLogger("accounts.security")
 
 APP_DEVICE_NAME = "Authenticator app"
 RECOVERY_DEVICE_NAME = "Recovery codes"
+# What the authenticator app shows (TOTPDevice.digits' default, which enrolment keeps).
+APP_CODE_DIGITS = 6
 
 
 @dataclass(frozen=True)
@@ -96,14 +98,22 @@ def _new_recovery_codes(user: User) -> list[str]:
 
 def verify(*, user: User, token: str) -> Device | None:
     """The device that accepts `token`: the app's current code, or one of the recovery codes,
-    which is then used up. None when none does (or a device's own back-off refuses for now)."""
-    token = token.strip()
+    which is then used up. None when none does (or a device's own back-off refuses for now).
+
+    A code goes to the one device it can be for, by its shape: six digits to the app, anything
+    else to the recovery codes (any case, spaces ignored). Tried on both, every mistyped app code
+    would count against the recovery codes' back-off (and the other way round), until a valid
+    recovery code is refused."""
+    token = _digits(token)
     if not token:
         return None
+    app_code = len(token) == APP_CODE_DIGITS and token.isascii() and token.isdigit()
+    wanted: type[Device] = TOTPDevice if app_code else StaticDevice
     with transaction.atomic():
         for device in devices_for_user(user, confirmed=True, for_verify=True):
-            candidate = _digits(token) if isinstance(device, TOTPDevice) else token.lower()
-            if device.verify_token(candidate):
+            if not isinstance(device, wanted):
+                continue
+            if device.verify_token(token if app_code else token.lower()):
                 if isinstance(device, StaticDevice):
                     left = device.token_set.count()
                     security_log.warning(
