@@ -38,11 +38,18 @@ _SECRET_NAMES = (
     r"password|passwd|pwd|secret|token|access_token|refresh_token|access|refresh|"
     r"authorization|api[_-]?key|cookie|session(?:id)?|csrf(?:token)?"
 )
-_SECRET_KEY = re.compile(rf"^(?:[a-z0-9_\-]*[_\-])?(?:{_SECRET_NAMES})$", re.IGNORECASE)
+# A secret name, alone or prefixed ("new_password", "csrf_token", "webhook_secret"), maybe numbered
+# ("new_password1": Django's password forms).
+_SECRET_NAME = rf"(?:[a-z0-9_\-]{{0,64}}[_\-])?(?:{_SECRET_NAMES})\d*"
+_SECRET_KEY = re.compile(rf"^{_SECRET_NAME}$", re.IGNORECASE)
+_SCHEMES = r"(?:Bearer|Basic|Token)\s+"
 _KEY_VALUE = re.compile(
-    rf"""(?P<key>\b(?:{_SECRET_NAMES})\b["']?\s*[:=]\s*)(?P<quote>["']?)"""
-    # not the scheme of an Authorization value (masked below), nor what is masked already
-    r"""(?!(?:Bearer|Basic)\s|\[redacted\])(?P<value>[^\s"',;&}]+)""",
+    # the name starts where a run of name characters starts (not "xpassword", and one pass a run)
+    rf"""(?P<key>(?<![a-z0-9_\-]){_SECRET_NAME}["']?\s*[:=]\s*)(?P<quote>["'])?"""
+    # an Authorization value's scheme is kept, not what is masked already
+    rf"""(?:(?P<scheme>{_SCHEMES})|(?!{_SCHEMES}))(?!\[redacted\])"""
+    # a quoted value up to its closing quote (spaces and all), else up to a separator
+    r"""(?P<value>(?(quote)(?:(?!(?P=quote))[^\n])+|[^\s"',;&}]+))""",
     re.IGNORECASE,
 )
 _AUTH_SCHEME = re.compile(r"\b(Bearer|bearer|Basic)\s+[A-Za-z0-9._~+/=\-]+")
@@ -68,7 +75,9 @@ def redact(text: str) -> str:
         text = text[:MAX_REDACTED_LENGTH] + TRUNCATED
     text = _JWT.sub(MASK, text)
     text = _AUTH_SCHEME.sub(lambda m: f"{m.group(1)} {MASK}", text)
-    text = _KEY_VALUE.sub(lambda m: f"{m.group('key')}{m.group('quote')}{MASK}", text)
+    text = _KEY_VALUE.sub(
+        lambda m: f"{m.group('key')}{m.group('quote') or ''}{m.group('scheme') or ''}{MASK}", text
+    )
     return _EMAIL.sub(lambda m: f"{m.group('first')}***@{m.group('domain')}", text)
 
 

@@ -144,3 +144,35 @@ def test_an_absurdly_long_message_is_truncated_before_it_is_redacted() -> None:
     assert len(out) < MAX_REDACTED_LENGTH + 100
     assert out.endswith("[truncated]")
     assert "hunter2" not in out
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("new_password=hunter2", "new_password=[redacted]"),
+        (
+            "{'new_password1': 'x', 'old_password': 'y'}",
+            "{'new_password1': '[redacted]', 'old_password': '[redacted]'}",
+        ),
+        ("auth_token=abc&next=/", "auth_token=[redacted]&next=/"),
+        ("csrf_token=abc", "csrf_token=[redacted]"),
+        ("client_secret: zzz", "client_secret: [redacted]"),
+        ("webhook_secret=whsec_abc", "webhook_secret=[redacted]"),
+        ("Authorization: Token abc", "Authorization: Token [redacted]"),
+        ('{"password": "hunter 2 words"}', '{"password": "[redacted]"}'),
+        ("password='two words' then", "password='[redacted]' then"),
+        ("Authorization: Bearer abc", "Authorization: Bearer [redacted]"),
+        ('{"Authorization": "Basic Zm9v"}', '{"Authorization": "Basic [redacted]"}'),
+    ],
+)
+def test_prefixed_names_quoted_values_and_the_token_scheme_are_masked(
+    line: str, expected: str
+) -> None:
+    assert redact(line) == expected
+
+
+def test_a_prefixed_extra_name_with_a_number_is_masked(log) -> None:
+    logger, stream = log
+    logger.info("password change", extra={"new_password1": "hunter2-Secret!", "count": 2})
+    line = json.loads(_written(stream))
+    assert (line["new_password1"], line["count"]) == ("[redacted]", 2)
