@@ -9,7 +9,7 @@ import uuid
 
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost, RequestDataTooBig
-from django.db import InterfaceError, OperationalError, connections
+from django.db import connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from core.api.envelope import body_limit, error_body
+from core.db_errors import database_unavailable
 from core.middleware import is_api_path
 
 logger = logging.getLogger(__name__)
@@ -80,18 +81,6 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
 # How long a client should wait before trying again when the database is unreachable (the same
 # as the DRF exception handler's, core.api.exceptions).
 DATABASE_RETRY_AFTER_SECONDS = 5
-
-
-def database_unavailable(exc: BaseException | None) -> bool:
-    """The error is (or was caused by) the database refusing or dropping us: connection
-    refused, server closed the connection, the server shutting down."""
-    seen: set[int] = set()
-    while exc is not None and id(exc) not in seen:
-        if isinstance(exc, OperationalError | InterfaceError):
-            return True
-        seen.add(id(exc))
-        exc = exc.__cause__ or exc.__context__
-    return False
 
 
 def service_unavailable(request: HttpRequest) -> HttpResponse:

@@ -9,7 +9,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
@@ -18,6 +17,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
 from core.api.envelope import body_limit, error_body
+from core.db_errors import database_unavailable
 from core.errors import DomainError, LockTimeout, translate_details
 
 logger = logging.getLogger(__name__)
@@ -56,9 +56,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
             error_body("validation_error", _("Invalid input."), _django_validation_details(exc)),
             status=status.HTTP_400_BAD_REQUEST,
         )
-    if isinstance(exc, OperationalError | InterfaceError):
-        # The database is unreachable or refused us (a lock timeout is mapped by the service that
-        # expects it); tell the client to retry instead of pretending the server crashed.
+    if database_unavailable(exc):
+        # The database is unreachable or dropped us (a lock timeout is mapped by the service that
+        # expects it; another database error is a crash): tell the client to retry instead of
+        # pretending the server crashed.
         logger.warning("database unavailable: %s", exc)
         set_rollback()
         return Response(

@@ -23,7 +23,11 @@ RETRY_AFTER = str(DATABASE_RETRY_AFTER_SECONDS)
 
 
 def _unreachable(*args: Any, **kwargs: Any) -> Any:
-    raise OperationalError('connection to server at "127.0.0.1", port 5432 failed')
+    # What Django raises when the server ends the connection (a restart): psycopg's error, with
+    # its SQLSTATE (57P01 admin_shutdown), wrapped in Django's.
+    raise OperationalError(
+        "terminating connection due to administrator command"
+    ) from psycopg.errors.AdminShutdown("terminating connection due to administrator command")
 
 
 def _envelope_503(response: Any) -> None:
@@ -80,6 +84,40 @@ def test_another_crash_is_still_a_500(monkeypatch: Any) -> None:
     response = APIClient(raise_request_exception=False).get("/api/v1/services")
     assert response.status_code == 500
     assert "Retry-After" not in response
+
+
+@pytest.mark.django_db
+def test_a_missing_table_is_still_a_500_not_a_retry(monkeypatch: Any) -> None:
+    """A first run without `migrate` (SQLite: OperationalError "no such table") is a crash to
+    fix, not an outage to wait out."""
+    from scheduling.selectors import sites
+
+    def missing_table(*args: Any, **kwargs: Any) -> Any:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT * FROM no_such_table")
+
+    monkeypatch.setattr(sites, "site_list", missing_table)
+    response = APIClient(raise_request_exception=False).get("/api/v1/sites")
+    assert response.status_code == 500
+    assert "Retry-After" not in response
+
+
+def test_only_a_lost_connection_counts_and_only_through_the_cause() -> None:
+    from core.views import database_unavailable
+
+    down = OperationalError("terminating connection")
+    down.__cause__ = psycopg.errors.AdminShutdown("terminating connection")
+    assert database_unavailable(down)
+    timeout = OperationalError("canceling statement due to statement timeout")
+    timeout.__cause__ = psycopg.errors.QueryCanceled("canceling statement")
+    assert not database_unavailable(timeout)
+    deadlock = OperationalError("deadlock detected")
+    deadlock.__cause__ = psycopg.errors.DeadlockDetected("deadlock detected")
+    assert not database_unavailable(deadlock)
+    # a crash while handling an outage is that crash (its __context__ is not followed)
+    crash = RuntimeError("the handler failed")
+    crash.__context__ = down
+    assert not database_unavailable(crash)
 
 
 # --- a real outage: the server goes away under a kept connection, then comes back -------------

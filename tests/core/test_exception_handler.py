@@ -12,6 +12,16 @@ from core.api.exceptions import exception_handler
 from core.errors import Conflict, NotFound, ServiceUnavailable
 
 
+def _lost(message: str) -> OperationalError:
+    """What Django raises when the connection is lost: the driver's error (SQLSTATE 08006,
+    connection_failure) as its cause."""
+    import psycopg
+
+    error = OperationalError(message)
+    error.__cause__ = psycopg.errors.ConnectionFailure(message)
+    return error
+
+
 def _handle(exc: Exception):
     request = APIRequestFactory().get("/api/v1/x")
     return exception_handler(exc, {"request": request, "view": None})
@@ -24,7 +34,8 @@ def _handle(exc: Exception):
         (NotFound(), 404, "not_found"),
         (ServiceUnavailable(), 503, "service_unavailable"),
         (Http404(), 404, "not_found"),
-        (OperationalError("could not connect"), 503, "service_unavailable"),
+        (_lost("could not connect"), 503, "service_unavailable"),
+        (OperationalError("database is locked"), 500, "server_error"),
     ],
 )
 def test_status_and_code(exc: Exception, status: int, code: str) -> None:
@@ -54,7 +65,7 @@ def test_django_validation_error_without_field() -> None:
 
 
 def test_database_outage_says_when_to_retry() -> None:
-    response = _handle(OperationalError("server closed the connection"))
+    response = _handle(_lost("server closed the connection"))
     assert response["Retry-After"] == "5"
     assert "server closed" not in str(response.data)
 
