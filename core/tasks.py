@@ -12,7 +12,8 @@ broker) nothing is retried in the request: the row waits for the sweeper.
 An unreachable database (OperationalError, InterfaceError: PostgreSQL restarting, a dropped
 connection) is retried by every task with Celery's exponential backoff and jitter
 (DATABASE_RETRY: 2 s, 4 s, 8 s ... up to 5 min, 10 times); Celery's Django fixup closes the
-broken connection after the task, so the next try connects afresh (no worker restart)."""
+broken connection after the task, so the next try connects afresh (no worker restart). In eager
+mode that retry does not apply either (DatabaseRetryTask): one attempt, then the sweeper."""
 
 from __future__ import annotations
 
@@ -37,8 +38,22 @@ logger = logging.getLogger(__name__)
 SHORT_RETRY_MAX_SECONDS = 600
 DISPATCH_RETRIES = 8
 
+
+class DatabaseRetryTask(Task):  # type: ignore[type-arg]
+    """A task whose autoretry (DATABASE_RETRY) is for a worker only: in eager mode (no broker)
+    Celery would ignore the countdown and run every retry at once, inside the request; there the
+    error ends the attempt and the row waits for the sweeper (or the next beat)."""
+
+    def retry(self, *args: Any, **kwargs: Any) -> Any:
+        exc = kwargs.get("exc")
+        if self.request.is_eager and isinstance(exc, OperationalError | InterfaceError):
+            raise exc
+        return super().retry(*args, **kwargs)
+
+
 # Every task's options for a database that is down for a while (docs/rules/events.md).
 DATABASE_RETRY: dict[str, Any] = {
+    "base": DatabaseRetryTask,
     "autoretry_for": (OperationalError, InterfaceError),
     "retry_backoff": 2,
     "retry_backoff_max": 300,

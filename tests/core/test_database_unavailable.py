@@ -259,24 +259,41 @@ def test_every_task_retries_an_unreachable_database_with_backoff(name: str) -> N
     assert task.max_retries >= 5
 
 
-def test_a_task_that_meets_it_is_retried_and_then_does_its_work(monkeypatch: Any) -> None:
+def test_in_eager_mode_a_task_that_meets_it_is_attempted_once(monkeypatch: Any) -> None:
+    """No broker (a first run, the tests): nothing is retried in the request (Celery would ignore
+    the countdown and try ~11 times at once); the next beat or the sweeper tries again."""
     from bookings import services, tasks
 
     calls: list[int] = []
 
-    def flaky() -> int:
+    def unreachable() -> int:
         calls.append(1)
-        if len(calls) < 3:
-            raise OperationalError("server closed the connection unexpectedly")
-        return 4
+        raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(services, "bookings_expire_due", flaky)
+    monkeypatch.setattr(services, "bookings_expire_due", unreachable)
     result = tasks.expire_pending_bookings.apply()
-    # Its value, not result.get(): a test before may have left Celery thinking it runs in a
-    # worker, where get() refuses to block.
-    assert result.successful()
-    assert result.result == 4
-    assert len(calls) == 3  # two retries, then the work
+    assert len(calls) == 1
+    assert isinstance(result.result, OperationalError)
+
+
+def test_in_a_worker_a_task_that_meets_it_is_put_back_with_a_countdown(monkeypatch: Any) -> None:
+    from celery.canvas import Signature
+    from celery.exceptions import Retry
+
+    from bookings import services, tasks
+
+    monkeypatch.setattr(services, "bookings_expire_due", _unreachable)
+    sent: list[dict[str, Any]] = []
+    monkeypatch.setattr(Signature, "apply_async", lambda self, *a, **kw: sent.append(self.options))
+    task = tasks.expire_pending_bookings
+    task.push_request(id="t-1", retries=0, is_eager=False, called_directly=False)
+    try:
+        with pytest.raises(Retry):
+            task.run()
+    finally:
+        task.pop_request()
+    assert len(sent) == 1
+    assert 0 <= sent[0]["countdown"] <= 2  # the first wait: up to 2 s (full jitter)
 
 
 def test_the_retries_wait_longer_each_time(monkeypatch: Any) -> None:
