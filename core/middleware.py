@@ -150,6 +150,9 @@ def is_api_path(path: str) -> bool:
     return path.startswith("/api/")
 
 
+_BODY_HEADERS = frozenset({"content-type", "content-length", "content-encoding"})
+
+
 class ApiErrorEnvelopeMiddleware:
     """Django answers some API failures itself, in HTML (an unknown URL, a crash outside a DRF view,
     a bad Host header). Under /api/ those become the JSON envelope, so clients parse one shape.
@@ -177,9 +180,12 @@ class ApiErrorEnvelopeMiddleware:
                 message = _("Error")
         code = _CODES_BY_STATUS.get(status, "server_error" if status >= 500 else "bad_request")
         envelope = JsonResponse(error_body(code, message), status=status)
-        for header in ("Allow", "Retry-After", "WWW-Authenticate"):
-            if header in response:
-                envelope[header] = response[header]
+        # Every header the page had but its body's own (Allow, Retry-After, WWW-Authenticate;
+        # the security middlewares', which sit inside this one: HSTS, X-Content-Type-Options,
+        # Referrer-Policy, Content-Security-Policy; Vary and Content-Language).
+        for header, value in response.items():
+            if header.lower() not in _BODY_HEADERS:
+                envelope[header] = value
         return envelope
 
 

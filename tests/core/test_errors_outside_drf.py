@@ -114,3 +114,35 @@ def test_the_wsgi_application_is_guarded() -> None:
     from config.wsgi import application
 
     assert isinstance(application, ApiErrorGuard)
+
+
+SECURITY_HEADERS = (
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "Cross-Origin-Opener-Policy",
+    "Content-Security-Policy",
+    "Strict-Transport-Security",
+)
+
+
+@pytest.mark.parametrize("status", [404, 401])
+def test_an_envelope_keeps_the_security_headers(
+    monkeypatch: Any, settings: Any, status: int
+) -> None:
+    """SecurityMiddleware's and the CSP middleware's headers (HSTS with SECURE_HSTS_SECONDS, as in
+    production) are on the envelope made from Django's own page, as on any other answer."""
+    from django.http import HttpResponse
+
+    from core import middleware
+
+    settings.SECURE_HSTS_SECONDS = 3600
+    if status == 401:
+
+        def refusal(self: Any, request: Any) -> HttpResponse:
+            return HttpResponse("<h1>401</h1>", status=401, headers={"WWW-Authenticate": "Bearer"})
+
+        monkeypatch.setattr(middleware.ApiRequestLimitsMiddleware, "_refusal", refusal)
+    response = APIClient().get("/api/v1/no-such", secure=True)
+    _envelope(response, status, "not_found" if status == 404 else "not_authenticated")
+    for header in SECURITY_HEADERS:
+        assert header in response, header
