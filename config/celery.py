@@ -16,10 +16,16 @@ from typing import Any
 from celery import Celery
 from celery.signals import worker_process_init
 
+from core import tracing
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
 app = Celery("carservice")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+
+# An unknown OTEL_TRACES_EXPORTER stops the worker and beat here, as it stops the app server:
+# raised in worker_process_init (below), Celery would only log it and run untraced.
+tracing.check()
 
 # Reliability defaults for every task; a task may only tighten them.
 app.conf.update(
@@ -98,6 +104,4 @@ import core.worker_signals  # noqa: E402, F401
 def _tracing(**_kwargs: Any) -> None:
     """Each worker process (after the fork: the exporter's thread would not survive it) traces
     its tasks and their queries when the OTEL_* variables ask for it (core.tracing)."""
-    from core import tracing
-
     tracing.configure()

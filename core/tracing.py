@@ -51,6 +51,23 @@ def _exporter_names(environ: Mapping[str, str]) -> list[str] | None:
     return [name.strip() for name in raw.split(",") if name.strip()]
 
 
+EXPORTER_NAMES = ("otlp", "console", "none")
+
+
+def check(environ: Mapping[str, str] | None = None) -> None:
+    """Refuses (ImproperlyConfigured) an OTEL_TRACES_EXPORTER naming an exporter we do not have:
+    called where each process starts (config.wsgi through configure(), config.celery at import,
+    since Celery only logs what a worker_process_init handler raises), so that none starts."""
+    environ = os.environ if environ is None else environ
+    if environ.get("OTEL_SDK_DISABLED", "").strip().lower() == "true":
+        return  # off whatever the rest says, as configure() has it
+    for name in _exporter_names(environ) or []:
+        if name not in EXPORTER_NAMES:
+            raise ImproperlyConfigured(
+                f"OTEL_TRACES_EXPORTER: {name!r} is not one of otlp, console, none."
+            )
+
+
 def configure(
     environ: Mapping[str, str] | None = None,
     *,
@@ -64,6 +81,7 @@ def configure(
     environ = os.environ if environ is None else environ
     if not wanted(environ):
         return None
+    check(environ)
     if _provider is not None:
         return _provider
 
@@ -79,7 +97,8 @@ def configure(
     if exporter is not None:
         provider.add_span_processor(SimpleSpanProcessor(exporter))
     else:
-        for each in _exporters(_exporter_names(environ) or ["otlp"]):
+        names = [n for n in _exporter_names(environ) or ["otlp"] if n != "none"]
+        for each in _exporters(names):
             provider.add_span_processor(BatchSpanProcessor(each))
     if set_global:
         trace.set_tracer_provider(provider)

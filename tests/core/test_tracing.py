@@ -142,3 +142,35 @@ def test_each_celery_worker_process_configures_tracing(monkeypatch: pytest.Monke
     monkeypatch.setattr(tracing, "configure", lambda *a, **k: calls.append((a, k)))
     worker_process_init.send(sender=None)
     assert calls == [((), {})]
+
+
+@pytest.mark.parametrize("value", ["zipkin", "otlp,jaeger"])
+def test_the_exporter_check_refuses_an_unknown_name(value: str) -> None:
+    with pytest.raises(ImproperlyConfigured, match="OTEL_TRACES_EXPORTER"):
+        tracing.check({"OTEL_TRACES_EXPORTER": value})
+
+
+@pytest.mark.parametrize("value", ["", "otlp", "console,otlp", "none", " OTLP "])
+def test_the_exporter_check_lets_a_known_name_pass(value: str) -> None:
+    tracing.check({"OTEL_TRACES_EXPORTER": value})
+
+
+def test_a_worker_with_an_unknown_exporter_refuses_to_start() -> None:
+    """Celery's dispatch of worker_process_init only logs what a handler raises: the name is
+    checked when config.celery is imported (worker and beat), so they stop as gunicorn does."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "OTEL_TRACES_EXPORTER": "zipkin"}
+    env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    done = subprocess.run(
+        [sys.executable, "-c", "import config.celery"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode != 0
+    assert "OTEL_TRACES_EXPORTER" in done.stderr
