@@ -203,16 +203,40 @@ def _lanes(blocks: list[tuple[int, int, Booking]]) -> list[int]:
     return lanes
 
 
-def cells_for(scale: Scale, step_minutes: int, tz: ZoneInfo) -> tuple[Cell, ...]:
-    """The scale cut every `step_minutes` of real time from its first (whole) hour."""
+def cells_for(
+    scale: Scale, step_minutes: int, tz: ZoneInfo, spans: tuple[scheduling.TimeSpan, ...] = ()
+) -> tuple[Cell, ...]:
+    """The site's grid on the scale: within each opening interval (`spans`) every `step_minutes`
+    of real time from its start, as the engine offers starts (scheduling.domain.engine); outside
+    the hours every step from the scale's first (whole) hour, from where the opening ended."""
     step = max(step_minutes, 1) * 60
+    cuts: list[tuple[int, int]] = []  # (start, end) of each cell
+    cursor = scale.start
+
+    def grid(origin: int, low: int, high: int) -> None:
+        """Cells on origin + k*step over [low, high), a part-cell first when low is off it."""
+        if low >= high:
+            return
+        first = origin + -((origin - low) // step) * step
+        points = ([low] if first > low else []) + list(range(first, high, step))
+        cuts.extend(zip(points, [*points[1:], high], strict=True))
+
+    for span in sorted(spans, key=lambda span: span.start):
+        origin, high = _ts(span.start), min(_ts(span.end), scale.end)
+        low = max(origin, cursor)
+        if high <= low:
+            continue
+        grid(scale.start, cursor, low)  # closed before it
+        grid(origin, low, high)
+        cursor = high
+    grid(scale.start, cursor, scale.end)
     return tuple(
         Cell(
-            *scale.place(ts, min(ts + step, scale.end)),
+            *scale.place(ts, end),
             start=datetime.fromtimestamp(ts, tz).isoformat(),
             label=f"{datetime.fromtimestamp(ts, tz):%H:%M}",
         )
-        for ts in range(scale.start, scale.end, step)
+        for ts, end in cuts
     )
 
 
@@ -236,7 +260,7 @@ def build_rows(
     move: Callable[[Booking], str] = lambda booking: "",
 ) -> list[Row]:
     tz = ZoneInfo(day.policy.timezone)
-    cells = cells_for(scale, day.policy.slot_step_minutes, tz)
+    cells = cells_for(scale, day.policy.slot_step_minutes, tz, day.open_spans)
     by_resource: dict[int, list[Booking]] = {}
     for booking in bookings:
         by_resource.setdefault(booking.resource_id, []).append(booking)

@@ -18,7 +18,7 @@ from bookings import services
 from bookings.models import Booking, BookingEvent
 from tests.accounts.factories import UserFactory
 from tests.bookings.admin.conftest import CHANGELIST, change_url, fresh, messages_of, raw_booking
-from tests.bookings.factories import World, at
+from tests.bookings.factories import World, at, make_world
 from tests.scheduling.factories import ClosureFactory, ResourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -74,6 +74,27 @@ def test_the_board_offers_the_service_chooser_cells_and_moves(
     assert "bookings/planning.js" in content
     assert "onclick" not in content
     assert "ondrop" not in content
+
+
+def test_with_a_45_minute_step_the_afternoon_cells_are_the_offered_starts(
+    operator_client: Client,
+) -> None:
+    """The cells follow the engine's grid, cut from each opening (13:30 in the afternoon), so
+    that an afternoon cell is a start the site offers, not one explained as off the grid."""
+    world = make_world(resources=1, slot_step_minutes=45)
+    response = operator_client.get(BOARD, {"site": world.site.pk, "day": world.day.date()})
+    (row,) = response.context["rows"]
+    afternoon = [cell for cell in row.cells if cell.start >= at(world.day, 13, 30).isoformat()]
+    assert [cell.label for cell in afternoon] == [
+        "13:30",
+        "14:15",
+        "15:00",
+        "15:45",
+        "16:30",
+        "17:15",
+    ]
+    cell = _cell(operator_client, world, world.resources[0], at(world.day, 14, 15))
+    assert cell.context["free"] is True
 
 
 def test_a_technician_gets_neither_cells_nor_moves(world: World) -> None:

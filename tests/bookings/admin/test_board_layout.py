@@ -5,7 +5,8 @@ bookings and now in, rows and blocks out. No request, no database: the page's ow
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from bookings.admin.board import lay_out
@@ -150,3 +151,45 @@ def test_on_the_spring_change_the_scale_has_the_hours_the_clock_really_shows() -
         _site_day(spring, (_resource(1, "Bay 1", spans),), open_spans=spans), [], _at(spring, 9)
     )
     assert [tick.label for tick in board.ticks] == ["00:00", "01:00", "03:00", "04:00", "05:00"]
+
+
+def test_the_cells_are_the_engines_grid_from_each_opening() -> None:
+    """With a 45-minute step, the afternoon's cells start at its opening (13:30, 14:15, ...), as
+    the engine's grid does; outside the hours the scale is cut from its whole hour."""
+    policy = SitePolicy(1, uuid.uuid4(), "Lyon", "Europe/Paris", 45, 60, 60, False, 120)
+    spans = (TimeSpan(_at(DAY, 8), _at(DAY, 12)), TimeSpan(_at(DAY, 13, 30), _at(DAY, 18)))
+    site_day = _site_day(DAY, (_resource(1, "Bay 1", spans),), open_spans=spans, policy=policy)
+    (row,) = lay_out(site_day, [], _at(DAY, 8)).rows
+    assert [cell.label for cell in row.cells] == [
+        *("08:00", "08:45", "09:30", "10:15", "11:00", "11:45"),  # the last one ends at 12:00
+        *("12:00", "12:30", "13:15"),  # closed: the whole-hour cut, up to the opening
+        *("13:30", "14:15", "15:00", "15:45", "16:30", "17:15"),
+    ]
+    assert row.cells[10].start == _at(DAY, 14, 15).isoformat()
+    # The cells tile the scale without a gap or an overlap.
+    edges = [(float(c.left), float(c.left) + float(c.width)) for c in row.cells]
+    assert edges[0][0] == 0
+    assert round(edges[-1][1], 3) == 100
+    assert all(abs(a[1] - b[0]) < 0.002 for a, b in pairwise(edges))
+
+
+def test_on_the_autumn_change_the_cells_step_in_real_time_from_the_opening() -> None:
+    autumn = date(2026, 10, 25)  # 03:00 CEST is 02:00 CET: the clock shows 02:00-03:00 twice
+    policy = SitePolicy(1, uuid.uuid4(), "Lyon", "Europe/Paris", 45, 60, 60, False, 120)
+    spans = (TimeSpan(_at(autumn, 1, 30), _at(autumn, 5)),)
+    site_day = _site_day(autumn, (_resource(1, "Bay 1", spans),), open_spans=spans, policy=policy)
+    (row,) = lay_out(site_day, [], _at(autumn, 9)).rows
+    opening = _at(autumn, 1, 30)
+    on_grid = [c.start for c in row.cells if datetime.fromisoformat(c.start) >= opening]
+    assert on_grid == [
+        (opening.astimezone(UTC) + timedelta(minutes=45 * k)).astimezone(PARIS).isoformat()
+        for k in range(6)
+    ]
+    assert [c.label for c in row.cells][-6:] == [
+        "01:30",
+        "02:15",
+        "02:00",
+        "02:45",
+        "03:30",
+        "04:15",
+    ]
