@@ -27,6 +27,7 @@ from scheduling.domain.ports import (
 from scheduling.domain.refusals import StartRefused, one_resource_reasons, reason_line
 from scheduling.domain.siteday import ClosedSpan, ResourceDay, SiteDay, TimeSpan
 from scheduling.domain.values import BusyInterval, HeldInterval, ResourceInfo, SitePolicy
+from scheduling.domain.wallclock import FIRST_DAY, LAST_DAY
 from scheduling.selectors import explain as explain_selectors
 from scheduling.selectors import placement, requirements
 from scheduling.selectors.availability import available_starts
@@ -51,6 +52,8 @@ from scheduling.selectors.sites import (
 from scheduling.services import check_exception, closure_add, hours_change_save
 
 __all__ = [
+    "FIRST_DAY",
+    "LAST_DAY",
     "BookableSite",
     "Booked",
     "BusyInterval",

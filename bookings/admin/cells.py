@@ -143,7 +143,7 @@ def shown_reasons(
 
 def _int(raw: str | None) -> int | None:
     raw = (raw or "").strip()
-    return int(raw) if raw.isdigit() else None
+    return int(raw) if raw.isascii() and raw.isdigit() else None  # "²" is a digit, not an int
 
 
 def _start(raw: str | None) -> datetime | None:

@@ -84,7 +84,13 @@ def move_view(
     )
     if request.method == "POST" and form.is_valid():
         start, resource_pk = form.cleaned_data["start"], form.cleaned_data["resource"]
-        if resource_pk == booking.resource_id and start.astimezone(UTC) == booking.start:
+        # Out of the calendar's days (no instant computes) the use case refuses it, below.
+        in_range = scheduling.FIRST_DAY <= start.date() <= scheduling.LAST_DAY
+        if (
+            resource_pk == booking.resource_id
+            and in_range
+            and start.astimezone(UTC) == booking.start
+        ):
             messages.info(
                 request,
                 _("Booking %(reference)s is already there.") % {"reference": booking.reference},

@@ -29,7 +29,6 @@ from pricing import public as pricing
 from scheduling import public as scheduling
 from vehicles import public as vehicles
 
-FIRST_DAY, LAST_DAY = date(1970, 1, 2), date(2999, 12, 30)
 TEMPLATE = "admin/bookings/booking/planning.html"
 
 
@@ -92,7 +91,7 @@ def _chosen_day(request: HttpRequest, today: date) -> date:
     except ValueError:
         messages.error(request, _("Enter a date as YYYY-MM-DD: showing today."))
         return today
-    if not FIRST_DAY <= day <= LAST_DAY:
+    if not scheduling.FIRST_DAY <= day <= scheduling.LAST_DAY:
         messages.error(request, _("This date is out of range: showing today."))
         return today
     return day

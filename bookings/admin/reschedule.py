@@ -26,8 +26,7 @@ from bookings.domain.states import Role, State, allowed_transitions
 from bookings.models import Booking
 from core.admin_writes import actor_of, refusal_text
 from core.errors import DomainError
-
-FIRST_DAY, LAST_DAY = date(1970, 1, 2), date(2999, 12, 30)
+from scheduling import public as scheduling
 
 
 class RescheduleForm(forms.Form):
@@ -81,7 +80,7 @@ def _day(request: HttpRequest, booking: Booking) -> date:
     except ValueError:
         messages.error(request, _("Enter a date as YYYY-MM-DD: showing the booking's day."))
         return default
-    if not FIRST_DAY <= day <= LAST_DAY:
+    if not scheduling.FIRST_DAY <= day <= scheduling.LAST_DAY:
         messages.error(request, _("This date is out of range: showing the booking's day."))
         return default
     return day

@@ -15,6 +15,14 @@ import math
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+# The days a site's calendar takes (a start, a board's or desk's day): a day's margin inside
+# what datetime can hold, so that any offset and a day on either side stay computable.
+FIRST_DAY, LAST_DAY = date(1970, 1, 2), date(2999, 12, 30)
+
+
+def day_in_range(day: date) -> bool:
+    return FIRST_DAY <= day <= LAST_DAY
+
 
 def instant_at(day: date, wall: time, tz: ZoneInfo) -> int:
     """Epoch second at which the clock of `tz` first shows `wall` (or later) on `day`."""

@@ -22,7 +22,14 @@ from scheduling.domain.assignment import booked_seconds, pick_resource
 from scheduling.domain.hours import WallInterval
 from scheduling.domain.ports import busy_intervals
 from scheduling.domain.values import BusyInterval, ResourceInfo, SitePolicy
-from scheduling.domain.wallclock import local_date, same_instant, skipped_wall_time
+from scheduling.domain.wallclock import (
+    FIRST_DAY,
+    LAST_DAY,
+    day_in_range,
+    local_date,
+    same_instant,
+    skipped_wall_time,
+)
 from scheduling.selectors.availability import compute
 from scheduling.selectors.calendars import SiteCalendar, load_sites
 
@@ -73,7 +80,13 @@ def check_start_exists(*, site: BookableSite, start: datetime) -> None:
     """A start written as a wall time the site's clock skips (spring forward), with one of the
     site's offsets, is refused: taken as the instant its offset names, it would be booked at
     another time than the one its writer read (docs/rules/scheduling.md, "Daylight-saving time").
-    ValidationFailed (nonexistent_local_time)."""
+    ValidationFailed (nonexistent_local_time). A start out of the calendar's days (FIRST_DAY to
+    LAST_DAY, as written) is a ValidationFailed too: near year 1 or 9999 no instant computes."""
+    if not day_in_range(start.date()):
+        message = _(
+            "%(time)s is out of the calendar: choose a start between %(first)s and %(last)s."
+        ) % {"time": start.isoformat(), "first": FIRST_DAY, "last": LAST_DAY}
+        raise ValidationFailed(message, details={"start": [message]})
     if not skipped_wall_time(start, ZoneInfo(site.policy.timezone)):
         return
     message = _(

@@ -210,6 +210,29 @@ def test_a_bad_cell_is_a_message_not_an_error(world: World, operator_client: Cli
     assert unknown.status_code == 400
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("resource", "\u00b2"),  # a digit for str.isdigit, not for int()
+        ("site", "\u00b2"),
+        ("start", "0001-01-01T00:00+05:00"),
+        ("start", "9999-12-31T23:59-05:00"),
+    ],
+)
+def test_a_malformed_cell_is_a_400_not_an_error(
+    world: World, operator_client: Client, field: str, value: str
+) -> None:
+    query = {
+        "site": world.site.pk,
+        "resource": world.resources[0].pk,
+        "start": at(world.day, 10).isoformat(),
+        "service": world.service.code,
+        field: value,
+    }
+    response = operator_client.get(CELL, query)
+    assert response.status_code == 400
+
+
 def test_who_may_ask_a_cell(world: World) -> None:
     query = {"site": world.site.pk}
     assert Client().get(CELL, query).status_code == 302  # to the sign-in page
@@ -348,3 +371,18 @@ def test_a_move_refused_by_the_state_machine(world: World, operator_client: Clie
     )
     assert messages_of(done) == ["A cancelled booking cannot be moved."]
     assert fresh(booking).resource_id == booking.resource_id
+
+
+@pytest.mark.parametrize("start", ["0001-01-01T00:00+05:00", "9999-12-31T23:59-05:00"])
+def test_a_move_to_a_start_out_of_the_calendars_range_is_refused(
+    world: World, operator_client: Client, start: str
+) -> None:
+    booking = _confirmed(world, 10)
+    done = operator_client.post(
+        _move_url(booking), {"resource": booking.resource_id, "start": start}, follow=True
+    )
+    assert done.status_code == 200
+    (message,) = messages_of(done)
+    assert message.startswith(f"Booking {booking.reference} was not moved:")
+    assert "1970-01-02" in message
+    assert fresh(booking).start == booking.start

@@ -179,3 +179,18 @@ def test_operators_see_each_resources_bookings_and_closures_on_the_sites_clock(
         at(world.day, 10).isoformat(),
         at(world.day, 11).isoformat(),
     )
+
+
+@pytest.mark.parametrize("start", ["0001-01-01T00:00+05:00", "9999-12-31T23:59-05:00"])
+def test_a_start_out_of_the_calendars_range_is_a_400(world, api_client, start) -> None:
+    response = api_client.get(
+        URL,
+        {
+            "service": world.service.code,
+            "category": "small",
+            "site": str(world.site.public_id),
+            "start": start,
+        },
+    )
+    assert response.status_code == 400
+    assert "start" in response.json()["error"]["details"]

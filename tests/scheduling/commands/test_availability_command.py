@@ -101,3 +101,10 @@ def test_explain_prints_every_reason_per_resource(setup) -> None:
     assert "resource_closed" in text
     assert "Lift repair" in text
     assert "Nearest offered: before" in text
+
+
+@pytest.mark.parametrize("start", ["0001-01-01T00:00+05:00", "9999-12-31T23:59-05:00"])
+def test_explain_refuses_a_start_out_of_the_calendars_range(setup, start) -> None:
+    argv = ["--site", "Bastille", "--service", "wash", "--category", "small", "--explain", start]
+    with pytest.raises(CommandError, match="start"):
+        call_command("availability", *argv, stdout=StringIO())
