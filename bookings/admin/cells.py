@@ -177,7 +177,9 @@ def cell_view(model_admin: ModelAdmin[Booking], request: HttpRequest) -> HttpRes
         "fragment": fragment,
     }
     template = FRAGMENT if fragment else PAGE
-    if site_pk is None or resource_pk is None or start is None or not service:
+    # The site's active resources (the cell's name): a resource not among them is no cell.
+    names = dict(scheduling.resource_choices(site_pk=site_pk)) if site_pk is not None else {}
+    if site_pk is None or resource_pk not in names or start is None or not service:
         context["error"] = _(
             "Choose a cell of the planning board: a site, a resource, a start with its offset "
             "and a service."
@@ -198,9 +200,8 @@ def cell_view(model_admin: ModelAdmin[Booking], request: HttpRequest) -> HttpRes
     tz = ZoneInfo(found.policy.timezone)
     local = explanation.start.astimezone(tz)
     day = local.date()
-    names = dict(scheduling.resource_choices(site_pk=site_pk))
     resource = found.resources.get(resource_pk)
-    resource_name = resource.name if resource else names.get(resource_pk, "?")
+    resource_name = resource.name if resource else names[resource_pk]
     reasons = scheduling.one_resource_reasons(explanation)
     context.update(
         {

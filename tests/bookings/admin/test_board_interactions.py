@@ -19,7 +19,7 @@ from bookings.models import Booking, BookingEvent
 from tests.accounts.factories import UserFactory
 from tests.bookings.admin.conftest import CHANGELIST, change_url, fresh, messages_of, raw_booking
 from tests.bookings.factories import World, at, make_world
-from tests.scheduling.factories import ClosureFactory, ResourceFactory
+from tests.scheduling.factories import ClosureFactory, ResourceFactory, SiteFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -231,6 +231,19 @@ def test_a_malformed_cell_is_a_400_not_an_error(
     }
     response = operator_client.get(CELL, query)
     assert response.status_code == 400
+
+
+def test_a_resource_of_another_site_is_a_bad_cell(world: World, operator_client: Client) -> None:
+    elsewhere = ResourceFactory(site=SiteFactory())
+    for resource in (elsewhere.pk, 99999):
+        query = {
+            "site": world.site.pk,
+            "resource": resource,
+            "start": at(world.day, 10).isoformat(),
+        }
+        response = operator_client.get(CELL, {**query, "service": world.service.code})
+        assert response.status_code == 400
+        assert "Choose a cell of the planning board" in response.content.decode()
 
 
 def test_who_may_ask_a_cell(world: World) -> None:
