@@ -46,9 +46,17 @@ class MoveForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local", "step": 60}),
     )
 
-    def __init__(self, *args: Any, resources: list[tuple[int, str]], tz: ZoneInfo, **kw: Any):
+    def __init__(
+        self,
+        *args: Any,
+        resources: list[tuple[int, str]],
+        tz: ZoneInfo,
+        current: datetime,
+        **kw: Any,
+    ):
         super().__init__(*args, **kw)
         self.tz = tz
+        self.current = current.astimezone(tz)  # the booking's start: its wall time and fold
         self.fields["resource"].choices = resources  # type: ignore[attr-defined]
 
     def clean_start(self) -> datetime:
@@ -57,8 +65,31 @@ class MoveForm(forms.Form):
             moment = datetime.fromisoformat(raw)
         except ValueError:
             raise forms.ValidationError(_("Enter a date and time.")) from None
+        if moment.tzinfo is not None:
+            return moment
         # A wall time (the form) is read on the site's clock; the service refuses one it skips.
-        return moment if moment.tzinfo is not None else moment.replace(tzinfo=self.tz)
+        in_range = scheduling.FIRST_DAY <= moment.date() <= scheduling.LAST_DAY
+        if not in_range or not _repeated(moment, self.tz):  # out of range: the use case refuses
+            return moment.replace(tzinfo=self.tz)
+        # In the hour the clocks go back the wall time is two instants: the booking's own one
+        # keeps its fold (moved to another resource only); any other is not guessed.
+        if moment == self.current.replace(tzinfo=None):
+            return moment.replace(tzinfo=self.tz, fold=self.current.fold)
+        raise forms.ValidationError(
+            _(
+                "%(time)s happens twice on the site's clock (%(timezone)s): the clocks go back "
+                "over it. Drag the booking on the planning board, or choose another time."
+            )
+            % {"time": f"{moment:%Y-%m-%d %H:%M}", "timezone": self.tz.key}
+        )
+
+
+def _repeated(wall: datetime, tz: ZoneInfo) -> bool:
+    """Whether the clock of `tz` shows the naive `wall` twice (the hour the clocks go back)."""
+    first, second = wall.replace(tzinfo=tz, fold=0), wall.replace(tzinfo=tz, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return False
+    return first.astimezone(UTC).astimezone(tz).replace(tzinfo=None) == wall  # not skipped
 
 
 def move_view(
@@ -80,6 +111,7 @@ def move_view(
         request.POST if request.method == "POST" else None,
         resources=resources,
         tz=tz,
+        current=booking.start,
         initial={"resource": booking.resource_id, "start": f"{current:{WALL_FORMAT}}"},
     )
     if request.method == "POST" and form.is_valid():

@@ -6,7 +6,7 @@ refusal saying why with the board unchanged; who may do either; constant query c
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, time
 from typing import Any
 from urllib.parse import urlencode
 
@@ -386,7 +386,9 @@ def test_a_move_refused_by_the_state_machine(world: World, operator_client: Clie
     assert fresh(booking).resource_id == booking.resource_id
 
 
-@pytest.mark.parametrize("start", ["0001-01-01T00:00+05:00", "9999-12-31T23:59-05:00"])
+@pytest.mark.parametrize(
+    "start", ["0001-01-01T00:00+05:00", "9999-12-31T23:59-05:00", "0001-01-01T00:00"]
+)
 def test_a_move_to_a_start_out_of_the_calendars_range_is_refused(
     world: World, operator_client: Client, start: str
 ) -> None:
@@ -399,3 +401,56 @@ def test_a_move_to_a_start_out_of_the_calendars_range_is_refused(
     assert message.startswith(f"Booking {booking.reference} was not moved:")
     assert "1970-01-02" in message
     assert fresh(booking).start == booking.start
+
+
+# The "Move…" form's wall time on the autumn change (Europe/Paris, 2027-10-31: 02:00-03:00 twice)
+
+SECOND_0230 = datetime(2027, 10, 31, 1, 30, tzinfo=UTC)  # 02:30 CET, the second one
+
+
+@pytest.fixture
+def autumn(clock: Any) -> tuple[World, Booking]:
+    world = make_world(resources=2, hours={7: [(time(0), time(6))]})  # open that Sunday night
+    clock.set(datetime(2027, 10, 25, 9, tzinfo=UTC))
+    customer, vehicle = world.new_customer()
+    request = services.BookingRequest(
+        vehicle_id=vehicle.public_id,
+        service_code=world.service.code,
+        site_id=world.site.public_id,
+        start=SECOND_0230,
+    )
+    booking = services.booking_create(actor=customer, request=request)
+    assert booking.start == SECOND_0230
+    return world, booking
+
+
+def test_the_move_form_keeps_the_second_0230_of_the_repeated_hour(
+    autumn: tuple[World, Booking], operator_client: Client
+) -> None:
+    world, booking = autumn
+    other = _other_bay(world, booking)
+    form = operator_client.get(_move_url(booking))
+    assert form.context["form"].initial["start"] == "2027-10-31T02:30"
+    done = operator_client.post(
+        _move_url(booking), {"resource": other.pk, "start": "2027-10-31T02:30"}, follow=True
+    )
+    assert messages_of(done) == [
+        f"Booking {booking.reference} moved to {other.name} at 2027-10-31 02:30 CET."
+    ]
+    moved = fresh(booking)
+    assert (moved.resource_id, moved.start) == (other.pk, SECOND_0230)
+
+
+def test_the_move_form_refuses_another_wall_time_of_the_repeated_hour(
+    autumn: tuple[World, Booking], operator_client: Client
+) -> None:
+    world, booking = autumn
+    data = {"resource": _other_bay(world, booking).pk, "start": "2027-10-31T02:15"}
+    page = operator_client.post(_move_url(booking), data)
+    assert page.status_code == 200  # the form again, with why
+    (error,) = page.context["form"].errors["start"]
+    assert "2027-10-31 02:15 happens twice" in error
+    operator_client.cookies["django_language"] = "fr"
+    french = operator_client.post(_move_url(booking), data)
+    assert "a lieu deux fois" in french.context["form"].errors["start"][0]
+    assert fresh(booking).resource_id == booking.resource_id
