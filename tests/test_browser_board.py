@@ -175,3 +175,22 @@ def test_an_operator_asks_why_a_cell_is_not_free(
         for shot in shots:
             (DOCS_SCREENSHOTS / shot.name).write_bytes(shot.read_bytes())
     assert Booking.objects.get(pk=booking.pk).resource_id == booking.resource_id
+
+
+def test_a_cell_clicked_after_the_session_expired_opens_the_sign_in_page(
+    role_groups: None, live_server: Any, clock: Any
+) -> None:
+    """The panel's fetch is redirected to the sign-in page: the browser goes to the cell's own
+    page (and so to the sign-in page, back to the cell after it), not a login form in the panel."""
+    clock.set(NOW)
+    site, booking, other = _scene()
+    local = booking.start.astimezone(PARIS)
+    with chromium_page() as page:
+        _log_in(page, live_server.url)
+        page.goto(_board_url(live_server.url, site, booking))
+        cell = _cell(page, other.pk, local.replace(hour=16, minute=30))
+        cell.wait_for()
+        page.context.clear_cookies()  # the session is gone
+        cell.click()
+        page.wait_for_url(re.compile(r"/admin/login/\?next=.*planning/cell/"))
+        assert page.locator("#id_username").is_visible()

@@ -3,6 +3,8 @@
    its "Move…" form. With it:
    - an empty cell (click, or Enter once reached with the arrow keys) opens its explanation in a
      panel ("Book here", "Why is this not free?"): the same page as a fragment (fragment=1);
+     an answer that is not the fragment (an error, a redirect to the sign-in page) opens the
+     cell's own page instead;
    - a booking block is dragged to another start and/or resource, snapping to the grid's cells;
      the drop posts the board's move form (CSRF token included) and the board reloads with the
      outcome (moved, or why not: the board is then unchanged).
@@ -32,7 +34,12 @@
     var track = cell.closest(".planning-row");
     track.insertAdjacentElement("afterend", panel);
     fetch(cell.href + "&fragment=1", { credentials: "same-origin" })
-      .then(function (response) { return response.text(); })
+      .then(function (response) {
+        // An expired session is redirected to the sign-in page, an error is not the panel:
+        // the cell's own page shows either as a page (and signs in back to it).
+        if (!response.ok || response.redirected) throw new Error("not the panel");
+        return response.text();
+      })
       .then(function (html) {
         panel.innerHTML = html;
         panel.removeAttribute("aria-busy");
