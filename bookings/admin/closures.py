@@ -47,15 +47,28 @@ def choice_labels() -> list[tuple[str, str]]:
     ]
 
 
-class ClosureForm(forms.Form):
+class _SiteOrResourceForm(forms.Form):
+    """A change for a whole site or for one of its resources (empty: the site)."""
+
+    resource_help: Any = ""
     site = forms.TypedChoiceField(label=gettext_lazy("Site"), coerce=int)
     resource = forms.TypedChoiceField(
-        label=gettext_lazy("Resource"),
-        coerce=int,
-        required=False,
-        empty_value=None,
-        help_text=gettext_lazy("Leave empty to close the whole site."),
+        label=gettext_lazy("Resource"), coerce=int, required=False, empty_value=None
     )
+
+    def __init__(self, *args: Any, sites: list[scheduling.SitePolicy], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.sites = {site.pk: site for site in sites}
+        self.fields["site"].choices = [(site.pk, site.name) for site in sites]  # type: ignore[attr-defined]
+        self.fields["resource"].choices = [  # type: ignore[attr-defined]
+            ("", "—"),
+            *scheduling.resource_choices(),
+        ]
+        self.fields["resource"].help_text = self.resource_help
+
+
+class ClosureForm(_SiteOrResourceForm):
+    resource_help = gettext_lazy("Leave empty to close the whole site.")
     start = forms.DateTimeField(
         label=gettext_lazy("From"),
         input_formats=[LOCAL_FORMAT],
@@ -70,15 +83,6 @@ class ClosureForm(forms.Form):
         validators=[supported_year],
     )
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=200)
-
-    def __init__(self, *args: Any, sites: list[scheduling.SitePolicy], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.sites = {site.pk: site for site in sites}
-        self.fields["site"].choices = [(site.pk, site.name) for site in sites]  # type: ignore[attr-defined]
-        self.fields["resource"].choices = [  # type: ignore[attr-defined]
-            ("", "—"),
-            *scheduling.resource_choices(),
-        ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -97,15 +101,8 @@ def _on_clock(moment: datetime, tz: ZoneInfo) -> datetime:
     return moment.replace(tzinfo=None).replace(tzinfo=tz)
 
 
-class DateExceptionForm(forms.Form):
-    site = forms.TypedChoiceField(label=gettext_lazy("Site"), coerce=int)
-    resource = forms.TypedChoiceField(
-        label=gettext_lazy("Resource"),
-        coerce=int,
-        required=False,
-        empty_value=None,
-        help_text=gettext_lazy("Leave empty for the whole site."),
-    )
+class DateExceptionForm(_SiteOrResourceForm):
+    resource_help = gettext_lazy("Leave empty for the whole site.")
     day = forms.DateField(
         label=gettext_lazy("Date"),
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -120,12 +117,7 @@ class DateExceptionForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=200)
 
     def __init__(self, *args: Any, sites: list[scheduling.SitePolicy], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["site"].choices = [(site.pk, site.name) for site in sites]  # type: ignore[attr-defined]
-        self.fields["resource"].choices = [  # type: ignore[attr-defined]
-            ("", "—"),
-            *scheduling.resource_choices(),
-        ]
+        super().__init__(*args, sites=sites, **kwargs)
         self.fields["kind"].choices = [  # type: ignore[attr-defined]
             ("closed", _("closed")),
             ("hours", _("different hours")),
