@@ -207,29 +207,19 @@ def booking_create(
                 else None,
             )
         ]
-        if confirmed_by is Role.OPERATOR:
+        if confirmed_by is not None:
+            # Confirmed in the same step: by the site's rule (the system) or the operator's "now".
+            system = confirmed_by is Role.SYSTEM
             history.append(
                 _event(
                     booking,
                     action="confirm",
                     from_state=State.PENDING.value,
                     to_state=booking.state,
-                    actor=actor,
-                    role=Role.OPERATOR,
+                    actor=None if system else actor,
+                    role=confirmed_by,
                     now=moment,
-                )
-            )
-        elif auto_confirm:
-            history.append(
-                _event(
-                    booking,
-                    action="confirm",
-                    from_state=State.PENDING.value,
-                    to_state=booking.state,
-                    actor=None,
-                    role=Role.SYSTEM,
-                    now=moment,
-                    reason="auto-confirm",
+                    reason="auto-confirm" if system else "",
                 )
             )
         BookingEvent.objects.bulk_create(history)
