@@ -5,11 +5,13 @@ IMMEDIATE and so already serialised (ADR 0002)."""
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 from django.db import OperationalError, connection, transaction
+from django.db.models import Func, TextField, Value
 
 from core.errors import LockTimeout
 
@@ -28,16 +30,33 @@ def set_lock_timeout(milliseconds: int = DEFAULT_LOCK_TIMEOUT_MS) -> None:
             cursor.execute("SELECT set_config('lock_timeout', %s, true)", [f"{milliseconds}ms"])
 
 
+_SESSION_LOCK_TIMEOUT = re.compile(r"-c\s*lock_timeout=(\d+)(?:ms)?\b")
+
+
+def session_lock_timeout_ms() -> int | None:
+    """The lock timeout every session of the connection starts with (settings:
+    DATABASE_LOCK_TIMEOUT_MS, sent as `-c lock_timeout=N` in the connection's options); None
+    when it is not configured (or 0: no limit)."""
+    options = connection.settings_dict.get("OPTIONS", {}).get("options") or ""
+    found = _SESSION_LOCK_TIMEOUT.search(str(options))
+    milliseconds = int(found.group(1)) if found else 0
+    return milliseconds or None
+
+
 @contextmanager
 def locked_transaction(
-    busy: Callable[[], LockTimeout] = LockTimeout, *, milliseconds: int = DEFAULT_LOCK_TIMEOUT_MS
+    busy: Callable[[], LockTimeout] = LockTimeout, *, milliseconds: int | None = None
 ) -> Iterator[None]:
     """The one way to wait for locks: a transaction whose every lock wait (row locks, advisory
-    locks) is bounded by the lock timeout; a wait that runs out, or a deadlock the database
-    broke, is `busy()` (a LockTimeout: 409 with Retry-After), raised after the rollback."""
+    locks) is bounded by the lock timeout (`milliseconds`, else the session's default, else
+    DEFAULT_LOCK_TIMEOUT_MS); a wait that runs out, or a deadlock the database broke, is
+    `busy()` (a LockTimeout: 409 with Retry-After), raised after the rollback. The session's
+    default costs no statement: only another bound is set, for this transaction."""
+    wanted = milliseconds or session_lock_timeout_ms() or DEFAULT_LOCK_TIMEOUT_MS
     try:
         with transaction.atomic():
-            set_lock_timeout(milliseconds)
+            if wanted != session_lock_timeout_ms():
+                set_lock_timeout(wanted)
             yield
     except OperationalError as exc:
         if is_lock_timeout(exc):
@@ -56,6 +75,24 @@ def lock_keys(namespace: str, keys: Iterable[int]) -> None:
     with connection.cursor() as cursor:
         for key in sorted(set(keys)):
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [space, int(key)])
+
+
+def lock_key_expression(namespace: str, key: int) -> Func | None:
+    """`pg_advisory_xact_lock(namespace, key)` as an expression, for a use case whose first lock
+    is an advisory key and whose next one a row: annotated on the row's `select_for_update()`
+    read, PostgreSQL takes the key while scanning, before it locks the row (the key first, as
+    `lock_keys` then the read would), in one statement instead of two. None outside
+    PostgreSQL (SQLite serialises write transactions itself)."""
+    if connection.vendor != "postgresql":
+        return None
+    if not connection.in_atomic_block:
+        raise RuntimeError("lock_key_expression() needs a transaction")
+    return Func(
+        Value(_namespace(namespace)),
+        Value(int(key)),
+        function="pg_advisory_xact_lock",
+        output_field=TextField(),  # void: read as text, never used
+    )
 
 
 def try_lock_key(namespace: str, key: int) -> bool:

@@ -51,6 +51,23 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}.") from None
+
+
+# Every lock wait of the application's PostgreSQL sessions is bounded (row locks, advisory locks,
+# a migration's table lock): the session's default lock_timeout, sent once in the connection's
+# start-up packet, so no transaction spends a statement on it (issue 16). 0 = no limit
+# (PostgreSQL's default), e.g. for a migration that must queue behind long transactions.
+DATABASE_LOCK_TIMEOUT_MS = env_int("DATABASE_LOCK_TIMEOUT_MS", 2000)
+
+
 def database_from_url(url: str) -> dict[str, Any]:
     """One database configuration from a URL, with the options each engine needs here."""
     if url.startswith("sqlite"):
@@ -60,7 +77,10 @@ def database_from_url(url: str) -> dict[str, Any]:
         config["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
         return config
     config = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
-    config.setdefault("OPTIONS", {})
+    options = config.setdefault("OPTIONS", {})
+    if config["ENGINE"].endswith("postgresql"):
+        # core.locking.locked_transaction relies on it (and sets it itself where it is absent).
+        options["options"] = f"-c lock_timeout={DATABASE_LOCK_TIMEOUT_MS}"
     return config
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import OperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
@@ -19,6 +20,7 @@ from rest_framework.views import set_rollback
 from core.api.envelope import body_limit, error_body
 from core.db_errors import database_unavailable
 from core.errors import DomainError, LockTimeout, translate_details
+from core.locking import is_lock_timeout
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +42,11 @@ def _plain(detail: Any) -> Any:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
+    if isinstance(exc, OperationalError) and is_lock_timeout(exc):
+        # A lock wait outside the use cases' locked transactions ran out of the session's lock
+        # timeout (settings.DATABASE_LOCK_TIMEOUT_MS), or the database broke a deadlock: someone
+        # else holds the row; nothing was written.
+        exc = LockTimeout()
     if isinstance(exc, DomainError):
         set_rollback()
         headers = {"WWW-Authenticate": 'Bearer realm="api"'} if exc.status == 401 else None

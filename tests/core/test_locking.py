@@ -113,3 +113,51 @@ def test_the_api_answers_a_lock_timeout_409_with_retry_after() -> None:
     assert response.status_code == 409
     assert response["Retry-After"] == "1"
     assert response.data["error"]["code"] == "busy"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_sessions_start_with_the_lock_timeout_a_locked_transaction_spends_no_statement_on() -> None:
+    from django.conf import settings
+    from django.test.utils import CaptureQueriesContext
+
+    from core.locking import locked_transaction, session_lock_timeout_ms
+
+    def work(captured: CaptureQueriesContext) -> list[str]:
+        control = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
+        return [q["sql"] for q in captured.captured_queries if not q["sql"].startswith(control)]
+
+    def lock_timeout() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW lock_timeout")
+            return str(cursor.fetchone()[0])
+
+    assert session_lock_timeout_ms() == settings.DATABASE_LOCK_TIMEOUT_MS == 2000
+    assert lock_timeout() == "2s"
+    with CaptureQueriesContext(connection) as captured, locked_transaction():
+        lock_keys("resource", [3])
+    assert len(work(captured)) == 1
+    assert "pg_advisory_xact_lock" in work(captured)[0]
+    # Another bound than the session's is still set, for that transaction only.
+    with CaptureQueriesContext(connection) as captured, locked_transaction(milliseconds=150):
+        assert lock_timeout() == "150ms"
+    assert "set_config" in work(captured)[0]
+    assert lock_timeout() == "2s"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_lock_wait_outside_a_locked_transaction_is_bounded_too_and_the_api_answers_409() -> None:
+    from core.api.exceptions import exception_handler
+
+    with key_held_by_another_transaction(11):
+        started = time.monotonic()
+        with pytest.raises(OperationalError) as excinfo, transaction.atomic():
+            lock_keys("resource", [11])
+        waited = time.monotonic() - started
+    assert is_lock_timeout(excinfo.value)
+    assert 1.5 <= waited < 4  # the session's 2 s, not forever
+    response = exception_handler(excinfo.value, {})
+    assert response.status_code == 409
+    assert response["Retry-After"] == "1"
+    assert response.data["error"]["code"] == "busy"
