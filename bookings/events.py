@@ -19,7 +19,7 @@ from django.db import transaction
 from bookings.domain.states import Role
 from bookings.models import Booking
 from core.metrics import Counter
-from core.outbox import emit
+from core.outbox import Event, emit_all
 
 SCHEMA_VERSION = 1
 
@@ -98,20 +98,31 @@ def _count(event_type: str, fee: Decimal | None, currency: str) -> None:
         CANCELLATION_FEES.labels(currency).inc(float(fee))
 
 
-def _emit(event_type: str, booking: Booking, *, role: Role, now: datetime, **data: Any) -> None:
+def _event(event_type: str, booking: Booking, *, role: Role, **data: Any) -> Event:
     transaction.on_commit(partial(_count, event_type, booking.fee, booking.currency), robust=True)
-    emit(
-        event_type,
-        {"booking": booking_facts(booking), "actor_role": role.value, **data},
+    return Event(
+        type=event_type,
+        payload={"booking": booking_facts(booking), "actor_role": role.value, **data},
         aggregate_type="booking",
         aggregate_id=str(booking.public_id),
-        now=now,
         schema_version=SCHEMA_VERSION,
     )
 
 
-def booking_created(booking: Booking, *, role: Role, now: datetime) -> None:
-    _emit("booking.created", booking, role=role, now=now)
+def _emit(event_type: str, booking: Booking, *, role: Role, now: datetime, **data: Any) -> None:
+    emit_all([_event(event_type, booking, role=role, **data)], now=now)
+
+
+def booking_created(
+    booking: Booking, *, role: Role, now: datetime, confirmed_by: Role | None = None
+) -> None:
+    """booking.created; with `confirmed_by` (confirmed in the same step: by the site's rule,
+    the system, or an operator), booking.confirmed after it, both in one write."""
+    events = [_event("booking.created", booking, role=role)]
+    if confirmed_by is not None:
+        auto = confirmed_by is Role.SYSTEM
+        events.append(_event("booking.confirmed", booking, role=confirmed_by, auto=auto))
+    emit_all(events, now=now)
 
 
 def booking_confirmed(booking: Booking, *, role: Role, now: datetime, auto: bool = False) -> None:

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -49,6 +50,17 @@ def events_suppressed() -> Iterator[None]:
         _suppressed.reset(token)
 
 
+@dataclass(frozen=True)
+class Event:
+    """One domain event to write (`emit_all`)."""
+
+    type: str
+    payload: dict[str, Any]
+    aggregate_type: str
+    aggregate_id: str
+    schema_version: int = 1
+
+
 def emit(
     event_type: str,
     payload: dict[str, Any],
@@ -61,23 +73,44 @@ def emit(
     """Writes one domain event in the current transaction and hands it to the worker once that
     commits. Must be called inside the transaction of the change (a RuntimeError otherwise: an
     event written on its own could report a change that then rolls back, or miss one)."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("emit() must run inside the transaction of the change it reports")
-    if _suppressed.get():
-        return None
-    row = OutboxEvent.objects.create(
+    event = Event(
         type=event_type,
-        schema_version=schema_version,
-        occurred_at=resolve_now(now),
+        payload=payload,
         aggregate_type=aggregate_type,
         aggregate_id=str(aggregate_id),
-        payload=payload,
+        schema_version=schema_version,
     )
+    ids = emit_all([event], now=now)
+    return ids[0] if ids else None
+
+
+def emit_all(events: Sequence[Event], *, now: datetime | None = None) -> list[UUID]:
+    """`emit` for several events of one change (a booking created and confirmed at once): one
+    INSERT, in order, handed to the worker together once the transaction commits."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("emit() must run inside the transaction of the change it reports")
+    if _suppressed.get() or not events:
+        return []
+    occurred_at = resolve_now(now)
+    rows = OutboxEvent.objects.bulk_create(
+        [
+            OutboxEvent(
+                type=event.type,
+                schema_version=event.schema_version,
+                occurred_at=occurred_at,
+                aggregate_type=event.aggregate_type,
+                aggregate_id=event.aggregate_id,
+                payload=event.payload,
+            )
+            for event in events
+        ]
+    )
+    ids = [row.id for row in rows]
     # robust: whatever the hand-off does (a broker down), the change is committed and the
     # request's answer is due; the sweeper makes up for a lost hand-off.
-    transaction.on_commit(partial(_hand, str(row.id)), robust=True)
-    return row.id
+    transaction.on_commit(partial(_hand, [str(row_id) for row_id in ids]), robust=True)
+    return ids
 
 
-def _hand(event_id: str) -> None:
-    relay([event_id])
+def _hand(event_ids: list[str]) -> None:
+    relay(event_ids)

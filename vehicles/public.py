@@ -11,6 +11,7 @@ from uuid import UUID
 
 from django.db import transaction
 
+from core.locking import lock_key_expression
 from vehicles import selectors, services
 from vehicles.domain.plates import display_plate, normalise_plate
 from vehicles.domain.vocabulary import CATEGORIES, ENERGIES
@@ -118,13 +119,22 @@ def vehicle_of_owner(*, vehicle_id: UUID, owner_id: int) -> VehicleSnapshot:
     return _usable(selectors.vehicle_of_owner(vehicle_id=vehicle_id, owner_id=owner_id))
 
 
-def lock_vehicle_of_owner(*, vehicle_id: UUID, owner_id: int) -> VehicleSnapshot:
+def lock_vehicle_of_owner(
+    *, vehicle_id: UUID, owner_id: int, key_first: tuple[str, int] | None = None
+) -> VehicleSnapshot:
     """Like `vehicle_of_owner`, and the vehicle row stays locked until the caller's transaction
     ends, so that it cannot be archived or deleted meanwhile (bookings calls it before inserting
-    a booking). Must be called inside `transaction.atomic()`."""
+    a booking). `key_first` = (namespace, key): an advisory lock of the caller's taken before
+    the row's, in the same statement (bookings: the customer's, under which their pending
+    bookings are counted). Must be called inside `transaction.atomic()`."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("lock_vehicle_of_owner needs a transaction")
-    return _usable(selectors.vehicle_of_owner(vehicle_id=vehicle_id, owner_id=owner_id, lock=True))
+    expression = None if key_first is None else lock_key_expression(*key_first)
+    return _usable(
+        selectors.vehicle_of_owner(
+            vehicle_id=vehicle_id, owner_id=owner_id, lock=True, key_first=expression
+        )
+    )
 
 
 def default_vehicle_of_owner(*, owner_id: int) -> VehicleSnapshot | None:

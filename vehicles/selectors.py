@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.db.models import Func, QuerySet
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict, NotFound, Unauthenticated, ValidationFailed
@@ -49,12 +49,17 @@ def owners_with_plate(plate: str, *, limit: int) -> list[int]:
     return list(rows)
 
 
-def vehicle_of_owner(*, vehicle_id: UUID, owner_id: int, lock: bool = False) -> Vehicle:
+def vehicle_of_owner(
+    *, vehicle_id: UUID, owner_id: int, lock: bool = False, key_first: Func | None = None
+) -> Vehicle:
     """The owner's vehicle (archived or not) by public id; NotFound otherwise. With `lock`, the
-    row is locked until the end of the caller's transaction."""
+    row is locked until the end of the caller's transaction; `key_first` (an advisory lock
+    expression, core.locking.lock_key_expression) is taken in the same statement, before it."""
     vehicles = Vehicle.objects.filter(public_id=vehicle_id, owner_id=owner_id)
     if lock:
         vehicles = vehicles.select_for_update()
+        if key_first is not None:
+            vehicles = vehicles.annotate(_key_first=key_first)
     vehicle = vehicles.first()
     if vehicle is None:
         raise vehicle_not_found()

@@ -29,7 +29,6 @@ from bookings.services._common import (
 )
 from core.clock import resolve_now
 from core.errors import Conflict, PermissionDenied, ValidationFailed
-from core.locking import lock_keys
 from pricing import public as pricing
 from scheduling import public as scheduling
 from vehicles import public as vehicles
@@ -96,13 +95,15 @@ def booking_create(
     placement = site.without_notice() if override_notice else site
     with _guarded():
         capped = policies.pending_limit_applies(role=role, will_be_pending=not auto_confirm)
-        if capped:
-            # Locked first (then the vehicle, then a resource): two of their bookings made at
-            # once are counted one after the other.
-            lock_keys(CUSTOMER_LOCK, [owner_id])
         # Read once, locked to the end: the vehicle cannot be archived under a booking being
-        # made, nor booked twice at once.
-        vehicle = vehicles.lock_vehicle_of_owner(vehicle_id=request.vehicle_id, owner_id=owner_id)
+        # made, nor booked twice at once. When their pending bookings are counted, the
+        # customer's lock is taken first, in the same statement (then the vehicle, then a
+        # resource): two of their bookings made at once are counted one after the other.
+        vehicle = vehicles.lock_vehicle_of_owner(
+            vehicle_id=request.vehicle_id,
+            owner_id=owner_id,
+            key_first=(CUSTOMER_LOCK, owner_id) if capped else None,
+        )
         try:
             terms = pricing.booking_terms(
                 service_code=request.service_code,
@@ -223,7 +224,5 @@ def booking_create(
                 )
             )
         BookingEvent.objects.bulk_create(history)
-        events.booking_created(booking, role=role, now=moment)
-        if confirmed_by is not None:
-            events.booking_confirmed(booking, role=confirmed_by, now=moment, auto=auto_confirm)
+        events.booking_created(booking, role=role, now=moment, confirmed_by=confirmed_by)
     return booking
