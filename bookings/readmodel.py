@@ -107,6 +107,32 @@ def view_of(booking: Booking) -> BookingView:
     )
 
 
+def attach_listed(
+    booking: Booking,
+    *,
+    site: SiteRef,
+    resource: ResourceRef,
+    vehicle_id: UUID,
+    service_code: str,
+    confirmation_window_minutes: int,
+) -> None:
+    """Gives a row the use case has just written, and whose other apps' facts it holds already
+    (booking_create: the site, the resource, the vehicle, the service), the values LISTED would
+    read: the API answers it without reading it back."""
+    vars(booking).update(
+        site_public_id=site.id,
+        site_name=site.name,
+        site_timezone=site.timezone,
+        resource_public_id=resource.id,
+        resource_name=resource.name,
+        vehicle_public_id=vehicle_id,
+        service_code=service_code,
+        confirmation_window_minutes=confirmation_window_minutes,
+    )
+    missing = set(LISTED) - set(vars(booking))
+    assert not missing, f"attach_listed misses {sorted(missing)}"  # LISTED grew: add them here
+
+
 def event_timezone(event: BookingEvent) -> str:
     """The timezone of a history row's booking's site (read with EVENT_TIMEZONE)."""
     return str(_read(event, "site_timezone"))

@@ -54,11 +54,14 @@ def _valid(serializer_class: type[Any], request: Request) -> dict[str, Any]:
 
 def _present(request: Request, booking_pk: int, *, status_code: int = 200) -> Response:
     """The booking as the asking user sees it now (annotated read after the write)."""
-    roles = _roles(request)
-    booking = selectors.bookings_visible_to(roles).get(pk=booking_pk)
-    context = {"role_of": roles.role_toward, "now": resolve_now(None)}
-    data = BookingSerializer(booking, context=context).data
-    return Response(data, status=status_code)
+    booking = selectors.bookings_visible_to(_roles(request)).get(pk=booking_pk)
+    return _answer(request, booking, status_code=status_code)
+
+
+def _answer(request: Request, booking: Booking, *, status_code: int = 200) -> Response:
+    """A booking read with the read model (or given it by its use case), as the user sees it."""
+    context = {"role_of": _roles(request).role_toward, "now": resolve_now(None)}
+    return Response(BookingSerializer(booking, context=context).data, status=status_code)
 
 
 _BAD_START = OpenApiResponse(
@@ -132,6 +135,10 @@ class BookingListCreateView(generics.GenericAPIView["Booking"]):
                 expected_total=data.get("expected_total"),
             ),
         )
+        if booking.customer_id == request.user.pk:
+            # Their own booking, as booking_create returns it: the read model attached, the
+            # customer theirs; no read back. An operator's for a customer is read back.
+            return _answer(request, booking, status_code=status.HTTP_201_CREATED)
         return _present(request, booking.pk, status_code=status.HTTP_201_CREATED)
 
 

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from accounts import public as accounts
-from bookings import events, selectors
+from bookings import events, readmodel, selectors
 from bookings.domain import policies
 from bookings.domain.errors import VehicleAlreadyBooked
 from bookings.domain.states import Role, State
@@ -225,4 +225,17 @@ def booking_create(
             )
         BookingEvent.objects.bulk_create(history)
         events.booking_created(booking, role=role, now=moment, confirmed_by=confirmed_by)
+    # What a reader shows of it from the other apps, known here: no read back (the API's answer).
+    readmodel.attach_listed(
+        booking,
+        site=readmodel.SiteRef(
+            id=site.policy.id, name=site.policy.name, timezone=site.policy.timezone
+        ),
+        resource=readmodel.ResourceRef(id=resource.id, name=resource.name),
+        vehicle_id=vehicle.id,
+        service_code=requirements.code,
+        confirmation_window_minutes=site.policy.confirmation_window_minutes,
+    )
+    if owner_id == actor.pk:
+        booking.customer = actor
     return booking
