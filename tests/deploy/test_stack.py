@@ -235,6 +235,10 @@ def test_metrics_of_both_app_servers_and_the_worker_add_up_on_either_server(
         f"http://127.0.0.1:{running_stack.apps[0]}/metrics", timeout=15
     ) as response:
         text = response.read().decode()
-    assert value(text, "bookings_created_total") == made
+    # Counted in-process once the commit is done: the app server SIGKILLed above may have
+    # committed a booking and died before counting it (each of its 2 workers at most one; seen
+    # once in CI: 32 of 33). Every other booking is counted once, on either server.
+    counted = value(text, "bookings_created_total")
+    assert made - 2 <= counted <= made, (counted, made)
     assert value(text, "http_requests_total", route="/api/v1/bookings", status="201") >= made
     assert value(text, "celery_tasks_total", task="core.dispatch_event", outcome="success") >= 1
