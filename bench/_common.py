@@ -21,6 +21,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -334,23 +335,75 @@ def post(conn: http.client.HTTPConnection, planned: Planned) -> tuple[int, str, 
         return response.status, "unparsed", payload[:200].decode(errors="replace")
 
 
-def run_clients(port: int, plans: Sequence[Sequence[Planned]], limit_s: float) -> list[Outcome]:
-    """One thread and one connection per plan, all released together by a barrier; each sends
-    its requests one after the other (sync gunicorn workers close the connection after each
-    response; http.client then reconnects). No new request after `limit_s` seconds."""
-    barrier = threading.Barrier(len(plans))
+def run_clients(
+    port: int, plans: Sequence[Sequence[Planned]], limit_s: float, *, processes: int = 1
+) -> list[Outcome]:
+    """One thread and one connection per plan, all released together by a barrier once every
+    connection is open; each sends its requests one after the other (sync gunicorn workers close
+    the connection after each response; http.client then reconnects). No new request after
+    `limit_s` seconds from the release. `processes` > 1: the plans dealt to that many processes
+    of their own (threads in each, released together with the others'), so that the load
+    generator is not one interpreter lock - to check that it is not what limits a figure."""
+    if processes <= 1:
+        return _run_threads(port, plans, limit_s, None)
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")  # no fork of a process that has threads
+    ready = context.Barrier(processes + 1)
+    results = context.Queue()
+    shares = [list(plans[i::processes]) for i in range(processes)]
+    children = [
+        context.Process(target=_client_process, args=(port, share, limit_s, ready, results))
+        for share in shares
+        if share
+    ]
+    if len(children) < processes:
+        raise ValueError("fewer plans than processes")
+    for child in children:
+        child.start()
+    try:
+        ready.wait(timeout=120)  # every child's connections open
+        outcomes: list[Outcome] = []
+        for _child in children:
+            outcomes.extend(results.get(timeout=limit_s + 120))
+    finally:
+        for child in children:
+            child.join(timeout=30)
+            if child.is_alive():
+                child.kill()
+    return outcomes
+
+
+def _client_process(
+    port: int, plans: Sequence[Sequence[Planned]], limit_s: float, ready: Any, results: Any
+) -> None:
+    results.put(_run_threads(port, plans, limit_s, ready))
+
+
+def _run_threads(
+    port: int, plans: Sequence[Sequence[Planned]], limit_s: float, ready: Any
+) -> list[Outcome]:
+    """`ready`: a barrier shared with other processes, passed once this process's connections
+    are open (None: this process alone)."""
+    stop_at = [0.0]
+
+    def release() -> None:
+        if ready is not None:
+            ready.wait(timeout=120)
+        stop_at[0] = time.monotonic() + limit_s
+
+    barrier = threading.Barrier(len(plans), action=release)
     outcomes: list[Outcome] = []
     lock = threading.Lock()
-    stop_at = time.monotonic() + limit_s
 
     def client(requests: Sequence[Planned]) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         mine = []
         try:
             conn.connect()
-            barrier.wait(timeout=60)
+            barrier.wait(timeout=150)
             for planned in requests:
-                if time.monotonic() > stop_at:
+                if time.monotonic() > stop_at[0]:
                     break
                 began = time.perf_counter()
                 status, code, message = post(conn, planned)
@@ -365,7 +418,7 @@ def run_clients(port: int, plans: Sequence[Sequence[Planned]], limit_s: float) -
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=limit_s + 90)
+        thread.join(timeout=limit_s + 180)
     return outcomes
 
 
@@ -401,8 +454,16 @@ def errors_logged(log_path: Path) -> int:
 _TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def _processes() -> dict[int, tuple[int, int, str]]:
-    """pid -> (parent pid, CPU ticks used so far, command line) for every process now."""
+@dataclass(frozen=True)
+class _Proc:
+    parent: int
+    ticks: int  # its own user + system time so far
+    reaped: int  # the user + system time of its children that ended and were waited for
+    command: str
+
+
+def _processes() -> dict[int, _Proc]:
+    """Every process now, by pid."""
     found = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
@@ -414,21 +475,63 @@ def _processes() -> dict[int, tuple[int, int, str]]:
             continue
         fields = stat[stat.rfind(")") + 2 :].split()
         command = cmdline.replace(b"\0", b" ").decode(errors="replace").strip()
-        found[int(entry.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]), command)
+        found[int(entry.name)] = _Proc(
+            int(fields[1]),
+            int(fields[11]) + int(fields[12]),
+            int(fields[13]) + int(fields[14]),
+            command,
+        )
     return found
 
 
-class OtherLoad:
-    """The share of the machine's CPU that other processes used while we measured: everything
-    but this process, its children (gunicorn, the SMTP sink), PostgreSQL's backends serving
-    `database`, PostgreSQL's background processes and Redis (shared, driven by us as well).
-    Sampled every second, so that a process that ends meanwhile still counts (up to its last
-    sample). On a shared machine this says how far a figure may have been disturbed."""
+def _descendants(processes: dict[int, _Proc], roots: set[int]) -> set[int]:
+    found = set(roots)
+    grew = True
+    while grew:
+        grew = False
+        for pid, proc in processes.items():
+            if proc.parent in found and pid not in found:
+                found.add(pid)
+                grew = True
+    return found
 
-    def __init__(self, database: str) -> None:
+
+def _machine_counters() -> tuple[int, int, int]:
+    """(all CPU ticks, stolen ticks) from /proc/stat's first line, and the microseconds in which
+    some runnable task waited for a CPU (/proc/pressure/cpu, 0 where the kernel lacks it)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    try:
+        pressure = Path("/proc/pressure/cpu").read_text().split("\n", 1)[0]
+        waited = int(pressure.rsplit("total=", 1)[1])
+    except (OSError, IndexError, ValueError):
+        waited = 0
+    return sum(fields[:8]), fields[7] if len(fields) > 7 else 0, waited
+
+
+class CpuUse:
+    """Where the machine's CPU went while we measured, in cores (CPU seconds per second of wall
+    time; 2.0 is all of a 2-core machine):
+
+    - each of `roots` (name -> pid): the process and all its descendants; the time of those that
+      ended meanwhile is read from the root's count of its waited-for children, so a gunicorn
+      worker recycled by max_requests still counts;
+    - "client": this process (the load generator's threads, the sampler) and its children that
+      ended meanwhile (run_clients' client processes);
+    - "postgres": PostgreSQL's backends serving `database`;
+    - "others": everything else but PostgreSQL's background processes and Redis (shared with
+      other users, driven by us as well) - other users' processes, sampled every second so that
+      one that ends meanwhile still counts up to its last sample;
+    - "stolen": time the hypervisor gave to other guests (/proc/stat's steal), in cores;
+    - "waiting": the share of the wall time in which some runnable task waited for a CPU
+      (/proc/pressure/cpu "some"): 0 on an idle machine, near 1 when the cores are oversubscribed.
+    On a shared machine this says how far a figure may have been disturbed, and by whom."""
+
+    def __init__(self, database: str, roots: dict[str, int] | None = None) -> None:
         self.database = database
+        self.roots = dict(roots or {})
         self._before = _processes()
         self._seen = dict(self._before)
+        self._counters = _machine_counters()
         self._began = time.monotonic()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
@@ -438,37 +541,67 @@ class OtherLoad:
         while not self._stop.wait(1.0):
             self._seen.update(_processes())
 
-    def _foreign(self, processes: dict[int, tuple[int, int, str]]) -> set[int]:
-        ours = {os.getpid()}
-        grew = True
-        while grew:
-            grew = False
-            for pid, (parent, _ticks, _command) in processes.items():
-                if parent in ours and pid not in ours:
-                    ours.add(pid)
-                    grew = True
-        foreign = set()
-        for pid, (_parent, _ticks, command) in processes.items():
-            postgres = command.startswith(("postgres:", "/usr/lib/postgresql"))
-            background = "15/main:" in command or command.startswith("/usr/lib/postgresql")
-            shared = (postgres and (background or f" {self.database} " in command)) or (
-                "redis-server" in command
+    def _delta(self, pid: int, ticks: int) -> int:
+        before = self._before.get(pid)
+        return ticks - (before.ticks if before else 0)
+
+    def cores(self) -> dict[str, float]:
+        """Stops the sampling; cores used per name since the start (see the class)."""
+        self._stop.set()
+        self._thread.join()
+        now = _processes()
+        self._seen.update(now)
+        seconds = max(time.monotonic() - self._began, 1e-6)
+        after = _machine_counters()
+        total, stolen, waited = (b - a for a, b in zip(self._counters, after, strict=True))
+        cpus = os.cpu_count() or 1
+        ticks: dict[str, int] = {}
+        claimed = {os.getpid()}
+        for name, root in self.roots.items():
+            tree = _descendants(self._seen, {root})
+            claimed |= tree
+            alive = sum(self._delta(pid, now[pid].ticks) for pid in tree if pid in now)
+            # Ended children: their whole life is in the root's count; less what they had used
+            # before we started.
+            gone = sum(self._before[pid].ticks for pid in tree - now.keys() if pid in self._before)
+            reaped = now[root].reaped - self._before[root].reaped if root in now else 0
+            ticks[name] = alive + reaped - gone
+        me, mine = os.getpid(), now.get(os.getpid())
+        # With the client processes that ended meanwhile (run_clients(processes=...)).
+        ticks["client"] = (
+            self._delta(me, mine.ticks) + mine.reaped - self._before[me].reaped if mine else 0
+        )
+        claimed = _descendants(self._seen, claimed)  # the SMTP sink and other children
+        ticks["postgres"] = ticks["others"] = 0
+        for pid, proc in self._seen.items():
+            postgres = proc.command.startswith(("postgres:", "/usr/lib/postgresql"))
+            background = "15/main:" in proc.command or proc.command.startswith(
+                "/usr/lib/postgresql"
             )
-            if pid not in ours and not shared:
-                foreign.add(pid)
-        return foreign
+            if postgres and f" {self.database} " in proc.command:
+                ticks["postgres"] += self._delta(pid, proc.ticks)
+            elif (
+                pid not in claimed
+                and not (postgres and background)
+                and ("redis-server" not in proc.command)
+            ):
+                ticks["others"] += self._delta(pid, proc.ticks)
+        used = {name: n / _TICKS / seconds for name, n in ticks.items()}
+        used["stolen"] = stolen / max(total, 1) * cpus
+        used["waiting"] = waited / 1e6 / seconds
+        return used
+
+
+class OtherLoad(CpuUse):
+    """The share of the machine's CPU that other users' processes used while we measured (see
+    CpuUse's "others")."""
+
+    def __init__(self, database: str) -> None:
+        super().__init__(database)
 
     def share(self) -> float:
         """Others' CPU from the start until now, as a fraction of all cores (0.5: one of 2)."""
-        self._stop.set()
-        self._thread.join()
-        self._seen.update(_processes())
-        seconds = time.monotonic() - self._began
-        ticks = sum(
-            self._seen[pid][1] - (self._before[pid][1] if pid in self._before else 0)
-            for pid in self._foreign(self._seen)
-        )
-        return ticks / _TICKS / max(seconds, 1e-6) / (os.cpu_count() or 1)
+        return self.cores()["others"] / (os.cpu_count() or 1)
 
 
 def wait_for_quiet(database: str, *, limit: float = 0.1, timeout_s: float = 30.0) -> float:
