@@ -1,5 +1,6 @@
 """A hello-world WSGI application: the floor of gunicorn itself on this machine, for
-bench/booking.py's throughput ratio (`gunicorn -c deploy/gunicorn.conf.py bench.hello_wsgi`).
+bench/booking.py's throughput ratio (`gunicorn -c deploy/gunicorn.conf.py bench.hello_wsgi`,
+less worker recycling: booking.hello_env).
 It answers /ready too, as the benchmark's readiness probe asks."""
 
 from __future__ import annotations
