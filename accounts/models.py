@@ -11,6 +11,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import access
 from accounts.domain.rules import LANGUAGES, PHONE_PATTERN, normalize_email
 
 LANGUAGE_LABELS = {"en": _("English"), "fr": _("French")}
@@ -98,6 +99,32 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self) -> None:
         super().clean()
         self.email = normalize_email(self.email)
+
+    # Permissions: Django's, the user's groups read with them in one query (accounts.access).
+
+    def _read_access(self, obj: Any) -> None:
+        if obj is None and self.pk is not None and self.is_active and not self.is_superuser:
+            access.read(self)
+
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        self._read_access(obj)
+        return super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label: str) -> bool:
+        self._read_access(None)
+        return super().has_module_perms(app_label)
+
+    def get_user_permissions(self, obj: Any = None) -> set[str]:
+        self._read_access(obj)
+        return super().get_user_permissions(obj)
+
+    def get_group_permissions(self, obj: Any = None) -> set[str]:
+        self._read_access(obj)
+        return super().get_group_permissions(obj)
+
+    def get_all_permissions(self, obj: Any = None) -> set[str]:
+        self._read_access(obj)
+        return super().get_all_permissions(obj)
 
     def get_full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()

@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group
 from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Replace
 
+from accounts import access
 from accounts.domain.rules import OPERATOR, TECHNICIAN, is_deliverable, phone_digits
 from accounts.models import LoginSession, User
 from accounts.signals import personal_data_requested
@@ -88,14 +89,14 @@ def is_operator(user: Any) -> bool:
         return False
     if user.is_superuser:
         return True
-    return bool(user.is_staff and user.groups.filter(name=OPERATOR).exists())
+    return bool(user.is_staff and OPERATOR in access.group_names(user))
 
 
 def is_technician(user: Any) -> bool:
     """In the technician group (active, signed in)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    return bool(user.groups.filter(name=TECHNICIAN).exists())
+    return TECHNICIAN in access.group_names(user)
 
 
 def role_group(role: str) -> Group:

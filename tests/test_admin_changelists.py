@@ -187,32 +187,32 @@ def _static_device(world: World, n: int) -> object:
 
 
 # model label -> (who looks, row maker, pinned queries for the page)
-# Queries common to every page: the session, the user, the permissions (user and group, for the
-# operator; none for a superuser), the counts (filtered and total) and the page itself; then
-# each admin's filters' choices and its own joins, never one per row.
+# Queries common to every page: the session, the user, the operator's access (permissions and
+# roles, one query; none for a superuser), the counts (filtered and total) and the page itself;
+# then each admin's filters' choices and its own joins, never one per row.
 CHANGELISTS: dict[str, tuple[str, Maker, int]] = {
-    "accounts.User": ("operator", _user, 8),
+    "accounts.User": ("operator", _user, 7),
     "auth.Group": ("superuser", _group, 5),
-    "bookings.Booking": ("operator", _booking, 13),
-    "core.EmailNotification": ("operator", _email, 10),
-    "core.OutboxEvent": ("operator", _event, 10),
-    "core.WebhookDelivery": ("operator", _delivery, 10),
-    "core.WebhookEndpoint": ("operator", _endpoint, 7),
+    "bookings.Booking": ("operator", _booking, 11),
+    "core.EmailNotification": ("operator", _email, 9),
+    "core.OutboxEvent": ("operator", _event, 9),
+    "core.WebhookDelivery": ("operator", _delivery, 9),
+    "core.WebhookEndpoint": ("operator", _endpoint, 6),
     "otp_static.StaticDevice": ("superuser", _static_device, 5),
     "otp_totp.TOTPDevice": ("superuser", _totp_device, 5),
-    "pricing.Option": ("operator", _option, 7),
-    "pricing.PriceRule": ("operator", _price_rule, 7),
-    "pricing.PromoCode": ("operator", lambda w, n: PromoCodeFactory(), 7),
-    "pricing.PromoRedemption": ("operator", lambda w, n: PromoRedemptionFactory(), 7),
-    "pricing.Service": ("operator", _service, 8),
-    "pricing.Skill": ("operator", _skill, 7),
-    "scheduling.Closure": ("operator", _closure, 10),
-    "scheduling.DateException": ("operator", _date_exception, 11),
-    "scheduling.Resource": ("operator", _resource, 9),
-    "scheduling.Site": ("operator", lambda w, n: SiteFactory(), 8),
+    "pricing.Option": ("operator", _option, 6),
+    "pricing.PriceRule": ("operator", _price_rule, 6),
+    "pricing.PromoCode": ("operator", lambda w, n: PromoCodeFactory(), 6),
+    "pricing.PromoRedemption": ("operator", lambda w, n: PromoRedemptionFactory(), 6),
+    "pricing.Service": ("operator", _service, 7),
+    "pricing.Skill": ("operator", _skill, 6),
+    "scheduling.Closure": ("operator", _closure, 9),
+    "scheduling.DateException": ("operator", _date_exception, 10),
+    "scheduling.Resource": ("operator", _resource, 8),
+    "scheduling.Site": ("operator", lambda w, n: SiteFactory(), 7),
     "token_blacklist.BlacklistedToken": ("superuser", _blacklisted, 5),
     "token_blacklist.OutstandingToken": ("superuser", _outstanding, 5),
-    "vehicles.Vehicle": ("operator", lambda w, n: VehicleFactory(), 7),
+    "vehicles.Vehicle": ("operator", lambda w, n: VehicleFactory(), 6),
 }
 
 

@@ -19,10 +19,10 @@ from tests.scheduling.factories import ResourceFactory, SiteFactory
 pytestmark = pytest.mark.django_db
 
 CLOSE = f"{CHANGELIST}close-time/"
-# Session, user, permissions (2), is an operator, the sites, the resources' choices; the list
-# adds the hit bookings (one query, their site and resource joined). The waiver: session, user,
-# the booking with its site, permissions (2), is an operator, and the page's own reads.
-GET_QUERIES, PREVIEW_QUERIES, WAIVER_QUERIES = 7, 8, 6
+# Session, user, the user's access (permissions and roles: one query, was 3), the sites, the
+# resources' choices; the list adds the hit bookings (one query, their site and resource
+# joined). The waiver: session, user, the user's access, the booking with its site.
+GET_QUERIES, PREVIEW_QUERIES, WAIVER_QUERIES = 5, 6, 4
 
 
 def _count(call: Any) -> int:
@@ -81,8 +81,8 @@ DEACTIVATE = f"{CHANGELIST}deactivate-resource/"
 # The date exception's preview (a site's) adds to the GET: the site with its week, the date
 # exceptions around the day (scheduling reads what the change removes), and the hit bookings.
 # The deactivation's: the resource's site and whether it is active, and the hit bookings.
-EXCEPTION_GET, EXCEPTION_PREVIEW = 7, 10
-DEACTIVATE_GET, DEACTIVATE_PREVIEW = 7, 9
+EXCEPTION_GET, EXCEPTION_PREVIEW = 5, 8
+DEACTIVATE_GET, DEACTIVATE_PREVIEW = 5, 7
 
 
 def test_the_date_exception_page_and_its_list_cost_the_same_whatever_the_data(

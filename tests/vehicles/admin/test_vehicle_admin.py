@@ -93,6 +93,6 @@ def test_the_changelist_query_count_does_not_depend_on_the_page_size(
         assert len(response.context["cl"].result_list) == size
         counts.append(len(queries))
     assert counts == [counts[0], counts[0]]
-    # session, user, the operator's permissions (user and group), count, total count, the page
-    # (owners joined); the filters' choices are constants.
-    assert counts[0] == 7
+    # session, user, the operator's access (permissions and roles, one query), count, total
+    # count, the page (owners joined); the filters' choices are constants.
+    assert counts[0] == 6
