@@ -31,7 +31,7 @@ from scheduling.domain.wallclock import FIRST_DAY, LAST_DAY
 from scheduling.selectors import explain as explain_selectors
 from scheduling.selectors import placement, requirements
 from scheduling.selectors.availability import available_starts
-from scheduling.selectors.board import site_day, site_policies
+from scheduling.selectors.board import BoardSite, board_sites, site_day, site_policies
 from scheduling.selectors.changes import closure_change, date_exception_change, deactivation_change
 from scheduling.selectors.explain import StartExplanation, energy_refusal
 from scheduling.selectors.opening import period_openings, week_openings
@@ -54,6 +54,7 @@ from scheduling.services import check_exception, closure_add, hours_change_save
 __all__ = [
     "FIRST_DAY",
     "LAST_DAY",
+    "BoardSite",
     "BookableSite",
     "Booked",
     "BusyInterval",
@@ -74,6 +75,7 @@ __all__ = [
     "active_bookings_hit",
     "active_resource_choices",
     "available_starts",
+    "board_sites",
     "bookable_site",
     "booked_intervals",
     "busy_intervals",

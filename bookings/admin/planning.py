@@ -2,8 +2,10 @@
 its bookings read, the layout left to bookings.admin.board, each block given its change page and
 the quick actions the state machine and the user's role allow.
 
-Queries: the sites, the site's day (hours, resources, closures), the bookings; the rest is the
-admin's session and permissions. None of them depends on the number of bookings or resources."""
+Queries: the sites with their hours (read once: the chosen site's day reuses them), the site's
+day (resources, closures, date exceptions), the bookings, the services of the chooser; the rest is
+the admin's session and the user's access (permissions and roles, one query). None of them
+depends on the number of bookings, resources or sites."""
 
 from __future__ import annotations
 
@@ -100,7 +102,8 @@ def _chosen_day(request: HttpRequest, today: date) -> date:
 def board_view(model_admin: ModelAdmin[Booking], request: HttpRequest) -> HttpResponse:
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
-    sites = scheduling.site_policies()
+    read = scheduling.board_sites()  # with their hours: the chosen one is not read again
+    sites = [board_site.policy for board_site in read]
     site = _chosen_site(request, sites)
     context: dict[str, Any] = {
         **model_admin.admin_site.each_context(request),
@@ -114,7 +117,7 @@ def board_view(model_admin: ModelAdmin[Booking], request: HttpRequest) -> HttpRe
     now = resolve_now(None)
     today = now.astimezone(ZoneInfo(site.timezone)).date()
     day = _chosen_day(request, today)
-    site_day = scheduling.site_day(site_pk=site.pk, day=day)
+    site_day = scheduling.site_day(site_pk=site.pk, day=day, site=read[sites.index(site)])
     bookings = selectors.bookings_on_board(
         model_admin.get_queryset(request),
         site_pk=site.pk,

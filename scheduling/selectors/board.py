@@ -1,10 +1,12 @@
 """A site's day for the planning board, in four queries whatever the number of resources or
 closures: the site with its hours, its resources (inactive ones too: they may still hold
 bookings) with their own hours, the closures overlapping the day, and the day's date exceptions
-(public holidays need no query)."""
+(public holidays need no query). Three when the site was read with the board's choice of sites
+(`board_sites`): the board reads the sites once."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
@@ -22,20 +24,36 @@ from scheduling.models import Closure, Resource
 from scheduling.selectors.calendars import exception_rows, load_sites
 
 
+@dataclass(frozen=True)
+class BoardSite:
+    """A site as the planning board chooses it: its policy and its weekly hours, read together,
+    so that the chosen site's day does not read the site again."""
+
+    policy: SitePolicy
+    hours: WeeklyHours
+
+
+def board_sites() -> list[BoardSite]:
+    """Every site with its weekly hours, by name (one query): the board's choice of site."""
+    return [BoardSite(calendar.policy, calendar.hours) for calendar in load_sites(Q())]
+
+
 def site_policies() -> list[SitePolicy]:
     """Every site, by name (one query): the back-office's choice of site."""
-    return [calendar.policy for calendar in load_sites(Q())]
+    return [site.policy for site in board_sites()]
 
 
-def site_day(*, site_pk: int, day: date) -> SiteDay:
+def site_day(*, site_pk: int, day: date, site: BoardSite | None = None) -> SiteDay:
     """The site's local `day` (midnight to midnight on its clock) for the planning board: its
     opening spans, each resource's (own hours narrowing the site's; inactive resources too) and
     the closures overlapping the day, all as aware datetimes on the site's clock, so that a
-    daylight-saving day is right. NotFound (site_not_found)."""
-    sites = load_sites(Q(pk=site_pk))
-    if not sites:
-        raise NotFound(code="site_not_found")
-    site = sites[0]
+    daylight-saving day is right. `site`: the site already read (`board_sites`), not read
+    again. NotFound (site_not_found)."""
+    if site is None or site.policy.pk != site_pk:
+        sites = load_sites(Q(pk=site_pk))
+        if not sites:
+            raise NotFound(code="site_not_found")
+        site = BoardSite(sites[0].policy, sites[0].hours)
     tz = ZoneInfo(site.policy.timezone)
     start, end = local_midnight(day, tz), local_midnight(day + timedelta(days=1), tz)
 
