@@ -1,5 +1,7 @@
-"""The close-time page (with its list of hit bookings) and the fee-waiver page cost the same
-number of queries whatever the number of bookings, sites or resources (SPEC §8)."""
+"""The pages of the operator's day that list no board (the close-time, date-exception and
+deactivation pages with their lists of hit bookings, the fee waiver, a booking's change, cancel,
+move and reschedule pages, the one-click transition) cost the same number of queries whatever
+the number of bookings, sites, resources or history rows (SPEC §8)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from bookings.models import Booking
 from tests.bookings.admin.conftest import CHANGELIST, raw_booking
 from tests.bookings.factories import World, at
 from tests.scheduling.factories import ResourceFactory, SiteFactory
@@ -126,3 +129,66 @@ def test_the_deactivation_page_and_its_list_cost_the_same_whatever_the_data(
     assert len(operator_client.post(DEACTIVATE, form).context["hits"]) == 13
     assert _count(lambda: operator_client.post(DEACTIVATE, form)) == small_preview
     assert small_preview == DEACTIVATE_PREVIEW
+
+
+# The pages of one booking in the operator's day: the same queries with one booking or a busy
+# day (other bookings on the site, a long history). Each: session, user, the user's access
+# (permissions and roles, one query: was 3), the booking (its site, resource, customer and who
+# cancelled it joined), then the page's own reads.
+BOOKING_PAGES = {
+    "change": 5,  # + its history (one query, its actors joined)
+    "cancel": 4,  # the reason's form
+    "move": 5,  # + the site's resources
+    # + the free starts: the service's requirements, the site with its resources, closures, date
+    # exceptions, busy time
+    "reschedule": 9,
+}
+# The one-click transition: the page's four, then the use case (its savepoint and its release,
+# the booking locked, the update, the history row, the event); its role check reads nothing
+# more (the same user object: was one query).
+CONFIRM_QUERIES = 10
+
+
+def _busy_day(world: World, n: int) -> None:
+    """`n` other bookings on the site that day, each with some history."""
+    from bookings.models import BookingEvent
+
+    for i in range(n):
+        _customer, vehicle = world.new_customer()
+        other = raw_booking(world, at(world.day, 8) + timedelta(minutes=30 * (i % 16)),
+                            resource=ResourceFactory(site=world.site), vehicle=vehicle,
+                            state="confirmed")  # fmt: skip
+        BookingEvent.objects.create(booking=other, action="confirm", at=other.created_at)
+
+
+@pytest.mark.parametrize("others", [0, 12])
+def test_the_pages_of_a_booking_cost_the_same_whatever_the_data(
+    world: World,
+    operator_client: Client,
+    django_assert_max_num_queries: Any,
+    others: int,
+) -> None:
+    from bookings import services
+    from bookings.models import BookingEvent
+
+    booking = world.book(10)
+    cancelled = world.book(14)
+    services.booking_cancel(booking_id=cancelled.pk, actor=world.operator, reason="asked")
+    for n in range(others):
+        BookingEvent.objects.create(
+            booking=booking, action="note", at=booking.created_at + timedelta(seconds=n),
+            actor=world.operator, actor_role="operator",
+        )  # fmt: skip
+    _busy_day(world, others)
+    pages = {name: f"{CHANGELIST}{booking.pk}/{name}/" for name in BOOKING_PAGES}
+    operator_client.get(pages["change"])  # the content types warmed
+    for name, pinned in BOOKING_PAGES.items():
+        with django_assert_max_num_queries(pinned):
+            assert operator_client.get(pages[name]).status_code == 200, name
+    with django_assert_max_num_queries(BOOKING_PAGES["change"]):  # who cancelled it: joined
+        response = operator_client.get(f"{CHANGELIST}{cancelled.pk}/change/")
+    assert world.operator.email in response.content.decode()
+    confirm = f"{CHANGELIST}{booking.pk}/transition/confirm/"
+    with django_assert_max_num_queries(CONFIRM_QUERIES):
+        assert operator_client.post(confirm).status_code == 302
+    assert Booking.objects.get(pk=booking.pk).state == "confirmed"
