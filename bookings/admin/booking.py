@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
 from django.db.models import Field, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -127,6 +128,40 @@ class BookingEventInline(admin.TabularInline[BookingEvent, Booking]):
         return False
 
 
+class _WithoutFullCount:
+    """The booking admin as Django's ChangeList.get_results sees it while the list is unfiltered:
+    everything is the admin's but `show_full_result_count`, which is False there."""
+
+    show_full_result_count = False
+
+    def __init__(self, model_admin: Any) -> None:
+        self._model_admin = model_admin
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._model_admin, name)
+
+
+class BookingChangeList(ChangeList):
+    """Django's list, counted once when nothing filters it (no filter chosen, no search): the
+    full count ("N total", whether the actions show) is then the list's own count, which Django
+    would ask the database for a second time."""
+
+    def get_results(self, request: HttpRequest) -> None:
+        if self.get_filters_params() or self.query:
+            super().get_results(request)
+            return
+        model_admin = self.model_admin
+        self.model_admin = cast("BookingAdmin", _WithoutFullCount(model_admin))
+        try:
+            super().get_results(request)
+        finally:
+            self.model_admin = model_admin
+        self.show_full_result_count = model_admin.show_full_result_count
+        if self.show_full_result_count:
+            self.full_result_count = self.result_count
+            self.show_admin_actions = bool(self.result_count)
+
+
 @admin.register(Booking)
 class BookingAdmin(admin.ModelAdmin[Booking]):
     list_display = (
@@ -226,6 +261,9 @@ class BookingAdmin(admin.ModelAdmin[Booking]):
     )
 
     # Reads
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return BookingChangeList
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Booking]:
         # A technician sees only the jobs of their resources (and so can open no other).

@@ -5,9 +5,12 @@ number of queries whatever its size."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 import core.clock
 from bookings.models import Booking
@@ -64,12 +67,45 @@ def test_the_changelist_costs_the_same_whatever_its_size(
         )
     # Session, user, the user's access (permissions and roles, one query: whether they are an
     # operator, else a technician sees only their jobs; was 3), the site/resource/service filter
-    # choices, 2 counts, the page, 2 for the date hierarchy: none of them per row.
-    with django_assert_max_num_queries(11):
+    # choices, the count (unfiltered, the full count is the same: was 2), the page, 2 for the
+    # date hierarchy: none of them per row.
+    with django_assert_max_num_queries(10):
         response = operator_client.get(CHANGELIST)
     assert len(response.context["cl"].result_list) == size
-    with django_assert_max_num_queries(12):  # + the timezones of the day filter
+    # Filtered: + the full count ("N total") and the timezones of the day filter.
+    with django_assert_max_num_queries(12):
         operator_client.get(CHANGELIST, {"day": "week", "state": "pending"})
+
+
+def _counts(client: Client, query: dict[str, str]) -> tuple[Any, int]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(CHANGELIST, query)
+    assert response.status_code == 200
+    return response, sum("COUNT(" in q["sql"] for q in queries.captured_queries)
+
+
+def test_the_list_counts_once_unfiltered_and_shows_the_total_when_filtered(
+    world: World, operator_client: Client
+) -> None:
+    empty, counts = _counts(operator_client, {})
+    assert counts == 1
+    assert not empty.context["cl"].show_admin_actions  # nothing to act on
+    for n, state in enumerate(["pending", "pending", "confirmed"]):
+        raw_booking(world, at(world.day, 9 + n), state=state)
+    unfiltered, counts = _counts(operator_client, {})
+    cl = unfiltered.context["cl"]
+    assert counts == 1  # the full count is the list's own: not asked again
+    assert (cl.result_count, cl.full_result_count) == (3, 3)
+    assert cl.show_admin_actions
+    assert 'name="action"' in unfiltered.content.decode()
+    for query in ({"state__exact": "pending"}, {"q": "BK-"}):
+        filtered, counts = _counts(operator_client, query)
+        cl = filtered.context["cl"]
+        assert counts == 2, query  # the list's and the full one
+        assert cl.full_result_count == 3
+        if "q" not in query:
+            assert cl.result_count == 2
+            assert "3 total" in filtered.content.decode()
 
 
 @pytest.mark.parametrize("typed", ["bk7f3k9q", "BK-7F3K9Q", "7f3k 9q", "bk-7f3"])
