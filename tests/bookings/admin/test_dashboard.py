@@ -248,8 +248,9 @@ def test_the_dashboard_costs_the_same_queries_whatever_the_data(
     # Session, user, the user's access (permissions and roles: one query, was 3), the recent
     # actions; the dashboard: today's timezones and counts (2; the counts are skipped on a day
     # without bookings), the next arrivals, the pending and their count (2), the week's
-    # timezones and booked time (2), the sites, resources, closures and date exceptions (4).
-    with django_assert_max_num_queries(15):
+    # timezones and booked time (2), the sites with their resources (one query: was 2), closures
+    # and date exceptions.
+    with django_assert_max_num_queries(14):
         _dashboard(operator_client)
 
 
