@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -24,6 +24,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Window,
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Ceil, Extract, Floor
@@ -422,17 +423,25 @@ def bookings_for_back_office() -> QuerySet[Booking]:
     return Booking.objects.select_related("customer").annotate(**readmodel.BACK_OFFICE)
 
 
-def starting_on_local_days(queryset: QuerySet[Booking], days_on: DaysOn) -> QuerySet[Booking]:
-    """The bookings of `queryset` that start on the days `days_on(site timezone)` on the clock of
-    their own site. One query finds the timezones in play (within a UTC window wide enough for
-    every clock on Earth), then one exact condition per timezone."""
+def _timezones_in_play(queryset: QuerySet[Booking], days_on: DaysOn) -> set[str]:
+    """The timezones of the sites of the bookings of `queryset` that may start on `days_on`
+    somewhere (within a UTC window wide enough for every clock on Earth): one query."""
     window_start, window_end = utc_window(days_on)
-    names = set(
+    return set(
         queryset.filter(start__gte=window_start, start__lt=window_end)
         .order_by()
         .values_list("site__timezone", flat=True)
         .distinct()
     )
+
+
+def starting_on_local_days(
+    queryset: QuerySet[Booking], days_on: DaysOn, timezones: Collection[str] | None = None
+) -> QuerySet[Booking]:
+    """The bookings of `queryset` that start on the days `days_on(site timezone)` on the clock of
+    their own site. One query finds the timezones in play (unless `timezones`, a set that holds
+    them, is given), then one exact condition per timezone."""
+    names = _timezones_in_play(queryset, days_on) if timezones is None else set(timezones)
     condition = Q(pk__in=[])
     for name in sorted(names):
         tz = ZoneInfo(name)
@@ -453,10 +462,24 @@ def bookings_for_back_office_of(resource_pks: Sequence[int] | None) -> QuerySet[
 # The dashboard of the back-office (its rules: docs/rules/bookings.md, "Dashboard").
 
 
-def today_counts_by_state(*, now: datetime) -> dict[str, int]:
-    """How many bookings start today on their own site's clock, per state (two queries)."""
+def timezones_this_week(*, now: datetime) -> frozenset[str]:
+    """The timezones of the sites of the bookings (any state) that may start this week somewhere
+    (one query): those of today's bookings too, so that the dashboard reads them once for both
+    (`timezones` of `today_counts_by_state` and `booked_minutes_this_week`)."""
+    return frozenset(
+        _timezones_in_play(
+            Booking.objects.all(), lambda tz: relative_days(THIS_WEEK, now=now, tz=tz)
+        )
+    )
+
+
+def today_counts_by_state(
+    *, now: datetime, timezones: Collection[str] | None = None
+) -> dict[str, int]:
+    """How many bookings start today on their own site's clock, per state (two queries; one with
+    the `timezones` in play)."""
     today = starting_on_local_days(
-        Booking.objects.all(), lambda tz: relative_days(TODAY, now=now, tz=tz)
+        Booking.objects.all(), lambda tz: relative_days(TODAY, now=now, tz=tz), timezones
     )
     rows = today.order_by().values_list("state").annotate(count=Count("pk"))
     return {str(state): int(count) for state, count in rows}
@@ -473,17 +496,28 @@ def next_arrivals(*, now: datetime, limit: int) -> list[Booking]:
 
 def pending_to_confirm(*, limit: int) -> tuple[list[Booking], int]:
     """The `limit` oldest pending bookings (by when they became pending) with their site's
-    confirmation window annotated, and how many are pending in all (two queries)."""
-    pending = _listing().filter(state="pending")
-    rows = pending.order_by("pending_since", "pk")[:limit]
-    return list(rows), pending.count()
+    confirmation window annotated, and how many are pending in all: one query, each row
+    carrying the count of every pending booking (a window over them all, before the limit;
+    no row, none pending)."""
+    rows: list[Booking] = list(
+        _listing()
+        .filter(state="pending")
+        .annotate(pending_total=Window(Count("pk")))
+        .order_by("pending_since", "pk")[:limit]
+    )
+    return rows, (vars(rows[0])["pending_total"] if rows else 0)
 
 
-def booked_minutes_this_week(*, now: datetime) -> dict[int, int]:
+def booked_minutes_this_week(
+    *, now: datetime, timezones: Collection[str] | None = None
+) -> dict[int, int]:
     """Booked minutes per resource pk over this week (Monday to Sunday on each booking's site
-    clock): the bookings in BOOKED_STATES starting that week (two queries)."""
+    clock): the bookings in BOOKED_STATES starting that week (two queries; one with the
+    `timezones` in play)."""
     booked = Booking.objects.filter(state__in=sorted(s.value for s in BOOKED_STATES))
-    week = starting_on_local_days(booked, lambda tz: relative_days(THIS_WEEK, now=now, tz=tz))
+    week = starting_on_local_days(
+        booked, lambda tz: relative_days(THIS_WEEK, now=now, tz=tz), timezones
+    )
     return booked_minutes_by_resource(week.values_list("resource_id", "start", "end"))
 
 

@@ -102,7 +102,8 @@ def _row(booking: Booking, *, now: datetime | None = None) -> BookingRow:
 
 
 def build(*, now: datetime) -> Dashboard:
-    counts = selectors.today_counts_by_state(now=now)
+    timezones = selectors.timezones_this_week(now=now)  # read once for today and the week
+    counts = selectors.today_counts_by_state(now=now, timezones=timezones)
     today = [
         StateCount(
             state=state.value,
@@ -113,7 +114,7 @@ def build(*, now: datetime) -> Dashboard:
         for state in State
     ]
     pending, pending_total = selectors.pending_to_confirm(limit=PENDING_SHOWN)
-    booked = selectors.booked_minutes_this_week(now=now)
+    booked = selectors.booked_minutes_this_week(now=now, timezones=timezones)
     openings = scheduling.week_openings(now=now)
     utilisation = []
     for opening in openings:

@@ -13,6 +13,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from bookings.models import Booking
 from tests.accounts.factories import UserFactory
 from tests.bookings.admin.conftest import raw_booking
 from tests.bookings.factories import PARIS, World, make_world
@@ -141,6 +142,24 @@ def test_pending_bookings_oldest_first_with_their_expiry(
     assert "3 bookings to confirm" in content
 
 
+def test_the_pending_count_is_of_every_pending_booking_not_only_those_shown(
+    world: World, operator_client: Client
+) -> None:
+    from bookings.admin.dashboard import PENDING_SHOWN
+
+    for n in range(PENDING_SHOWN + 2):
+        raw_booking(world, paris(2 + n // 8, 8 + n % 8), state="pending",
+                    created_at=NOW - timedelta(minutes=n))  # fmt: skip
+    raw_booking(world, paris(4, 17), state="confirmed")
+    dashboard, content = _dashboard(operator_client)
+    assert len(dashboard.pending) == PENDING_SHOWN
+    assert dashboard.pending_total == PENDING_SHOWN + 2
+    assert f"{PENDING_SHOWN + 2} bookings to confirm" in content
+    Booking.objects.filter(state="pending").delete()
+    dashboard, _content = _dashboard(operator_client)
+    assert (dashboard.pending, dashboard.pending_total) == ([], 0)
+
+
 def test_utilisation_this_week_per_resource(world: World, operator_client: Client) -> None:
     """Hours: Monday to Friday 08:00-12:00 and 13:30-18:00, 510 minutes a day, 2,550 a week."""
     bay1, bay2 = world.resources
@@ -246,11 +265,11 @@ def test_the_dashboard_costs_the_same_queries_whatever_the_data(
     large = count()
     assert large == small
     # Session, user, the user's access (permissions and roles: one query, was 3), the recent
-    # actions; the dashboard: today's timezones and counts (2; the counts are skipped on a day
-    # without bookings), the next arrivals, the pending and their count (2), the week's
-    # timezones and booked time (2), the sites with their resources (one query: was 2), closures
-    # and date exceptions.
-    with django_assert_max_num_queries(14):
+    # actions; the dashboard: the week's timezones (read once for today and the week: was 2),
+    # today's counts (skipped in a week without bookings), the next arrivals, the pending with
+    # their count (one query: was 2), the week's booked time, the sites with their resources (one
+    # query: was 2), closures and date exceptions.
+    with django_assert_max_num_queries(12):
         _dashboard(operator_client)
 
 
