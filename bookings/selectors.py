@@ -692,15 +692,22 @@ def booking_pk_of(public_id: UUID | str) -> int | None:
     return Booking.objects.filter(public_id=public_id).values_list("pk", flat=True).first()
 
 
-def report_rows(*, first: date, last: date, site_pk: int | None = None) -> list[ReportRow]:
+def report_rows(
+    *,
+    first: date,
+    last: date,
+    site_pk: int | None = None,
+    timezones: Collection[str] | None = None,
+) -> list[ReportRow]:
     """The bookings starting from `first` to `last` (inclusive, on each site's clock), for one
     site or all, as the reports read them: two queries (the timezones in play, the rows) whatever
-    the length of the period."""
+    the length of the period; one when the caller knows `timezones` (a set holding those of the
+    sites read, e.g. every site's)."""
     queryset = Booking.objects.all()
     if site_pk is not None:
         queryset = queryset.filter(site_id=site_pk)
     rows = (
-        starting_on_local_days(queryset, lambda tz: (first, last))
+        starting_on_local_days(queryset, lambda tz: (first, last), timezones)
         .annotate(waived=Exists(_last_waiver()))
         .order_by()
         .values_list(

@@ -4,8 +4,9 @@ utilisation per resource, no-show and late-cancellation rates, fees, average rat
 and resource, and the busiest hours as a heat map. Charts are inline SVG drawn here (no CDN);
 each report downloads as CSV. Operators only.
 
-Queries: whether the user is an operator, the sites, the bookings' timezones and rows (2), the
-open time (sites, resources, closures, date exceptions: 4), whatever the length of the period."""
+Queries: the user's access (permissions and roles, one query), the sites (their clocks are the
+bookings'), the bookings' rows, the open time (sites with their resources, closures, date
+exceptions: 3), whatever the length of the period or the number of bookings."""
 
 from __future__ import annotations
 
@@ -73,9 +74,14 @@ def chosen_period(request: HttpRequest, sites: list[scheduling.SitePolicy]) -> P
     return Period(site=site, first=first, last=last)
 
 
-def report_for(period: Period) -> Report:
+def report_for(period: Period, sites: list[scheduling.SitePolicy]) -> Report:
+    """The report of the period; `sites`: every site (their clocks are those of the bookings, so
+    the bookings' timezones are not read)."""
     site_pk = None if period.site is None else period.site.pk
-    rows = selectors.report_rows(first=period.first, last=period.last, site_pk=site_pk)
+    timezones = {site.timezone for site in sites if site_pk in (None, site.pk)}
+    rows = selectors.report_rows(
+        first=period.first, last=period.last, site_pk=site_pk, timezones=timezones
+    )
     openings = [
         OpenTime(o.resource_pk, o.site_name, o.resource_name, o.open_minutes)
         for o in scheduling.period_openings(first=period.first, last=period.last, site_pk=site_pk)
@@ -201,7 +207,7 @@ def reports_view(model_admin: ModelAdmin[Booking], request: HttpRequest) -> Http
         raise PermissionDenied
     sites = scheduling.site_policies()
     period = chosen_period(request, sites)
-    report = report_for(period)
+    report = report_for(period, sites)
     shown = tables(report)
     export = request.GET.get("export", "")
     if export in shown:

@@ -141,10 +141,10 @@ def test_the_page_costs_the_same_whatever_the_period_or_the_data(
     _populate(world)
     for n in range(20):
         raw_booking(world, at(world.day + timedelta(days=n % 5), 8), state="completed")
-    # Session, user, the user's access (permissions and roles: one query, was 3), the sites, the
-    # bookings' timezones and rows (2), open time: the sites with their resources (one query: was
-    # 2), closures, date exceptions.
-    with django_assert_max_num_queries(9):
+    # Session, user, the user's access (permissions and roles: one query, was 3), the sites
+    # (their clocks are the bookings': the bookings' timezones are not read), the rows, open
+    # time: the sites with their resources (one query: was 2), closures, date exceptions.
+    with django_assert_max_num_queries(8):
         assert _get(operator_client, world, days=days).status_code == 200
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(8):
         assert _get(operator_client, world, days=days, export="hours").status_code == 200
