@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from pricing.domain.catalogue import PromoData
 from pricing.domain.vocabulary import normalize_promo_code
@@ -22,6 +22,18 @@ def promo_used_by(*, promo: PromoCode, customer_id: int | None) -> bool:
     ).exists()
 
 
+def promo_with_use(code: str, *, customer_id: int) -> QuerySet[PromoCode]:
+    """The code (normalised) with `used_by_customer`: `promo_used_by` as an EXISTS in the same
+    query."""
+    return PromoCode.objects.filter(code=normalize_promo_code(code)).annotate(
+        used_by_customer=Exists(
+            PromoRedemption.objects.filter(
+                promo=OuterRef("pk"), customer_id=customer_id, released_at__isnull=True
+            )
+        )
+    )
+
+
 def promo_data_from(promo: PromoCode, *, used_by_customer: bool) -> PromoData:
     return PromoData(
         code=promo.code,
@@ -37,13 +49,14 @@ def promo_data_from(promo: PromoCode, *, used_by_customer: bool) -> PromoData:
 
 
 def promo_data(*, code: str, customer_id: int | None) -> PromoData | None:
-    """The code's state for this customer, or None when no such code exists."""
-    promo = promo_by_code(code)
-    if promo is None:
+    """The code's state for this customer, or None when no such code exists: one query."""
+    if customer_id is None:
+        promo = promo_by_code(code)
+        return None if promo is None else promo_data_from(promo, used_by_customer=False)
+    found = promo_with_use(code, customer_id=customer_id).first()
+    if found is None:
         return None
-    return promo_data_from(
-        promo, used_by_customer=promo_used_by(promo=promo, customer_id=customer_id)
-    )
+    return promo_data_from(found, used_by_customer=vars(found)["used_by_customer"])
 
 
 def promo_redemptions(*, customer_id: int) -> QuerySet[PromoRedemption]:

@@ -27,7 +27,7 @@ from pricing.domain.promo import (
 )
 from pricing.domain.vocabulary import normalize_promo_code
 from pricing.models import PromoCode, PromoRedemption
-from pricing.selectors.promos import promo_data_from, promo_used_by
+from pricing.selectors.promos import promo_data_from, promo_with_use
 
 # How long a redemption or release waits for another one of the same code (core.locking).
 LOCK_WAIT_MS = 5000
@@ -65,12 +65,15 @@ def promo_redeem(
     if not wanted:
         raise ValidationFailed(details={"promo_code": [_("This field may not be blank.")]})
     with _promo_transaction():
-        promo = PromoCode.objects.select_for_update().filter(code=wanted).first()
+        # One read under the lock: the code and this customer's earlier use (an EXISTS). Had it
+        # to wait for another redemption of the code, the code's row is read as that one left
+        # it (the count is exact), but the EXISTS sees the redemptions committed before the
+        # read began: a use the customer made in the transaction waited for is refused by the
+        # unique index below instead (promo_already_used all the same).
+        promo = promo_with_use(wanted, customer_id=customer_id).select_for_update().first()
         if promo is None:
             raise _refuse(PROMO_UNKNOWN, wanted)
-        state = promo_data_from(
-            promo, used_by_customer=promo_used_by(promo=promo, customer_id=customer_id)
-        )
+        state = promo_data_from(promo, used_by_customer=vars(promo)["used_by_customer"])
         refusal = promo_refusal(state, now=moment, order_total=order_total)
         if refusal is not None:
             raise _refuse(refusal, wanted)
@@ -82,14 +85,15 @@ def promo_redeem(
         if counted != 1:
             raise _refuse(PROMO_EXHAUSTED, wanted)
         try:
-            with transaction.atomic():
-                redemption = PromoRedemption.objects.create(
-                    promo=promo,
-                    customer_id=customer_id,
-                    order_total=order_total,
-                    redeemed_at=moment,
-                )
+            redemption = PromoRedemption.objects.create(
+                promo=promo,
+                customer_id=customer_id,
+                order_total=order_total,
+                redeemed_at=moment,
+            )
         except IntegrityError as exc:
+            # No savepoint of its own: the refusal leaves the block, whose savepoint (or
+            # transaction) is rolled back with the count, and nothing runs in between.
             raise _refuse(PROMO_ALREADY_USED, wanted) from exc
     return redemption.pk
 

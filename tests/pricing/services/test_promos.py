@@ -119,3 +119,28 @@ def test_redeem_joins_the_callers_transaction() -> None:
     with pytest.raises(RuntimeError):
         booking_that_fails()
     assert (count("FEW"), PromoRedemption.objects.count()) == (0, 0)
+
+
+def test_a_use_the_locked_read_missed_is_refused_by_the_index_and_not_counted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A redemption that waited for the same customer's other one reads the code as that one
+    left it, but not the use it committed (the read's snapshot predates it): the unique index
+    refuses the second use, its count is rolled back and the caller's transaction goes on."""
+    from django.db import transaction
+
+    from pricing.services import promos
+
+    PromoCodeFactory(code="ONCE")
+    customer_id = UserFactory().pk
+    redeem("ONCE", customer_id)
+    read = promos.promo_data_from
+    monkeypatch.setattr(
+        promos, "promo_data_from", lambda promo, **_used: read(promo, used_by_customer=False)
+    )
+    with transaction.atomic():  # a booking being made
+        with pytest.raises(Conflict) as caught:
+            redeem("ONCE", customer_id)
+        assert caught.value.code == "promo_already_used"
+        assert count("ONCE") == 1
+    assert (count("ONCE"), PromoRedemption.objects.count()) == (1, 1)
