@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Callable, Collection
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db.models import FilteredRelation, Prefetch, Q, QuerySet
+from django.db.models import (
+    DateField,
+    FilteredRelation,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    TimeField,
+    Value,
+)
 from django.utils.translation import gettext as _
 
 from core.cache import shortcut_cache
@@ -215,6 +225,191 @@ def active_price_rules() -> tuple[PriceRuleData, ...]:
         )
         for pk, row in by_pk.items()
     )
+
+
+# --- a service and the price rules in one read (booking_terms, quote) ---------------------------
+
+# One UNION ALL of the service's rows (LEFT JOIN its category overrides), the active price rules'
+# rows (LEFT JOIN the services a rule names) and the asked options the service offers: the same
+# columns in the same order in every branch. A branch's values share a column with the other
+# branches' values of the same type and NULL fills the rest: typed in the first branch (SQLite
+# converts a column's values as the first branch says), bare in the others, as every column has
+# a value of its type in one of the first two branches (PostgreSQL resolves a UNION's types
+# pair by pair, and two NULLs would make a text column).
+#
+#   column  service row (tag 0)     rule row (tag 1)            option row (tag 2)
+#   0       tag                     tag                         tag
+#   1       service pk              rule pk                     NULL
+#   2       name                    name                        name
+#   3       base_price              percentage                  price      (2 decimal places)
+#   4       base_duration_minutes   priority                    extra_duration_minutes
+#   5       buffer_after_minutes    a service it names, or NULL NULL
+#   6       excluded_energies       weekdays (JSON lists)       NULL
+#   7       active                  all_services                NULL
+#   8       tax_rate                NULL                        NULL
+#   9       required skill's code   NULL                        code
+#   10-12   an override's category, NULL                        NULL
+#           price, duration
+#   13-16   NULL                    start_time, end_time,       NULL
+#                                   valid_from, valid_until
+#
+# Building a query is most of what it costs here (the ORM's compilation, more than the round
+# trip), so each branch is built once, without parameters (`functools.cache`), and each read
+# copies it and adds only its filters: the service's code, the asked options. Hence no
+# FilteredRelation: the service's row comes once per override (four categories at most) and the
+# category's is picked here; the options have their own rows.
+_SERVICE_TAG, _RULE_TAG, _OPTION_TAG = 0, 1, 2
+_INT: IntegerField[int, int] = IntegerField()
+_NULL = Value(None, output_field=_INT)  # a bare NULL: it takes the column's type
+_NULL_TIME = Value(None, output_field=TimeField())
+_NULL_DATE = Value(None, output_field=DateField())
+
+
+@functools.cache
+def _service_branch() -> QuerySet[Any]:
+    return Service.objects.values_list(
+        Value(_SERVICE_TAG, output_field=_INT),
+        "pk",
+        "name",
+        "base_price",
+        "base_duration_minutes",
+        "buffer_after_minutes",
+        "excluded_energies",
+        "active",
+        "tax_rate",
+        "required_skill__code",
+        "category_overrides__category",
+        "category_overrides__price",
+        "category_overrides__duration_minutes",
+        _NULL_TIME,
+        _NULL_TIME,
+        _NULL_DATE,
+        _NULL_DATE,
+    ).order_by()
+
+
+@functools.cache
+def _rule_branch() -> QuerySet[Any]:
+    return (
+        PriceRule.objects.filter(active=True)
+        .values_list(
+            Value(_RULE_TAG, output_field=_INT),
+            "pk",
+            "name",
+            "percentage",
+            "priority",
+            "services",  # the through table's service id: one join, compared with the service's
+            "weekdays",
+            "all_services",
+            _NULL,
+            _NULL,
+            _NULL,
+            _NULL,
+            _NULL,
+            "start_time",
+            "end_time",
+            "valid_from",
+            "valid_until",
+        )
+        .order_by()
+    )
+
+
+@functools.cache
+def _option_branch() -> QuerySet[Any]:
+    return Option.objects.values_list(
+        Value(_OPTION_TAG, output_field=_INT),
+        _NULL,
+        "name",
+        "price",
+        "extra_duration_minutes",
+        _NULL,
+        _NULL,
+        _NULL,
+        _NULL,
+        "code",
+        _NULL,
+        _NULL,
+        _NULL,
+        _NULL,
+        _NULL,
+        _NULL,
+        _NULL,
+    ).order_by()
+
+
+def service_and_rules_for(
+    *, code: str, category: str, option_codes: Collection[str]
+) -> tuple[int, ServiceData, tuple[PriceRuleData, ...]]:
+    """`service_with_key_for` and the active price rules, in ONE query (a UNION ALL of both
+    reads and the asked options, see above). The rules are as `active_price_rules` gives them
+    as far as this service is concerned (`service_codes` is None for every service, else holds
+    this service's code or is empty): what a quote of this service reads of them. NotFound
+    (service_not_found)."""
+    branches = [_rule_branch().all()]
+    codes = sorted(set(option_codes))
+    if codes:
+        branches.append(_option_branch().filter(services__code=code, code__in=codes))
+    rows = list(_service_branch().filter(code=code).union(*branches, all=True))
+    service_rows = [row for row in rows if row[0] == _SERVICE_TAG]
+    if not service_rows:
+        raise NotFound(
+            _("No service with the code %(code)s.") % {"code": code},
+            code="service_not_found",
+            details={"service": code},
+        )
+    _tag, service_pk, name, base_price, base_minutes, buffer, energies, active = service_rows[0][:8]
+    tax_rate, skill = service_rows[0][8:10]
+    overrides = tuple(
+        CategoryPricing(category, row[11], row[12]) for row in service_rows if row[10] == category
+    )
+    options = tuple(
+        OptionData(row[9], row[2], row[3], row[4]) for row in rows if row[0] == _OPTION_TAG
+    )
+    service = ServiceData(
+        code=code,  # the rows are the service with exactly this code
+        name=name,
+        base_price=base_price,
+        base_duration_minutes=base_minutes,
+        tax_rate=tax_rate,
+        buffer_after_minutes=buffer,
+        required_skill=skill,
+        excluded_energies=frozenset(energies or ()),
+        overrides=overrides,
+        options=tuple(sorted(options, key=lambda option: (option.name, option.code))),
+        active=active,
+    )
+    rules: dict[int, tuple[Any, ...]] = {}
+    scopes: dict[int, frozenset[str] | None] = {}
+    for row in rows:
+        if row[0] != _RULE_TAG:
+            continue
+        rules.setdefault(row[1], row)
+        if row[7]:  # all services
+            scopes[row[1]] = None
+        elif row[5] == service_pk:
+            scopes[row[1]] = frozenset({code})
+        else:
+            scopes.setdefault(row[1], frozenset())
+    rule_data = sorted(
+        (
+            PriceRuleData(
+                id=pk,
+                name=row[2],
+                percentage=row[3],
+                priority=row[4],
+                weekdays=frozenset(row[6] or ()),
+                start_time=row[13],
+                end_time=row[14],
+                valid_from=row[15],
+                valid_until=row[16],
+                service_codes=scopes[pk],
+            )
+            for pk, row in rules.items()
+        ),
+        key=lambda rule: rule.sort_key,  # the model's ordering
+    )
+    return service_pk, service, tuple(rule_data)
 
 
 # --- the public listing -------------------------------------------------------------------------

@@ -13,16 +13,11 @@ from django.utils.translation import gettext as _
 
 from core.clock import resolve_now
 from core.errors import NotFound, ValidationFailed
-from pricing.domain.catalogue import ServiceData
+from pricing.domain.catalogue import PriceRuleData, ServiceData
 from pricing.domain.ports import site_timezone
 from pricing.domain.quote import Quote, check_service, compute_quote, quoted_duration
 from pricing.domain.terms import BookingTerms, ServiceRequirements
-from pricing.selectors.catalogue import (
-    active_price_rules,
-    service_data,
-    service_data_for,
-    service_with_key_for,
-)
+from pricing.selectors.catalogue import service_and_rules_for, service_data, service_data_for
 from pricing.selectors.messages import localise_quote
 from pricing.selectors.promos import promo_data
 from vehicles.public import check_vocabulary, profile_for
@@ -77,12 +72,16 @@ def quote(
     """The price of the service for a vehicle category. `local_start` is the booking's start on
     the site's wall clock (the price rules match it); `customer_id` lets the promo check "already
     used". Non-strict, an option not offered or a promo that does not apply becomes a reason;
-    strict (bookings), they are refused with a Conflict of the same code."""
-    service = checked_service(
-        service_code=service_code, category=category, energy=energy, option_codes=option_codes
+    strict (bookings), they are refused with a Conflict of the same code. One query for the
+    service and the price rules (`service_and_rules_for`), one more for a promo code."""
+    check_vocabulary(category=category, energy=energy)
+    _service_pk, service, rules = service_and_rules_for(
+        code=service_code, category=category, option_codes=option_codes
     )
+    check_service(service, energy=energy)
     return _priced(
         service,
+        rules=rules,
         category=category,
         energy=energy,
         option_codes=option_codes,
@@ -97,6 +96,7 @@ def quote(
 def _priced(
     service: ServiceData,
     *,
+    rules: Sequence[PriceRuleData],
     category: str,
     energy: str | None,
     option_codes: Sequence[str],
@@ -106,8 +106,8 @@ def _priced(
     strict: bool,
     now: datetime | None,
 ) -> Quote:
-    """The quote of an already checked service: the price rules (one query) and the promo's state
-    read, the pure computation, its refusals and labels in the active language."""
+    """The quote of an already checked service and its price rules: the promo's state read (one
+    query), the pure computation, its refusals and labels in the active language."""
     wanted_promo = promo_code.strip() if promo_code else None
     quote = compute_quote(
         service=service,
@@ -115,7 +115,7 @@ def _priced(
         energy=energy,
         option_codes=option_codes,
         local_start=local_start,
-        rules=active_price_rules(),
+        rules=rules,
         promo_code=wanted_promo,
         promo=(promo_data(code=wanted_promo, customer_id=customer_id) if wanted_promo else None),
         strict=strict,
@@ -137,20 +137,21 @@ def booking_terms(
     customer_id: int,
     now: datetime | None = None,
 ) -> BookingTerms:
-    """What a booking needs from the catalogue from ONE read of it (one query, the price
-    rules in one more, the promo code's state when one is given): the service's key, its
-    scheduling requirements (refused like `service_requirements`) and the strict quote (refused
-    like `quote(strict=True)`, in the same order)."""
+    """What a booking needs from the catalogue from ONE read of it (one query for the service
+    and the price rules, one more for the promo code's state when one is given): the service's
+    key, its scheduling requirements (refused like `service_requirements`) and the strict quote
+    (refused like `quote(strict=True)`, in the same order)."""
     check_vocabulary(category=category, energy=energy)
-    # Only what this category and these options need, in one query (the quote reads nothing
-    # else of the service): 3 queries before (issue 16).
-    service_pk, service = service_with_key_for(
+    # Only what this category and these options need, with the price rules, in one query (the
+    # quote reads nothing else of the catalogue; issue 16: 4 queries, then 2).
+    service_pk, service, rules = service_and_rules_for(
         code=service_code, category=category, option_codes=option_codes
     )
     check_service(service, energy=energy)
     minutes, _offered = quoted_duration(service, category=category, option_codes=option_codes)
     quote = _priced(
         service,
+        rules=rules,
         category=category,
         energy=energy,
         option_codes=option_codes,

@@ -331,3 +331,33 @@ def test_reasons_are_in_the_callers_language(api_client: APIClient, wash: Any) -
     ).json()
     assert body["reasons"][0]["code"] == "option_not_offered"
     assert "tyre-shine" in body["reasons"][0]["message"]
+
+
+def test_a_quote_reads_the_catalogue_in_one_query_and_a_promo_in_one_more(
+    api_client: APIClient,
+    client_for: Callable[[Any], APIClient],
+    make_user: Callable[..., Any],
+    wash: Any,
+    django_assert_num_queries: Any,
+) -> None:
+    # Issue 16: the service (its override, the asked options) and the price rules in one read
+    # (2 before); the promo code with the customer's earlier use in one (2 before).
+    PriceRuleFactory(name="Mine", percentage=Decimal("-10"), services=[wash])
+    PromoCodeFactory(code="SUMMER10", value=Decimal("10"))
+    ask = {
+        "service": "full-wash",
+        "options": ["wax", "interior"],
+        "start": "2025-06-07T10:00:00+02:00",
+    }
+    with django_assert_num_queries(1):
+        anonymous = api_client.post(URL, {**ask, "category": "large"})
+    assert anonymous.json()["total"] == "85.39"  # 82.50, -10 % ("Mine"), +15 % ("Weekend")
+    me = make_user()
+    vehicle = VehicleFactory(owner=me, category="large")
+    client = client_for(me)
+    with django_assert_num_queries(4):  # + the user (JWT), their vehicle and the promo code
+        mine = client.post(
+            URL,
+            {**ask, "vehicle": str(vehicle.public_id), "promo_code": "summer10"},
+        )
+    assert (mine.json()["total"], mine.json()["promo_code"]) == ("76.85", "SUMMER10")
