@@ -17,12 +17,12 @@ from tests.bookings.factories import at, make_world
 pytestmark = pytest.mark.django_db
 
 CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT", "BEGIN", "COMMIT")
-# booking_create's MAX_QUERIES (14) + the user, the key's claim and its completion.
-MAX_POST_QUERIES = 17
+# booking_create's MAX_QUERIES (13) + the user, the key's claim and its completion.
+MAX_POST_QUERIES = 16
 
 
 @pytest.mark.parametrize("auto_confirm", [False, True])
-def test_a_customer_s_post_costs_at_most_17_queries_and_answers_as_get_reads_it(
+def test_a_customer_s_post_costs_at_most_16_queries_and_answers_as_get_reads_it(
     auto_confirm: bool, client_for: Any, clock: Any
 ) -> None:
     world = make_world(resources=4, auto_confirm=auto_confirm)

@@ -5,8 +5,8 @@ service with its category override and asked options in one query instead of thr
 PostgreSQL, locks and re-check included; issue 17 the site's date exceptions, one read: 16;
 issue 16 again: the lock timeout is the session's default, not a statement, and the customer's
 lock is taken in the vehicle's locked read: 14; an auto-confirmed booking's two events are one
-INSERT), the same with a bare world and a busy one: more resources, bookings, price rules and
-options.
+INSERT; the price rules in the catalogue's one read: 13), the same with a bare world and a busy
+one: more resources, bookings, price rules and options.
 The e-mail is no longer the request's work: it runs after the commit (in the worker in
 production, here in-process), counted apart."""
 
@@ -27,7 +27,7 @@ from tests.pricing.factories import OptionFactory, PriceRuleFactory, PromoCodeFa
 
 pytestmark = pytest.mark.django_db
 
-MAX_QUERIES = 14
+MAX_QUERIES = 13
 # In a test, the service's transaction and its insert savepoint are SAVEPOINT/RELEASE pairs (in
 # production BEGIN/COMMIT and one pair): transaction control, not work.
 CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT", "BEGIN", "COMMIT")
@@ -86,7 +86,7 @@ def counted(
 
 
 @pytest.mark.parametrize("size", ["small", "large"])
-def test_creating_a_pending_booking_costs_at_most_14_queries(size: str, counted, mailoutbox):
+def test_creating_a_pending_booking_costs_at_most_13_queries(size: str, counted, mailoutbox):
     world = world_of(size)
     with counted():
         booking = book(world, 10, world.customer, world.vehicle)
@@ -130,7 +130,7 @@ def test_rescheduling_costs_at_most_14_queries(size: str, by: str, counted, mail
     booking = book(world, 10, world.customer, world.vehicle)
     actor = world.customer if by == "customer" else world.operator
     target = at(world.day, 15)
-    with counted(work=MAX_QUERIES):
+    with counted(work=MAX_QUERIES + 1):  # 14 as before: it never read the price rules
         moved = services.booking_reschedule(
             booking_id=booking.pk, actor=actor, start=target, now=target - timedelta(days=3)
         )
