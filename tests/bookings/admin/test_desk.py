@@ -240,9 +240,9 @@ def test_the_desk_is_linked_from_the_index_and_the_board(
 
 # Session, user, permissions (2), is an operator; the sites, the site's resources; the chosen
 # customer, their vehicles; the quote (its service, the price rules); the free starts (the
-# service, sites with resources, closures, date exceptions, busy time); the search (plate owners,
-# customers). The catalogue's listing is cached.
-DESK_QUERIES = 18
+# service, sites with resources, closures with date exceptions (one UNION ALL), busy time); the
+# search (plate owners, customers). The catalogue's listing is cached.
+DESK_QUERIES = 17
 
 
 def _count(client: Client, query: dict[str, Any]) -> int:
