@@ -222,10 +222,16 @@ def vehicle_has_active_future_booking(vehicle_pk: int, now: datetime) -> bool:
 
 @dataclass(frozen=True)
 class CustomerLoad:
-    """What a new booking of a customer's vehicle meets among their bookings."""
+    """What a new booking of a customer's vehicle meets among their bookings, and the held time
+    of the site's resources when it was asked (for the placement)."""
 
     vehicle_booked_by: str | None  # an active booking of the vehicle over that time, if any
     pending_held: int  # pending bookings the customer holds now (when counted)
+    held: scheduling.HeldTime | None = None  # the answer to `held`, when asked
+
+
+_HELD_STATES = frozenset(HELD)
+_ACTIVE_STATES = frozenset(ACTIVE)
 
 
 def customer_load(
@@ -237,31 +243,75 @@ def customer_load(
     now: datetime,
     count_pending: bool,
     besides: int | None = None,
+    held: scheduling.HeldWindow | None = None,
 ) -> CustomerLoad:
     """One query over a handful of rows: the vehicle's active bookings (other than `besides`)
     whose time [start, end) meets the given one (a vehicle is in one place at a time; the buffer
     after a service is the bay's clean-up, the car has left), and, when `count_pending`, the
     customer's pending bookings held at `now` (pending since then or earlier and not yet past
-    their confirmation deadline, the domain's rule: one past it is the expiry job's)."""
-    wanted = Q(vehicle_id=vehicle_pk, start__lt=end, end__gt=start)
+    their confirmation deadline, the domain's rule: one past it is the expiry job's). With
+    `held` (scheduling.held_window), the same query also reads the held-time port's answer for
+    the placement (the day's bookings of the site's resources, as `held_intervals` reads them;
+    `besides` is among them: the placement ignores its time itself): one read of the bookings,
+    its rows told apart here."""
+    wanted = Q(vehicle_id=vehicle_pk, start__lt=end, end__gt=start, state__in=ACTIVE)
     if count_pending:
         wanted |= Q(customer_id=customer_pk, state="pending", pending_since__lte=now)
-    rows = Booking.objects.filter(wanted, state__in=ACTIVE)
-    if besides is not None:
-        rows = rows.exclude(pk=besides)
-    found = rows.order_by("start", "pk").values_list(
-        "reference",
-        "vehicle_id",
-        "customer_id",
-        "state",
-        "start",
-        "end",
-        "pending_since",
-        "site__confirmation_window_minutes",
+    held_pks: frozenset[int] = frozenset()
+    if held is not None and held.resource_pks:
+        held_pks = frozenset(held.resource_pks)
+        wanted |= Q(
+            resource_id__in=sorted(held_pks),
+            state__in=HELD,
+            start__lt=held.end,
+            start__gte=held.start - MAX_BLOCKED_SPAN,
+            blocked_until__gt=held.start,
+        )
+    found = (
+        Booking.objects.filter(wanted)
+        .order_by("start", "pk")
+        .values_list(
+            "pk",
+            "reference",
+            "vehicle_id",
+            "customer_id",
+            "resource_id",
+            "state",
+            "start",
+            "end",
+            "blocked_until",
+            "pending_since",
+            "site__confirmation_window_minutes",
+        )
     )
     booked_by: str | None = None
-    held = 0
-    for reference, vehicle, customer, state, b_start, b_end, since, window in found:
+    pending = 0
+    intervals: list[scheduling.HeldInterval] = []
+    for (
+        pk,
+        reference,
+        vehicle,
+        customer,
+        resource,
+        state,
+        b_start,
+        b_end,
+        until,
+        since,
+        window,
+    ) in found:
+        if (
+            resource in held_pks
+            and state in _HELD_STATES
+            and held is not None
+            and held.start < until
+            and b_start < held.end
+        ):
+            intervals.append(
+                scheduling.HeldInterval(resource, b_start, until, state in _ACTIVE_STATES)
+            )
+        if pk == besides or state not in _ACTIVE_STATES:
+            continue
         if booked_by is None and vehicle == vehicle_pk and b_start < end and b_end > start:
             booked_by = reference
         if count_pending and customer == customer_pk and state == "pending" and since <= now:
@@ -270,8 +320,12 @@ def customer_load(
                 confirmation_window=timedelta(minutes=window),
             )
             if deadline > now:
-                held += 1
-    return CustomerLoad(vehicle_booked_by=booked_by, pending_held=held)
+                pending += 1
+    return CustomerLoad(
+        vehicle_booked_by=booked_by,
+        pending_held=pending,
+        held=None if held is None else scheduling.HeldTime(held, tuple(intervals)),
+    )
 
 
 def vehicle_has_any_booking(vehicle_pk: int) -> bool:

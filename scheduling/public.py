@@ -1,7 +1,8 @@
 """What other apps may use of scheduling: a site's booking policy and day, the free resources at a
 start ranked in the order a booking takes them (the one resource assignment) with the re-check
 after a lock and the refusal of a start the site's clock skips, the free starts of a period
-(reschedule), and the ports that bookings provides (busy time, held time). Values in and out:
+(reschedule), and the ports that bookings provides (busy time, held time; a booking hands in the
+held time it read with its own rows: held_window, HeldTime). Values in and out:
 ids, aware datetimes, frozen dataclasses, re-exported as the selectors give them."""
 
 from __future__ import annotations
@@ -26,7 +27,14 @@ from scheduling.domain.ports import (
 )
 from scheduling.domain.refusals import StartRefused, one_resource_reasons, reason_line
 from scheduling.domain.siteday import ClosedSpan, ResourceDay, SiteDay, TimeSpan
-from scheduling.domain.values import BusyInterval, HeldInterval, ResourceInfo, SitePolicy
+from scheduling.domain.values import (
+    BusyInterval,
+    HeldInterval,
+    HeldTime,
+    HeldWindow,
+    ResourceInfo,
+    SitePolicy,
+)
 from scheduling.domain.wallclock import FIRST_DAY, LAST_DAY
 from scheduling.selectors import explain as explain_selectors
 from scheduling.selectors import placement, requirements
@@ -39,6 +47,7 @@ from scheduling.selectors.people import resource_pks_of_technician, site_address
 from scheduling.selectors.placement import (
     BookableSite,
     check_start_exists,
+    held_window,
     ranked_free_resources,
     resource_is_free,
 )
@@ -61,6 +70,8 @@ __all__ = [
     "ClosedSpan",
     "FreeStart",
     "HeldInterval",
+    "HeldTime",
+    "HeldWindow",
     "HoursChange",
     "Reason",
     "RemovedTime",
@@ -89,6 +100,7 @@ __all__ = [
     "energy_refusal",
     "explain_resource_start",
     "held_intervals",
+    "held_window",
     "hours_change_save",
     "one_resource_reasons",
     "parse_intervals",
@@ -110,8 +122,9 @@ __all__ = [
 
 
 def bookable_site(*, site_id: UUID | None = None, pk: int | None = None) -> BookableSite:
-    """The site (by public id, else pk) with its policy and weekly hours, in one query, to pass
-    to `ranked_free_resources` (one booking reads its site once). NotFound (site_not_found)."""
+    """The site (by public id, else pk) with its policy and weekly hours and its active resources
+    (their hours and skills), in one query, to pass to `ranked_free_resources` (one booking reads
+    its site once). NotFound (site_not_found)."""
     site = placement.bookable_site(site_id=site_id, pk=pk)
     if site is None:
         raise NotFound(code="site_not_found")

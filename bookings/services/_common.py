@@ -153,6 +153,7 @@ def _assign_locked(
     operator: bool,
     ignore: Sequence[scheduling.BusyInterval] = (),
     only_resource: int | None = None,
+    held: scheduling.HeldTime | None = None,
 ) -> scheduling.ResourceInfo:
     """A free resource for [start, blocked_until), its calendar locked for the rest of the
     transaction (docs/rules/bookings.md, "Resource assignment"). The free resources are read once,
@@ -163,9 +164,16 @@ def _assign_locked(
     to the next. None free at all: the precise refusal (scheduling.start_refusal); every free
     one lost to a concurrent booking: SlotUnavailable. The exclusion constraint still has the
     last word. `only_resource`: an operator's choice of resource (pk), the only candidate
-    (the phone desk's choice, the board's move), refused with that resource's own reasons."""
+    (the phone desk's choice, the board's move), refused with that resource's own reasons.
+    `held`: the day's held time of the site's resources, read by the caller with its own rows
+    (selectors.customer_load), else the ranking reads it."""
     candidates = scheduling.ranked_free_resources(
-        site=site, requirements=requirements, start=start, now=now, ignore_busy=ignore
+        site=site,
+        requirements=requirements,
+        start=start,
+        now=now,
+        ignore_busy=ignore,
+        held=held,
     )
     others_free = False
     if only_resource is not None:
@@ -195,17 +203,17 @@ def _assign_locked(
             resource_pk=candidate.pk, start=start, until=blocked_until, ignore_busy=ignore
         )
 
-    held: set[int] = set()
+    locked: set[int] = set()
     for candidate in candidates:
         if try_lock_key(RESOURCE_LOCK, candidate.pk):
-            held.add(candidate.pk)
+            locked.add(candidate.pk)
             if still_free(candidate):
                 return candidate
     for candidate in sorted(candidates, key=lambda c: c.pk):
-        if candidate.pk in held:
+        if candidate.pk in locked:
             continue
         lock_keys(RESOURCE_LOCK, [candidate.pk])
-        held.add(candidate.pk)
+        locked.add(candidate.pk)
         if still_free(candidate):
             return candidate
     # The words scheduling uses when a start is not (or no longer) free.

@@ -58,8 +58,10 @@ def booking_reschedule(
         site = scheduling.bookable_site(pk=booking.site_id)
         scheduling.check_start_exists(site=site, start=start)
         new_start = start.astimezone(UTC)  # real minutes from here (see booking_create)
+        requirements = selectors.reschedule_requirements(booking)
         # A vehicle is in one place at a time: its other active bookings must not meet the new
-        # time (its own is `besides`).
+        # time (its own is `besides`). The same read brings the day's held time of the site's
+        # resources, which the placement ranks by.
         load = selectors.customer_load(
             customer_pk=booking.customer_id,
             vehicle_pk=booking.vehicle_id,
@@ -68,19 +70,21 @@ def booking_reschedule(
             now=moment,
             count_pending=False,
             besides=booking.pk,
+            held=scheduling.held_window(site=site, requirements=requirements, start=new_start),
         )
         if load.vehicle_booked_by is not None:
             raise VehicleAlreadyBooked(load.vehicle_booked_by)
         # The booking keeps its own duration and buffer: that is the time the new place must hold.
         resource = _assign_locked(
             site=site,
-            requirements=selectors.reschedule_requirements(booking),
+            requirements=requirements,
             start=new_start,
             blocked_until=new_start + (booking.blocked_until - booking.start),
             now=moment,
             operator=role in (Role.OPERATOR, Role.SYSTEM),
             ignore=[selectors.own_busy_time(booking)],
             only_resource=resource_pk,
+            held=load.held,
         )
         previous_start, previous_end = booking.start, booking.end
         was_on = readmodel.resource_of(booking)

@@ -129,6 +129,8 @@ def booking_create(
             )
         end = start + timedelta(minutes=requirements.duration_minutes)
         blocked_until = end + timedelta(minutes=requirements.buffer_after_minutes)
+        # One read of the bookings: the vehicle's, the customer's pending ones and the day's held
+        # time of the site's resources, which the placement ranks by.
         load = selectors.customer_load(
             customer_pk=owner_id,
             vehicle_pk=vehicle.pk,
@@ -136,6 +138,7 @@ def booking_create(
             end=end,
             now=moment,
             count_pending=capped,
+            held=scheduling.held_window(site=placement, requirements=requirements, start=start),
         )
         if capped:
             policies.check_pending_limit(
@@ -151,6 +154,7 @@ def booking_create(
             now=moment,
             operator=role is Role.OPERATOR,
             only_resource=resource_pk,
+            held=load.held,
         )
         redemption_id = None
         if quote.promo_code:

@@ -38,6 +38,27 @@ class HeldInterval(NamedTuple):
 
 
 @dataclass(frozen=True)
+class HeldWindow:
+    """The question of the held-time port for one assignment: the time held on these resources
+    over [start, end) (UTC). Placing a booking asks it (scheduling.public.held_window); the app
+    that owns the bookings may answer it in a read it makes anyway (HeldTime) instead of the
+    port's own query."""
+
+    resource_pks: tuple[int, ...]
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
+class HeldTime:
+    """The held-time port's answer to `window`, read by the caller (the intervals of every
+    booking that holds or held those resources' time overlapping it)."""
+
+    window: HeldWindow
+    intervals: tuple[HeldInterval, ...]
+
+
+@dataclass(frozen=True)
 class SitePolicy:
     pk: int
     id: UUID

@@ -19,14 +19,13 @@ from pricing.public import ServiceRequirements
 from scheduling.domain import window as window_rules
 from scheduling.domain.engine import FreeStart, Job, free_starts
 from scheduling.domain.exceptions import SpecialDay, special_days
-from scheduling.domain.values import BusyInterval, ResourceInfo, SitePolicy
+from scheduling.domain.values import BusyInterval, HeldInterval, ResourceInfo, SitePolicy
 from scheduling.domain.wallclock import ceil_seconds, floor_seconds
 from scheduling.domain.window import Window, WindowError
 from scheduling.selectors.calendars import (
     SiteCalendar,
     load_busy_seconds,
     load_closures,
-    load_held,
     load_resources,
     load_sites_with_resources,
 )
@@ -84,16 +83,15 @@ def compute(
     now: datetime,
     *,
     ignore_busy: Collection[BusyInterval] = (),
-    booked_from: datetime | None = None,
-    booked_until: datetime | None = None,
+    held: Sequence[HeldInterval] | None = None,
     resources_loaded: bool = False,
 ) -> tuple[dict[int, list[FreeStart]], list[BusyInterval]]:
     """Free starts in [start, end) per site pk (queries 2 to 4), and the time read as busy.
-    `ignore_busy` drops intervals (a booking being moved does not block itself). With
-    booked_from and booked_until (an assignment, which also needs the day's booked minutes), query
-    4 reads every booking that holds or held the resources over that wider window instead, and
-    the second value is all of it (done with or not); the free starts still see only the active
-    ones. Without them the second value is empty (nothing needs it)."""
+    `ignore_busy` drops intervals (a booking being moved does not block itself). With `held` (an
+    assignment, which also needs the day's booked minutes: every booking that holds or held the
+    resources over the day and the job, read by the caller), the busy time is its active ones
+    and no query 4 is made; the second value is all of it (done with or not). Without it the
+    second value is empty (nothing needs it)."""
     # UTC first: adding minutes to a datetime on a zoneinfo clock would add wall-clock minutes.
     start, end = start.astimezone(UTC), end.astimezone(UTC)
     if not resources_loaded:  # else load_sites_with_resources read them with the sites
@@ -104,13 +102,8 @@ def compute(
     load_closures(sites, start, closures_until)
     busy: list[BusyInterval] = []
     seconds: list[tuple[int, int, int]] = []
-    if booked_from is not None and booked_until is not None:
+    if held is not None:
         ignored = {interval.in_utc() for interval in ignore_busy}
-        held = load_held(
-            sites,
-            min(start, booked_from.astimezone(UTC)),
-            max(blocked_until, booked_until.astimezone(UTC)),
-        )
         kept = [h for h in held if not ignored or h.busy().in_utc() not in ignored]
         booked = [h.busy() for h in kept]
         busy = [h.busy() for h in kept if h.active]

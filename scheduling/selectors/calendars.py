@@ -2,9 +2,9 @@
 sites, resources, days or bookings:
   1. sites with their opening hours (one LEFT JOIN),
   2. their compatible active resources with their own hours (one LEFT JOIN),
-  3. the closures of those sites and resources overlapping the window, then (3b) their date
-     exceptions over the window's local dates (public holidays come from the `holidays` package:
-     no query),
+  3. the closures of those sites and resources overlapping the window and their date exceptions
+     over the window's local dates, in one UNION ALL (public holidays come from the `holidays`
+     package: no query),
   4. the busy intervals of those resources (one call of the busy-time port).
 Rows are read with values(): no model instances, so the cost is the rows, not the ORM."""
 
@@ -12,18 +12,22 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from typing import Any
+from datetime import date, datetime, time, timedelta
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django.db.models import (
     BooleanField,
     CharField,
+    DateField,
+    DateTimeField,
     DecimalField,
-    F,
+    Field,
     IntegerField,
     Q,
     QuerySet,
+    TimeField,
+    UUIDField,
     Value,
 )
 from django.utils.translation import get_language
@@ -155,104 +159,159 @@ def load_sites(condition: Q) -> list[SiteCalendar]:
     return list(sites.values())
 
 
-# The columns of the one-query read of sites and resources (a UNION ALL of both, each LEFT JOIN
-# its weekly hours): the same names in the same order on both sides, a tag telling them apart.
+# The one-query read of sites and resources: a UNION ALL of the sites (each LEFT JOIN its weekly
+# hours), their active resources (each LEFT JOIN its own hours) and, optionally, one row per
+# resource and skill. The same 18 columns in the same order on every side, a tag telling them
+# apart: tag, pk, public id, name, site pk, text (timezone, kind, skill code), four numbers, a
+# flag, latitude, longitude, weekday, opens, closes, country, subdivision. Written as positional
+# values_list() columns, not annotations: the read is built on every booking, and annotating
+# 18 aliases per branch cost more to build than the query costs to run.
 _SITE_ROW = 0
 _RESOURCE_ROW = 1
+_SKILL_ROW = 2
+
+
+def _tag(tag: int) -> Value:
+    return Value(tag, output_field=IntegerField())
+
+
+def _null(field: Field[Any, Any]) -> Value:
+    return Value(None, output_field=field)
+
+
+# Built once (an expression is copied when a query resolves it): a field per use cost more than
+# the rest of the branch's column.
+_NO_NUMBER = _null(IntegerField())
+_NO_TEXT = _null(CharField())
+_NO_FLAG = _null(BooleanField())
+_NO_DECIMAL = _null(DecimalField())
+_NO_UUID = _null(UUIDField())
+_NO_TIME = _null(TimeField())
+_NO_DAY = _null(DateField())
+_NO_MOMENT = _null(DateTimeField())
+_TAGS = {tag: _tag(tag) for tag in range(3)}
+
+
+def _of_site(condition: Q) -> Q:
+    """`condition` on the sites, as a condition on a resource's site (`public_id=...` becomes
+    `site__public_id=...`): a join, cheaper to build than a subquery."""
+    moved = Q(_connector=condition.connector, _negated=condition.negated)
+    for child in condition.children:
+        if isinstance(child, Q):
+            moved.children.append(_of_site(child))
+        else:
+            lookup, value = cast(tuple[str, Any], child)
+            moved.children.append((f"site__{lookup}", value))
+    return moved
 
 
 def _site_rows(condition: Q) -> QuerySet[Any]:
     return (
         Site.objects.filter(condition)
-        .annotate(
-            c_tag=Value(_SITE_ROW, output_field=IntegerField()),
-            c_pk=F("pk"),
-            c_public_id=F("public_id"),
-            c_name=F("name"),
-            c_site=F("pk"),
-            c_text=F("timezone"),
-            c_n1=F("slot_step_minutes"),
-            c_n2=F("min_notice_minutes"),
-            c_n3=F("horizon_days"),
-            c_n4=F("confirmation_window_minutes"),
-            c_flag=F("auto_confirm"),
-            c_lat=F("latitude"),
-            c_lon=F("longitude"),
-            c_weekday=F("opening_hours__weekday"),
-            c_opens=F("opening_hours__opens"),
-            c_closes=F("opening_hours__closes"),
-            c_country=F("country"),
-            c_subdivision=F("subdivision"),
+        .values_list(
+            _TAGS[_SITE_ROW],
+            "pk",
+            "public_id",
+            "name",
+            "pk",
+            "timezone",
+            "slot_step_minutes",
+            "min_notice_minutes",
+            "horizon_days",
+            "confirmation_window_minutes",
+            "auto_confirm",
+            "latitude",
+            "longitude",
+            "opening_hours__weekday",
+            "opening_hours__opens",
+            "opening_hours__closes",
+            "country",
+            "subdivision",
         )
         .order_by()
     )
 
 
 def _resource_rows(condition: Q, required_skill: str | None) -> QuerySet[Any]:
-    queryset = Resource.objects.filter(
-        site__in=Site.objects.filter(condition).values("pk"), active=True
-    )
+    queryset = Resource.objects.filter(_of_site(condition), active=True)
     if required_skill is not None:
         queryset = queryset.filter(skills__code=required_skill)
-    return queryset.annotate(
-        c_tag=Value(_RESOURCE_ROW, output_field=IntegerField()),
-        c_pk=F("pk"),
-        c_public_id=F("public_id"),
-        c_name=F("name"),
-        c_site=F("site_id"),
-        c_text=F("kind"),
-        c_n1=F("technician_id"),
-        c_n2=Value(None, output_field=IntegerField()),
-        c_n3=Value(None, output_field=IntegerField()),
-        c_n4=Value(None, output_field=IntegerField()),
-        c_flag=Value(None, output_field=BooleanField()),
-        c_lat=Value(None, output_field=DecimalField()),
-        c_lon=Value(None, output_field=DecimalField()),
-        c_weekday=F("own_hours__weekday"),
-        c_opens=F("own_hours__opens"),
-        c_closes=F("own_hours__closes"),
-        c_country=Value(None, output_field=CharField()),
-        c_subdivision=Value(None, output_field=CharField()),
+    number = _NO_NUMBER
+    return queryset.values_list(
+        _TAGS[_RESOURCE_ROW],
+        "pk",
+        "public_id",
+        "name",
+        "site_id",
+        "kind",
+        "technician_id",
+        number,
+        number,
+        number,
+        _NO_FLAG,
+        _NO_DECIMAL,
+        _NO_DECIMAL,
+        "own_hours__weekday",
+        "own_hours__opens",
+        "own_hours__closes",
+        _NO_TEXT,
+        _NO_TEXT,
     ).order_by()
 
 
-_COLUMNS = (
-    "c_tag",
-    "c_pk",
-    "c_public_id",
-    "c_name",
-    "c_site",
-    "c_text",
-    "c_n1",
-    "c_n2",
-    "c_n3",
-    "c_n4",
-    "c_flag",
-    "c_lat",
-    "c_lon",
-    "c_weekday",
-    "c_opens",
-    "c_closes",
-    "c_country",
-    "c_subdivision",
-)
+def _skill_rows(condition: Q) -> QuerySet[Any]:
+    """One row per active resource and skill (its pk, its site, the skill's code)."""
+    number, text = _NO_NUMBER, _NO_TEXT
+    return (
+        Resource.objects.filter(_of_site(condition), active=True, skills__isnull=False)
+        .values_list(
+            _TAGS[_SKILL_ROW],
+            "pk",
+            _NO_UUID,
+            text,
+            "site_id",
+            "skills__code",
+            number,
+            number,
+            number,
+            number,
+            _NO_FLAG,
+            _NO_DECIMAL,
+            _NO_DECIMAL,
+            number,
+            _NO_TIME,
+            _NO_TIME,
+            text,
+            text,
+        )
+        .order_by()
+    )
 
 
-def load_sites_with_resources(condition: Q, required_skill: str | None) -> list[SiteCalendar]:
+def load_sites_with_resources(
+    condition: Q, required_skill: str | None, *, every_skill: bool = False
+) -> list[SiteCalendar]:
     """Queries 1 and 2 in one: the sites matching `condition` (by name) with their weekly hours,
     and their active resources that have `required_skill` with their own hours (by name), as
-    `load_sites` then `load_resources` give them. One UNION ALL of both reads."""
-    rows = list(
-        _site_rows(condition)
-        .values_list(*_COLUMNS)
-        .union(_resource_rows(condition, required_skill).values_list(*_COLUMNS), all=True)
-    )
+    `load_sites` then `load_resources` give them. One UNION ALL of both reads. `every_skill`:
+    every active resource instead (`required_skill` is then not asked), each with all its skill
+    codes, read by a third branch of the same statement (one row per resource and skill): for a
+    caller that learns the skill later (a booking reads its site before its service)."""
+    skill_filter = None if every_skill else required_skill
+    branches = [_resource_rows(condition, skill_filter)]
+    if every_skill:
+        branches.append(_skill_rows(condition))
+    rows = list(_site_rows(condition).union(*branches, all=True))
     sites: dict[int, SiteCalendar] = {}
     resources: dict[int, ResourceCalendar] = {}
     resource_rows = []
+    skill_codes: dict[int, set[str]] = {}
     for row in rows:
         tag, pk, public_id, name, site_pk, text, n1, n2, n3, n4, flag, lat, lon = row[:13]
         weekday, opens, closes, country, subdivision = row[13:]
+        if tag == _SKILL_ROW:
+            skill_codes.setdefault(pk, set()).add(text)
+            continue
         if tag != _SITE_ROW:
             resource_rows.append(row)
             continue
@@ -277,7 +336,7 @@ def load_sites_with_resources(condition: Q, required_skill: str | None) -> list[
             )
         if weekday is not None:
             calendar.hours.setdefault(weekday, []).append(WallInterval(opens, closes))
-    skills = frozenset() if required_skill is None else frozenset({required_skill})
+    skills = frozenset() if skill_filter is None else frozenset({skill_filter})
     resource_rows.sort(key=lambda row: (row[4], row[3], row[1]))  # site, name, pk
     for (
         _tag,
@@ -304,7 +363,8 @@ def load_sites_with_resources(condition: Q, required_skill: str | None) -> list[
                 site_pk=site_pk,
                 technician_user_id=technician,
             )
-            resource = resources[pk] = ResourceCalendar(info=info, skills=skills)
+            own = frozenset(skill_codes.get(pk, ())) if every_skill else skills
+            resource = resources[pk] = ResourceCalendar(info=info, skills=own)
             sites[site_pk].resources.append(resource)
         if weekday is not None:
             if resource.hours is None:
@@ -357,11 +417,73 @@ def load_resources(sites: Sequence[SiteCalendar], required_skill: str | None) ->
             )
 
 
+# The columns of the one-query read of closures and date exceptions (a UNION ALL): a tag, the
+# row's pk, its owner (site or resource), a closure's start and end, an exception's date and kind,
+# the reason, an exception interval's opens and closes (an exception LEFT JOIN its intervals).
+_CLOSURE_ROW = 0
+_EXCEPTION_ROW = 1
+
+
 def load_closures(sites: Sequence[SiteCalendar], start: datetime, end: datetime) -> None:
-    """Queries 3 and 3b: closures of the sites and of their resources overlapping [start, end),
-    then the date exceptions and public holidays of the local dates it touches."""
-    _load_closure_rows(sites, start, end)
-    load_date_exceptions(sites, start, end)
+    """Query 3: the closures of the sites and of their resources overlapping [start, end), and
+    the date exceptions of the local dates it touches (a day of margin each side: a job may run
+    up to closing), in one UNION ALL; then the public holidays of those dates (no query)."""
+    site_by_pk = {site.policy.pk: site for site in sites}
+    resource_by_pk = {r.info.pk: r for site in sites for r in site.resources}
+    if not site_by_pk:
+        return
+    first, last = local_dates(start, end, (site.policy.timezone for site in sites))
+    first, last = first - timedelta(days=1), last + timedelta(days=1)
+    owners = Q(site_id__in=site_by_pk) | Q(resource_id__in=resource_by_pk)
+    closures = (
+        Closure.objects.filter(owners, start__lt=end, end__gt=start)
+        .values_list(
+            _TAGS[_CLOSURE_ROW],
+            "pk",
+            "site_id",
+            "resource_id",
+            "start",
+            "end",
+            _NO_DAY,
+            _NO_TEXT,
+            "reason",
+            _NO_TIME,
+            _NO_TIME,
+        )
+        .order_by()
+    )
+    exceptions = (
+        DateExceptionRow.objects.filter(owners, day__gte=first, day__lte=last)
+        .values_list(
+            _TAGS[_EXCEPTION_ROW],
+            "pk",
+            "site_id",
+            "resource_id",
+            _NO_MOMENT,
+            _NO_MOMENT,
+            "day",
+            "kind",
+            "reason",
+            "intervals__opens",
+            "intervals__closes",
+        )
+        .order_by()
+    )
+    closure_rows: list[tuple[Any, ...]] = []
+    dated: list[tuple[Any, ...]] = []
+    for row in closures.union(exceptions, all=True):
+        (closure_rows if row[0] == _CLOSURE_ROW else dated).append(row)
+    closure_rows.sort(key=lambda row: row[4])  # by start, as the closures' own order
+    for _tag, _pk, site_pk, resource_pk, closure_start, closure_end, *rest in closure_rows:
+        span = Span(closure_start, closure_end, rest[2])
+        if site_pk is not None:
+            site_by_pk[site_pk].closures.append(span)
+        elif resource_pk in resource_by_pk:
+            resource_by_pk[resource_pk].closures.append(span)
+    # By date, pk, then the interval's opening (an exception without intervals has one row).
+    dated.sort(key=lambda row: (row[6], row[1], row[9] or time.min))
+    by_site, by_resource = _exceptions_by_owner(row[1:4] + row[6:] for row in dated)
+    _apply_date_exceptions(sites, by_site, by_resource, first, last)
 
 
 def exception_rows(
@@ -369,10 +491,8 @@ def exception_rows(
 ) -> tuple[dict[int, list[DateException]], dict[int, list[DateException]]]:
     """One query: the date exceptions from `first` to `last` of the sites and of the resources,
     with their intervals, by site pk and by resource pk."""
-    by_site: dict[int, list[DateException]] = {}
-    by_resource: dict[int, list[DateException]] = {}
     if not site_pks and not resource_pks:
-        return by_site, by_resource
+        return {}, {}
     rows = (
         DateExceptionRow.objects.filter(
             Q(site_id__in=site_pks) | Q(resource_id__in=resource_pks),
@@ -391,6 +511,16 @@ def exception_rows(
         )
         .order_by("day", "pk", "intervals__opens")
     )
+    return _exceptions_by_owner(rows)
+
+
+def _exceptions_by_owner(
+    rows: Iterable[tuple[Any, ...]],
+) -> tuple[dict[int, list[DateException]], dict[int, list[DateException]]]:
+    """Date exception rows (pk, site pk, resource pk, day, kind, reason, opens, closes), an
+    exception LEFT JOIN its intervals, by date then pk, as exceptions by site and by resource."""
+    by_site: dict[int, list[DateException]] = {}
+    by_resource: dict[int, list[DateException]] = {}
     found: dict[int, tuple[int | None, int | None, date, str, str, list[WallInterval]]] = {}
     for pk, site_pk, resource_pk, day, kind, reason, opens, closes in rows:
         entry = found.setdefault(pk, (site_pk, resource_pk, day, kind, reason, []))
@@ -415,8 +545,9 @@ def local_dates(start: datetime, end: datetime, timezones: Iterable[str]) -> tup
 
 
 def load_date_exceptions(sites: Sequence[SiteCalendar], start: datetime, end: datetime) -> None:
-    """Query 3b: each site's and resource's dates that do not follow the week over the local
-    dates [start, end) touches (a day of margin each side: a job may run up to closing)."""
+    """Query 3b, alone (load_closures reads it with the closures): each site's and resource's
+    dates that do not follow the week over the local dates [start, end) touches (a day of margin
+    each side: a job may run up to closing)."""
     if not sites:
         return
     first, last = local_dates(start, end, (site.policy.timezone for site in sites))
@@ -425,6 +556,16 @@ def load_date_exceptions(sites: Sequence[SiteCalendar], start: datetime, end: da
     by_site, by_resource = exception_rows(
         [site.policy.pk for site in sites], resource_pks, first, last
     )
+    _apply_date_exceptions(sites, by_site, by_resource, first, last)
+
+
+def _apply_date_exceptions(
+    sites: Sequence[SiteCalendar],
+    by_site: dict[int, list[DateException]],
+    by_resource: dict[int, list[DateException]],
+    first: date,
+    last: date,
+) -> None:
     language = get_language() or ""
     for site in sites:
         site.holidays = public_holidays(
@@ -440,25 +581,6 @@ def load_date_exceptions(sites: Sequence[SiteCalendar], start: datetime, end: da
                 if not own
                 else DatedHours(site_hours if resource.hours is None else resource.hours, own)
             )
-
-
-def _load_closure_rows(sites: Sequence[SiteCalendar], start: datetime, end: datetime) -> None:
-    """Query 3: closures of the sites and of their resources overlapping [start, end)."""
-    site_by_pk = {site.policy.pk: site for site in sites}
-    resource_by_pk = {r.info.pk: r for site in sites for r in site.resources}
-    if not site_by_pk:
-        return
-    rows = Closure.objects.filter(
-        Q(site_id__in=site_by_pk) | Q(resource_id__in=resource_by_pk),
-        start__lt=end,
-        end__gt=start,
-    ).values_list("site_id", "resource_id", "start", "end", "reason")
-    for site_pk, resource_pk, closure_start, closure_end, reason in rows:
-        span = Span(closure_start, closure_end, reason)
-        if site_pk is not None:
-            site_by_pk[site_pk].closures.append(span)
-        elif resource_pk in resource_by_pk:
-            resource_by_pk[resource_pk].closures.append(span)
 
 
 def load_held(sites: Sequence[SiteCalendar], start: datetime, end: datetime) -> list[HeldInterval]:

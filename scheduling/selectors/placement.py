@@ -1,7 +1,8 @@
-"""Placing one booking: the site read once, the free resources at a start ranked by preference
-(one read of resources, closures and busy time), and the re-check of one resource's busy time
-after its lock (one small query). Bookings takes the locks; the database constraint has the last
-word."""
+"""Placing one booking: the site read once with its active resources (their hours and skills),
+the free resources at a start ranked by preference (one read of closures and date exceptions, and
+the day's held time, which the caller may hand in from a read of its own), and the re-check of one
+resource's busy time after its lock (one small query). Bookings takes the locks; the database
+constraint has the last word."""
 
 from __future__ import annotations
 
@@ -20,8 +21,15 @@ from pricing.public import ServiceRequirements
 from scheduling.domain import window as window_rules
 from scheduling.domain.assignment import booked_seconds, pick_resource
 from scheduling.domain.hours import WallInterval
-from scheduling.domain.ports import busy_intervals
-from scheduling.domain.values import BusyInterval, ResourceInfo, SitePolicy
+from scheduling.domain.ports import busy_intervals, held_intervals
+from scheduling.domain.values import (
+    BusyInterval,
+    HeldInterval,
+    HeldTime,
+    HeldWindow,
+    ResourceInfo,
+    SitePolicy,
+)
 from scheduling.domain.wallclock import (
     FIRST_DAY,
     LAST_DAY,
@@ -30,18 +38,35 @@ from scheduling.domain.wallclock import (
     same_instant,
     skipped_wall_time,
 )
-from scheduling.selectors.availability import compute
-from scheduling.selectors.calendars import SiteCalendar, load_sites
+from scheduling.selectors.availability import compute, job_for
+from scheduling.selectors.calendars import (
+    ResourceCalendar,
+    SiteCalendar,
+    load_resources,
+    load_sites_with_resources,
+)
+
+
+@dataclass(frozen=True)
+class SiteResource:
+    """An active resource of a bookable site, with its skills and its own weekly hours (None:
+    the site's)."""
+
+    info: ResourceInfo
+    skills: frozenset[str]
+    hours: Mapping[int, tuple[WallInterval, ...]] | None
 
 
 @dataclass(frozen=True)
 class BookableSite:
-    """A site's policy and weekly hours, read once and reused by the steps of one booking."""
+    """A site's policy and weekly hours, with its active resources (None: not read), read once
+    and reused by the steps of one booking."""
 
     policy: SitePolicy
     latitude: float | None
     longitude: float | None
     hours: Mapping[int, tuple[WallInterval, ...]]
+    resources: tuple[SiteResource, ...] | None = None
 
     def without_notice(self) -> BookableSite:
         """The same site with no minimum notice: an operator's explicit override for a walk-in
@@ -50,7 +75,7 @@ class BookableSite:
         return replace(self, policy=replace(self.policy, min_notice_minutes=0))
 
     def calendar(self) -> SiteCalendar:
-        """A fresh calendar (the loaders attach resources and closures to it)."""
+        """A fresh calendar, without resources (the loaders attach resources and closures)."""
         return SiteCalendar(
             policy=self.policy,
             latitude=self.latitude,
@@ -58,10 +83,42 @@ class BookableSite:
             hours={weekday: list(spans) for weekday, spans in self.hours.items()},
         )
 
+    def skilled(self, required_skill: str | None) -> list[SiteResource] | None:
+        """The active resources that have `required_skill` (all of them for None), by name;
+        None when the resources were not read with the site."""
+        if self.resources is None:
+            return None
+        if required_skill is None:
+            return list(self.resources)
+        return [r for r in self.resources if required_skill in r.skills]
+
+    def calendar_for(self, required_skill: str | None) -> SiteCalendar:
+        """A fresh calendar with the resources that have `required_skill` (read now when they
+        were not read with the site: one query)."""
+        calendar = self.calendar()
+        skilled = self.skilled(required_skill)
+        if skilled is None:
+            load_resources([calendar], required_skill)
+            return calendar
+        calendar.resources = [
+            ResourceCalendar(
+                info=r.info,
+                skills=r.skills,
+                hours=None
+                if r.hours is None
+                else {weekday: list(spans) for weekday, spans in r.hours.items()},
+            )
+            for r in skilled
+        ]
+        return calendar
+
 
 def bookable_site(*, site_id: UUID | None = None, pk: int | None = None) -> BookableSite | None:
-    """One query: the site with its opening hours, by public id or by pk; None when unknown."""
-    found = load_sites(Q(public_id=site_id) if site_id is not None else Q(pk=pk))
+    """One query: the site with its opening hours and its active resources (their own hours,
+    their skills), by public id or by pk; None when unknown."""
+    found = load_sites_with_resources(
+        Q(public_id=site_id) if site_id is not None else Q(pk=pk), None, every_skill=True
+    )
     if not found:
         return None
     site = found[0]
@@ -70,7 +127,60 @@ def bookable_site(*, site_id: UUID | None = None, pk: int | None = None) -> Book
         latitude=site.latitude,
         longitude=site.longitude,
         hours={weekday: tuple(spans) for weekday, spans in site.hours.items()},
+        resources=tuple(
+            SiteResource(
+                info=r.info,
+                skills=r.skills,
+                hours=None
+                if r.hours is None
+                else {weekday: tuple(spans) for weekday, spans in r.hours.items()},
+            )
+            for r in site.resources
+        ),
     )
+
+
+def _local_day(site: BookableSite, start: datetime) -> tuple[datetime, datetime]:
+    """The local day of `start` on the site's clock, as aware midnights (DST-proof)."""
+    tz = ZoneInfo(site.policy.timezone)
+    day = local_date(int(start.timestamp()), tz)
+    return window_rules.local_midnight(day, tz), window_rules.local_midnight(
+        day + timedelta(days=1), tz
+    )
+
+
+def _window(
+    resource_pks: tuple[int, ...],
+    requirements: ServiceRequirements,
+    start: datetime,
+    day: tuple[datetime, datetime],
+) -> HeldWindow:
+    """The time the ranking reads: the local day (booked minutes) and the job's own time from
+    `start` (busy time), on the UTC clock."""
+    job = job_for(requirements)
+    start = start.astimezone(UTC)
+    until = start + timedelta(
+        microseconds=1, minutes=job.duration_minutes + job.buffer_after_minutes
+    )
+    return HeldWindow(
+        resource_pks=resource_pks,
+        start=min(start, day[0].astimezone(UTC)),
+        end=max(until, day[1].astimezone(UTC)),
+    )
+
+
+def held_window(
+    *, site: BookableSite, requirements: ServiceRequirements, start: datetime
+) -> HeldWindow | None:
+    """What `ranked_free_resources` at `start` needs of the bookings: the resources that may
+    take the service and the window of their held time (the local day and the job), for a
+    caller that reads the bookings anyway to hand it in (`held=`); None when the site was read
+    without its resources (the ranking then reads it itself)."""
+    skilled = site.skilled(requirements.required_skill)
+    if skilled is None:
+        return None
+    pks = tuple(r.info.pk for r in skilled)
+    return _window(pks, requirements, start, _local_day(site, start))
 
 
 NONEXISTENT_LOCAL_TIME = "nonexistent_local_time"
@@ -103,18 +213,27 @@ def ranked_free_resources(
     start: datetime,
     now: datetime | None = None,
     ignore_busy: Collection[BusyInterval] = (),
+    held: HeldTime | None = None,
 ) -> list[ResourceInfo]:
     """The resources free at exactly `start` under every rule of SPEC §5 (grid, hours, closures,
     busy time, notice, horizon, skill), best first: the fewest booked minutes that local day
     (every booking that holds or held the resource that day: in progress, completed and no-show
-    ones too), then the name; empty when none. Three queries: resources, closures, the day's
-    booked time. A booking locks them in this order, re-checks each with `resource_is_free` and
-    takes the first still free (the one resource assignment)."""
-    calendar = site.calendar()
-    tz = ZoneInfo(site.policy.timezone)
-    day = local_date(int(start.timestamp()), tz)
-    day_start = window_rules.local_midnight(day, tz)
-    day_end = window_rules.local_midnight(day + timedelta(days=1), tz)
+    ones too), then the name; empty when none. On a site read with its resources: one query
+    (closures and date exceptions) and, unless `held` answers `held_window` for the same start
+    (read by the caller with its own rows), the day's held time. A booking locks them in this
+    order, re-checks each with `resource_is_free` and takes the first still free (the one
+    resource assignment)."""
+    calendar = site.calendar_for(requirements.required_skill)
+    day = _local_day(site, start)
+    day_start, day_end = day
+    window = _window(tuple(r.info.pk for r in calendar.resources), requirements, start, day)
+    intervals: Collection[HeldInterval]
+    if held is not None and held.window == window:
+        intervals = held.intervals
+    elif window.resource_pks:
+        intervals = held_intervals(window.resource_pks, window.start, window.end)
+    else:
+        intervals = ()
     found, booked_time = compute(
         [calendar],
         requirements,
@@ -122,8 +241,8 @@ def ranked_free_resources(
         start.astimezone(UTC) + timedelta(microseconds=1),
         resolve_now(now),
         ignore_busy=ignore_busy,
-        booked_from=day_start,
-        booked_until=day_end,
+        held=list(intervals),
+        resources_loaded=True,
     )
     starts = found[site.policy.pk]
     free = set(starts[0].resources) if starts and same_instant(starts[0].start, start) else set()

@@ -268,8 +268,8 @@ def test_the_dashboard_costs_the_same_queries_whatever_the_data(
     # actions; the dashboard: the week's timezones (read once for today and the week: was 2),
     # today's counts (skipped in a week without bookings), the next arrivals, the pending with
     # their count (one query: was 2), the week's booked time, the sites with their resources (one
-    # query: was 2), closures and date exceptions.
-    with django_assert_max_num_queries(12):
+    # query: was 2), closures with date exceptions (one UNION ALL).
+    with django_assert_max_num_queries(11):
         _dashboard(operator_client)
 
 

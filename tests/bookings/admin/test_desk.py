@@ -240,9 +240,10 @@ def test_the_desk_is_linked_from_the_index_and_the_board(
 
 # Session, user, the user's access (permissions and roles: one query, was 3); the sites, the
 # site's resources; the chosen customer, their vehicles; the quote (its service with the price
-# rules, one read); the free starts (the service, sites with resources, closures, date
-# exceptions, busy time); the search (plate owners, customers). The catalogue's listing is cached.
-DESK_QUERIES = 15
+# rules, one read); the free starts (the service, sites with resources, closures with date
+# exceptions (one UNION ALL), busy time); the search (plate owners, customers). The catalogue's
+# listing is cached.
+DESK_QUERIES = 14
 
 
 def _count(client: Client, query: dict[str, Any]) -> int:

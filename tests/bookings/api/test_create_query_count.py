@@ -17,8 +17,8 @@ from tests.bookings.factories import at, make_world
 pytestmark = pytest.mark.django_db
 
 CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT", "BEGIN", "COMMIT")
-# booking_create's MAX_QUERIES (13) + the user, the key's claim and its completion.
-MAX_POST_QUERIES = 16
+# booking_create's MAX_QUERIES (10) + the user, the key's claim and its completion.
+MAX_POST_QUERIES = 13
 
 
 @pytest.mark.parametrize("auto_confirm", [False, True])

@@ -87,3 +87,30 @@ def test_a_no_show_counts_as_booked_time_but_frees_its_slot() -> None:
     assert book_at_four(world, now_hour=16).resource_id == world.resources[1].pk
     # Bay 2 is now taken at 16:00: the no-show's bay takes the next one.
     assert book_at_four(world, now_hour=16).resource_id == world.resources[0].pk
+
+
+def test_the_vehicles_own_work_done_at_that_time_counts_but_does_not_book_it() -> None:
+    # The day's held time of the site's resources comes in the same read as the vehicle's and
+    # the customer's bookings (issue 16): a no-show of this very vehicle at this very time is
+    # booked time on its bay, not a booking of the vehicle (it is done with).
+    world = make_world(resources=2)
+    BookingFactory(
+        vehicle=world.vehicle,
+        service=world.service,
+        site=world.site,
+        resource=world.resources[0],
+        start=at(world.day, 16),
+        state="no_show",
+    )
+    booking = services.booking_create(
+        actor=world.customer,
+        request=services.BookingRequest(
+            vehicle_id=world.vehicle.public_id,
+            service_code=world.service.code,
+            site_id=world.site.public_id,
+            start=at(world.day, 16),
+        ),
+        now=at(world.day, 13),
+    )
+    assert booking.state == "pending"
+    assert booking.resource_id == world.resources[1].pk  # Bay 1 has the no-show's hour

@@ -151,8 +151,9 @@ def test_explain_costs_a_constant_number_of_queries(
         world.book(hour)
     client = client_for(world.operator)
     # The account and its groups, the service with its prices and options, then the four reads
-    # of the explanation (site, resources, closures, bookings): the same whatever the bookings.
-    with django_assert_max_num_queries(9):
+    # of the explanation (site, resources, closures with date exceptions, bookings): the same
+    # whatever the bookings.
+    with django_assert_max_num_queries(7):
         response = _ask(client, world, at(world.day, 10))
     assert response.status_code == 200
 

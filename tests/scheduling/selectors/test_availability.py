@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from pricing.public import ServiceRequirements
 from scheduling import public
-from scheduling.domain.values import BusyInterval
+from scheduling.domain.values import BusyInterval, HeldInterval
 from tests.pricing.factories import SkillFactory
 from tests.scheduling.factories import ClosureFactory, ResourceFactory, SiteFactory
 
@@ -78,6 +78,43 @@ def test_free_resources_ranked_for_a_deterministic_assignment(busy) -> None:
     assert ranked[0].pk == bay_c.pk
     # At 15:00 only A and C are free; C still has the fewest minutes.
     assert [r.name for r in _ranked(site, need, at(15))] == ["Bay C", "Bay A"]
+
+
+def test_the_held_time_handed_in_answers_the_ranking(busy) -> None:
+    # Issue 16: bookings reads the day's held time with its own rows and hands it in; the
+    # ranking then reads only the closures and date exceptions. Held time for another start is
+    # not its answer: the port is asked as before.
+    site = SiteFactory(hours=[(time(8), time(18))])
+    tyres = SkillFactory(code="tyres")
+    bay_a = ResourceFactory(site=site, name="Bay A", skills=[tyres])
+    bay_b = ResourceFactory(site=site, name="Bay B", skills=[tyres, SkillFactory(code="wash")])
+    ResourceFactory(site=site, name="Wash bay")  # no tyre skill: not asked about
+    need = ServiceRequirements("tyres", "Tyres", 60, 0, "tyres")
+    busy([BusyInterval(bay_a.pk, at(8), at(10))])  # what the port says: A has 2 h that day
+    bookable = public.bookable_site(pk=site.pk)
+    window = public.held_window(site=bookable, requirements=need, start=at(12))
+    assert window is not None
+    assert window.resource_pks == (bay_a.pk, bay_b.pk)
+    assert window.start == at(0).astimezone(UTC)
+    assert window.end == at(0, day=1).astimezone(UTC)
+    handed = public.HeldTime(window, (HeldInterval(bay_b.pk, at(9), at(11), False),))
+
+    def ranked(held):
+        with CaptureQueriesContext(connection) as queries:
+            names = [
+                r.name
+                for r in public.ranked_free_resources(
+                    site=bookable, requirements=need, start=at(12), now=NOW, held=held
+                )
+            ]
+        return names, len(queries)
+
+    assert ranked(handed) == (["Bay A", "Bay B"], 1)  # B did 2 h that day: A first
+    elsewhere = public.held_window(site=bookable, requirements=need, start=at(12, day=1))
+    assert elsewhere is not None
+    other = public.HeldTime(elsewhere, handed.intervals)
+    assert ranked(other) == (["Bay B", "Bay A"], 2)  # the port's answer: A has 2 h
+    assert ranked(None) == (["Bay B", "Bay A"], 2)
 
 
 def test_assignment_ties_are_broken_by_name_and_busy_minutes_count(busy) -> None:
@@ -148,6 +185,6 @@ def test_query_count_does_not_depend_on_days_resources_or_bookings(busy) -> None
     resources = list(large.resources.values_list("pk", flat=True))
     busy([BusyInterval(pk, at(10, day=d), at(11, day=d)) for pk in resources for d in range(20)])
     counts = {_count(small.pk, 1), _count(small.pk, 28), _count(large.pk, 1), _count(large.pk, 28)}
-    # Sites and resources with their hours (one UNION ALL), closures, date exceptions (issue 17),
-    # busy time (one port call).
-    assert counts == {4}
+    # Sites and resources with their hours (one UNION ALL), closures and date exceptions (issue
+    # 17; one UNION ALL since issue 16), busy time (one port call).
+    assert counts == {3}
