@@ -71,3 +71,31 @@ def test_confirmation_carries_a_calendar_event_in_the_site_timezone() -> None:
     assert event.decoded("dtend") - start == timedelta(minutes=45)
     assert any(tz["TZID"] == "Europe/Paris" for tz in calendar.walk("VTIMEZONE"))
     assert not build_email(_notice("created")).attachments
+
+
+def test_calendar_files_share_one_timezone_computation_per_timezone(monkeypatch) -> None:
+    """A VTIMEZONE costs icalendar some 5 ms to compute (its transitions from 1970 to 2038):
+    computed once per timezone, each file still holds its own, the one icalendar would add."""
+    computed: list[str] = []
+    original = icalendar.Timezone.from_tzid
+
+    def counting(tzid: str, *args, **kwargs):
+        computed.append(tzid)
+        return original(tzid, *args, **kwargs)
+
+    monkeypatch.setattr(icalendar.Timezone, "from_tzid", counting)
+    files = {
+        (tz, n): build_email(_notice("confirmed", site_timezone=tz)).attachments[0][1]
+        for tz in ("Europe/Paris", "America/New_York")
+        for n in range(3)
+    }
+    assert computed.count("Europe/Paris") <= 1
+    assert computed.count("America/New_York") <= 1
+    for (tz, _n), content in files.items():
+        raw = content.encode() if isinstance(content, str) else content
+        calendar = icalendar.Calendar.from_ical(raw)
+        assert [str(zone["TZID"]) for zone in calendar.walk("VTIMEZONE")] == [tz]
+        expected = icalendar.Calendar.from_ical(raw)
+        expected.subcomponents = [c for c in expected.subcomponents if c.name != "VTIMEZONE"]
+        expected.add_missing_timezones()
+        assert expected.to_ical() == raw
