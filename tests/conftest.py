@@ -79,7 +79,7 @@ def api_client() -> APIClient:
 @pytest.fixture
 def make_user(db: None) -> Callable[..., Any]:
     def _make(**kwargs: Any) -> Any:
-        return UserFactory(**kwargs)
+        return UserFactory.create(**kwargs)
 
     return _make
 

@@ -39,7 +39,7 @@ Maker = Callable[[World, int], object]
 
 
 def _user(world: World, n: int) -> object:
-    return UserFactory(roles=["customer", "technician"] if n % 2 else ["customer"])
+    return UserFactory.create(roles=["customer", "technician"] if n % 2 else ["customer"])
 
 
 def _group(world: World, n: int) -> object:
@@ -50,7 +50,7 @@ def _group(world: World, n: int) -> object:
 
 def _booking(world: World, n: int) -> object:
     _customer, vehicle = world.new_customer()
-    return BookingFactory(
+    return BookingFactory.create(
         site=world.site,
         resource=world.resources[n % len(world.resources)],
         service=world.service,
@@ -61,37 +61,41 @@ def _booking(world: World, n: int) -> object:
 
 
 def _service(world: World, n: int) -> object:
-    service = ServiceFactory(required_skill=SkillFactory())
-    CategoryOverrideFactory(service=service)
-    OptionFactory(services=[service])
+    service = ServiceFactory.create(required_skill=SkillFactory.create())
+    CategoryOverrideFactory.create(service=service)
+    OptionFactory.create(services=[service])
     return service
 
 
 def _skill(world: World, n: int) -> object:
-    skill = SkillFactory()
-    ServiceFactory(required_skill=skill)
+    skill = SkillFactory.create()
+    ServiceFactory.create(required_skill=skill)
     return skill
 
 
 def _option(world: World, n: int) -> object:
-    return OptionFactory(services=[ServiceFactory(), ServiceFactory()])
+    return OptionFactory.create(services=[ServiceFactory.create(), ServiceFactory.create()])
 
 
 def _price_rule(world: World, n: int) -> object:
-    return PriceRuleFactory(services=[ServiceFactory()])
+    return PriceRuleFactory.create(services=[ServiceFactory.create()])
 
 
 def _resource(world: World, n: int) -> object:
-    technician = UserFactory(roles=["technician"])
-    return ResourceFactory(skills=[SkillFactory(), SkillFactory()], technician=technician)
+    technician = UserFactory.create(roles=["technician"])
+    return ResourceFactory.create(
+        skills=[SkillFactory.create(), SkillFactory.create()], technician=technician
+    )
 
 
 def _closure(world: World, n: int) -> object:
     start = datetime(2026, 8, 1, tzinfo=UTC) + timedelta(days=n)
     if n % 2:
-        return ClosureFactory(site=SiteFactory(), start=start, end=start + timedelta(hours=4))
-    return ClosureFactory(
-        site=None, resource=ResourceFactory(), start=start, end=start + timedelta(hours=4)
+        return ClosureFactory.create(
+            site=SiteFactory.create(), start=start, end=start + timedelta(hours=4)
+        )
+    return ClosureFactory.create(
+        site=None, resource=ResourceFactory.create(), start=start, end=start + timedelta(hours=4)
     )
 
 
@@ -101,7 +105,7 @@ def _date_exception(world: World, n: int) -> object:
     from scheduling.models import DateException
 
     day = date(2026, 8, 1) + timedelta(days=n)
-    owner = {"site": SiteFactory()} if n % 2 else {"resource": ResourceFactory()}
+    owner = {"site": SiteFactory.create()} if n % 2 else {"resource": ResourceFactory.create()}
     exception = DateException.objects.create(day=day, kind="hours", **owner)
     exception.intervals.create(opens=time(9), closes=time(12))
     exception.intervals.create(opens=time(14), closes=time(16))
@@ -112,7 +116,7 @@ def _outstanding(world: World, n: int) -> Any:
     from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
     return OutstandingToken.objects.create(
-        user=UserFactory(),
+        user=UserFactory.create(),
         jti=uuid4().hex,
         token=f"token-{uuid4().hex}",
         created_at=datetime.now(UTC),
@@ -177,13 +181,17 @@ def _delivery(world: World, n: int) -> object:
 def _totp_device(world: World, n: int) -> object:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    return TOTPDevice.objects.create(user=UserFactory(is_staff=True), name="Authenticator app")
+    return TOTPDevice.objects.create(
+        user=UserFactory.create(is_staff=True), name="Authenticator app"
+    )
 
 
 def _static_device(world: World, n: int) -> object:
     from django_otp.plugins.otp_static.models import StaticDevice
 
-    return StaticDevice.objects.create(user=UserFactory(is_staff=True), name="Recovery codes")
+    return StaticDevice.objects.create(
+        user=UserFactory.create(is_staff=True), name="Recovery codes"
+    )
 
 
 # model label -> (who looks, row maker, pinned queries for the page)
@@ -203,17 +211,17 @@ CHANGELISTS: dict[str, tuple[str, Maker, int]] = {
     "otp_totp.TOTPDevice": ("superuser", _totp_device, 5),
     "pricing.Option": ("operator", _option, 6),
     "pricing.PriceRule": ("operator", _price_rule, 6),
-    "pricing.PromoCode": ("operator", lambda w, n: PromoCodeFactory(), 6),
-    "pricing.PromoRedemption": ("operator", lambda w, n: PromoRedemptionFactory(), 6),
+    "pricing.PromoCode": ("operator", lambda w, n: PromoCodeFactory.create(), 6),
+    "pricing.PromoRedemption": ("operator", lambda w, n: PromoRedemptionFactory.create(), 6),
     "pricing.Service": ("operator", _service, 7),
     "pricing.Skill": ("operator", _skill, 6),
     "scheduling.Closure": ("operator", _closure, 9),
     "scheduling.DateException": ("operator", _date_exception, 10),
     "scheduling.Resource": ("operator", _resource, 8),
-    "scheduling.Site": ("operator", lambda w, n: SiteFactory(), 7),
+    "scheduling.Site": ("operator", lambda w, n: SiteFactory.create(), 7),
     "token_blacklist.BlacklistedToken": ("superuser", _blacklisted, 5),
     "token_blacklist.OutstandingToken": ("superuser", _outstanding, 5),
-    "vehicles.Vehicle": ("operator", lambda w, n: VehicleFactory(), 6),
+    "vehicles.Vehicle": ("operator", lambda w, n: VehicleFactory.create(), 6),
 }
 
 
@@ -235,9 +243,9 @@ def test_a_changelist_costs_the_same_queries_whatever_its_size(
     world = make_world(resources=3)
     client = Client()
     if who == "operator":
-        client.force_login(OperatorFactory())
+        client.force_login(OperatorFactory.create())
     else:
-        client.force_login(UserFactory(is_staff=True, is_superuser=True, roles=[]))
+        client.force_login(UserFactory.create(is_staff=True, is_superuser=True, roles=[]))
     url = _url(label)
 
     def measure() -> tuple[int, int]:

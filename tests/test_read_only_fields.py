@@ -157,7 +157,7 @@ def test_the_schema_accepts_no_other_field_in_these_bodies(api_client: Any) -> N
 def test_rating_goes_in_and_comes_out_under_the_same_names(
     world: World, client_for: Any, clock: Any
 ) -> None:
-    booking = BookingFactory(
+    booking = BookingFactory.create(
         vehicle=world.vehicle,
         service=world.service,
         site=world.site,

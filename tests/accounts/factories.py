@@ -10,7 +10,20 @@ from accounts.models import User
 PASSWORD = "correct-horse-battery-42"
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+def _add_roles(user: User, create: bool, extracted: Any, **kwargs: Any) -> None:
+    names = extracted if extracted is not None else ["customer"]
+    if create and names:
+        user.groups.add(*Group.objects.filter(name__in=names))
+
+
+def _add_operator_roles(user: User, create: bool, extracted: Any, **kwargs: Any) -> None:
+    if create:
+        user.groups.add(*Group.objects.filter(name__in=extracted or ["operator"]))
+
+
+class UserFactory(factory.django.DjangoModelFactory[User]):
+    """Create with ``UserFactory.create(...)``: typed, it returns a ``User``."""
+
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -20,18 +33,10 @@ class UserFactory(factory.django.DjangoModelFactory):
     last_name = factory.Faker("last_name")
     language = "en"
     password = factory.django.Password(PASSWORD)
-
-    @factory.post_generation
-    def roles(self, create: bool, extracted: Any, **kwargs: Any) -> None:
-        names = extracted if extracted is not None else ["customer"]
-        if create and names:
-            self.groups.add(*Group.objects.filter(name__in=names))
+    # factory_boy passes the built user first (a post_generation method's ``self`` would be it).
+    roles = factory.PostGeneration(_add_roles)
 
 
 class OperatorFactory(UserFactory):
     is_staff = True
-
-    @factory.post_generation
-    def roles(self, create: bool, extracted: Any, **kwargs: Any) -> None:
-        if create:
-            self.groups.add(*Group.objects.filter(name__in=extracted or ["operator"]))
+    roles = factory.PostGeneration(_add_operator_roles)

@@ -24,7 +24,7 @@ def _fresh(user: User) -> User:
 def test_the_permissions_and_the_roles_cost_one_query(
     django_assert_num_queries: Any,
 ) -> None:
-    operator = _fresh(OperatorFactory())
+    operator = _fresh(OperatorFactory.create())
     # Before: the user's own permissions, their groups' permissions, then "in the operator
     # group?" and "in the technician group?", each a query of its own.
     with django_assert_num_queries(1):
@@ -40,7 +40,7 @@ def test_the_permissions_and_the_roles_cost_one_query(
 def test_the_roles_first_then_the_permissions_cost_one_query_too(
     django_assert_num_queries: Any,
 ) -> None:
-    technician = _fresh(UserFactory(is_staff=True, roles=["technician"]))
+    technician = _fresh(UserFactory.create(is_staff=True, roles=["technician"]))
     expected = "bookings.view_booking" in _django_permissions(technician)
     with django_assert_num_queries(1):
         assert not public.is_operator(technician)
@@ -54,7 +54,7 @@ def _django_permissions(user: User) -> set[str]:
 
 
 def test_the_permissions_are_those_django_reads() -> None:
-    user = UserFactory(is_staff=True, roles=["operator", "technician"])
+    user = UserFactory.create(is_staff=True, roles=["operator", "technician"])
     Group.objects.create(name="no permissions").user_set.add(user)
     user.user_permissions.add(Permission.objects.get(codename="delete_user"))
     fresh = _fresh(user)
@@ -72,20 +72,20 @@ def test_the_permissions_are_those_django_reads() -> None:
 
 
 def test_a_superuser_still_has_every_permission_and_an_inactive_user_none() -> None:
-    superuser = _fresh(UserFactory(is_staff=True, is_superuser=True, roles=["technician"]))
+    superuser = _fresh(UserFactory.create(is_staff=True, is_superuser=True, roles=["technician"]))
     assert public.is_technician(superuser)  # the groups read first
     assert superuser.get_all_permissions() == {
         f"{app}.{code}"
         for app, code in Permission.objects.values_list("content_type__app_label", "codename")
     }
-    inactive = _fresh(OperatorFactory(is_active=False))
+    inactive = _fresh(OperatorFactory.create(is_active=False))
     assert not inactive.has_perm("bookings.view_booking")
     assert inactive.get_all_permissions() == set()
     assert not public.is_operator(inactive)
 
 
 def test_a_change_of_the_objects_own_groups_is_read_again() -> None:
-    user = _fresh(UserFactory(is_staff=True, roles=[]))
+    user = _fresh(UserFactory.create(is_staff=True, roles=[]))
     assert not public.is_operator(user)
     assert not user.has_perm("bookings.view_booking")
     user.groups.add(Group.objects.get(name="operator"))

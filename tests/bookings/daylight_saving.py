@@ -29,14 +29,16 @@ class NightSite:
     now: datetime  # a few days before, when the bookings are made
 
     def customer(self) -> tuple[Any, Any]:
-        customer = UserFactory()
-        return customer, VehicleFactory(owner=customer)
+        customer = UserFactory.create()
+        return customer, VehicleFactory.create(owner=customer)
 
 
 def night_site(day: date) -> NightSite:
-    site = SiteFactory(name=f"Night {day}", hours={7: [(time(0), time(6))]}, slot_step_minutes=15)
-    ResourceFactory(site=site, name="Bay 1")
-    service = ServiceFactory(
+    site = SiteFactory.create(
+        name=f"Night {day}", hours={7: [(time(0), time(6))]}, slot_step_minutes=15
+    )
+    ResourceFactory.create(site=site, name="Bay 1")
+    service = ServiceFactory.create(
         code="quick-wash", base_duration_minutes=15, base_price=Decimal("15.00")
     )
     now = datetime.combine(day - timedelta(days=3), time(12), tzinfo=PARIS)

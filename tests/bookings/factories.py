@@ -45,8 +45,8 @@ class World:
     day: datetime  # a Monday a few days ahead, midnight in Paris
 
     def new_customer(self) -> tuple[Any, Any]:
-        customer = UserFactory()
-        return customer, VehicleFactory(owner=customer)
+        customer = UserFactory.create()
+        return customer, VehicleFactory.create(owner=customer)
 
     def book(self, hour: int = 10, minute: int = 0, *, now: datetime | None = None) -> Any:
         """A real booking by a new customer through the service (with its "create" history), on
@@ -67,22 +67,22 @@ class World:
 
 
 def make_world(*, resources: int = 1, auto_confirm: bool = False, **site: Any) -> World:
-    site_obj = SiteFactory(auto_confirm=auto_confirm, **site)
-    bays = [ResourceFactory(site=site_obj, name=f"Bay {n}") for n in range(1, resources + 1)]
-    service = ServiceFactory(code="full-wash", name="Full wash", base_price=Decimal("50.00"))
-    customer = UserFactory()
+    site_obj = SiteFactory.create(auto_confirm=auto_confirm, **site)
+    bays = [ResourceFactory.create(site=site_obj, name=f"Bay {n}") for n in range(1, resources + 1)]
+    service = ServiceFactory.create(code="full-wash", name="Full wash", base_price=Decimal("50.00"))
+    customer = UserFactory.create()
     return World(
         site=site_obj,
         resources=bays,
         service=service,
         customer=customer,
-        vehicle=VehicleFactory(owner=customer),
-        operator=OperatorFactory(),
+        vehicle=VehicleFactory.create(owner=customer),
+        operator=OperatorFactory.create(),
         day=next_weekday(datetime.now(UTC)),
     )
 
 
-class BookingFactory(factory.django.DjangoModelFactory):
+class BookingFactory(factory.django.DjangoModelFactory[Booking]):
     """A row written directly, without the services' checks."""
 
     class Meta:

@@ -19,7 +19,7 @@ def test_busy_seconds_are_the_busy_intervals_floored_and_ceiled() -> None:
     world = make_world(resources=2)
     bay_a, bay_b = world.resources
     start = at(world.day, 9) + timedelta(seconds=0.25)  # a fraction: floored at the start
-    BookingFactory(
+    BookingFactory.create(
         vehicle=world.vehicle,
         service=world.service,
         site=world.site,
@@ -29,7 +29,7 @@ def test_busy_seconds_are_the_busy_intervals_floored_and_ceiled() -> None:
         blocked_until=start + timedelta(hours=1, minutes=10, microseconds=1),  # ceiled
         state="pending",
     )
-    BookingFactory(
+    BookingFactory.create(
         vehicle=world.new_customer()[1],
         service=world.service,
         site=world.site,
@@ -37,7 +37,7 @@ def test_busy_seconds_are_the_busy_intervals_floored_and_ceiled() -> None:
         start=at(world.day, 11),
         state="confirmed",
     )
-    BookingFactory(  # cancelled: not busy
+    BookingFactory.create(  # cancelled: not busy
         vehicle=world.new_customer()[1],
         service=world.service,
         site=world.site,

@@ -36,7 +36,7 @@ def _parameter(operation: dict[str, Any], name: str) -> dict[str, Any] | None:
 
 
 def _signed_in(client_for: Any) -> APIClient:
-    client: APIClient = client_for(UserFactory())
+    client: APIClient = client_for(UserFactory.create())
     return client
 
 
@@ -83,8 +83,8 @@ def test_a_list_that_does_not_order_does_not_advertise_ordering() -> None:
 def test_sites_order_by_name_both_ways(api_client: APIClient) -> None:
     from tests.scheduling.factories import SiteFactory
 
-    SiteFactory(name="Bastille")
-    SiteFactory(name="Vincennes")
+    SiteFactory.create(name="Bastille")
+    SiteFactory.create(name="Vincennes")
     body = api_client.get("/api/v1/sites", {"ordering": "-name"}).json()
     assert [s["name"] for s in body["results"]] == ["Vincennes", "Bastille"]
 
@@ -365,7 +365,7 @@ def test_opening_hours_are_wall_clock_times_as_the_schema_says(api_client: APICl
     from tests.scheduling.factories import SiteFactory
 
     opening = _schema()["components"]["schemas"]["OpeningHours"]["properties"]
-    site = SiteFactory()
+    site = SiteFactory.create()
     hours = api_client.get(f"/api/v1/sites/{site.public_id}").json()["opening_hours"]
     for name in ("opens", "closes"):
         # `format: time` is RFC 3339's full-time, "08:00:00Z": a site's clock has no offset.

@@ -33,7 +33,7 @@ def test_the_policy_is_on_the_admin_the_docs_and_the_api(path: str) -> None:
 
 def test_the_policy_is_on_a_signed_in_admin_page() -> None:
     client = Client()
-    client.force_login(OperatorFactory())
+    client.force_login(OperatorFactory.create())
     response = client.get("/admin/bookings/booking/")
     assert response.status_code == 200
     assert "script-src 'self'" in response["Content-Security-Policy"]

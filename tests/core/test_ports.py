@@ -42,7 +42,7 @@ def test_replacing_a_port_puts_the_previous_implementation_back() -> None:
 
 @pytest.mark.django_db
 def test_an_unwired_booking_port_refuses_to_delete_a_vehicle_rather_than_guess() -> None:
-    owner = UserFactory()
+    owner = UserFactory.create()
     vehicle = vehicle_services.vehicle_create(
         actor=owner,
         plate="AA123AA",

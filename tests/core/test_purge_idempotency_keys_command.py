@@ -23,7 +23,7 @@ def purge() -> str:
 
 
 def test_purges_keys_older_than_24_hours_only() -> None:
-    user = UserFactory()
+    user = UserFactory.create()
     now = utcnow()
     for key, age in [("old-1", 25), ("old-2", 24 * 7), ("fresh", 23)]:
         IdempotencyKey.objects.create(

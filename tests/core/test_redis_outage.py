@@ -74,7 +74,7 @@ def test_the_api_keeps_serving_when_redis_dies(
     own_redis: Any, world: Any, api_client: Any, client_for: Any, caplog: Any
 ) -> None:
     login = {"email": world.customer.email, "password": PASSWORD}
-    operator = OperatorFactory()
+    operator = OperatorFactory.create()
     with override_settings(CACHES=_cache_at(own_redis.port)):
         assert api_client.get("/ready").status_code == 200
         assert api_client.post(TOKEN, login, format="json").status_code == 200

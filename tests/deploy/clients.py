@@ -29,14 +29,16 @@ def main() -> None:
     from tests.scheduling.factories import ResourceFactory, SiteFactory
     from tests.vehicles.factories import VehicleFactory
 
-    site = SiteFactory(name=f"Drill {tag}")
+    site = SiteFactory.create(name=f"Drill {tag}")
     for n in range(resources):
-        ResourceFactory(site=site, name=f"Drill bay {n + 1}")
-    service = ServiceFactory(code=f"drill-{tag}", name="Drill wash", base_price=Decimal("40.00"))
+        ResourceFactory.create(site=site, name=f"Drill bay {n + 1}")
+    service = ServiceFactory.create(
+        code=f"drill-{tag}", name="Drill wash", base_price=Decimal("40.00")
+    )
     clients = []
     for n in range(count):
-        customer = UserFactory(email=f"drill-{tag}-{n}@example.com")
-        vehicle = VehicleFactory(owner=customer)
+        customer = UserFactory.create(email=f"drill-{tag}-{n}@example.com")
+        vehicle = VehicleFactory.create(owner=customer)
         clients.append(
             {
                 "token": account_services._pair_for(customer).access,

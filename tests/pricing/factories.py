@@ -20,7 +20,21 @@ from pricing.models import (
 from tests.accounts.factories import UserFactory
 
 
-class SkillFactory(factory.django.DjangoModelFactory):
+# factory_boy's post-generation hooks get the built object first.
+def _offer_option(option: Option, create: bool, extracted: Any, **kwargs: Any) -> None:
+    if create and extracted:
+        option.services.set(extracted)
+
+
+def _limit_rule(rule: PriceRule, create: bool, extracted: Any, **kwargs: Any) -> None:
+    if create and extracted:
+        rule.services.set(extracted)
+        if rule.all_services:
+            rule.all_services = False
+            rule.save(update_fields=["all_services"])
+
+
+class SkillFactory(factory.django.DjangoModelFactory[Skill]):
     class Meta:
         model = Skill
         django_get_or_create = ("code",)
@@ -29,7 +43,7 @@ class SkillFactory(factory.django.DjangoModelFactory):
     name = factory.LazyAttribute(lambda o: o.code.replace("-", " ").title())
 
 
-class ServiceFactory(factory.django.DjangoModelFactory):
+class ServiceFactory(factory.django.DjangoModelFactory[Service]):
     class Meta:
         model = Service
         django_get_or_create = ("code",)
@@ -47,7 +61,7 @@ class ServiceFactory(factory.django.DjangoModelFactory):
     active = True
 
 
-class CategoryOverrideFactory(factory.django.DjangoModelFactory):
+class CategoryOverrideFactory(factory.django.DjangoModelFactory[CategoryOverride]):
     class Meta:
         model = CategoryOverride
 
@@ -57,7 +71,7 @@ class CategoryOverrideFactory(factory.django.DjangoModelFactory):
     duration_minutes = 90
 
 
-class OptionFactory(factory.django.DjangoModelFactory):
+class OptionFactory(factory.django.DjangoModelFactory[Option]):
     """`services=[...]` offers the option for those services."""
 
     class Meta:
@@ -69,13 +83,10 @@ class OptionFactory(factory.django.DjangoModelFactory):
     price = Decimal("10.00")
     extra_duration_minutes = 15
 
-    @factory.post_generation
-    def services(self, create: bool, extracted: Any, **kwargs: Any) -> None:
-        if create and extracted:
-            self.services.set(extracted)
+    services = factory.PostGeneration(_offer_option)
 
 
-class PriceRuleFactory(factory.django.DjangoModelFactory):
+class PriceRuleFactory(factory.django.DjangoModelFactory[PriceRule]):
     """Applies to every service unless `services=[...]` is given."""
 
     class Meta:
@@ -93,16 +104,10 @@ class PriceRuleFactory(factory.django.DjangoModelFactory):
     priority = 100
     active = True
 
-    @factory.post_generation
-    def services(self, create: bool, extracted: Any, **kwargs: Any) -> None:
-        if create and extracted:
-            self.services.set(extracted)
-            if self.all_services:
-                self.all_services = False
-                self.save(update_fields=["all_services"])
+    services = factory.PostGeneration(_limit_rule)
 
 
-class PromoCodeFactory(factory.django.DjangoModelFactory):
+class PromoCodeFactory(factory.django.DjangoModelFactory[PromoCode]):
     class Meta:
         model = PromoCode
         django_get_or_create = ("code",)
@@ -116,7 +121,7 @@ class PromoCodeFactory(factory.django.DjangoModelFactory):
     min_order_total = Decimal("0.00")
 
 
-class PromoRedemptionFactory(factory.django.DjangoModelFactory):
+class PromoRedemptionFactory(factory.django.DjangoModelFactory[PromoRedemption]):
     class Meta:
         model = PromoRedemption
 

@@ -12,7 +12,35 @@ from scheduling.models import Closure, OpeningHours, Resource, ResourceHours, Si
 WEEKDAYS = (1, 2, 3, 4, 5)
 
 
-class SiteFactory(factory.django.DjangoModelFactory):
+# factory_boy's post-generation hooks get the built object first.
+def _open_site(site: Site, create: bool, extracted: Any, **kwargs: Any) -> None:
+    if not create:
+        return
+    if extracted is None:
+        extracted = [(time(8), time(12)), (time(13, 30), time(18))]
+    week = extracted if isinstance(extracted, dict) else dict.fromkeys(WEEKDAYS, extracted)
+    OpeningHours.objects.bulk_create(
+        OpeningHours(site=site, weekday=day, opens=a, closes=b)
+        for day, pairs in week.items()
+        for a, b in pairs
+    )
+
+
+def _give_skills(resource: Resource, create: bool, extracted: Any, **kwargs: Any) -> None:
+    if create and extracted:
+        resource.skills.set(extracted)
+
+
+def _give_resource_hours(resource: Resource, create: bool, extracted: Any, **kwargs: Any) -> None:
+    if create and extracted:
+        ResourceHours.objects.bulk_create(
+            ResourceHours(resource=resource, weekday=day, opens=a, closes=b)
+            for day, pairs in extracted.items()
+            for a, b in pairs
+        )
+
+
+class SiteFactory(factory.django.DjangoModelFactory[Site]):
     """`hours=[(time(8), time(12)), ...]` opens those intervals Monday to Friday (the default is
     08:00-12:00 and 13:30-18:00); `hours={weekday: [...]}` sets them per ISO weekday."""
 
@@ -27,21 +55,10 @@ class SiteFactory(factory.django.DjangoModelFactory):
     longitude = None
     min_notice_minutes = 0
 
-    @factory.post_generation
-    def hours(self, create: bool, extracted: Any, **kwargs: Any) -> None:
-        if not create:
-            return
-        if extracted is None:
-            extracted = [(time(8), time(12)), (time(13, 30), time(18))]
-        week = extracted if isinstance(extracted, dict) else dict.fromkeys(WEEKDAYS, extracted)
-        OpeningHours.objects.bulk_create(
-            OpeningHours(site=self, weekday=day, opens=a, closes=b)
-            for day, pairs in week.items()
-            for a, b in pairs
-        )
+    hours = factory.PostGeneration(_open_site)
 
 
-class OpeningHoursFactory(factory.django.DjangoModelFactory):
+class OpeningHoursFactory(factory.django.DjangoModelFactory[OpeningHours]):
     class Meta:
         model = OpeningHours
 
@@ -51,7 +68,7 @@ class OpeningHoursFactory(factory.django.DjangoModelFactory):
     closes = time(12)
 
 
-class ResourceFactory(factory.django.DjangoModelFactory):
+class ResourceFactory(factory.django.DjangoModelFactory[Resource]):
     """`skills=[skill, ...]`; `hours={weekday: [(opens, closes)]}` gives it its own week."""
 
     class Meta:
@@ -63,22 +80,11 @@ class ResourceFactory(factory.django.DjangoModelFactory):
     kind = Resource.Kind.BAY
     active = True
 
-    @factory.post_generation
-    def skills(self, create: bool, extracted: Any, **kwargs: Any) -> None:
-        if create and extracted:
-            self.skills.set(extracted)
-
-    @factory.post_generation
-    def hours(self, create: bool, extracted: Any, **kwargs: Any) -> None:
-        if create and extracted:
-            ResourceHours.objects.bulk_create(
-                ResourceHours(resource=self, weekday=day, opens=a, closes=b)
-                for day, pairs in extracted.items()
-                for a, b in pairs
-            )
+    skills = factory.PostGeneration(_give_skills)
+    hours = factory.PostGeneration(_give_resource_hours)
 
 
-class ClosureFactory(factory.django.DjangoModelFactory):
+class ClosureFactory(factory.django.DjangoModelFactory[Closure]):
     class Meta:
         model = Closure
 

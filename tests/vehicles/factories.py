@@ -11,7 +11,7 @@ def _owner_has_no_default(vehicle: object) -> bool:
     return not Vehicle.objects.filter(owner=owner, is_default=True, is_archived=False).exists()
 
 
-class VehicleFactory(factory.django.DjangoModelFactory):
+class VehicleFactory(factory.django.DjangoModelFactory[Vehicle]):
     """A row written directly (no service): keeps "first active vehicle is the default" so that
     fixtures look like what the services produce. Use the services to test the rules."""
 

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_vehicle_of_owner_is_a_plain_snapshot(add_vehicle) -> None:
-    owner = UserFactory()
+    owner = UserFactory.create()
     vehicle = add_vehicle(owner, plate="AB123CD", category="van", energy="electric")
     snapshot = public.vehicle_of_owner(vehicle_id=vehicle.public_id, owner_id=owner.pk)
     assert snapshot == public.VehicleSnapshot(
@@ -36,15 +36,15 @@ def test_vehicle_of_owner_is_a_plain_snapshot(add_vehicle) -> None:
 
 
 def test_vehicle_of_owner_hides_other_customers_vehicles(add_vehicle) -> None:
-    vehicle = add_vehicle(UserFactory())
+    vehicle = add_vehicle(UserFactory.create())
     with pytest.raises(NotFound):
-        public.vehicle_of_owner(vehicle_id=vehicle.public_id, owner_id=UserFactory().pk)
+        public.vehicle_of_owner(vehicle_id=vehicle.public_id, owner_id=UserFactory.create().pk)
     with pytest.raises(NotFound):
         public.vehicle_of_owner(vehicle_id=uuid.uuid4(), owner_id=vehicle.owner_id)
 
 
 def test_an_archived_vehicle_cannot_be_used(add_vehicle) -> None:
-    owner = UserFactory()
+    owner = UserFactory.create()
     vehicle = add_vehicle(owner)
     services.vehicle_archive(vehicle_id=vehicle.public_id, actor=owner, now=NOW)
     with pytest.raises(Conflict) as caught:
@@ -60,7 +60,7 @@ def test_vehicle_by_pk_of_a_missing_row_is_not_found() -> None:
 
 
 def test_default_vehicle_of_owner(add_vehicle) -> None:
-    owner = UserFactory()
+    owner = UserFactory.create()
     assert public.default_vehicle_of_owner(owner_id=owner.pk) is None
     first = add_vehicle(owner)
     add_vehicle(owner)
@@ -71,7 +71,7 @@ def test_default_vehicle_of_owner(add_vehicle) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_lock_vehicle_of_owner_needs_a_transaction(add_vehicle) -> None:
-    owner = UserFactory()
+    owner = UserFactory.create()
     vehicle = add_vehicle(owner)
     with pytest.raises(RuntimeError):
         public.lock_vehicle_of_owner(vehicle_id=vehicle.public_id, owner_id=owner.pk)
@@ -90,7 +90,7 @@ def test_profile_for_resolves_a_vehicle_or_a_category_once(add_vehicle) -> None:
     """The one resolver that quotes, availability and explanations use (issue 11 item 4)."""
     from core.errors import Unauthenticated, ValidationFailed
 
-    owner = UserFactory()
+    owner = UserFactory.create()
     vehicle = add_vehicle(owner, category="van", energy="electric")
     assert public.profile_for(vehicle_id=vehicle.public_id, category=None, owner_id=owner.pk) == (
         "van",
@@ -109,7 +109,9 @@ def test_profile_for_resolves_a_vehicle_or_a_category_once(add_vehicle) -> None:
     with pytest.raises(Unauthenticated):
         public.profile_for(vehicle_id=vehicle.public_id, category=None, owner_id=None)
     with pytest.raises(NotFound):
-        public.profile_for(vehicle_id=vehicle.public_id, category=None, owner_id=UserFactory().pk)
+        public.profile_for(
+            vehicle_id=vehicle.public_id, category=None, owner_id=UserFactory.create().pk
+        )
     with pytest.raises(ValidationFailed) as unknown:
         public.profile_for(vehicle_id=None, category="tank", energy="steam", owner_id=None)
     assert set(unknown.value.details) == {"category", "energy"}

@@ -124,8 +124,8 @@ def test_redis_stopped_during_traffic_loses_and_doubles_no_email_or_webhook(
     live_world: Live,
 ) -> None:
     live = live_world
-    customers = [UserFactory() for _ in range(12)]
-    vehicles = [VehicleFactory(owner=customer) for customer in customers]
+    customers = [UserFactory.create() for _ in range(12)]
+    vehicles = [VehicleFactory.create(owner=customer) for customer in customers]
     starts = slots(live.world, len(customers))
     with stacks.RedisServer() as redis:
         live.stack = stacks.stack_env(

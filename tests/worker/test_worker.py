@@ -84,8 +84,8 @@ def test_an_smtp_outage_during_100_bookings_delays_every_email_and_loses_none(
 ) -> None:
     live = live_world
     outage = float(os.environ.get("WORKER_TEST_OUTAGE_SECONDS", "5"))
-    people = [UserFactory() for _ in range(100)]
-    vehicles = [VehicleFactory(owner=person) for person in people]
+    people = [UserFactory.create() for _ in range(100)]
+    vehicles = [VehicleFactory.create(owner=person) for person in people]
     live.smtp.refusing = True
     with stacks.worker(live.stack, concurrency=4), stacks.gunicorn(live.stack, workers=2) as port:
         live.port = port

@@ -86,12 +86,12 @@ def test_the_role_groups_hold_exactly_the_documented_permissions() -> None:
 @pytest.fixture
 def operator_client() -> Client:
     client = Client()
-    client.force_login(OperatorFactory())
+    client.force_login(OperatorFactory.create())
     return client
 
 
 def test_a_customer_cannot_log_into_the_back_office() -> None:
-    customer = UserFactory(email="marie@example.com")
+    customer = UserFactory.create(email="marie@example.com")
     client = Client()
     response = client.post(
         "/admin/login/?next=/admin/", {"username": "marie@example.com", "password": PASSWORD}
@@ -109,7 +109,7 @@ def test_a_customer_cannot_log_into_the_back_office() -> None:
 
 
 def test_an_operator_logs_in_with_their_email() -> None:
-    OperatorFactory(email="op@example.com")
+    OperatorFactory.create(email="op@example.com")
     client = Client()
     response = client.post(
         "/admin/login/?next=/admin/", {"username": "OP@example.com", "password": PASSWORD}
@@ -119,7 +119,7 @@ def test_an_operator_logs_in_with_their_email() -> None:
 
 
 def test_an_operator_edits_a_customer_but_not_their_access(operator_client: Client) -> None:
-    customer = UserFactory()
+    customer = UserFactory.create()
     listing = operator_client.get(USERS)
     assert listing.status_code == 200
     assert customer.email in listing.content.decode()
@@ -133,7 +133,7 @@ def test_an_operator_edits_a_customer_but_not_their_access(operator_client: Clie
 
 
 def test_an_operator_only_reads_a_staff_account(operator_client: Client) -> None:
-    admin = UserFactory(is_staff=True, is_superuser=True, roles=[])
+    admin = UserFactory.create(is_staff=True, is_superuser=True, roles=[])
     page = operator_client.get(f"{USERS}{admin.pk}/change/")
     assert page.status_code == 200
     assert 'name="first_name"' not in page.content.decode()  # view only
@@ -147,7 +147,7 @@ def test_an_operator_only_reads_a_staff_account(operator_client: Client) -> None
 
 
 def test_an_administrator_still_grants_roles(admin_client: Client) -> None:
-    customer = UserFactory()
+    customer = UserFactory.create()
     page = admin_client.get(f"{USERS}{customer.pk}/change/").content.decode()
     assert 'name="is_staff"' in page
     assert 'name="groups"' in page
@@ -155,7 +155,7 @@ def test_an_administrator_still_grants_roles(admin_client: Client) -> None:
 
 
 def test_an_operator_reads_vehicles_only(operator_client: Client) -> None:
-    vehicle = VehicleFactory()
+    vehicle = VehicleFactory.create()
     page = operator_client.get(f"/admin/vehicles/vehicle/{vehicle.pk}/change/")
     assert page.status_code == 200
     content = page.content.decode()
@@ -181,5 +181,5 @@ def test_an_operator_runs_the_catalogue_and_the_sites(
 
 
 def test_an_operator_does_not_delete_catalogue_services(operator_client: Client) -> None:
-    service = ServiceFactory()
+    service = ServiceFactory.create()
     assert operator_client.get(f"/admin/pricing/service/{service.pk}/delete/").status_code == 403

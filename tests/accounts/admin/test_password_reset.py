@@ -28,7 +28,7 @@ def _ask(client: Client, email: str, capture: Any) -> Any:
 def test_the_login_page_offers_it_and_staff_set_a_new_password(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    operator = OperatorFactory(email="op@example.com")
+    operator = OperatorFactory.create(email="op@example.com")
     pair = services._pair_for(operator)
     client = Client()
     login = client.get("/admin/login/").content.decode()
@@ -67,7 +67,7 @@ def test_the_login_page_offers_it_and_staff_set_a_new_password(
 def test_a_customer_or_an_unknown_address_gets_the_same_page_and_no_email(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    UserFactory(email="customer@example.com")
+    UserFactory.create(email="customer@example.com")
     client = Client()
     for email in ("customer@example.com", "nobody@example.com"):
         asked = _ask(client, email, django_capture_on_commit_callbacks)
@@ -79,7 +79,7 @@ def test_a_customer_or_an_unknown_address_gets_the_same_page_and_no_email(
 def test_the_admin_does_not_show_the_reset_link(
     django_capture_on_commit_callbacks: Any, admin_client: Client
 ) -> None:
-    OperatorFactory(email="op@example.com")
+    OperatorFactory.create(email="op@example.com")
     _ask(Client(), "op@example.com", django_capture_on_commit_callbacks)
     notification = EmailNotification.objects.get(kind="account_password_reset")
     page = admin_client.get(f"/admin/core/emailnotification/{notification.pk}/change/")

@@ -30,7 +30,7 @@ def _signed_in(client: Client) -> bool:
 
 @pytest.fixture
 def operator():
-    return OperatorFactory(email="op@example.com")
+    return OperatorFactory.create(email="op@example.com")
 
 
 def test_after_25_wrong_passwords_the_right_one_is_refused(operator) -> None:
@@ -125,7 +125,7 @@ def test_the_api_is_no_way_round_a_staff_lockout(operator, api_client) -> None:
 
 
 def test_customers_are_not_locked_by_the_staff_rule(api_client) -> None:
-    UserFactory(email="marie@example.com")
+    UserFactory.create(email="marie@example.com")
     for _ in range(6):
         api_client.post(
             "/api/v1/auth/token", {"email": "marie@example.com", "password": WRONG}, format="json"

@@ -51,7 +51,7 @@ def enrolled(user: Any) -> tuple[TOTPDevice, list[str]]:
 
 @pytest.fixture
 def operator() -> Any:
-    return OperatorFactory(email="op@example.com")
+    return OperatorFactory.create(email="op@example.com")
 
 
 @ON
@@ -184,7 +184,7 @@ def test_the_right_password_does_not_reset_the_count_of_wrong_codes(operator) ->
 @ON
 def test_wrong_codes_lock_the_address_for_every_account(operator) -> None:
     for n in range(4):
-        user = UserFactory(email=f"staff{n}@example.com", is_staff=True)
+        user = UserFactory.create(email=f"staff{n}@example.com", is_staff=True)
         enrolled(user)
         client = Client()
         sign_in(client, user.email, address="203.0.113.90")

@@ -38,7 +38,7 @@ def _token_of(message: Any) -> str:
 
 @pytest.fixture
 def user() -> User:
-    return UserFactory(email="old@example.com", first_name="Olga")
+    return UserFactory.create(email="old@example.com", first_name="Olga")
 
 
 def test_the_new_address_is_verified_then_replaces_the_old_one_which_is_told(
@@ -86,7 +86,7 @@ def test_the_password_is_required(user: User, client_for: Callable[[Any], APICli
 def test_a_taken_address_gets_the_same_answer_and_no_link(
     user: User, client_for: Callable[[Any], APIClient], commit: Callable[..., Any]
 ) -> None:
-    UserFactory(email="taken@example.com")
+    UserFactory.create(email="taken@example.com")
     client = client_for(user)
     taken = commit(
         lambda: client.post(CHANGE, {"new_email": "taken@example.com", "password": PASSWORD})
@@ -107,7 +107,7 @@ def test_a_link_outlived_by_another_change_or_taken_meanwhile_changes_nothing(
     first = _token_of(mail.outbox[-1])
     commit(lambda: client.post(CHANGE, {"new_email": "second@example.com", "password": PASSWORD}))
     second = _token_of(mail.outbox[-1])
-    UserFactory(email="second@example.com")
+    UserFactory.create(email="second@example.com")
     taken = APIClient().post(VERIFY, {"token": second})
     assert taken.status_code == 409
     assert taken.json()["error"]["code"] == "email_taken"
@@ -120,7 +120,7 @@ def test_a_link_outlived_by_another_change_or_taken_meanwhile_changes_nothing(
 def test_the_change_link_is_in_the_account_language(
     client_for: Callable[[Any], APIClient], commit: Callable[..., Any]
 ) -> None:
-    user = UserFactory(email="old@example.com", first_name="Léa", language="fr")
+    user = UserFactory.create(email="old@example.com", first_name="Léa", language="fr")
     commit(
         lambda: client_for(user).post(CHANGE, {"new_email": "n@example.com", "password": PASSWORD})
     )

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 def _booking(world: World, hour: int, state: str, **fields: Any) -> Booking:
     start = at(world.day, hour)
-    booking: Booking = BookingFactory(
+    booking: Booking = BookingFactory.create(
         vehicle=world.vehicle,
         service=world.service,
         site=world.site,
@@ -62,7 +62,7 @@ def _as(tokens: dict[str, str]) -> APIClient:
 
 def test_closing_the_account_erases_the_person_and_their_vehicles(world: World) -> None:
     customer = world.customer
-    second = VehicleFactory(owner=customer, plate="ZZ999ZZ", make="Tesla", nickname="Bolt")
+    second = VehicleFactory.create(owner=customer, plate="ZZ999ZZ", make="Tesla", nickname="Bolt")
     completed = _booking(world, 9, "completed", rating=5, rating_comment="Great, says Ann")
     charged = _booking(world, 11, "cancelled", fee=Decimal("25.00"))
     free_cancel = _booking(world, 13, "cancelled", fee=Decimal("0"))

@@ -32,7 +32,7 @@ def _hammer(client: APIClient, email: str) -> None:
 
 @pytest.fixture
 def owner():
-    return UserFactory(email="victim@example.com")
+    return UserFactory.create(email="victim@example.com")
 
 
 def test_the_owner_s_known_device_still_signs_in_while_others_hammer_the_email(
@@ -63,7 +63,7 @@ def test_a_known_device_has_its_own_limit(owner, api_client) -> None:
 
 
 def test_a_device_token_is_for_its_own_account_only(owner, api_client) -> None:
-    UserFactory(email="attacker@example.com")
+    UserFactory.create(email="attacker@example.com")
     theirs = _login(api_client, "attacker@example.com", PASSWORD, "203.0.113.9").json()["device"]
     _hammer(api_client, "victim@example.com")
     refused = _login(api_client, "victim@example.com", PASSWORD, "203.0.113.9", device=theirs)

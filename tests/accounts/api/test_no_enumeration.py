@@ -36,7 +36,7 @@ def test_registering_a_taken_address_answers_as_a_new_one_and_tells_its_owner(
     api_client: APIClient, django_capture_on_commit_callbacks: Any, settings: Any
 ) -> None:
     settings.PASSWORD_RESET_URL = "https://app.example.com/reset"
-    owner = UserFactory(email="ann@example.com", first_name="Ann", language="fr")
+    owner = UserFactory.create(email="ann@example.com", first_name="Ann", language="fr")
     with django_capture_on_commit_callbacks(execute=True):
         taken = api_client.post(REGISTER, {"email": "ANN@example.com", "password": "Other-pass-81"})
         new = api_client.post(REGISTER, {"email": "bea@example.com", "password": "Other-pass-81"})
@@ -59,7 +59,7 @@ def test_registering_a_taken_address_answers_as_a_new_one_and_tells_its_owner(
 def test_a_bad_registration_is_refused_the_same_way_whatever_the_address(
     api_client: APIClient,
 ) -> None:
-    UserFactory(email="ann@example.com")
+    UserFactory.create(email="ann@example.com")
     taken = api_client.post(REGISTER, {"email": "ann@example.com", "password": "12345678"})
     new = api_client.post(REGISTER, {"email": "bea@example.com", "password": "12345678"})
     assert taken.status_code == new.status_code == 400
@@ -68,8 +68,8 @@ def test_a_bad_registration_is_refused_the_same_way_whatever_the_address(
 
 
 def test_login_errors_never_say_which_field_was_wrong(api_client: APIClient) -> None:
-    UserFactory(email="dan@example.com")
-    UserFactory(email="gone@example.com", is_active=False)
+    UserFactory.create(email="dan@example.com")
+    UserFactory.create(email="gone@example.com", is_active=False)
     answers = [
         api_client.post(TOKEN, {"email": email, "password": password})
         for email, password in (
@@ -127,7 +127,7 @@ def test_each_path_hashes_a_password_exactly_once(
 ) -> None:
     """The constant work that matters: the password hash (tens of milliseconds by design) runs
     once on every path, so a taken address or an unknown one costs what the other does."""
-    UserFactory(email="dan@example.com")  # hashed with Argon2 now
+    UserFactory.create(email="dan@example.com")  # hashed with Argon2 now
 
     def register(email: str) -> Callable[[], Any]:
         return lambda: api_client.post(REGISTER, {"email": email, "password": "Other-pass-81"})
@@ -159,7 +159,7 @@ def test_taken_and_free_addresses_take_comparable_time(
 ) -> None:
     """Medians over repeated calls, the two paths interleaved in one run; bounds generous enough
     for a busy shared machine (the paths differ by a few INSERTs beside one Argon2 hash)."""
-    UserFactory(email="dan@example.com")
+    UserFactory.create(email="dan@example.com")
 
     def post(path: str, body: dict[str, str]) -> Callable[[], Any]:
         return lambda: api_client.post(path, body)

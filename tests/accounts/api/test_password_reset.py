@@ -47,7 +47,7 @@ def _token_of(message: Any) -> str:
 
 @pytest.fixture
 def user() -> User:
-    return UserFactory(email="alice@example.com", first_name="Alice")
+    return UserFactory.create(email="alice@example.com", first_name="Alice")
 
 
 def test_an_account_gets_a_link_and_an_unknown_address_the_same_answer(
@@ -175,9 +175,9 @@ def test_the_password_validators_apply_and_the_token_stays_usable(
 
 
 def test_a_closed_or_inactive_account_gets_nothing(send: Callable[..., Any]) -> None:
-    closed = UserFactory(email="closed@example.com")
+    closed = UserFactory.create(email="closed@example.com")
     services.user_delete_account(user=closed, actor=closed)
-    UserFactory(email="inactive@example.com", is_active=False)
+    UserFactory.create(email="inactive@example.com", is_active=False)
     assert send("inactive@example.com").status_code == 202
     assert mail.outbox == []
 
@@ -186,7 +186,7 @@ def test_an_account_without_a_password_claims_it_by_a_reset(
     send: Callable[..., Any], api_client: APIClient
 ) -> None:
     """A walk-in customer created by an operator (no usable password) sets one this way."""
-    walk_in = UserFactory(email="walkin@example.com", password=None)
+    walk_in = UserFactory.create(email="walkin@example.com", password=None)
     walk_in.set_unusable_password()
     walk_in.save()
     send("walkin@example.com")
@@ -198,7 +198,7 @@ def test_an_account_without_a_password_claims_it_by_a_reset(
 
 
 def test_the_email_is_in_the_account_language(send: Callable[..., Any]) -> None:
-    UserFactory(email="marie@example.com", first_name="Marie", language="fr")
+    UserFactory.create(email="marie@example.com", first_name="Marie", language="fr")
     send("marie@example.com")
     message = mail.outbox[-1]
     assert message.subject == "Choisissez un nouveau mot de passe"

@@ -22,7 +22,7 @@ SESSIONS = "/api/v1/me/sessions"
 
 @pytest.fixture
 def user() -> User:
-    return UserFactory(email="sam@example.com")
+    return UserFactory.create(email="sam@example.com")
 
 
 def _login(user: User, agent: str, ip: str) -> dict[str, str]:
@@ -93,7 +93,7 @@ def test_signing_one_device_out_revokes_its_refresh_token_only(user: User) -> No
 
 
 def test_another_account_s_session_is_not_found(user: User) -> None:
-    other = UserFactory(email="other@example.com")
+    other = UserFactory.create(email="other@example.com")
     theirs = _login(other, "Theirs/1", "192.0.2.1")
     (their_session,) = _as(theirs).get(SESSIONS).json()["results"]
     mine = _login(user, "Mine/1", "192.0.2.2")

@@ -116,7 +116,7 @@ def test_an_expired_token_is_refused(
 def test_resend_sends_another_link_and_is_throttled(
     commit: Callable[..., Any], client_for: Callable[[Any], APIClient]
 ) -> None:
-    user = UserFactory(email="eve@example.com")
+    user = UserFactory.create(email="eve@example.com")
     client = client_for(user)
     for _ in range(3):
         answer = commit(lambda: client.post(RESEND))
@@ -137,7 +137,7 @@ def test_resend_to_a_verified_address_sends_nothing(
 ) -> None:
     from django.utils import timezone
 
-    user = UserFactory(email="eve@example.com", email_verified_at=timezone.now())
+    user = UserFactory.create(email="eve@example.com", email_verified_at=timezone.now())
     answer = commit(lambda: client_for(user).post(RESEND))
     assert answer.status_code == 202
     assert "verified already" in answer.json()["detail"]
@@ -160,7 +160,7 @@ def test_a_link_for_a_former_address_verifies_nothing(
 def test_a_password_reset_verifies_the_address(
     api_client: APIClient, commit: Callable[..., Any]
 ) -> None:
-    user = UserFactory(email="eve@example.com")
+    user = UserFactory.create(email="eve@example.com")
     commit(lambda: api_client.post("/api/v1/auth/password-reset", {"email": user.email}))
     token = _token_of(mail.outbox[-1])
     api_client.post(

@@ -45,7 +45,7 @@ def test_a_technician_and_a_customer_are_not_staff() -> None:
 
 
 def test_an_existing_account_is_found_and_left_untouched() -> None:
-    existing = UserFactory(email="claire@example.com", first_name="Claire")
+    existing = UserFactory.create(email="claire@example.com", first_name="Claire")
     found, created = services.user_ensure_in_role(
         email="CLAIRE@example.com", password="other", role=public.OPERATOR, first_name="X"
     )
@@ -62,7 +62,7 @@ def test_an_unknown_role_is_a_programming_error() -> None:
 
 
 def test_acting_user_is_the_account_or_not_found() -> None:
-    user = UserFactory()
+    user = UserFactory.create()
     assert public.acting_user(user.pk) == user
     with pytest.raises(NotFound):
         public.acting_user(987654)

@@ -15,7 +15,7 @@ from tests.concurrency import outcomes, race
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_ten_concurrent_refreshes_yield_exactly_one_success() -> None:
-    user = UserFactory()
+    user = UserFactory.create()
     refresh = services.token_obtain(email=user.email, password="correct-horse-battery-42").refresh
     results = race(*([partial(services.token_refresh, refresh=refresh)] * 10))
     assert outcomes(results) == ["ok"] + ["token_not_valid"] * 9
@@ -24,7 +24,7 @@ def test_ten_concurrent_refreshes_yield_exactly_one_success() -> None:
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_ten_concurrent_api_refreshes_yield_exactly_one_200() -> None:
-    user = UserFactory()
+    user = UserFactory.create()
     refresh = services.token_obtain(email=user.email, password="correct-horse-battery-42").refresh
 
     def attempt() -> int:

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def operator() -> Any:
-    return OperatorFactory(email="op@example.com")
+    return OperatorFactory.create(email="op@example.com")
 
 
 def test_a_recovery_code_still_works_after_many_wrong_app_codes(operator) -> None:
@@ -63,7 +63,7 @@ def test_an_api_login_resets_the_count_of_an_account_without_a_code_step() -> No
     from accounts import services
     from tests.accounts.factories import PASSWORD
 
-    operator = OperatorFactory(email="plain@example.com")
+    operator = OperatorFactory.create(email="plain@example.com")
     for _ in range(int(settings.STAFF_LOGIN_FAILURES_PER_ACCOUNT) - 1):
         services.staff_login_failed(email=operator.email, ip=None, entry="API")
     services.token_obtain(email=operator.email, password=PASSWORD)

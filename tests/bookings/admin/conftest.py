@@ -21,7 +21,7 @@ def raw_booking(world: World, start: datetime, **fields: Any) -> Booking:
     fields.setdefault("resource", world.resources[0])
     fields.setdefault("site", world.site)
     fields.setdefault("vehicle", world.vehicle)
-    return BookingFactory(service=world.service, start=start, **fields)
+    return BookingFactory.create(service=world.service, start=start, **fields)
 
 
 def fresh(booking: Booking) -> Booking:

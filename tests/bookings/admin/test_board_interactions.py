@@ -101,7 +101,7 @@ def test_with_a_45_minute_step_the_afternoon_cells_are_the_offered_starts(
 def test_a_technician_gets_neither_cells_nor_moves(world: World) -> None:
     _confirmed(world, 10)
     client = Client()
-    client.force_login(UserFactory(is_staff=True, roles=["technician"]))
+    client.force_login(UserFactory.create(is_staff=True, roles=["technician"]))
     content = client.get(BOARD, {"site": world.site.pk, "day": world.day.date()}).content
     assert b'planning-cell"' not in content
     assert b"data-move-url" not in content
@@ -134,7 +134,7 @@ def test_a_taken_cell_names_the_booking_with_a_link(world: World, operator_clien
 
 def test_every_reason_of_the_resource_is_listed(world: World, operator_client: Client) -> None:
     bay = world.resources[1]
-    ClosureFactory(
+    ClosureFactory.create(
         site=None, resource=bay, start=at(world.day, 11), end=at(world.day, 14), reason="Lift"
     )
     response = _cell(operator_client, world, bay, at(world.day, 11, 40))
@@ -187,7 +187,7 @@ def test_the_fragment_is_the_panel_alone(world: World, operator_client: Client) 
 
 
 def test_a_cell_in_french(world: World, operator_client: Client) -> None:
-    ClosureFactory(
+    ClosureFactory.create(
         site=None,
         resource=world.resources[0],
         start=at(world.day, 9),
@@ -235,7 +235,7 @@ def test_a_malformed_cell_is_a_400_not_an_error(
 
 
 def test_a_resource_of_another_site_is_a_bad_cell(world: World, operator_client: Client) -> None:
-    elsewhere = ResourceFactory(site=SiteFactory())
+    elsewhere = ResourceFactory.create(site=SiteFactory.create())
     for resource in (elsewhere.pk, 99999):
         query = {
             "site": world.site.pk,
@@ -252,7 +252,7 @@ def test_who_may_ask_a_cell(world: World) -> None:
     assert Client().get(CELL, query).status_code == 302  # to the sign-in page
     for roles in (["technician"], []):
         client = Client()
-        client.force_login(UserFactory(is_staff=True, roles=roles))
+        client.force_login(UserFactory.create(is_staff=True, roles=roles))
         assert _cell(client, world, world.resources[0], at(world.day, 10)).status_code == 403
 
 
@@ -260,7 +260,7 @@ def test_who_may_ask_a_cell(world: World) -> None:
 def test_a_cell_costs_the_same_whatever_the_data(
     world: World, operator_client: Client, django_assert_max_num_queries: Any, bookings: int
 ) -> None:
-    bays = [*world.resources, *(ResourceFactory(site=world.site) for _n in range(4))]
+    bays = [*world.resources, *(ResourceFactory.create(site=world.site) for _n in range(4))]
     for n in range(bookings):
         _customer, vehicle = world.new_customer()
         start = at(world.day, 10 + n // len(bays))
@@ -347,10 +347,10 @@ def test_who_may_move(world: World) -> None:
     booking = _confirmed(world, 10)
     data = {"resource": _other_bay(world, booking).pk, "start": booking.start.isoformat()}
     technician = Client()
-    technician.force_login(UserFactory(is_staff=True, roles=["technician"]))
+    technician.force_login(UserFactory.create(is_staff=True, roles=["technician"]))
     assert technician.post(_move_url(booking), data).status_code == 404  # not one of their jobs
     staff = Client()
-    staff.force_login(UserFactory(is_staff=True, roles=[]))
+    staff.force_login(UserFactory.create(is_staff=True, roles=[]))
     assert staff.post(_move_url(booking), data).status_code in (403, 404)
     assert fresh(booking).resource_id == booking.resource_id
 

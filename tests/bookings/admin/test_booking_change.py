@@ -265,7 +265,7 @@ def test_staff_outside_the_operator_group_changes_nothing(world: World) -> None:
     from tests.accounts.factories import UserFactory
 
     booking = book(world)
-    clerk = UserFactory(is_staff=True, roles=[])
+    clerk = UserFactory.create(is_staff=True, roles=[])
     clerk.user_permissions.add(
         *Permission.objects.filter(codename__in=["view_booking", "change_booking"])
     )
@@ -293,7 +293,7 @@ def test_the_history_shows_where_a_reschedule_moved_the_booking(
 ) -> None:
     booking = book(world, 10)  # Bay 1
     bay1 = world.resources[0]
-    ClosureFactory(site=None, resource=bay1, start=at(world.day, 15), end=at(world.day, 16))
+    ClosureFactory.create(site=None, resource=bay1, start=at(world.day, 15), end=at(world.day, 16))
     services.booking_reschedule(
         booking_id=booking.pk,
         actor=world.operator,

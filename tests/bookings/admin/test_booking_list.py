@@ -34,12 +34,12 @@ def test_the_list_shows_site_local_start_and_coloured_state(
     customer.first_name, customer.last_name = "Marie", "Curie"
     customer.save()
     raw_booking(world, at(world.day, 10), reference="BK-7F3K9Q", state="confirmed")
-    tokyo = SiteFactory(name="Shibuya", timezone="Asia/Tokyo")
+    tokyo = SiteFactory.create(name="Shibuya", timezone="Asia/Tokyo")
     raw_booking(
         world,
         datetime(2026, 7, 6, 1, 0, tzinfo=UTC),  # 10:00 in Tokyo
         site=tokyo,
-        resource=ResourceFactory(site=tokyo, name="Bay T"),
+        resource=ResourceFactory.create(site=tokyo, name="Bay T"),
         reference="BK-TOKYO2",
     )
     content = operator_client.get(CHANGELIST).content.decode()
@@ -116,14 +116,14 @@ def test_search_by_reference_as_typed(world: World, operator_client: Client, typ
 
 
 def test_search_by_plate_email_and_name(world: World, operator_client: Client) -> None:
-    marie = UserFactory(email="marie@example.com", first_name="Marie", last_name="Curie")
+    marie = UserFactory.create(email="marie@example.com", first_name="Marie", last_name="Curie")
     from tests.vehicles.factories import VehicleFactory
 
     raw_booking(
         world,
         at(world.day, 10),
         reference="BK-MARIE2",
-        vehicle=VehicleFactory(owner=marie, plate="AB123CD"),
+        vehicle=VehicleFactory.create(owner=marie, plate="AB123CD"),
     )
     raw_booking(world, at(world.day, 11), reference="BK-OTHER3")
     for typed in ["ab-123 cd", "AB123", "marie@example", "marie curie", "Curie"]:
@@ -139,13 +139,13 @@ def test_filters_by_state_site_resource_and_service(world: World, operator_clien
         state="confirmed",
         resource=world.resources[1],
     )
-    other_site = SiteFactory(name="Nation")
+    other_site = SiteFactory.create(name="Nation")
     raw_booking(
         world,
         at(world.day, 11),
         reference="BK-NATN22",
         site=other_site,
-        resource=ResourceFactory(site=other_site, name="Bay 1"),
+        resource=ResourceFactory.create(site=other_site, name="Bay 1"),
     )
 
     assert _references(operator_client.get(CHANGELIST, {"state": "confirmed"})) == ["BK-CONF22"]
@@ -169,8 +169,8 @@ def test_the_day_filter_uses_each_sites_clock(
 ) -> None:
     # Sunday 18 January 2026, 22:30 UTC: 23:30 Sunday in Paris, 07:30 Monday in Tokyo.
     monkeypatch.setattr(core.clock, "utcnow", lambda: datetime(2026, 1, 18, 22, 30, tzinfo=UTC))
-    tokyo = SiteFactory(name="Shibuya", timezone="Asia/Tokyo")
-    tokyo_bay = ResourceFactory(site=tokyo)
+    tokyo = SiteFactory.create(name="Shibuya", timezone="Asia/Tokyo")
+    tokyo_bay = ResourceFactory.create(site=tokyo)
 
     def paris(day: int, hour: int) -> datetime:
         return datetime(2026, 1, day, hour, tzinfo=PARIS)
@@ -218,7 +218,7 @@ def test_operators_see_the_list_customers_do_not_reach_the_admin(
 def test_a_technician_does_not_see_a_job_that_is_not_theirs(world: World) -> None:
     """Their own jobs: tests/bookings/admin/test_permissions.py."""
     booking = raw_booking(world, at(world.day, 10), state="confirmed")
-    technician = UserFactory(is_staff=True, roles=["technician"])
+    technician = UserFactory.create(is_staff=True, roles=["technician"])
     client = Client()
     client.force_login(technician)
     listing = client.get(CHANGELIST)

@@ -55,12 +55,12 @@ def test_today_counts_bookings_by_state_on_each_sites_own_day(
     raw_booking(world, paris(1, 10), state="confirmed")  # yesterday
     raw_booking(world, paris(3, 0, 30), state="confirmed")  # tomorrow, 23:30 UTC today
     # 08:00 Thursday in Tokyo is still Wednesday in Paris and in UTC: not "today" there.
-    tokyo = SiteFactory(name="Shibuya", timezone="Asia/Tokyo")
+    tokyo = SiteFactory.create(name="Shibuya", timezone="Asia/Tokyo")
     raw_booking(
         world,
         datetime(2026, 12, 2, 23, 0, tzinfo=UTC),
         site=tokyo,
-        resource=ResourceFactory(site=tokyo),
+        resource=ResourceFactory.create(site=tokyo),
         vehicle=world.new_customer()[1],  # world.vehicle is in Paris then
         state="confirmed",
     )
@@ -171,13 +171,13 @@ def test_utilisation_this_week_per_resource(world: World, operator_client: Clien
     raw_booking(world, paris(-3, 9), resource=bay1, state="completed")
     raw_booking(world, paris(7, 9), resource=bay1, state="confirmed")
     # Bay 2: closed Thursday morning (240 minutes), a 90-minute pending booking.
-    ClosureFactory(site=None, resource=bay2, start=paris(3, 8), end=paris(3, 12))
+    ClosureFactory.create(site=None, resource=bay2, start=paris(3, 8), end=paris(3, 12))
     raw_booking(world, paris(2, 8), end=paris(2, 9, 30), resource=bay2, state="pending")
     # Bay 3 works Mondays 09:00-11:00 only (its own hours within the site's): 120 minutes.
-    bay3 = ResourceFactory(site=world.site, name="Bay 3", hours={1: [(time(9), time(11))]})
+    bay3 = ResourceFactory.create(site=world.site, name="Bay 3", hours={1: [(time(9), time(11))]})
     raw_booking(world, paris(0, 9), resource=bay3, state="confirmed")
     # Bay 4 only works Saturdays, when the site is closed: never open.
-    ResourceFactory(site=world.site, name="Bay 4", hours={6: [(time(9), time(12))]})
+    ResourceFactory.create(site=world.site, name="Bay 4", hours={6: [(time(9), time(12))]})
 
     dashboard, content = _dashboard(operator_client)
     usage = {row.resource: row for row in dashboard.utilisation}
@@ -198,7 +198,7 @@ def test_utilisation_this_week_per_resource(world: World, operator_client: Clien
 
 
 def test_a_site_closure_counts_for_every_resource(world: World, operator_client: Client) -> None:
-    ClosureFactory(site=world.site, start=paris(4, 0), end=paris(5, 0))  # all Friday
+    ClosureFactory.create(site=world.site, start=paris(4, 0), end=paris(5, 0))  # all Friday
     dashboard, _content = _dashboard(operator_client)
     assert {row.open_minutes for row in dashboard.utilisation} == {2040}
 
@@ -206,9 +206,9 @@ def test_a_site_closure_counts_for_every_resource(world: World, operator_client:
 @pytest.mark.parametrize(
     ("make", "sees"),
     [
-        (lambda: UserFactory(is_staff=True, roles=["technician"]), False),
-        (lambda: UserFactory(is_staff=True, roles=[]), False),
-        (lambda: UserFactory(is_staff=True, is_superuser=True, roles=[]), True),
+        (lambda: UserFactory.create(is_staff=True, roles=["technician"]), False),
+        (lambda: UserFactory.create(is_staff=True, roles=[]), False),
+        (lambda: UserFactory.create(is_staff=True, is_superuser=True, roles=[]), True),
     ],
     ids=["technician", "staff-without-permission", "superuser"],
 )
@@ -233,10 +233,14 @@ def _populate(world: World, scale: int) -> None:
     """Bookings in every state, more sites and resources, closures: `scale` of each."""
     states = ["pending", "confirmed", "in_progress", "completed", "cancelled", "expired", "no_show"]
     for n in range(scale):
-        site = SiteFactory(timezone=["Europe/Paris", "America/New_York", "Asia/Tokyo"][n % 3])
-        resource = ResourceFactory(site=site, hours={1: [(time(9), time(17))]} if n % 2 else None)
-        ClosureFactory(site=None, resource=resource, start=paris(1, 8), end=paris(1, 10))
-        ClosureFactory(site=site, start=paris(2, 8), end=paris(2, 9))
+        site = SiteFactory.create(
+            timezone=["Europe/Paris", "America/New_York", "Asia/Tokyo"][n % 3]
+        )
+        resource = ResourceFactory.create(
+            site=site, hours={1: [(time(9), time(17))]} if n % 2 else None
+        )
+        ClosureFactory.create(site=None, resource=resource, start=paris(1, 8), end=paris(1, 10))
+        ClosureFactory.create(site=site, start=paris(2, 8), end=paris(2, 9))
         for m, state in enumerate(states):
             _customer, vehicle = world.new_customer()
             raw_booking(

@@ -33,8 +33,8 @@ def world(db: None) -> World:
 
 
 def _customer(**fields: Any) -> Any:
-    customer = UserFactory(**fields)
-    VehicleFactory(owner=customer, plate="GH456JK")
+    customer = UserFactory.create(**fields)
+    VehicleFactory.create(owner=customer, plate="GH456JK")
     return customer
 
 
@@ -55,7 +55,7 @@ def test_only_operators_who_may_change_bookings_open_the_desk(
     world: World, operator_client: Client
 ) -> None:
     assert operator_client.get(DESK).status_code == 200
-    technician = UserFactory(is_staff=True, roles=["technician"])
+    technician = UserFactory.create(is_staff=True, roles=["technician"])
     client = Client()
     client.force_login(technician)
     assert client.get(DESK).status_code == 403
@@ -263,13 +263,13 @@ def test_the_desk_costs_the_same_whatever_the_number_of_customers_and_bookings(
         "day": world.day.date().isoformat(),
         "q": "al",
     }
-    VehicleFactory(owner=world.customer)
+    VehicleFactory.create(owner=world.customer)
     _customer(first_name="Anna")
     operator_client.get(DESK, query)  # the catalogue is cached from here on
     small = _count(operator_client, query)
     for n in range(15):
         customer = _customer(first_name=f"Alan{n}")
-        VehicleFactory(owner=world.customer)
+        VehicleFactory.create(owner=world.customer)
         raw_booking(
             world,
             at(world.day, 8) + timedelta(minutes=30 * (n % 16), days=n % 3),

@@ -48,8 +48,8 @@ def _form(world: World) -> dict[str, str]:
 
 def _grow(world: World, n: int) -> None:
     for i in range(n):
-        ResourceFactory(site=SiteFactory())
-        bay = ResourceFactory(site=world.site)
+        ResourceFactory.create(site=SiteFactory.create())
+        bay = ResourceFactory.create(site=world.site)
         _customer, vehicle = world.new_customer()
         raw_booking(world, at(world.day, 8) + timedelta(minutes=30 * (i % 8)), resource=bay,
                     vehicle=vehicle, state="confirmed")  # fmt: skip
@@ -113,8 +113,8 @@ def test_the_deactivation_page_and_its_list_cost_the_same_whatever_the_data(
 
     def grow_on_bay(n: int) -> None:
         for _ in range(n):
-            ResourceFactory(site=SiteFactory())
-            ResourceFactory(site=world.site)
+            ResourceFactory.create(site=SiteFactory.create())
+            ResourceFactory.create(site=world.site)
             _customer, vehicle = world.new_customer()
             day = timedelta(days=len(made))  # one a day on the bay: they never overlap
             raw_booking(world, at(world.day, 8, 30) + day, resource=bay, vehicle=vehicle,
@@ -156,7 +156,7 @@ def _busy_day(world: World, n: int) -> None:
     for i in range(n):
         _customer, vehicle = world.new_customer()
         other = raw_booking(world, at(world.day, 8) + timedelta(minutes=30 * (i % 16)),
-                            resource=ResourceFactory(site=world.site), vehicle=vehicle,
+                            resource=ResourceFactory.create(site=world.site), vehicle=vehicle,
                             state="confirmed")  # fmt: skip
         BookingEvent.objects.create(booking=other, action="confirm", at=other.created_at)
 

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def technician(world: World) -> Any:
-    user = UserFactory(is_staff=True, roles=["technician"])
+    user = UserFactory.create(is_staff=True, roles=["technician"])
     bay = world.resources[0]
     bay.technician = user
     bay.save()

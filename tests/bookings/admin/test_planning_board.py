@@ -109,8 +109,8 @@ def test_cancelled_and_expired_bookings_are_not_on_the_board(
 def test_a_daylight_saving_day_has_its_real_hours(operator_client: Client, world: World) -> None:
     # Europe/Paris, Sunday 29 March 2026: at 02:00 the clock jumps to 03:00. A site open from
     # 00:00 to 06:00 on the wall clock is open 5 real hours that day.
-    site = SiteFactory(hours={7: [(time(0), time(6))]})
-    bay = ResourceFactory(site=site, name="Night bay")
+    site = SiteFactory.create(hours={7: [(time(0), time(6))]})
+    bay = ResourceFactory.create(site=site, name="Night bay")
     booking = raw_booking(
         world,
         datetime(2026, 3, 29, 1, 0, tzinfo=PARIS),  # 01:00 CET
@@ -141,11 +141,11 @@ def test_a_daylight_saving_day_has_its_real_hours(operator_client: Client, world
 
 def test_closed_time_and_closures_are_shaded(world: World, operator_client: Client) -> None:
     _bay1, bay2 = world.resources
-    short = ResourceFactory(site=world.site, name="Bay 3", hours={1: [(time(10), time(12))]})
-    ClosureFactory(
+    short = ResourceFactory.create(site=world.site, name="Bay 3", hours={1: [(time(10), time(12))]})
+    ClosureFactory.create(
         site=world.site, start=at(world.day, 14), end=at(world.day, 16), reason="Inventory"
     )
-    ClosureFactory(
+    ClosureFactory.create(
         site=None, resource=bay2, start=at(world.day, 8), end=at(world.day, 9), reason="Repair"
     )
     response = board(operator_client, world.site, world.day)
@@ -239,7 +239,7 @@ def test_who_may_see_the_board(world: World) -> None:
     assert anonymous.status_code == 302
     assert anonymous["Location"].startswith("/admin/login/")
     staff = Client()
-    staff.force_login(UserFactory(is_staff=True, roles=[]))
+    staff.force_login(UserFactory.create(is_staff=True, roles=[]))
     assert staff.get(BOARD).status_code == 403
     customer = Client()
     customer.force_login(world.customer)
@@ -255,8 +255,10 @@ def test_the_board_costs_the_same_whatever_the_data(
     bookings: int,
 ) -> None:
     bays = [*world.resources]
-    bays += [ResourceFactory(site=world.site, name=f"Bay {n}") for n in range(3, resources + 1)]
-    ClosureFactory(site=world.site, start=at(world.day, 16), end=at(world.day, 17))
+    bays += [
+        ResourceFactory.create(site=world.site, name=f"Bay {n}") for n in range(3, resources + 1)
+    ]
+    ClosureFactory.create(site=world.site, start=at(world.day, 16), end=at(world.day, 17))
     for n in range(bookings):
         _customer, vehicle = world.new_customer()
         raw_booking(
@@ -266,7 +268,7 @@ def test_the_board_costs_the_same_whatever_the_data(
             resource=bays[n % len(bays)],
             state=["pending", "confirmed", "completed", "no_show"][n % 4],
         )
-    SiteFactory()  # another site to choose
+    SiteFactory.create()  # another site to choose
     # Session, user, the user's access (permissions and roles: one query, was 3), the sites with
     # their hours (the chosen site's not read again: was 2), its resources, its closures, its
     # date exceptions, the bookings, the active services (the empty cells' chooser): none of
@@ -318,7 +320,7 @@ def test_an_outside_next_is_ignored(world: World, operator_client: Client) -> No
 
 def test_a_technician_sees_the_board_without_actions(world: World) -> None:
     raw_booking(world, at(world.day, 9), state="confirmed")
-    technician = UserFactory(is_staff=True, roles=["technician"])
+    technician = UserFactory.create(is_staff=True, roles=["technician"])
     client = Client()
     client.force_login(technician)
     response = client.get(BOARD, {"site": world.site.pk, "day": world.day.date().isoformat()})
@@ -336,7 +338,7 @@ def test_the_admin_index_links_the_planning_board_for_who_may_open_it(
     world: World, roles: list[str], linked: bool
 ) -> None:
     client = Client()
-    client.force_login(UserFactory(is_staff=True, roles=roles))
+    client.force_login(UserFactory.create(is_staff=True, roles=roles))
     content = client.get("/admin/").content.decode()
     assert (f'href="{BOARD}"' in content) is linked
     if linked:
@@ -350,8 +352,8 @@ def test_a_public_holiday_and_a_date_exception_are_shown_on_the_board(
     from scheduling.models import DateException
     from tests.accounts.factories import OperatorFactory
 
-    site = SiteFactory(name="Holiday site", country="FR")
-    ResourceFactory(site=site, name="Bay 1")
+    site = SiteFactory.create(name="Holiday site", country="FR")
+    ResourceFactory.create(site=site, name="Bay 1")
     christmas = date(2026, 12, 25)  # a Friday: normally open
     response = board(operator_client, site, christmas, lang="en")
     page = response.content.decode()
@@ -364,7 +366,7 @@ def test_a_public_holiday_and_a_date_exception_are_shown_on_the_board(
         kind=DateException.Kind.HOURS,
         intervals=[(time(9), time(12))],
         reason="Emergency repairs only",
-        actor=OperatorFactory(),
+        actor=OperatorFactory.create(),
     )
     response = board(operator_client, site, christmas)
     page = response.content.decode()

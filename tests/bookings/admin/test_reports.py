@@ -83,8 +83,8 @@ def test_the_figures_of_a_period(world: World, operator_client: Client) -> None:
 
 def test_one_site_or_all(world: World, operator_client: Client) -> None:
     _populate(world)
-    other = SiteFactory(name="Other")
-    bay = ResourceFactory(site=other, name="Other bay")
+    other = SiteFactory.create(name="Other")
+    bay = ResourceFactory.create(site=other, name="Other bay")
     raw_booking(world, at(world.day, 9), state="completed", site=other, resource=bay)
     everything = _get(operator_client, world).context["report"]
     one = _get(operator_client, world, site=str(world.site.pk)).context["report"]
@@ -113,9 +113,9 @@ def test_each_report_downloads_as_csv(world: World, operator_client: Client, nam
 
 def test_only_operators_see_reports(world: World) -> None:
     client = Client()
-    client.force_login(UserFactory(is_staff=True))
+    client.force_login(UserFactory.create(is_staff=True))
     assert client.get(REPORTS).status_code in {302, 403}
-    technician = UserFactory(is_staff=True)
+    technician = UserFactory.create(is_staff=True)
     from django.contrib.auth.models import Group
 
     technician.groups.add(Group.objects.get(name="technician"))

@@ -152,7 +152,7 @@ def test_a_booking_that_cannot_be_rescheduled(world: World, operator_client: Cli
     response = operator_client.get(reschedule_url(booking), follow=True)
     assert messages_of(response) == ["A cancelled booking cannot be rescheduled."]
     technician = Client()
-    technician.force_login(UserFactory(is_staff=True, roles=["technician"]))
+    technician.force_login(UserFactory.create(is_staff=True, roles=["technician"]))
     other = book(world, 11)
     assert technician.get(reschedule_url(other)).status_code in {403, 404}
     refused = technician.post(reschedule_url(other), {"start": at(world.day, 14).isoformat()})
@@ -179,7 +179,7 @@ def test_the_repeated_hour_of_october_is_listed_twice_each_with_its_zone(clock: 
         ),
     )
     client = Client()
-    client.force_login(OperatorFactory())
+    client.force_login(OperatorFactory.create())
     page = client.get(reschedule_url(booking), {"day": AUTUMN.isoformat()})
     starts = offered(page)
     assert starts[8:16] == [

@@ -115,7 +115,7 @@ def test_rating_is_offered_once_within_its_window(world, client_for, clock) -> N
 
 
 def test_the_technician_of_the_resource_sees_start_and_complete(world, client_for, clock) -> None:
-    technician = UserFactory(roles=["technician"])
+    technician = UserFactory.create(roles=["technician"])
     world.resources[0].technician = technician
     world.resources[0].save()
     booking = _confirmed(world)

@@ -111,7 +111,7 @@ def test_operators_filter_by_state_and_customer(world, client_for) -> None:
 
 
 def test_technicians_see_the_jobs_on_their_resources(world, client_for) -> None:
-    technician = UserFactory(roles=["technician"])
+    technician = UserFactory.create(roles=["technician"])
     world.resources[0].technician = technician
     world.resources[0].save()
     first = _create(client_for(world.customer), world).json()
@@ -129,7 +129,7 @@ def test_the_list_runs_a_constant_number_of_queries(
     common = {"service": world.service, "site": world.site}
     for n in range(30):
         _customer, vehicle = world.new_customer()
-        BookingFactory(
+        BookingFactory.create(
             vehicle=vehicle,
             resource=world.resources[n % 2],
             start=at(world.day, 8) + timedelta(days=n // 2, hours=0),
@@ -143,7 +143,7 @@ def test_the_list_runs_a_constant_number_of_queries(
 
 def test_another_customers_booking_is_404_everywhere(world, client_for) -> None:
     booking = _create(client_for(world.customer), world).json()
-    stranger = client_for(UserFactory())
+    stranger = client_for(UserFactory.create())
     url = f"/api/v1/bookings/{booking['id']}"
     assert stranger.get(url).status_code == 404
     assert stranger.patch(url, {"customer_note": "mine now"}, format="json").status_code == 404
@@ -260,7 +260,7 @@ def test_a_fourth_pending_booking_is_409_pending_limit_reached(world, client_for
 def test_the_history_of_a_reschedule_says_from_where_to_where(world, client_for) -> None:
     booking = _create(client_for(world.customer), world).json()  # Bay 1
     bay1, bay2 = world.resources
-    ClosureFactory(site=None, resource=bay1, start=at(world.day, 16), end=at(world.day, 17))
+    ClosureFactory.create(site=None, resource=bay1, start=at(world.day, 16), end=at(world.day, 17))
     url = f"/api/v1/bookings/{booking['id']}"
     client_for(world.customer).post(
         f"{url}/reschedule", {"start": at(world.day, 16).isoformat()}, format="json"

@@ -60,7 +60,7 @@ def test_a_customer_never_gets_the_operator_note(world, client_for, booking) -> 
 
 
 def test_operators_and_the_technician_get_the_operator_note(world, client_for, booking) -> None:
-    technician = UserFactory(roles=["technician"])
+    technician = UserFactory.create(roles=["technician"])
     world.resources[0].technician = technician
     world.resources[0].save()
     assert client_for(technician).get(f"/api/v1/bookings/{booking}").json()["operator_note"] == (

@@ -58,7 +58,7 @@ def _beyond_horizon(world) -> datetime:
 
 
 def _site_closed(world) -> datetime:
-    ClosureFactory(
+    ClosureFactory.create(
         site=world.site, start=at(world.day, 9), end=at(world.day, 11), reason="Inventory"
     )
     return at(world.day, 10)
@@ -66,7 +66,7 @@ def _site_closed(world) -> datetime:
 
 def _resource_closed(world) -> datetime:
     for bay in world.resources:
-        ClosureFactory(
+        ClosureFactory.create(
             site=None,
             resource=bay,
             start=at(world.day, 9),
@@ -77,7 +77,7 @@ def _resource_closed(world) -> datetime:
 
 
 def _no_skill(world) -> datetime:
-    world.service.required_skill = SkillFactory(code="tyres")
+    world.service.required_skill = SkillFactory.create(code="tyres")
     world.service.save()
     return at(world.day, 10)
 

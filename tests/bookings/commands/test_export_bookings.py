@@ -31,15 +31,15 @@ HEADER = (
 @pytest.fixture
 def world() -> World:
     world = make_world(name="Bastille")
-    marie = UserFactory(email="marie@example.com")
-    vehicle = VehicleFactory(owner=marie, plate="AB123CD")
-    tokyo = SiteFactory(name="Shibuya", timezone="Asia/Tokyo")
+    marie = UserFactory.create(email="marie@example.com")
+    vehicle = VehicleFactory.create(owner=marie, plate="AB123CD")
+    tokyo = SiteFactory.create(name="Shibuya", timezone="Asia/Tokyo")
     bay = world.resources[0]
 
     def row(reference: str, start: datetime, **fields) -> None:
         fields.setdefault("site", world.site)
         fields.setdefault("resource", bay)
-        BookingFactory(
+        BookingFactory.create(
             reference=reference, vehicle=vehicle, service=world.service, start=start, **fields
         )
 
@@ -58,7 +58,7 @@ def world() -> World:
         "BK-TOKYO1",
         datetime(2026, 3, 1, 23, tzinfo=UTC),
         site=tokyo,
-        resource=ResourceFactory(site=tokyo, name="Bay T"),
+        resource=ResourceFactory.create(site=tokyo, name="Bay T"),
     )
     return world
 

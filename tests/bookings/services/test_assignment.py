@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def held(world: World, bay: int, hour: int, hours: int, state: str) -> None:
     _customer, vehicle = world.new_customer()
     start = at(world.day, hour)
-    BookingFactory(
+    BookingFactory.create(
         vehicle=vehicle,
         service=world.service,
         site=world.site,
@@ -46,7 +46,7 @@ def test_work_already_done_that_day_counts() -> None:
     world = make_world(resources=2)
     held(world, 0, 8, 2, "completed")  # Bay 1: 2 h done, 1 h no-show, 30 min in progress
     held(world, 0, 10, 1, "no_show")
-    BookingFactory(
+    BookingFactory.create(
         vehicle=world.new_customer()[1],
         service=world.service,
         site=world.site,
@@ -69,7 +69,7 @@ def test_cancelled_and_expired_bookings_gave_their_time_back() -> None:
 
 def test_another_days_work_does_not_count() -> None:
     world = make_world(resources=2)
-    BookingFactory(
+    BookingFactory.create(
         vehicle=world.new_customer()[1],
         service=world.service,
         site=world.site,
@@ -94,7 +94,7 @@ def test_the_vehicles_own_work_done_at_that_time_counts_but_does_not_book_it() -
     # the customer's bookings (issue 16): a no-show of this very vehicle at this very time is
     # booked time on its bay, not a booking of the vehicle (it is done with).
     world = make_world(resources=2)
-    BookingFactory(
+    BookingFactory.create(
         vehicle=world.vehicle,
         service=world.service,
         site=world.site,

@@ -93,7 +93,7 @@ def test_price_changed_answers_with_the_new_quote(world: World) -> None:
 
 
 def test_another_customers_vehicle_cannot_be_booked(world: World) -> None:
-    intruder = UserFactory()
+    intruder = UserFactory.create()
     with pytest.raises(NotFound):
         book(world, customer=intruder)
 
@@ -182,11 +182,11 @@ def test_a_customer_cannot_confirm(world: World) -> None:
 def test_strangers_do_not_see_the_booking(world: World) -> None:
     booking = book(world)
     with pytest.raises(NotFound):
-        services.booking_cancel(booking_id=booking.pk, actor=UserFactory())
+        services.booking_cancel(booking_id=booking.pk, actor=UserFactory.create())
 
 
 def test_the_assigned_technician_starts_and_completes_others_cannot(world: World) -> None:
-    technician = UserFactory(roles=["technician"])
+    technician = UserFactory.create(roles=["technician"])
     world.resources[0].technician = technician
     world.resources[0].save()
     booking = book(world)
@@ -195,7 +195,7 @@ def test_the_assigned_technician_starts_and_completes_others_cannot(world: World
     )
     with pytest.raises(NotFound):
         services.booking_start(
-            booking_id=booking.pk, actor=UserFactory(roles=["technician"]), now=booking.start
+            booking_id=booking.pk, actor=UserFactory.create(roles=["technician"]), now=booking.start
         )
     services.booking_start(booking_id=booking.pk, actor=technician, now=booking.start)
     done = services.booking_complete(booking_id=booking.pk, actor=technician, now=booking.end)
@@ -284,7 +284,7 @@ def test_no_show_from_fifteen_minutes_after_start_costs_everything(world: World)
 def test_promo_is_redeemed_on_booking_and_released_when_a_pending_booking_is_cancelled(
     world: World,
 ) -> None:
-    promo = PromoCodeFactory(
+    promo = PromoCodeFactory.create(
         code="WELCOME", kind="percent", value=Decimal("10.00"), max_redemptions=1
     )
     booking = book(world, promo_code="welcome")
@@ -363,7 +363,7 @@ def test_busy_time_blocks_availability_for_others(world: World) -> None:
         return [r.name for r in ranked]
 
     assert free() == []
-    ResourceFactory(site=world.site, name="Bay 9")
+    ResourceFactory.create(site=world.site, name="Bay 9")
     assert free() == ["Bay 9"]
 
 
@@ -372,7 +372,7 @@ def test_a_customer_reschedule_back_to_pending_gets_a_fresh_confirmation_window(
 ) -> None:
     """The window runs from when the booking became pending again, not from its creation: the
     expiry run a minute after the old window closes leaves it (and its promo) alone."""
-    promo = PromoCodeFactory(code="SPRING10", kind="percent", value=Decimal("10"))
+    promo = PromoCodeFactory.create(code="SPRING10", kind="percent", value=Decimal("10"))
     made = at(world.day, 10) - timedelta(days=5)
     booking = book(world, now=made, promo_code="SPRING10")
     services.booking_confirm(
@@ -422,7 +422,7 @@ def test_only_a_booking_not_yet_over_keeps_a_vehicle_from_being_archived(
     from vehicles import services as vehicle_services
 
     now = at(world.day, 12)
-    BookingFactory(
+    BookingFactory.create(
         vehicle=world.vehicle,
         service=world.service,
         site=world.site,
@@ -448,7 +448,7 @@ def test_a_reschedule_records_from_where_to_where() -> None:
     world = make_world(resources=2)
     booking = book(world)  # 10:00 on Bay 1
     bay1, bay2 = world.resources
-    ClosureFactory(site=None, resource=bay1, start=at(world.day, 15), end=at(world.day, 16))
+    ClosureFactory.create(site=None, resource=bay1, start=at(world.day, 15), end=at(world.day, 16))
     services.booking_reschedule(
         booking_id=booking.pk,
         actor=world.customer,

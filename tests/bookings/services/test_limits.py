@@ -91,7 +91,7 @@ def test_a_reschedule_onto_another_booking_of_the_vehicle_is_refused(world: Worl
 
 
 def test_a_customer_holds_at_most_three_pending_bookings(world: World) -> None:
-    vehicles = [world.vehicle] + [VehicleFactory(owner=world.customer) for _ in range(3)]
+    vehicles = [world.vehicle] + [VehicleFactory.create(owner=world.customer) for _ in range(3)]
     made = [book(world, 8 + n, vehicle=vehicle) for n, vehicle in enumerate(vehicles[:3])]
     with pytest.raises(Conflict) as refused:
         book(world, 14, vehicle=vehicles[3])
@@ -117,7 +117,7 @@ def test_a_pending_booking_past_its_confirmation_deadline_no_longer_counts(
     world: World,
 ) -> None:
     """One that the expiry job has not reached yet is not held against the customer."""
-    vehicles = [world.vehicle] + [VehicleFactory(owner=world.customer) for _ in range(3)]
+    vehicles = [world.vehicle] + [VehicleFactory.create(owner=world.customer) for _ in range(3)]
     for n, vehicle in enumerate(vehicles[:3]):
         book(world, 8 + n, vehicle=vehicle)
     window = timedelta(minutes=world.site.confirmation_window_minutes)

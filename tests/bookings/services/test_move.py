@@ -95,7 +95,7 @@ def test_a_taken_bay_refuses_with_its_code_and_nothing_changes(world: World) -> 
 def test_a_closed_bay_refuses_with_resource_closed(world: World) -> None:
     booking = _confirmed(world, 10)
     other = _other_bay(world, booking)
-    ClosureFactory(
+    ClosureFactory.create(
         site=None, resource=other, start=at(world.day, 9), end=at(world.day, 12), reason="Lift"
     )
     with pytest.raises(DomainError) as refused:

@@ -40,9 +40,9 @@ def world_of(size: str, *, auto_confirm: bool = False) -> World:
     if size == "small":
         return make_world(resources=1, auto_confirm=auto_confirm)
     world = make_world(resources=8, auto_confirm=auto_confirm)
-    PriceRuleFactory(percentage=Decimal("10.00"), weekdays=[1, 2, 3, 4, 5])
-    PriceRuleFactory(percentage=Decimal("-5.00"), services=[world.service])
-    OptionFactory(services=[world.service])
+    PriceRuleFactory.create(percentage=Decimal("10.00"), weekdays=[1, 2, 3, 4, 5])
+    PriceRuleFactory.create(percentage=Decimal("-5.00"), services=[world.service])
+    OptionFactory.create(services=[world.service])
     for hour in (8, 9, 11, 14, 16):  # a busy day on several resources
         for _bay in range(3):
             book(world, hour, *world.new_customer())
@@ -113,7 +113,7 @@ def test_an_auto_confirmed_booking_costs_the_same(size: str, counted, mailoutbox
 @pytest.mark.parametrize("size", ["small", "large"])
 def test_a_booking_with_a_promo_code_costs_four_more(size: str, counted, mailoutbox):
     world = world_of(size)
-    PromoCodeFactory(code="WELCOME", value=Decimal("10.00"), max_redemptions=100)
+    PromoCodeFactory.create(code="WELCOME", value=Decimal("10.00"), max_redemptions=100)
     # The quote reads the code with the customer's earlier use (1); the redemption (pricing)
     # re-reads both under lock in one query, counts and records the use (3), in one savepoint of
     # its own (2 more control statements). Issue 16: 6 and 4 more before; the booking's own lock

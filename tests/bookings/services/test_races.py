@@ -83,7 +83,7 @@ def test_three_free_resources_and_ten_clients_make_exactly_three_bookings() -> N
 
 def test_a_reschedule_racing_a_new_booking_for_the_same_slot_has_one_winner() -> None:
     world = make_world(resources=1)
-    operator = UserFactory(is_staff=True, is_superuser=True)
+    operator = UserFactory.create(is_staff=True, is_superuser=True)
     moving = create_job(world, world.customer, world.vehicle, hour=9)()
     target = at(world.day, 15)
     reschedule = lambda: services.booking_reschedule(  # noqa: E731
@@ -101,7 +101,7 @@ def test_confirm_racing_cancel_is_serialised_never_a_lost_update() -> None:
     database picks, the outcome is one of those two, never a confirmed booking that was also
     cancelled or a history that disagrees with the state."""
     world = make_world(resources=1)
-    operator = UserFactory(is_staff=True, is_superuser=True)
+    operator = UserFactory.create(is_staff=True, is_superuser=True)
     for hour in (8, 9, 10, 11, 14, 15):
         customer, vehicle = world.new_customer()
         booking = create_job(world, customer, vehicle, hour=hour)()
@@ -123,7 +123,7 @@ def test_confirm_racing_cancel_is_serialised_never_a_lost_update() -> None:
 
 def test_two_operators_confirming_at_once_one_wins_the_other_is_409() -> None:
     world = make_world(resources=1)
-    operators = [UserFactory(is_staff=True, is_superuser=True) for _ in range(2)]
+    operators = [UserFactory.create(is_staff=True, is_superuser=True) for _ in range(2)]
     booking = create_job(world, world.customer, world.vehicle)()
     now = booking.start - timedelta(days=2)
     result = race_outcomes(
@@ -140,13 +140,15 @@ def test_the_exclusion_constraint_rejects_an_overlap_made_behind_the_services_ba
     world = make_world(resources=1)
     start = at(world.day, 10)
     common = {"vehicle": world.vehicle, "service": world.service, "site": world.site}
-    BookingFactory(resource=world.resources[0], start=start, **common)
+    BookingFactory.create(resource=world.resources[0], start=start, **common)
     with pytest.raises(IntegrityError), transaction.atomic():
-        BookingFactory(resource=world.resources[0], start=start + timedelta(minutes=30), **common)
+        BookingFactory.create(
+            resource=world.resources[0], start=start + timedelta(minutes=30), **common
+        )
     # Half-open ranges: a booking may start exactly when the previous one's blocked time ends.
-    BookingFactory(resource=world.resources[0], start=start + timedelta(hours=1), **common)
+    BookingFactory.create(resource=world.resources[0], start=start + timedelta(hours=1), **common)
     # Inactive bookings do not block.
-    BookingFactory(
+    BookingFactory.create(
         resource=world.resources[0],
         start=start + timedelta(minutes=30),
         state="cancelled",

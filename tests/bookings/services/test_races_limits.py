@@ -54,7 +54,7 @@ def test_a_reschedule_racing_a_new_booking_of_the_same_car_has_one_winner() -> N
 
 def test_ten_pending_bookings_grabbed_at_once_by_one_customer_stop_at_three() -> None:
     world = make_world(resources=10)
-    vehicles = [world.vehicle] + [VehicleFactory(owner=world.customer) for _ in range(9)]
+    vehicles = [world.vehicle] + [VehicleFactory.create(owner=world.customer) for _ in range(9)]
     jobs = [create_job(world, world.customer, vehicle, hour=10) for vehicle in vehicles]
     assert race_outcomes(jobs) == ["ok"] * 3 + ["pending_limit_reached"] * 7
     assert Booking.objects.filter(customer=world.customer, state="pending").count() == 3
@@ -64,17 +64,19 @@ def test_the_vehicle_constraint_rejects_an_overlap_made_behind_the_services_back
     world = make_world(resources=2)
     start = at(world.day, 10)
     common = {"vehicle": world.vehicle, "service": world.service, "site": world.site}
-    BookingFactory(
+    BookingFactory.create(
         resource=world.resources[0],
         start=start,
         blocked_until=start + timedelta(minutes=75),  # the bay's clean-up after the car left
         **common,
     )
     with pytest.raises(IntegrityError), transaction.atomic():
-        BookingFactory(resource=world.resources[1], start=start + timedelta(minutes=30), **common)
+        BookingFactory.create(
+            resource=world.resources[1], start=start + timedelta(minutes=30), **common
+        )
     # The car leaves at the end: the bay's clean-up buffer does not hold it.
-    BookingFactory(resource=world.resources[1], start=start + timedelta(hours=1), **common)
-    BookingFactory(
+    BookingFactory.create(resource=world.resources[1], start=start + timedelta(hours=1), **common)
+    BookingFactory.create(
         resource=world.resources[1],
         start=start + timedelta(minutes=30),
         state="cancelled",

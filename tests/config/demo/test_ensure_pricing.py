@@ -30,7 +30,7 @@ def test_a_weekend_rule_for_all_services_is_created_once() -> None:
 
 
 def test_a_rule_for_some_services_with_a_time_window() -> None:
-    ServiceFactory(code="wash")
+    ServiceFactory.create(code="wash")
     rule_id, _ = ensure.price_rule(
         name="Early bird",
         percentage=Decimal("-15"),

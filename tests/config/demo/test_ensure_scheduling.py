@@ -44,7 +44,7 @@ def test_a_site_is_created_with_its_hours_and_settings() -> None:
 
 
 def test_an_existing_site_is_found_whatever_the_case_and_left_untouched() -> None:
-    existing = SiteFactory(name="Paris Bercy", min_notice_minutes=0)
+    existing = SiteFactory.create(name="Paris Bercy", min_notice_minutes=0)
     policy, created = ensure.site(name="paris bercy", hours=HOURS, min_notice_minutes=120)
     assert (policy.pk, created) == (existing.pk, False)
     assert policy.min_notice_minutes == 0
@@ -58,9 +58,9 @@ def test_a_site_with_overlapping_hours_is_refused() -> None:
 
 
 def test_a_resource_with_skills_a_technician_and_its_own_hours() -> None:
-    site = SiteFactory()
-    washing, tyres = SkillFactory(code="washing"), SkillFactory(code="tyres")
-    technician = UserFactory(roles=["technician"])
+    site = SiteFactory.create()
+    washing, tyres = SkillFactory.create(code="washing"), SkillFactory.create(code="tyres")
+    technician = UserFactory.create(roles=["technician"])
     info, created = ensure.resource(
         site_pk=site.pk,
         name="Mobile unit",
@@ -82,7 +82,7 @@ def test_a_resource_with_skills_a_technician_and_its_own_hours() -> None:
 
 
 def test_an_existing_resource_is_found_by_name_per_site() -> None:
-    site, other = SiteFactory(), SiteFactory()
+    site, other = SiteFactory.create(), SiteFactory.create()
     first, _ = ensure.resource(site_pk=site.pk, name="Bay 1")
     again, created = ensure.resource(site_pk=site.pk, name="BAY 1", kind="technician")
     elsewhere, created_elsewhere = ensure.resource(site_pk=other.pk, name="Bay 1")
@@ -95,12 +95,12 @@ def test_a_resource_needs_a_known_site_and_known_skills() -> None:
     with pytest.raises(NotFound):
         ensure.resource(site_pk=987654, name="Bay")
     with pytest.raises(NotFound):
-        ensure.resource(site_pk=SiteFactory().pk, name="Bay", skill_codes=["flying"])
+        ensure.resource(site_pk=SiteFactory.create().pk, name="Bay", skill_codes=["flying"])
     assert not Resource.objects.exists()
 
 
 def test_a_closure_is_created_once_for_the_same_owner_and_bounds() -> None:
-    site = SiteFactory()
+    site = SiteFactory.create()
     closure_id, created = ensure.closure(site_pk=site.pk, start=T0, end=T1, reason="Christmas")
     again, created_again = ensure.closure(site_pk=site.pk, start=T0, end=T1)
     resource_closure, created_for_resource = ensure.closure(
@@ -114,4 +114,4 @@ def test_a_closure_is_created_once_for_the_same_owner_and_bounds() -> None:
 
 def test_a_closure_that_ends_before_it_starts_is_refused() -> None:
     with pytest.raises(ValidationFailed):
-        ensure.closure(site_pk=SiteFactory().pk, start=T1, end=T0)
+        ensure.closure(site_pk=SiteFactory.create().pk, start=T1, end=T0)

@@ -24,7 +24,7 @@ DETAILS = {
 
 
 def test_a_first_vehicle_is_registered_and_becomes_the_default() -> None:
-    owner = UserFactory()
+    owner = UserFactory.create()
     vehicle, created = ensure.vehicle(owner_id=owner.pk, plate="ab-123-cd", **DETAILS)
     assert created is True
     assert vehicle.plate == "AB123CD"
@@ -33,7 +33,7 @@ def test_a_first_vehicle_is_registered_and_becomes_the_default() -> None:
 
 
 def test_the_same_plate_however_spelled_is_found_and_left_untouched() -> None:
-    owner = UserFactory()
+    owner = UserFactory.create()
     first, _ = ensure.vehicle(owner_id=owner.pk, plate="AB-123-CD", **DETAILS)
     again, created = ensure.vehicle(
         owner_id=owner.pk, plate="ab 123 cd", **{**DETAILS, "model": "Megane"}
@@ -44,12 +44,12 @@ def test_the_same_plate_however_spelled_is_found_and_left_untouched() -> None:
 
 
 def test_another_owner_with_the_same_plate_gets_their_own_vehicle() -> None:
-    first, _ = ensure.vehicle(owner_id=UserFactory().pk, plate="AB123CD", **DETAILS)
-    other, created = ensure.vehicle(owner_id=UserFactory().pk, plate="AB123CD", **DETAILS)
+    first, _ = ensure.vehicle(owner_id=UserFactory.create().pk, plate="AB123CD", **DETAILS)
+    other, created = ensure.vehicle(owner_id=UserFactory.create().pk, plate="AB123CD", **DETAILS)
     assert created is True
     assert other.pk != first.pk
 
 
 def test_the_use_case_rules_still_apply() -> None:
     with pytest.raises(ValidationFailed):
-        ensure.vehicle(owner_id=UserFactory().pk, plate="A", **DETAILS)
+        ensure.vehicle(owner_id=UserFactory.create().pk, plate="A", **DETAILS)

@@ -22,7 +22,7 @@ ADMIN = "/admin/core"
 @pytest.fixture
 def operator() -> Client:
     client = Client()
-    client.force_login(OperatorFactory())
+    client.force_login(OperatorFactory.create())
     return client
 
 
@@ -125,6 +125,6 @@ def test_rotating_shows_the_new_secret_once(operator: Client) -> None:
 
 def test_technicians_see_none_of_it() -> None:
     client = Client()
-    client.force_login(UserFactory(is_staff=True, roles=["technician"]))
+    client.force_login(UserFactory.create(is_staff=True, roles=["technician"]))
     for page in ("outboxevent", "emailnotification", "webhookdelivery", "webhookendpoint"):
         assert client.get(f"{ADMIN}/{page}/").status_code == 403

@@ -32,7 +32,7 @@ ADMIN = "/admin/pricing"
 @pytest.fixture
 def operator() -> Client:
     client = Client()
-    client.force_login(OperatorFactory())
+    client.force_login(OperatorFactory.create())
     return client
 
 
@@ -151,7 +151,7 @@ def test_a_broken_override_is_shown_in_its_inline(
 
 
 def test_a_promo_code_is_unique_whatever_its_case(operator: Client) -> None:
-    PromoCodeFactory(code="SUMMER")
+    PromoCodeFactory.create(code="SUMMER")
     form = {"code": "summer", "kind": "percent", "value": "10", "min_order_total": "0"}
     response = operator.post(f"{ADMIN}/promocode/add/", form)
     assert response.status_code == 200
@@ -178,8 +178,8 @@ WELCOME_AT_15 = {
 
 
 def test_the_redemption_count_is_shown_and_cannot_be_edited(operator: Client) -> None:
-    promo = PromoCodeFactory(code="WELCOME", max_redemptions=10)
-    PromoRedemptionFactory(promo=promo)
+    promo = PromoCodeFactory.create(code="WELCOME", max_redemptions=10)
+    PromoRedemptionFactory.create(promo=promo)
     PromoCode.objects.filter(pk=promo.pk).update(redemptions_count=1)
     form = WELCOME_AT_15 | {"redemptions_count": "0"}
     response = operator.post(f"{ADMIN}/promocode/{promo.pk}/change/", form)
@@ -212,11 +212,11 @@ def test_a_price_rule_needs_services_or_all_services(operator: Client) -> None:
 
 def _catalogue(n: int) -> None:
     for _ in range(n):
-        service = ServiceFactory(required_skill=SkillFactory())
-        CategoryOverrideFactory(service=service)
-        OptionFactory(services=[service])
-        PriceRuleFactory(services=[service])
-        PromoRedemptionFactory()
+        service = ServiceFactory.create(required_skill=SkillFactory.create())
+        CategoryOverrideFactory.create(service=service)
+        OptionFactory.create(services=[service])
+        PriceRuleFactory.create(services=[service])
+        PromoRedemptionFactory.create()
 
 
 @pytest.mark.parametrize(
@@ -238,9 +238,9 @@ def test_changelists_cost_the_same_queries_whatever_their_size(
 
 
 def test_the_service_change_page_lists_its_inlines(operator: Client) -> None:
-    service = ServiceFactory(code="full-wash")
-    CategoryOverrideFactory(service=service, category="van")
-    OptionFactory(code="wax", services=[service])
+    service = ServiceFactory.create(code="full-wash")
+    CategoryOverrideFactory.create(service=service, category="van")
+    OptionFactory.create(code="wax", services=[service])
     page = operator.get(f"{ADMIN}/service/{service.pk}/change/").content.decode()
     assert "van" in page
     assert "wax" in page.lower()
@@ -249,7 +249,7 @@ def test_the_service_change_page_lists_its_inlines(operator: Client) -> None:
 def test_a_price_changed_in_the_back_office_is_listed_at_once(
     operator: Client, django_capture_on_commit_callbacks: Any
 ) -> None:
-    service = ServiceFactory(code="full-wash", base_price=Decimal("40.00"))
+    service = ServiceFactory.create(code="full-wash", base_price=Decimal("40.00"))
     listed = Client().get("/api/v1/services/full-wash").json()
     assert listed["base_price"] == "40.00"
     url = f"{ADMIN}/service/{service.pk}/change/"
@@ -262,8 +262,8 @@ def test_a_price_changed_in_the_back_office_is_listed_at_once(
 
 
 def test_options_offered_and_overrides_are_saved_from_the_service_page(operator: Client) -> None:
-    service = ServiceFactory(code="full-wash")
-    wax = OptionFactory(code="wax")
+    service = ServiceFactory.create(code="full-wash")
+    wax = OptionFactory.create(code="wax")
     url = f"{ADMIN}/service/{service.pk}/change/"
     data = _overrides(
         operator, url, [{"category": "van", "price": "70.00", "duration_minutes": ""}]
@@ -286,13 +286,13 @@ def test_options_offered_and_overrides_are_saved_from_the_service_page(operator:
 def test_a_redemption_made_while_a_promo_code_is_edited_is_not_lost(
     operator: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    promo = PromoCodeFactory(code="WELCOME", max_redemptions=10)
+    promo = PromoCodeFactory.create(code="WELCOME", max_redemptions=10)
     loaded = PromoCodeAdmin.get_object
 
     def load_then_a_customer_redeems(self: Any, request: Any, object_id: str, from_field=None):
         shown = loaded(self, request, object_id, from_field)
         public.promo_redeem(
-            code="WELCOME", customer_id=UserFactory().pk, order_total=Decimal("50.00")
+            code="WELCOME", customer_id=UserFactory.create().pk, order_total=Decimal("50.00")
         )
         return shown
 

@@ -29,25 +29,25 @@ URL = "/api/v1/quotes"
 
 @pytest.fixture
 def wash() -> Any:
-    service = ServiceFactory(code="full-wash", name="Full wash", base_price=Decimal("40.00"))
-    CategoryOverrideFactory(
+    service = ServiceFactory.create(code="full-wash", name="Full wash", base_price=Decimal("40.00"))
+    CategoryOverrideFactory.create(
         service=service, category="large", price=Decimal("55.00"), duration_minutes=60
     )
-    OptionFactory(
+    OptionFactory.create(
         code="wax",
         name="Hand wax",
         price=Decimal("15.00"),
         extra_duration_minutes=20,
         services=[service],
     )
-    OptionFactory(
+    OptionFactory.create(
         code="interior",
         name="Interior",
         price=Decimal("12.50"),
         extra_duration_minutes=15,
         services=[service],
     )
-    PriceRuleFactory(name="Weekend", percentage=Decimal("15"), weekdays=[6, 7])
+    PriceRuleFactory.create(name="Weekend", percentage=Decimal("15"), weekdays=[6, 7])
     return service
 
 
@@ -69,7 +69,7 @@ def test_an_anonymous_quote_for_a_category(api_client: APIClient, wash: Any) -> 
 def test_the_worked_example_weekend_large_two_options_and_a_promo(
     api_client: APIClient, wash: Any
 ) -> None:
-    PromoCodeFactory(code="SUMMER10", value=Decimal("10"))
+    PromoCodeFactory.create(code="SUMMER10", value=Decimal("10"))
     response = api_client.post(
         URL,
         {
@@ -99,8 +99,8 @@ def test_a_quote_for_my_vehicle_uses_its_category_and_energy(
     client_for: Callable[[Any], APIClient], make_user: Callable[..., Any], wash: Any
 ) -> None:
     me = make_user()
-    van = VehicleFactory(owner=me, category="large", energy="electric")
-    ServiceFactory(code="oil-change", excluded_energies=["electric"])
+    van = VehicleFactory.create(owner=me, category="large", energy="electric")
+    ServiceFactory.create(code="oil-change", excluded_energies=["electric"])
     client = client_for(me)
 
     response = client.post(URL, {"service": "full-wash", "vehicle": str(van.public_id)})
@@ -116,7 +116,7 @@ def test_a_quote_for_my_vehicle_uses_its_category_and_energy(
 def test_another_customers_vehicle_is_a_404(
     client_for: Callable[[Any], APIClient], make_user: Callable[..., Any], wash: Any
 ) -> None:
-    theirs = VehicleFactory(owner=make_user())
+    theirs = VehicleFactory.create(owner=make_user())
     response = client_for(make_user()).post(
         URL, {"service": "full-wash", "vehicle": str(theirs.public_id)}
     )
@@ -129,7 +129,7 @@ def test_another_customers_vehicle_is_a_404(
 def test_a_vehicle_needs_authentication(
     api_client: APIClient, make_user: Callable[..., Any], wash: Any
 ) -> None:
-    vehicle = VehicleFactory(owner=make_user())
+    vehicle = VehicleFactory.create(owner=make_user())
     response = api_client.post(URL, {"service": "full-wash", "vehicle": str(vehicle.public_id)})
     assert response.status_code == 401
     assert error(response)["code"] == "not_authenticated"
@@ -159,7 +159,7 @@ def test_invalid_input_is_a_400_with_the_field(
 
 
 def test_an_unknown_service_is_a_404_and_an_inactive_one_a_409(api_client: APIClient) -> None:
-    ServiceFactory(code="retired", active=False)
+    ServiceFactory.create(code="retired", active=False)
     unknown = api_client.post(URL, {"service": "nope", "category": "small"})
     assert (unknown.status_code, error(unknown)["code"]) == (404, "service_not_found")
     inactive = api_client.post(URL, {"service": "retired", "category": "small"})
@@ -167,7 +167,7 @@ def test_an_unknown_service_is_a_404_and_an_inactive_one_a_409(api_client: APICl
 
 
 def test_an_option_not_offered_is_a_reason_not_an_error(api_client: APIClient, wash: Any) -> None:
-    OptionFactory(code="tyre-shine")
+    OptionFactory.create(code="tyre-shine")
     response = api_client.post(
         URL, {"service": "full-wash", "category": "small", "options": ["wax", "tyre-shine"]}
     )
@@ -223,8 +223,8 @@ def test_a_promo_already_used_by_me_is_a_reason(
     client_for: Callable[[Any], APIClient], make_user: Callable[..., Any], wash: Any
 ) -> None:
     me = make_user()
-    promo = PromoCodeFactory(code="WELCOME")
-    PromoRedemptionFactory(promo=promo, customer=me)
+    promo = PromoCodeFactory.create(code="WELCOME")
+    PromoRedemptionFactory.create(promo=promo, customer=me)
     payload = {"service": "full-wash", "category": "small", "promo_code": "welcome"}
 
     mine = client_for(me).post(URL, payload).json()
@@ -252,7 +252,7 @@ def test_a_promo_that_does_not_apply_is_a_reason(
     code: str,
 ) -> None:
     """A signed-in customer learns why (anonymous callers: see below)."""
-    PromoCodeFactory(code="DEAL", **promo)
+    PromoCodeFactory.create(code="DEAL", **promo)
     body = (
         client_for(make_user())
         .post(URL, {"service": "full-wash", "category": "small", "promo_code": "deal"})
@@ -287,7 +287,7 @@ def test_anonymous_callers_get_the_same_answer_for_unknown_and_dead_codes(
 ) -> None:
     payload = {"service": "full-wash", "category": "small", "promo_code": "deal"}
     unknown = api_client.post(URL, payload)
-    PromoCodeFactory(code="DEAL", **dead)
+    PromoCodeFactory.create(code="DEAL", **dead)
     existing = api_client.post(URL, payload)
     assert unknown.status_code == existing.status_code == 200
     assert unknown.json() == existing.json()
@@ -323,7 +323,7 @@ def test_quotes_with_a_promo_code_are_throttled(
 
 
 def test_reasons_are_in_the_callers_language(api_client: APIClient, wash: Any) -> None:
-    OptionFactory(code="tyre-shine")
+    OptionFactory.create(code="tyre-shine")
     body = api_client.post(
         URL,
         {"service": "full-wash", "category": "small", "options": ["tyre-shine"]},
@@ -342,8 +342,8 @@ def test_a_quote_reads_the_catalogue_in_one_query_and_a_promo_in_one_more(
 ) -> None:
     # Issue 16: the service (its override, the asked options) and the price rules in one read
     # (2 before); the promo code with the customer's earlier use in one (2 before).
-    PriceRuleFactory(name="Mine", percentage=Decimal("-10"), services=[wash])
-    PromoCodeFactory(code="SUMMER10", value=Decimal("10"))
+    PriceRuleFactory.create(name="Mine", percentage=Decimal("-10"), services=[wash])
+    PromoCodeFactory.create(code="SUMMER10", value=Decimal("10"))
     ask = {
         "service": "full-wash",
         "options": ["wax", "interior"],
@@ -353,7 +353,7 @@ def test_a_quote_reads_the_catalogue_in_one_query_and_a_promo_in_one_more(
         anonymous = api_client.post(URL, {**ask, "category": "large"})
     assert anonymous.json()["total"] == "85.39"  # 82.50, -10 % ("Mine"), +15 % ("Weekend")
     me = make_user()
-    vehicle = VehicleFactory(owner=me, category="large")
+    vehicle = VehicleFactory.create(owner=me, category="large")
     client = client_for(me)
     with django_assert_num_queries(4):  # + the user (JWT), their vehicle and the promo code
         mine = client.post(

@@ -22,14 +22,14 @@ def _by_category(item: dict[str, Any]) -> dict[str, tuple[str, int]]:
 def test_anyone_lists_the_active_catalogue_with_category_prices_and_options(
     api_client: APIClient,
 ) -> None:
-    wash = ServiceFactory(code="full-wash", name="Full wash", base_price=Decimal("40.00"))
-    CategoryOverrideFactory(
+    wash = ServiceFactory.create(code="full-wash", name="Full wash", base_price=Decimal("40.00"))
+    CategoryOverrideFactory.create(
         service=wash, category="large", price=Decimal("55.00"), duration_minutes=75
     )
-    CategoryOverrideFactory(service=wash, category="van", price=None, duration_minutes=90)
-    OptionFactory(code="wax", name="Wax", price=Decimal("15.00"), services=[wash])
-    OptionFactory(code="not-for-wash")
-    ServiceFactory(code="retired", active=False)
+    CategoryOverrideFactory.create(service=wash, category="van", price=None, duration_minutes=90)
+    OptionFactory.create(code="wax", name="Wax", price=Decimal("15.00"), services=[wash])
+    OptionFactory.create(code="not-for-wash")
+    ServiceFactory.create(code="retired", active=False)
 
     response = api_client.get("/api/v1/services")
 
@@ -50,9 +50,9 @@ def test_anyone_lists_the_active_catalogue_with_category_prices_and_options(
 
 
 def test_the_list_filters_by_kind_and_orders(api_client: APIClient) -> None:
-    ServiceFactory(code="a-wash", name="A", kind="wash", base_price=Decimal("30.00"))
-    ServiceFactory(code="b-tyres", name="B", kind="tyres", base_price=Decimal("80.00"))
-    ServiceFactory(code="c-wash", name="C", kind="wash", base_price=Decimal("20.00"))
+    ServiceFactory.create(code="a-wash", name="A", kind="wash", base_price=Decimal("30.00"))
+    ServiceFactory.create(code="b-tyres", name="B", kind="tyres", base_price=Decimal("80.00"))
+    ServiceFactory.create(code="c-wash", name="C", kind="wash", base_price=Decimal("20.00"))
 
     washes = api_client.get("/api/v1/services", {"kind": "wash"}).json()["results"]
     assert [s["code"] for s in washes] == ["a-wash", "c-wash"]
@@ -71,7 +71,7 @@ def test_an_unknown_filter_value_is_a_400_envelope(api_client: APIClient) -> Non
 
 def test_pages(api_client: APIClient) -> None:
     for n in range(5):
-        ServiceFactory(code=f"s{n}", name=f"S{n}")
+        ServiceFactory.create(code=f"s{n}", name=f"S{n}")
     page = api_client.get("/api/v1/services", {"page_size": 2, "page": 3}).json()
     assert page["count"] == 5
     assert [s["code"] for s in page["results"]] == ["s4"]
@@ -85,10 +85,10 @@ def test_the_list_runs_a_constant_number_of_queries_whatever_the_page_size(
     api_client: APIClient, django_assert_num_queries: Any, page_size: int
 ) -> None:
     for n in range(40):
-        service = ServiceFactory(code=f"s{n:02d}")
-        CategoryOverrideFactory(service=service)
-        OptionFactory(services=[service])
-        OptionFactory(services=[service])
+        service = ServiceFactory.create(code=f"s{n:02d}")
+        CategoryOverrideFactory.create(service=service)
+        OptionFactory.create(services=[service])
+        OptionFactory.create(services=[service])
     # Uncached: services (with their skill), overrides, options; whatever the size.
     with django_assert_num_queries(3):
         response = api_client.get("/api/v1/services", {"page_size": page_size})
@@ -102,8 +102,8 @@ def test_a_catalogue_change_is_listed_at_once(
     api_client: APIClient, django_capture_on_commit_callbacks: Any
 ) -> None:
     """Every catalogue use case (the back-office's writes) forgets the cached listing."""
-    operator = OperatorFactory()
-    service = ServiceFactory(code="wash", base_price=Decimal("40.00"))
+    operator = OperatorFactory.create()
+    service = ServiceFactory.create(code="wash", base_price=Decimal("40.00"))
     assert api_client.get("/api/v1/services").json()["results"][0]["base_price"] == "40.00"
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -140,7 +140,7 @@ def test_a_catalogue_change_is_listed_at_once(
 
 
 def test_one_service_by_code(api_client: APIClient) -> None:
-    ServiceFactory(code="oil-change", excluded_energies=["electric"], kind="maintenance")
+    ServiceFactory.create(code="oil-change", excluded_energies=["electric"], kind="maintenance")
     response = api_client.get("/api/v1/services/oil-change")
     assert response.status_code == 200
     assert response.json()["excluded_energies"] == ["electric"]
@@ -149,7 +149,7 @@ def test_one_service_by_code(api_client: APIClient) -> None:
 
 @pytest.mark.parametrize("code", ["nope", "retired"])
 def test_an_unknown_or_inactive_service_is_a_404_envelope(api_client: APIClient, code: str) -> None:
-    ServiceFactory(code="retired", active=False)
+    ServiceFactory.create(code="retired", active=False)
     response = api_client.get(f"/api/v1/services/{code}")
     assert response.status_code == 404
     error = response.json()["error"]

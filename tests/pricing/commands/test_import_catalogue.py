@@ -201,7 +201,7 @@ teapot,,,,,,,,,,,,,,,,
 
 
 def test_a_file_with_errors_changes_nothing_and_names_every_bad_line(tmp_path: Path) -> None:
-    ServiceFactory(code="existing", base_price=Decimal("10.00"))
+    ServiceFactory.create(code="existing", base_price=Decimal("10.00"))
     before = snapshot()
     path = tmp_path / "bad.csv"
     path.write_text(BAD_CSV)

@@ -31,14 +31,14 @@ MONDAY_10 = datetime(2030, 3, 4, 10, 0, tzinfo=UTC)
 
 
 def test_booking_terms_agree_with_the_separate_calls(django_assert_num_queries) -> None:
-    customer = UserFactory()
-    service = ServiceFactory(code="wash", required_skill=SkillFactory(code="wet"))
-    other = ServiceFactory(code="other")
-    CategoryOverrideFactory(service=service, category="large")
-    OptionFactory(code="wax", services=[service])
-    PriceRuleFactory(percentage=Decimal("10.00"), weekdays=[1])
-    PriceRuleFactory(percentage=Decimal("-5.00"), services=[service, other])
-    PriceRuleFactory(percentage=Decimal("20.00"), services=[other])
+    customer = UserFactory.create()
+    service = ServiceFactory.create(code="wash", required_skill=SkillFactory.create(code="wet"))
+    other = ServiceFactory.create(code="other")
+    CategoryOverrideFactory.create(service=service, category="large")
+    OptionFactory.create(code="wax", services=[service])
+    PriceRuleFactory.create(percentage=Decimal("10.00"), weekdays=[1])
+    PriceRuleFactory.create(percentage=Decimal("-5.00"), services=[service, other])
+    PriceRuleFactory.create(percentage=Decimal("20.00"), services=[other])
     ask = {"service_code": "wash", "category": "large", "option_codes": ["wax"]}
     with django_assert_num_queries(1):  # the service with its override and options, price rules
         terms = pricing.booking_terms(
@@ -60,11 +60,13 @@ def test_booking_terms_agree_with_the_separate_calls(django_assert_num_queries) 
 
 
 def test_booking_terms_refuse_like_the_quote() -> None:
-    customer = UserFactory()
-    wash = ServiceFactory(code="wash", excluded_energies=["electric"])
-    ServiceFactory(code="old", active=False)
-    OptionFactory(code="elsewhere")
-    PriceRuleFactory(percentage=Decimal("10.00"), services=[wash])  # the one read has rules too
+    customer = UserFactory.create()
+    wash = ServiceFactory.create(code="wash", excluded_energies=["electric"])
+    ServiceFactory.create(code="old", active=False)
+    OptionFactory.create(code="elsewhere")
+    PriceRuleFactory.create(
+        percentage=Decimal("10.00"), services=[wash]
+    )  # the one read has rules too
     common = {"category": "small", "local_start": MONDAY_10, "customer_id": customer.pk}
     with pytest.raises(NotFound) as unknown:
         pricing.booking_terms(service_code="nope", **common)
@@ -92,22 +94,24 @@ def test_the_one_read_agrees_with_the_service_read_and_the_rules_read(
     """The UNION ALL of the service and the rules gives what the two reads give, types included
     (times, days, decimals and JSON come back the same on SQLite), the rules narrowed to this
     service."""
-    service = ServiceFactory(
+    service = ServiceFactory.create(
         code="wash",
-        required_skill=SkillFactory(code="wet"),
+        required_skill=SkillFactory.create(code="wet"),
         excluded_energies=["electric"],
         buffer_after_minutes=10,
         tax_rate=Decimal("5.50"),
         base_price=Decimal("40.00"),
     )
-    other = ServiceFactory(code="other")
-    CategoryOverrideFactory(service=service, category="large", price=Decimal("55.00"))
-    CategoryOverrideFactory(service=service, category="van", price=None, duration_minutes=120)
-    CategoryOverrideFactory(service=other, category="small", price=Decimal("1.00"))
-    OptionFactory(code="wax", price=Decimal("15.50"), services=[service])
-    OptionFactory(code="vac", extra_duration_minutes=0, services=[service, other])
-    OptionFactory(code="elsewhere", services=[other])
-    PriceRuleFactory(
+    other = ServiceFactory.create(code="other")
+    CategoryOverrideFactory.create(service=service, category="large", price=Decimal("55.00"))
+    CategoryOverrideFactory.create(
+        service=service, category="van", price=None, duration_minutes=120
+    )
+    CategoryOverrideFactory.create(service=other, category="small", price=Decimal("1.00"))
+    OptionFactory.create(code="wax", price=Decimal("15.50"), services=[service])
+    OptionFactory.create(code="vac", extra_duration_minutes=0, services=[service, other])
+    OptionFactory.create(code="elsewhere", services=[other])
+    PriceRuleFactory.create(
         name="Evenings",
         percentage=Decimal("12.50"),
         weekdays=[1, 5],
@@ -117,9 +121,9 @@ def test_the_one_read_agrees_with_the_service_read_and_the_rules_read(
         valid_until=date(2030, 12, 31),
         priority=5,
     )
-    PriceRuleFactory(name="Both", percentage=Decimal("-5.00"), services=[other, service])
-    PriceRuleFactory(name="Theirs", percentage=Decimal("20.00"), services=[other])
-    PriceRuleFactory(name="Off", percentage=Decimal("30.00"), active=False)
+    PriceRuleFactory.create(name="Both", percentage=Decimal("-5.00"), services=[other, service])
+    PriceRuleFactory.create(name="Theirs", percentage=Decimal("20.00"), services=[other])
+    PriceRuleFactory.create(name="Off", percentage=Decimal("30.00"), active=False)
 
     with django_assert_num_queries(1):
         pk, data, rules = service_and_rules_for(
@@ -144,7 +148,7 @@ def test_the_one_read_agrees_with_the_service_read_and_the_rules_read(
 
 
 def test_an_unknown_service_is_not_found_whatever_the_rules() -> None:
-    PriceRuleFactory(percentage=Decimal("10.00"))
+    PriceRuleFactory.create(percentage=Decimal("10.00"))
     with pytest.raises(NotFound) as unknown:
         service_and_rules_for(code="nope", category="small", option_codes=["wax"])
     assert unknown.value.code == "service_not_found"

@@ -23,17 +23,17 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def oil() -> object:
-    service = ServiceFactory(
+    service = ServiceFactory.create(
         code="oil-change",
         name="Oil change",
         base_duration_minutes=45,
         buffer_after_minutes=15,
-        required_skill=SkillFactory(code="mechanic"),
+        required_skill=SkillFactory.create(code="mechanic"),
         excluded_energies=["electric"],
     )
-    CategoryOverrideFactory(service=service, category="van", price=None, duration_minutes=60)
-    OptionFactory(code="filter", extra_duration_minutes=10, services=[service])
-    OptionFactory(code="unrelated", extra_duration_minutes=30)
+    CategoryOverrideFactory.create(service=service, category="van", price=None, duration_minutes=60)
+    OptionFactory.create(code="filter", extra_duration_minutes=10, services=[service])
+    OptionFactory.create(code="unrelated", extra_duration_minutes=30)
     return service
 
 
@@ -51,7 +51,7 @@ def test_service_requirements_for_a_category_with_options(oil: object) -> None:
 
 
 def test_service_requirements_refusals(oil: object) -> None:
-    ServiceFactory(code="retired", active=False)
+    ServiceFactory.create(code="retired", active=False)
     with pytest.raises(NotFound):
         public.service_requirements(service_code="nope", category="small")
     with pytest.raises(Conflict) as inactive:
@@ -65,7 +65,7 @@ def test_service_requirements_refusals(oil: object) -> None:
 
 
 def test_a_strict_quote_refuses_what_a_lenient_one_reports(oil: object) -> None:
-    PromoCodeFactory(code="BIG", min_order_total=Decimal("1000"))
+    PromoCodeFactory.create(code="BIG", min_order_total=Decimal("1000"))
     lenient = public.quote(service_code="oil-change", category="small", option_codes=["unrelated"])
     assert [r.code for r in lenient.reasons] == ["option_not_offered"]
     with pytest.raises(Conflict) as option:
@@ -79,10 +79,10 @@ def test_a_strict_quote_refuses_what_a_lenient_one_reports(oil: object) -> None:
 
 
 def test_the_quote_applies_only_active_rules_for_its_services(oil: object) -> None:
-    other = ServiceFactory(code="wash")
-    PriceRuleFactory(name="Oil week", percentage=Decimal("10"), services=[oil])
-    PriceRuleFactory(name="Wash only", percentage=Decimal("50"), services=[other])
-    PriceRuleFactory(name="Switched off", percentage=Decimal("100"), active=False)
+    other = ServiceFactory.create(code="wash")
+    PriceRuleFactory.create(name="Oil week", percentage=Decimal("10"), services=[oil])
+    PriceRuleFactory.create(name="Wash only", percentage=Decimal("50"), services=[other])
+    PriceRuleFactory.create(name="Switched off", percentage=Decimal("100"), active=False)
     q = public.quote(
         service_code="oil-change", category="small", local_start=datetime(2025, 6, 2, 10)
     )

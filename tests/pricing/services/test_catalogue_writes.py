@@ -26,12 +26,12 @@ NOW = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
 
 @pytest.fixture
 def operator():
-    return OperatorFactory()
+    return OperatorFactory.create()
 
 
 @pytest.fixture
 def administrator():
-    return UserFactory(is_staff=True, is_superuser=True)
+    return UserFactory.create(is_staff=True, is_superuser=True)
 
 
 def _wash(actor) -> Service:
@@ -57,11 +57,11 @@ def test_an_operator_creates_and_changes_a_service_under_the_models_rules(operat
     with pytest.raises(ValidationFailed):
         _wash(operator)  # the code is taken
     with pytest.raises(PermissionDenied):
-        services.service_update(service=service, actor=UserFactory(), name="Mine")
+        services.service_update(service=service, actor=UserFactory.create(), name="Mine")
 
 
 def test_only_an_administrator_deletes_and_never_a_booked_service(operator, administrator) -> None:
-    lone = ServiceFactory()
+    lone = ServiceFactory.create()
     with pytest.raises(PermissionDenied):
         services.service_delete(service=lone, actor=operator)
     services.service_delete(service=lone, actor=administrator)
@@ -75,8 +75,8 @@ def test_only_an_administrator_deletes_and_never_a_booked_service(operator, admi
 
 
 def test_overrides_are_replaced_as_a_whole_and_a_bad_row_keeps_the_old_ones(operator) -> None:
-    service = ServiceFactory()
-    CategoryOverrideFactory(service=service, category="van", price=Decimal("80.00"))
+    service = ServiceFactory.create()
+    CategoryOverrideFactory.create(service=service, category="van", price=Decimal("80.00"))
     services.service_overrides_replace(
         service=service,
         overrides={"large": (Decimal("60.00"), None), "van": (None, 90)},
@@ -96,7 +96,7 @@ def test_overrides_are_replaced_as_a_whole_and_a_bad_row_keeps_the_old_ones(oper
 
 
 def test_an_option_is_offered_for_the_services_given(operator) -> None:
-    wash, wax = ServiceFactory(), ServiceFactory()
+    wash, wax = ServiceFactory.create(), ServiceFactory.create()
     option = services.option_create(
         code="vacuum", name="Vacuum", price=Decimal("5.00"), services=[wash], actor=operator
     )
@@ -109,7 +109,7 @@ def test_an_option_is_offered_for_the_services_given(operator) -> None:
 
 
 def test_a_price_rule_applies_to_every_service_or_to_the_ones_it_names(operator) -> None:
-    wash = ServiceFactory()
+    wash = ServiceFactory.create()
     with pytest.raises(ValidationFailed) as refused:
         services.price_rule_create(
             name="R", percentage=Decimal("10"), all_services=False, actor=operator
@@ -132,7 +132,9 @@ def test_a_price_rule_applies_to_every_service_or_to_the_ones_it_names(operator)
         services.price_rule_update(rule=rule, actor=operator, percentage=Decimal("-80"))
     with pytest.raises(PermissionDenied):
         services.price_rule_delete(rule=rule, actor=operator)
-    services.price_rule_delete(rule=rule, actor=UserFactory(is_staff=True, is_superuser=True))
+    services.price_rule_delete(
+        rule=rule, actor=UserFactory.create(is_staff=True, is_superuser=True)
+    )
     assert not PriceRule.objects.exists()
 
 
@@ -143,7 +145,7 @@ def test_a_promo_code_edited_while_it_is_redeemed_keeps_the_real_count(operator)
     assert promo.code == "SUMMER"
     shown = PromoCode.objects.get(pk=promo.pk)  # what the back-office form was built from
     public.promo_redeem(
-        code="SUMMER", customer_id=UserFactory().pk, order_total=Decimal("50"), now=NOW
+        code="SUMMER", customer_id=UserFactory.create().pk, order_total=Decimal("50"), now=NOW
     )
 
     services.promo_code_update(promo=shown, actor=operator, value=Decimal("15"))
@@ -153,12 +155,14 @@ def test_a_promo_code_edited_while_it_is_redeemed_keeps_the_real_count(operator)
     with pytest.raises(ValidationFailed):
         services.promo_code_update(promo=shown, actor=operator, max_redemptions=0)
     with pytest.raises(Conflict) as refused:
-        services.promo_code_delete(promo=promo, actor=UserFactory(is_staff=True, is_superuser=True))
+        services.promo_code_delete(
+            promo=promo, actor=UserFactory.create(is_staff=True, is_superuser=True)
+        )
     assert refused.value.code == "promo_in_use"
 
 
 def test_a_promo_code_never_redeemed_is_deleted_by_an_administrator(administrator) -> None:
-    promo = PromoCodeFactory(code="OLD")
+    promo = PromoCodeFactory.create(code="OLD")
     services.promo_code_delete(promo=promo, actor=administrator)
     assert not PromoCode.objects.exists()
 
@@ -169,9 +173,9 @@ def test_skills_are_written_by_operators_and_kept_while_services_need_them(
     skill = services.skill_create(code="tyres", name="Tyres", actor=operator)
     services.skill_update(skill=skill, actor=operator, name="Tyre fitting")
     assert Skill.objects.get(code="tyres").name == "Tyre fitting"
-    ServiceFactory(required_skill=skill)
+    ServiceFactory.create(required_skill=skill)
     with pytest.raises(Conflict) as refused:
         services.skill_delete(skill=skill, actor=administrator)
     assert refused.value.code == "skill_in_use"
-    services.skill_delete(skill=SkillFactory(), actor=administrator)
+    services.skill_delete(skill=SkillFactory.create(), actor=administrator)
     assert list(Skill.objects.all()) == [skill]

@@ -17,9 +17,9 @@ from tests.pricing.factories import PromoCodeFactory
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_ten_customers_race_for_the_last_redemption() -> None:
-    promo = PromoCodeFactory(code="LAST", max_redemptions=5)
+    promo = PromoCodeFactory.create(code="LAST", max_redemptions=5)
     PromoCode.objects.filter(pk=promo.pk).update(redemptions_count=4)
-    customers = [UserFactory().pk for _ in range(10)]
+    customers = [UserFactory.create().pk for _ in range(10)]
     results = race(
         *(
             partial(public.promo_redeem, code="last", customer_id=c, order_total=Decimal("50"))
@@ -34,8 +34,8 @@ def test_ten_customers_race_for_the_last_redemption() -> None:
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_one_customer_racing_with_itself_redeems_once() -> None:
-    PromoCodeFactory(code="ONCE")
-    customer_id = UserFactory().pk
+    PromoCodeFactory.create(code="ONCE")
+    customer_id = UserFactory.create().pk
     redeem = partial(
         public.promo_redeem, code="ONCE", customer_id=customer_id, order_total=Decimal("50")
     )

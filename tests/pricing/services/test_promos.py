@@ -28,8 +28,8 @@ def count(code: str) -> int:
 
 
 def test_a_redemption_is_recorded_and_counted_whatever_the_case_of_the_code() -> None:
-    PromoCodeFactory(code="WELCOME", max_redemptions=5)
-    customer = UserFactory()
+    PromoCodeFactory.create(code="WELCOME", max_redemptions=5)
+    customer = UserFactory.create()
     redemption_id = redeem(" welcome ", customer.pk)
     redemption = PromoRedemption.objects.get(pk=redemption_id)
     assert (redemption.customer_id, redemption.order_total) == (customer.pk, Decimal("50.00"))
@@ -38,22 +38,22 @@ def test_a_redemption_is_recorded_and_counted_whatever_the_case_of_the_code() ->
 
 
 def test_a_customer_uses_a_code_once() -> None:
-    PromoCodeFactory(code="WELCOME")
-    customer = UserFactory()
+    PromoCodeFactory.create(code="WELCOME")
+    customer = UserFactory.create()
     redeem("WELCOME", customer.pk)
     with pytest.raises(Conflict) as caught:
         redeem("WELCOME", customer.pk)
     assert caught.value.code == "promo_already_used"
     assert count("WELCOME") == 1
-    redeem("WELCOME", UserFactory().pk)
+    redeem("WELCOME", UserFactory.create().pk)
     assert count("WELCOME") == 2
 
 
 def test_the_last_redemption_exhausts_the_code() -> None:
-    PromoCodeFactory(code="FEW", max_redemptions=1)
-    redeem("FEW", UserFactory().pk)
+    PromoCodeFactory.create(code="FEW", max_redemptions=1)
+    redeem("FEW", UserFactory.create().pk)
     with pytest.raises(Conflict) as caught:
-        redeem("FEW", UserFactory().pk)
+        redeem("FEW", UserFactory.create().pk)
     assert caught.value.code == "promo_exhausted"
     assert (count("FEW"), PromoRedemption.objects.count()) == (1, 1)
 
@@ -69,9 +69,9 @@ def test_the_last_redemption_exhausts_the_code() -> None:
 def test_a_code_that_does_not_apply_is_refused_and_nothing_is_counted(
     promo: dict[str, object], total: str, code: str
 ) -> None:
-    PromoCodeFactory(code="DEAL", **promo)
+    PromoCodeFactory.create(code="DEAL", **promo)
     with pytest.raises(Conflict) as caught:
-        redeem("DEAL", UserFactory().pk, total)
+        redeem("DEAL", UserFactory.create().pk, total)
     assert caught.value.code == code
     assert caught.value.details == {"promo_code": "DEAL"}
     assert (count("DEAL"), PromoRedemption.objects.count()) == (0, 0)
@@ -79,13 +79,13 @@ def test_a_code_that_does_not_apply_is_refused_and_nothing_is_counted(
 
 def test_an_unknown_code_is_refused() -> None:
     with pytest.raises(Conflict) as caught:
-        redeem("GHOST", UserFactory().pk)
+        redeem("GHOST", UserFactory.create().pk)
     assert caught.value.code == "promo_unknown"
 
 
 def test_a_release_gives_the_use_back_once() -> None:
-    PromoCodeFactory(code="FEW", max_redemptions=1)
-    customer = UserFactory()
+    PromoCodeFactory.create(code="FEW", max_redemptions=1)
+    customer = UserFactory.create()
     redemption_id = redeem("FEW", customer.pk)
 
     public.promo_release(redemption_id=redemption_id, now=NOW)
@@ -108,8 +108,8 @@ def test_redeem_joins_the_callers_transaction() -> None:
     """Bookings redeem inside their own transaction: if the booking fails, the use is not lost."""
     from django.db import transaction
 
-    PromoCodeFactory(code="FEW", max_redemptions=1)
-    customer_id = UserFactory().pk
+    PromoCodeFactory.create(code="FEW", max_redemptions=1)
+    customer_id = UserFactory.create().pk
 
     def booking_that_fails() -> None:
         with transaction.atomic():
@@ -131,8 +131,8 @@ def test_a_use_the_locked_read_missed_is_refused_by_the_index_and_not_counted(
 
     from pricing.services import promos
 
-    PromoCodeFactory(code="ONCE")
-    customer_id = UserFactory().pk
+    PromoCodeFactory.create(code="ONCE")
+    customer_id = UserFactory.create().pk
     redeem("ONCE", customer_id)
     read = promos.promo_data_from
     monkeypatch.setattr(

@@ -45,7 +45,7 @@ def test_import_catalogue_refuses_a_broken_file() -> None:
 
 
 def test_skill_pks_in_the_order_asked_or_not_found() -> None:
-    washing, tyres = SkillFactory(code="washing"), SkillFactory(code="tyres")
+    washing, tyres = SkillFactory.create(code="washing"), SkillFactory.create(code="tyres")
     assert public.skill_pks(["tyres", "washing"]) == [tyres.pk, washing.pk]
     with pytest.raises(NotFound) as caught:
         public.skill_pks(["washing", "flying"])

@@ -26,7 +26,7 @@ T1 = datetime(2026, 8, 1, 22, 0, tzinfo=UTC)
 @pytest.fixture
 def operator_client() -> Client:
     client = Client()
-    client.force_login(OperatorFactory())
+    client.force_login(OperatorFactory.create())
     return client
 
 
@@ -88,16 +88,16 @@ def test_bad_timezone_is_refused(operator_client: Client) -> None:
 @pytest.mark.parametrize(
     ("url", "make"),
     [
-        ("/admin/scheduling/site/", lambda i: SiteFactory()),
+        ("/admin/scheduling/site/", lambda i: SiteFactory.create()),
         (
             "/admin/scheduling/resource/",
-            lambda i: ResourceFactory(skills=[SkillFactory()]),
+            lambda i: ResourceFactory.create(skills=[SkillFactory.create()]),
         ),
         (
             "/admin/scheduling/closure/",
-            lambda i: ClosureFactory(
+            lambda i: ClosureFactory.create(
                 site=None,
-                resource=ResourceFactory(),
+                resource=ResourceFactory.create(),
                 start=datetime(2026, 8, 1, tzinfo=UTC),
                 end=datetime(2026, 8, 2, tzinfo=UTC),
             ),
@@ -105,7 +105,7 @@ def test_bad_timezone_is_refused(operator_client: Client) -> None:
         (
             "/admin/scheduling/dateexception/",
             lambda i: DateException.objects.create(
-                resource=ResourceFactory(), day=date(2026, 8, 1 + i), kind="hours"
+                resource=ResourceFactory.create(), day=date(2026, 8, 1 + i), kind="hours"
             ).intervals.create(opens=time(9), closes=time(12)),
         ),
     ],
@@ -124,7 +124,7 @@ def test_changelists_cost_the_same_whatever_their_size(operator_client: Client, 
 
 
 def test_resource_change_page_shows_skills_and_own_hours(operator_client: Client) -> None:
-    resource = ResourceFactory(skills=[SkillFactory(name="Tyres")])
+    resource = ResourceFactory.create(skills=[SkillFactory.create(name="Tyres")])
     response = operator_client.get(f"/admin/scheduling/resource/{resource.pk}/change/")
     assert response.status_code == 200
     content = response.content.decode().lower()
@@ -159,8 +159,10 @@ def test_operator_adds_a_site_with_its_hours_and_a_closure_in_one_form(
 def test_changing_a_site_rewrites_its_week_and_its_closures_as_the_form_says(
     operator_client: Client,
 ) -> None:
-    site = SiteFactory(name="Bastille", hours={1: [(time(8), time(12)), (time(13), time(18))]})
-    closure = ClosureFactory(site=site, start=T0, end=T1, reason="Old")
+    site = SiteFactory.create(
+        name="Bastille", hours={1: [(time(8), time(12)), (time(13), time(18))]}
+    )
+    closure = ClosureFactory.create(site=site, start=T0, end=T1, reason="Old")
     morning, afternoon = site.opening_hours.order_by("opens")
     data = _site_form()
     data |= {
@@ -203,7 +205,7 @@ def test_changing_a_site_rewrites_its_week_and_its_closures_as_the_form_says(
 
 
 def test_staff_who_are_not_operators_cannot_change_a_site_even_with_the_permission() -> None:
-    clerk = UserFactory(is_staff=True)
+    clerk = UserFactory.create(is_staff=True)
     clerk.user_permissions.add(
         *Permission.objects.filter(
             content_type__app_label="scheduling", codename__in=["view_site", "change_site"]
@@ -211,7 +213,7 @@ def test_staff_who_are_not_operators_cannot_change_a_site_even_with_the_permissi
     )
     client = Client()
     client.force_login(clerk)
-    site = SiteFactory(name="Bastille", hours={})
+    site = SiteFactory.create(name="Bastille", hours={})
     data = _site_form() | {"address": "Elsewhere"}
 
     response = client.post(f"/admin/scheduling/site/{site.pk}/change/", data, follow=True)
@@ -224,8 +226,8 @@ def test_staff_who_are_not_operators_cannot_change_a_site_even_with_the_permissi
 
 
 def test_operator_changes_a_resources_skills_and_own_hours(operator_client: Client) -> None:
-    resource = ResourceFactory(name="Bay 1", skills=[SkillFactory(code="wash")])
-    tyres = SkillFactory(code="tyres")
+    resource = ResourceFactory.create(name="Bay 1", skills=[SkillFactory.create(code="wash")])
+    tyres = SkillFactory.create(code="tyres")
     data = {
         "site": str(resource.site_id),
         "name": "Bay 1",
@@ -250,7 +252,7 @@ def test_operator_changes_a_resources_skills_and_own_hours(operator_client: Clie
 
 
 def test_operator_adds_changes_and_deletes_a_closure(operator_client: Client) -> None:
-    site = SiteFactory()
+    site = SiteFactory.create()
     form = {
         "site": str(site.pk),
         "resource": "",
@@ -266,7 +268,7 @@ def test_operator_adds_changes_and_deletes_a_closure(operator_client: Client) ->
     assert operator_client.post(f"{url}change/", form | {"reason": "Paint"}).status_code == 302
     closure.refresh_from_db()
     assert closure.reason == "Paint"
-    both = form | {"resource": str(ResourceFactory(site=site).pk)}
+    both = form | {"resource": str(ResourceFactory.create(site=site).pk)}
     refused = operator_client.post(f"{url}change/", both)
     assert "A closure is for a site or for a resource, not both." in refused.content.decode()
 
@@ -276,7 +278,7 @@ def test_operator_adds_changes_and_deletes_a_closure(operator_client: Client) ->
 
 
 def test_operator_adds_and_changes_a_date_exception(operator_client: Client) -> None:
-    site = SiteFactory(name="Bastille")
+    site = SiteFactory.create(name="Bastille")
     url = "/admin/scheduling/dateexception/add/"
     form = {"site": str(site.pk), "resource": "", "day": "2026-08-15", "kind": "hours",
             "intervals": "09:00-12:00, 11:00-13:00", "reason": "Short day"}  # fmt: skip

@@ -27,15 +27,15 @@ def next_monday(weeks: int = 1) -> date:
 
 @pytest.fixture
 def site():
-    site = SiteFactory(name="Nation", hours=[(time(8), time(10))])
-    ResourceFactory(site=site, name="Bay A")
-    ResourceFactory(site=site, name="Bay B")
+    site = SiteFactory.create(name="Nation", hours=[(time(8), time(10))])
+    ResourceFactory.create(site=site, name="Bay A")
+    ResourceFactory.create(site=site, name="Bay B")
     return site
 
 
 @pytest.fixture
 def wash():
-    return ServiceFactory(code="wash", base_duration_minutes=60, buffer_after_minutes=15)
+    return ServiceFactory.create(code="wash", base_duration_minutes=60, buffer_after_minutes=15)
 
 
 def params(site, **extra):
@@ -64,9 +64,9 @@ def test_free_starts_on_the_site_clock_with_resource_counts(api_client, site, wa
 def test_category_override_and_repeated_or_comma_options_change_the_duration(
     api_client, site, wash
 ) -> None:
-    CategoryOverrideFactory(service=wash, category="van", duration_minutes=90)
-    OptionFactory(code="wax", extra_duration_minutes=15, services=[wash])
-    OptionFactory(code="seats", extra_duration_minutes=15, services=[wash])
+    CategoryOverrideFactory.create(service=wash, category="van", duration_minutes=90)
+    OptionFactory.create(code="wax", extra_duration_minutes=15, services=[wash])
+    OptionFactory.create(code="seats", extra_duration_minutes=15, services=[wash])
     van = api_client.get(URL, params(site, category="van")).json()
     assert [s["start"][11:16] for s in van["starts"]] == ["08:00", "08:15", "08:30"]
     comma = api_client.get(URL, params(site, options="wax,seats")).json()
@@ -76,7 +76,7 @@ def test_category_override_and_repeated_or_comma_options_change_the_duration(
 
 
 def test_operators_may_see_which_resources(api_client, client_for, site, wash) -> None:
-    operator = OperatorFactory()
+    operator = OperatorFactory.create()
     body = client_for(operator).get(URL, params(site, include_resources="true")).json()
     ids = {str(r.public_id) for r in site.resources.all()}
     assert set(body["starts"][0]["resources"]) == ids
@@ -86,13 +86,13 @@ def test_operators_may_see_which_resources(api_client, client_for, site, wash) -
 
 
 def test_with_a_vehicle_of_mine_and_not_of_someone_else(api_client, client_for, site, wash) -> None:
-    CategoryOverrideFactory(service=wash, category="van", duration_minutes=120)
-    mine = VehicleFactory(category="van")
+    CategoryOverrideFactory.create(service=wash, category="van", duration_minutes=120)
+    mine = VehicleFactory.create(category="van")
     query = params(site, vehicle=str(mine.public_id))
     del query["category"]
     body = client_for(mine.owner).get(URL, query).json()
     assert [s["start"][11:16] for s in body["starts"]] == ["08:00"]
-    stranger = client_for(VehicleFactory().owner).get(URL, query)
+    stranger = client_for(VehicleFactory.create().owner).get(URL, query)
     assert stranger.status_code == 404
     assert api_client.get(URL, query).status_code == 401
 
@@ -158,11 +158,11 @@ def test_aware_datetimes_bound_the_period(api_client, site, wash) -> None:
 
 
 def test_query_count_does_not_depend_on_days_or_resources(api_client, wash) -> None:
-    small = SiteFactory(hours=[(time(9), time(10))])
-    ResourceFactory(site=small)
-    large = SiteFactory(hours=[(time(8), time(12)), (time(13), time(19))])
+    small = SiteFactory.create(hours=[(time(9), time(10))])
+    ResourceFactory.create(site=small)
+    large = SiteFactory.create(hours=[(time(8), time(12)), (time(13), time(19))])
     for _ in range(15):
-        ResourceFactory(site=large, hours={d: [(time(8), time(18))] for d in (1, 2, 3, 4)})
+        ResourceFactory.create(site=large, hours={d: [(time(8), time(18))] for d in (1, 2, 3, 4)})
 
     def count(site, days: int) -> int:
         query = params(site, to=(next_monday() + timedelta(days=days - 1)).isoformat())
@@ -184,18 +184,18 @@ def test_api_path_reads_14_days_of_20_busy_resources_in_4_queries(
     # (issue 17) in one, busy time.
     from tests.bookings.factories import BookingFactory
 
-    CategoryOverrideFactory(service=wash, category="small", duration_minutes=45)
-    OptionFactory(code="wax", extra_duration_minutes=15, services=[wash])
-    OptionFactory(code="seats", extra_duration_minutes=30, services=[wash])
-    site = SiteFactory(hours=[(time(8), time(12)), (time(13), time(19))])
-    bays = [ResourceFactory(site=site, name=f"Bay {n:02d}") for n in range(20)]
-    vehicle = VehicleFactory(category="small")
+    CategoryOverrideFactory.create(service=wash, category="small", duration_minutes=45)
+    OptionFactory.create(code="wax", extra_duration_minutes=15, services=[wash])
+    OptionFactory.create(code="seats", extra_duration_minutes=30, services=[wash])
+    site = SiteFactory.create(hours=[(time(8), time(12)), (time(13), time(19))])
+    bays = [ResourceFactory.create(site=site, name=f"Bay {n:02d}") for n in range(20)]
+    vehicle = VehicleFactory.create(category="small")
     monday = next_monday()
     for day in range(14):
         for bay in bays[:18]:  # the last two stay free
             start = datetime.combine(monday + timedelta(days=day), time(9), tzinfo=UTC)
-            BookingFactory(
-                vehicle=VehicleFactory(owner=vehicle.owner),
+            BookingFactory.create(
+                vehicle=VehicleFactory.create(owner=vehicle.owner),
                 service=wash,
                 site=site,
                 resource=bay,
@@ -225,9 +225,9 @@ def test_public_holidays_and_date_exceptions_are_shown_and_honoured(api_client, 
     from scheduling import services
     from scheduling.models import DateException
 
-    site = SiteFactory(name="Holiday", hours={d: [(time(8), time(10))] for d in range(1, 8)},
+    site = SiteFactory.create(name="Holiday", hours={d: [(time(8), time(10))] for d in range(1, 8)},
                        country="FR")  # fmt: skip
-    ResourceFactory(site=site)
+    ResourceFactory.create(site=site)
     today = date.today()
     year = today.year if date(today.year, 12, 25) > today + timedelta(days=2) else today.year + 1
     christmas, boxing_day = date(year, 12, 25), date(year, 12, 26)
@@ -237,7 +237,7 @@ def test_public_holidays_and_date_exceptions_are_shown_and_honoured(api_client, 
         kind=DateException.Kind.HOURS,
         intervals=[(time(9), time(10))],
         reason="Short day",
-        actor=OperatorFactory(),
+        actor=OperatorFactory.create(),
     )
     site.horizon_days = 365
     site.save()

@@ -46,7 +46,7 @@ def test_an_offered_start_is_offered_with_its_free_resources(world, client_for) 
 
 
 def test_every_rule_is_given_not_the_first(world, client_for) -> None:
-    ClosureFactory(
+    ClosureFactory.create(
         site=world.site, start=at(world.day, 11), end=at(world.day, 12), reason="Inventory"
     )
     body = _ask(client_for(world.operator), world, at(world.day, 11, 40)).json()
@@ -62,7 +62,7 @@ def test_every_rule_is_given_not_the_first(world, client_for) -> None:
 def test_operators_see_the_blocking_bookings_per_resource(world, client_for) -> None:
     first = world.book(10)
     second = world.book(10)
-    ClosureFactory(
+    ClosureFactory.create(
         site=None,
         resource=world.resources[1],
         start=at(world.day, 10),
@@ -87,7 +87,7 @@ def test_a_customer_sees_the_reasons_without_other_customers_data(world, client_
     the closures' reasons appear nowhere in a customer's (or an anonymous) explanation."""
     first = world.book(10)
     second = world.book(10)
-    ClosureFactory(
+    ClosureFactory.create(
         site=None,
         resource=world.resources[1],
         start=at(world.day, 10),
@@ -162,7 +162,7 @@ def test_operators_see_each_resources_bookings_and_closures_on_the_sites_clock(
     world, client_for
 ) -> None:
     booking = world.book(10)
-    ClosureFactory(
+    ClosureFactory.create(
         site=None,
         resource=world.resources[1],
         start=at(world.day, 10),

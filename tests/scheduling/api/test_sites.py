@@ -13,8 +13,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_sites_are_listed_by_name_paginated_with_public_ids(api_client) -> None:
-    SiteFactory(name="Vincennes", latitude="48.847", longitude="2.439")
-    SiteFactory(name="Bastille")
+    SiteFactory.create(name="Vincennes", latitude="48.847", longitude="2.439")
+    SiteFactory.create(name="Bastille")
     response = api_client.get("/api/v1/sites")
     assert response.status_code == 200
     body = response.json()
@@ -28,8 +28,8 @@ def test_sites_are_listed_by_name_paginated_with_public_ids(api_client) -> None:
 
 
 def test_sites_filter_by_name(api_client) -> None:
-    SiteFactory(name="Vincennes")
-    SiteFactory(name="Bastille")
+    SiteFactory.create(name="Vincennes")
+    SiteFactory.create(name="Bastille")
     body = api_client.get("/api/v1/sites", {"name__icontains": "vinc"}).json()
     assert [s["name"] for s in body["results"]] == ["Vincennes"]
 
@@ -37,13 +37,13 @@ def test_sites_filter_by_name(api_client) -> None:
 @pytest.mark.parametrize("size", [1, 3, 25])
 def test_site_list_query_count_is_constant(api_client, django_assert_num_queries, size) -> None:
     for _ in range(size):
-        SiteFactory()
+        SiteFactory.create()
     with django_assert_num_queries(2):  # count + page
         assert api_client.get("/api/v1/sites", {"page_size": 100}).status_code == 200
 
 
 def test_site_detail_has_opening_hours_in_order(api_client) -> None:
-    site = SiteFactory(hours={2: [(time(13, 30), time(18))], 1: [(time(8), time(12))]})
+    site = SiteFactory.create(hours={2: [(time(13, 30), time(18))], 1: [(time(8), time(12))]})
     body = api_client.get(f"/api/v1/sites/{site.public_id}").json()
     assert body["opening_hours"] == [
         {"weekday": 1, "opens": "08:00", "closes": "12:00"},

@@ -17,7 +17,7 @@ PARIS_CENTRE = {"lat": "48.8566", "lon": "2.3522"}
 
 @pytest.fixture
 def wash():
-    return ServiceFactory(code="wash", base_duration_minutes=60)
+    return ServiceFactory.create(code="wash", base_duration_minutes=60)
 
 
 def query(**extra):
@@ -31,11 +31,11 @@ def next_monday() -> date:
 
 def test_ordered_by_start_then_distance_within_the_radius(api_client, wash) -> None:
     everyday = {key: [(time(8), time(10))] for key in range(1, 8)}
-    near = SiteFactory(name="Near", latitude="48.8600", longitude="2.3500", hours=everyday)
-    far = SiteFactory(name="Far", latitude="48.9000", longitude="2.3500", hours=everyday)
-    lyon = SiteFactory(name="Lyon", latitude="45.7640", longitude="4.8357", hours=everyday)
+    near = SiteFactory.create(name="Near", latitude="48.8600", longitude="2.3500", hours=everyday)
+    far = SiteFactory.create(name="Far", latitude="48.9000", longitude="2.3500", hours=everyday)
+    lyon = SiteFactory.create(name="Lyon", latitude="45.7640", longitude="4.8357", hours=everyday)
     for site in (near, far, lyon):
-        ResourceFactory(site=site)
+        ResourceFactory.create(site=site)
     after = f"{next_monday()}T00:00:00+01:00"
     body = api_client.get(URL, query(after=after, limit=4, radius_km=10)).json()
     found = [(s["start"][:16], s["site"]["name"]) for s in body["suggestions"]]
@@ -51,10 +51,10 @@ def test_ordered_by_start_then_distance_within_the_radius(api_client, wash) -> N
 
 def test_part_of_day_weekdays_and_closures(api_client, wash) -> None:
     week = {key: [(time(9), time(19))] for key in range(1, 8)}
-    site = SiteFactory(latitude="48.8566", longitude="2.3522", hours=week)
-    ResourceFactory(site=site)
+    site = SiteFactory.create(latitude="48.8566", longitude="2.3522", hours=week)
+    ResourceFactory.create(site=site)
     monday = next_monday()
-    ClosureFactory(
+    ClosureFactory.create(
         site=site,
         start=f"{monday}T00:00:00+00:00",
         end=f"{monday + timedelta(days=1)}T00:00:00+00:00",
@@ -69,7 +69,7 @@ def test_part_of_day_weekdays_and_closures(api_client, wash) -> None:
 
 
 def test_nothing_within_the_radius_is_an_empty_list(api_client, wash) -> None:
-    SiteFactory(latitude="45.7640", longitude="4.8357")
+    SiteFactory.create(latitude="45.7640", longitude="4.8357")
     body = api_client.get(URL, query(radius_km=50)).json()
     assert body["suggestions"] == []
 

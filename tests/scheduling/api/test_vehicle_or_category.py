@@ -19,9 +19,9 @@ def world() -> dict[str, Any]:
     from tests.scheduling.api.test_availability import next_monday
     from tests.scheduling.factories import ResourceFactory, SiteFactory
 
-    site = SiteFactory()
-    ResourceFactory(site=site)
-    ServiceFactory(code="full-wash")
+    site = SiteFactory.create()
+    ResourceFactory.create(site=site)
+    ServiceFactory.create(code="full-wash")
     return {"site": str(site.public_id), "day": next_monday().isoformat()}
 
 
@@ -36,15 +36,15 @@ def _both(api_client: Any, world: dict[str, Any], **given: str) -> tuple[Any, An
 
 
 def test_someone_elses_vehicle_is_not_found_in_both(api_client: Any, world: Any) -> None:
-    theirs = VehicleFactory()
-    api_client.force_authenticate(UserFactory())
+    theirs = VehicleFactory.create()
+    api_client.force_authenticate(UserFactory.create())
     quote, availability = _both(api_client, world, vehicle=str(theirs.public_id))
     assert quote.status_code == availability.status_code == 404
     assert quote.json()["error"]["code"] == availability.json()["error"]["code"]
 
 
 def test_an_anonymous_vehicle_is_refused_the_same_way(api_client: Any, world: Any) -> None:
-    quote, availability = _both(api_client, world, vehicle=str(VehicleFactory().public_id))
+    quote, availability = _both(api_client, world, vehicle=str(VehicleFactory.create().public_id))
     assert quote.status_code == availability.status_code == 401
     assert quote.json()["error"]["message"] == availability.json()["error"]["message"]
 
@@ -52,7 +52,7 @@ def test_an_anonymous_vehicle_is_refused_the_same_way(api_client: Any, world: An
 def test_an_archived_vehicle_is_refused_the_same_way(api_client: Any, world: Any) -> None:
     from vehicles import services
 
-    mine = VehicleFactory()
+    mine = VehicleFactory.create()
     services.vehicle_archive(vehicle_id=mine.public_id, actor=mine.owner)
     api_client.force_authenticate(mine.owner)
     quote, availability = _both(api_client, world, vehicle=str(mine.public_id))

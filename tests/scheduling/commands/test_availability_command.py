@@ -19,10 +19,10 @@ def next_monday() -> date:
 
 @pytest.fixture
 def setup():
-    site = SiteFactory(name="Bastille", hours=[(time(8), time(10))])
-    ResourceFactory(site=site)
-    ResourceFactory(site=site)
-    ServiceFactory(code="wash", base_duration_minutes=60)
+    site = SiteFactory.create(name="Bastille", hours=[(time(8), time(10))])
+    ResourceFactory.create(site=site)
+    ResourceFactory.create(site=site)
+    ServiceFactory.create(code="wash", base_duration_minutes=60)
     return site
 
 
@@ -79,7 +79,7 @@ def test_explain_prints_every_reason_per_resource(setup) -> None:
     monday = next_monday()
     paris = ZoneInfo("Europe/Paris")
     bay = setup.resources.order_by("name").first()
-    ClosureFactory(
+    ClosureFactory.create(
         site=None,
         resource=bay,
         start=datetime.combine(monday, time(8), tzinfo=paris),

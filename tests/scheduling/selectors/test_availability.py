@@ -28,10 +28,10 @@ def at(hh: int, mm: int = 0, day: int = 0) -> datetime:
 
 
 def test_available_starts_follow_hours_closures_and_busy_time(busy) -> None:
-    site = SiteFactory(hours=[(time(8), time(12))])
-    bay_a = ResourceFactory(site=site, name="Bay A")
-    bay_b = ResourceFactory(site=site, name="Bay B")
-    ClosureFactory(site=None, resource=bay_b, start=at(8), end=at(10))
+    site = SiteFactory.create(hours=[(time(8), time(12))])
+    bay_a = ResourceFactory.create(site=site, name="Bay A")
+    bay_b = ResourceFactory.create(site=site, name="Bay B")
+    ClosureFactory.create(site=None, resource=bay_b, start=at(8), end=at(10))
     busy([BusyInterval(bay_a.pk, at(9), at(10))])
     starts = public.available_starts(
         site_pk=site.pk, requirements=WASH, start=at(0), end=at(0, day=1), now=NOW
@@ -56,13 +56,13 @@ def _ranked(site, requirements, start, **kwargs):
 
 
 def test_free_resources_ranked_for_a_deterministic_assignment(busy) -> None:
-    site = SiteFactory(hours=[(time(8), time(18))])
-    tyres = SkillFactory(code="tyres")
-    bay_c = ResourceFactory(site=site, name="Bay C", skills=[tyres])
-    ResourceFactory(site=site, name="Bay A", skills=[tyres])
-    bay_b = ResourceFactory(site=site, name="Bay B", skills=[tyres])
-    ResourceFactory(site=site, name="Wash bay")  # no tyre skill
-    ResourceFactory(site=site, name="Old bay", skills=[tyres], active=False)
+    site = SiteFactory.create(hours=[(time(8), time(18))])
+    tyres = SkillFactory.create(code="tyres")
+    bay_c = ResourceFactory.create(site=site, name="Bay C", skills=[tyres])
+    ResourceFactory.create(site=site, name="Bay A", skills=[tyres])
+    bay_b = ResourceFactory.create(site=site, name="Bay B", skills=[tyres])
+    ResourceFactory.create(site=site, name="Wash bay")  # no tyre skill
+    ResourceFactory.create(site=site, name="Old bay", skills=[tyres], active=False)
     need = ServiceRequirements("tyres", "Tyres", 60, 0, "tyres")
     bay_a = site.resources.get(name="Bay A")
     busy(
@@ -84,11 +84,13 @@ def test_the_held_time_handed_in_answers_the_ranking(busy) -> None:
     # Issue 16: bookings reads the day's held time with its own rows and hands it in; the
     # ranking then reads only the closures and date exceptions. Held time for another start is
     # not its answer: the port is asked as before.
-    site = SiteFactory(hours=[(time(8), time(18))])
-    tyres = SkillFactory(code="tyres")
-    bay_a = ResourceFactory(site=site, name="Bay A", skills=[tyres])
-    bay_b = ResourceFactory(site=site, name="Bay B", skills=[tyres, SkillFactory(code="wash")])
-    ResourceFactory(site=site, name="Wash bay")  # no tyre skill: not asked about
+    site = SiteFactory.create(hours=[(time(8), time(18))])
+    tyres = SkillFactory.create(code="tyres")
+    bay_a = ResourceFactory.create(site=site, name="Bay A", skills=[tyres])
+    bay_b = ResourceFactory.create(
+        site=site, name="Bay B", skills=[tyres, SkillFactory.create(code="wash")]
+    )
+    ResourceFactory.create(site=site, name="Wash bay")  # no tyre skill: not asked about
     need = ServiceRequirements("tyres", "Tyres", 60, 0, "tyres")
     busy([BusyInterval(bay_a.pk, at(8), at(10))])  # what the port says: A has 2 h that day
     bookable = public.bookable_site(pk=site.pk)
@@ -118,9 +120,9 @@ def test_the_held_time_handed_in_answers_the_ranking(busy) -> None:
 
 
 def test_assignment_ties_are_broken_by_name_and_busy_minutes_count(busy) -> None:
-    site = SiteFactory(hours=[(time(8), time(18))])
-    ResourceFactory(site=site, name="Bay B")
-    bay_a = ResourceFactory(site=site, name="Bay A")
+    site = SiteFactory.create(hours=[(time(8), time(18))])
+    ResourceFactory.create(site=site, name="Bay B")
+    bay_a = ResourceFactory.create(site=site, name="Bay A")
     busy([])
     assert [r.name for r in _ranked(site, WASH, at(9))] == ["Bay A", "Bay B"]
     busy([BusyInterval(bay_a.pk, at(14), at(15))])
@@ -128,8 +130,8 @@ def test_assignment_ties_are_broken_by_name_and_busy_minutes_count(busy) -> None
 
 
 def test_no_free_resource_leaves_nothing_to_assign(busy) -> None:
-    site = SiteFactory(hours=[(time(8), time(12))])
-    bay = ResourceFactory(site=site)
+    site = SiteFactory.create(hours=[(time(8), time(12))])
+    bay = ResourceFactory.create(site=site)
     busy([BusyInterval(bay.pk, at(8), at(12))])
     assert _ranked(site, WASH, at(9)) == []
     # Off the grid, or outside the hours, is unavailable too.
@@ -140,8 +142,8 @@ def test_no_free_resource_leaves_nothing_to_assign(busy) -> None:
 
 
 def test_a_booking_being_moved_does_not_block_itself(busy) -> None:
-    site = SiteFactory(hours=[(time(8), time(12))])
-    bay = ResourceFactory(site=site)
+    site = SiteFactory.create(hours=[(time(8), time(12))])
+    bay = ResourceFactory.create(site=site)
     own = BusyInterval(bay.pk, at(9), at(10, 15))
     busy([own])
     assert _ranked(site, WASH, at(9, 30)) == []
@@ -152,7 +154,7 @@ def test_a_booking_being_moved_does_not_block_itself(busy) -> None:
 def test_site_policy_values_and_timezone_port() -> None:
     from pricing.public import site_timezone
 
-    site = SiteFactory(timezone="America/New_York", auto_confirm=True)
+    site = SiteFactory.create(timezone="America/New_York", auto_confirm=True)
     policy = public.site_policy_by_pk(site.pk)
     assert public.site_by_reference(str(site.public_id)) == policy
     assert (policy.timezone, policy.auto_confirm, policy.slot_step_minutes) == (
@@ -172,16 +174,16 @@ def _count(site_pk: int, days: int) -> int:
 
 
 def test_query_count_does_not_depend_on_days_resources_or_bookings(busy) -> None:
-    small = SiteFactory()
-    ResourceFactory(site=small, hours={1: [(time(9), time(11))]})
-    large = SiteFactory()
-    skill = SkillFactory()
+    small = SiteFactory.create()
+    ResourceFactory.create(site=small, hours={1: [(time(9), time(11))]})
+    large = SiteFactory.create()
+    skill = SkillFactory.create()
     for i in range(12):
-        resource = ResourceFactory(
+        resource = ResourceFactory.create(
             site=large, skills=[skill], hours={d: [(time(8), time(17))] for d in (1, 2, 3)}
         )
-        ClosureFactory(site=None, resource=resource, start=at(8, day=i), end=at(9, day=i))
-        ClosureFactory(site=large, start=at(12, day=i), end=at(13, day=i))
+        ClosureFactory.create(site=None, resource=resource, start=at(8, day=i), end=at(9, day=i))
+        ClosureFactory.create(site=large, start=at(12, day=i), end=at(13, day=i))
     resources = list(large.resources.values_list("pk", flat=True))
     busy([BusyInterval(pk, at(10, day=d), at(11, day=d)) for pk in resources for d in range(20)])
     counts = {_count(small.pk, 1), _count(small.pk, 28), _count(large.pk, 1), _count(large.pk, 28)}

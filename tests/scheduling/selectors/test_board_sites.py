@@ -19,11 +19,11 @@ MONDAY = date(2027, 3, 1)
 def test_the_chosen_sites_day_is_the_same_read_with_the_sites(
     django_assert_num_queries: Any,
 ) -> None:
-    SiteFactory(name="A first site")
-    site = SiteFactory(name="B site", hours={1: [(time(8), time(12)), (time(13), time(17))]})
-    ResourceFactory(site=site, name="Bay 1")
-    ResourceFactory(site=site, name="Bay 2", hours={1: [(time(9), time(11))]})
-    ClosureFactory(
+    SiteFactory.create(name="A first site")
+    site = SiteFactory.create(name="B site", hours={1: [(time(8), time(12)), (time(13), time(17))]})
+    ResourceFactory.create(site=site, name="Bay 1")
+    ResourceFactory.create(site=site, name="Bay 2", hours={1: [(time(9), time(11))]})
+    ClosureFactory.create(
         site=site,
         start=datetime(2027, 3, 1, 10, tzinfo=UTC),
         end=datetime(2027, 3, 1, 11, tzinfo=UTC),

@@ -23,18 +23,18 @@ def at(hh: int, mm: int = 0) -> datetime:
 
 
 def test_worked_example(busy) -> None:
-    site = SiteFactory(
+    site = SiteFactory.create(
         name="Bastille",
         min_notice_minutes=120,
         hours={1: [(time(8), time(12)), (time(13, 30), time(18))]},
     )
-    tyres = SkillFactory(code="tyres")
-    bay_a = ResourceFactory(site=site, name="Bay A", skills=[tyres])
-    bay_b = ResourceFactory(
+    tyres = SkillFactory.create(code="tyres")
+    bay_a = ResourceFactory.create(site=site, name="Bay A", skills=[tyres])
+    bay_b = ResourceFactory.create(
         site=site, name="Bay B", skills=[tyres], hours={1: [(time(10), time(18))]}
     )
-    ResourceFactory(site=site, name="Bay C")
-    ClosureFactory(site=None, resource=bay_a, start=at(15), end=at(16))
+    ResourceFactory.create(site=site, name="Bay C")
+    ClosureFactory.create(site=None, resource=bay_a, start=at(15), end=at(16))
     busy([BusyInterval(bay_b.pk, at(13, 30), at(14, 45))])
     tyre_change = ServiceRequirements("tyre-change", "Tyre change", 60, 15, "tyres")
     now = at(7, 20)

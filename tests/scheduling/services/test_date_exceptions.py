@@ -28,7 +28,7 @@ WEEKDAYS = {d: [(time(8), time(12))] for d in (1, 2, 3, 4, 5)}
 
 
 def _requirements() -> pricing.ServiceRequirements:
-    ServiceFactory(code="quick-wash", base_duration_minutes=15, base_price=Decimal("15.00"))
+    ServiceFactory.create(code="quick-wash", base_duration_minutes=15, base_price=Decimal("15.00"))
     return pricing.service_requirements(service_code="quick-wash", category="small")
 
 
@@ -45,8 +45,8 @@ def _starts(site_pk: int, day: date) -> list[str]:
 
 
 def _site(**fields):  # type: ignore[no-untyped-def]
-    site = SiteFactory(hours=WEEKDAYS, slot_step_minutes=15, **fields)
-    ResourceFactory(site=site, name="Bay 1")
+    site = SiteFactory.create(hours=WEEKDAYS, slot_step_minutes=15, **fields)
+    ResourceFactory.create(site=site, name="Bay 1")
     return site
 
 
@@ -59,7 +59,7 @@ def test_an_opening_on_a_closed_sunday_across_the_spring_change_has_its_true_len
         kind=DateException.Kind.HOURS,
         intervals=[(time(1), time(4))],
         reason="Night shift",
-        actor=OperatorFactory(),
+        actor=OperatorFactory.create(),
     )
     # 01:00-04:00 on the wall clock is two real hours: the skipped hour is never offered.
     assert _starts(site.pk, SPRING) == [
@@ -81,7 +81,7 @@ def test_an_opening_across_the_autumn_change_offers_the_repeated_hour_twice() ->
         day=AUTUMN,
         kind=DateException.Kind.HOURS,
         intervals=[(time(2), time(3))],
-        actor=OperatorFactory(),
+        actor=OperatorFactory.create(),
     )
     starts = _starts(site.pk, AUTUMN)
     assert len(starts) == 8  # 02:00-03:00 on the wall clock lasts two real hours that night
@@ -94,7 +94,7 @@ def test_an_opening_across_the_autumn_change_offers_the_repeated_hour_twice() ->
 def test_different_hours_replace_the_weekday_and_closed_closes_it() -> None:
     site = _site()
     monday = date(2027, 3, 22)
-    operator = OperatorFactory()
+    operator = OperatorFactory.create()
     assert len(_starts(site.pk, monday)) == 16  # 08:00-12:00
     exception = services.date_exception_create(
         site=site,
@@ -124,7 +124,7 @@ def test_public_holidays_close_the_site_after_each_change_unless_overridden() ->
         day=easter_monday,
         kind=DateException.Kind.REGULAR,
         reason="Open on Easter Monday",
-        actor=OperatorFactory(),
+        actor=OperatorFactory.create(),
     )
     assert _starts(site.pk, easter_monday)[0] == "2027-03-29T08:00:00+02:00"  # summer time now
     assert len(_starts(site.pk, easter_monday)) == 16
@@ -139,11 +139,11 @@ def test_a_subdivision_adds_its_own_holidays() -> None:
 
 
 def test_a_resource_exception_narrows_that_resource_only() -> None:
-    site = SiteFactory(hours=WEEKDAYS, slot_step_minutes=15)
-    bay_1 = ResourceFactory(site=site, name="Bay 1")
-    bay_2 = ResourceFactory(site=site, name="Bay 2")
+    site = SiteFactory.create(hours=WEEKDAYS, slot_step_minutes=15)
+    bay_1 = ResourceFactory.create(site=site, name="Bay 1")
+    bay_2 = ResourceFactory.create(site=site, name="Bay 2")
     monday = date(2027, 3, 22)
-    operator = OperatorFactory()
+    operator = OperatorFactory.create()
     services.date_exception_create(resource=bay_1, day=monday, actor=operator)
     services.date_exception_create(
         resource=bay_2,
@@ -167,8 +167,8 @@ def test_a_resource_exception_narrows_that_resource_only() -> None:
 def test_the_booking_service_honours_holidays_and_extra_openings() -> None:
     site = _site(country="FR")
     requirements_service = _requirements()
-    customer = UserFactory()
-    vehicle = VehicleFactory(owner=customer)
+    customer = UserFactory.create()
+    vehicle = VehicleFactory.create(owner=customer)
     now = datetime.combine(SPRING - timedelta(days=3), time(12), tzinfo=PARIS)
 
     def book(start: str):  # type: ignore[no-untyped-def]
@@ -190,7 +190,7 @@ def test_the_booking_service_honours_holidays_and_extra_openings() -> None:
         day=SPRING,
         kind=DateException.Kind.HOURS,
         intervals=[(time(1), time(4))],
-        actor=OperatorFactory(),
+        actor=OperatorFactory.create(),
     )
     booking = book("2027-03-28T03:00:00+02:00")  # the first start after the jump
     assert booking.start.astimezone(PARIS).isoformat() == "2027-03-28T03:00:00+02:00"
@@ -208,7 +208,7 @@ def test_the_board_shows_the_holiday_and_the_exception_hours() -> None:
         kind=DateException.Kind.HOURS,
         intervals=[(time(1), time(4))],
         reason="Night shift",
-        actor=OperatorFactory(),
+        actor=OperatorFactory.create(),
     )
     sunday = public.site_day(site_pk=site.pk, day=SPRING)
     assert sunday.holiday == ""
@@ -227,7 +227,7 @@ def test_the_week_utilisation_counts_exceptions_and_holidays() -> None:
 
 def test_exception_rules() -> None:
     site = _site()
-    operator = OperatorFactory()
+    operator = OperatorFactory.create()
     with pytest.raises(ValidationFailed) as missing:
         services.date_exception_create(
             site=site, day=SPRING, kind=DateException.Kind.HOURS, actor=operator
@@ -251,11 +251,11 @@ def test_exception_rules() -> None:
     with pytest.raises((Conflict, ValidationFailed)):
         services.date_exception_create(site=site, day=SPRING, actor=operator)
     with pytest.raises(PermissionDenied):
-        services.date_exception_create(site=site, day=AUTUMN, actor=UserFactory())
+        services.date_exception_create(site=site, day=AUTUMN, actor=UserFactory.create())
 
 
 def test_site_country_and_subdivision_are_checked() -> None:
-    operator = OperatorFactory()
+    operator = OperatorFactory.create()
     with pytest.raises(ValidationFailed) as unknown:
         services.site_create(name="X", country="XX", actor=operator)
     assert "country" in unknown.value.details

@@ -25,14 +25,14 @@ def test_operator_creates_a_site_with_hours() -> None:
         name="Bastille",
         timezone="Europe/Paris",
         hours={1: [(time(8), time(12)), (time(13, 30), time(18))]},
-        actor=OperatorFactory(),
+        actor=OperatorFactory.create(),
     )
     assert OpeningHours.objects.filter(site=site).count() == 2
 
 
 def test_customers_cannot_write() -> None:
     with pytest.raises(PermissionDenied):
-        services.site_create(name="X", actor=UserFactory())
+        services.site_create(name="X", actor=UserFactory.create())
 
 
 @pytest.mark.parametrize(
@@ -62,11 +62,11 @@ def test_site_names_are_unique_whatever_the_case() -> None:
 
 
 def test_replacing_hours_and_resource_own_hours() -> None:
-    site = SiteFactory()
+    site = SiteFactory.create()
     services.opening_hours_replace(site=site, hours={6: [(time(9), time(12))]}, actor=None)
     assert list(site.opening_hours.values_list("weekday", flat=True)) == [6]
     resource = services.resource_create(
-        site=site, name="Bay 1", skills=[SkillFactory()], actor=None,
+        site=site, name="Bay 1", skills=[SkillFactory.create()], actor=None,
         hours={6: [(time(10), time(11))]},
     )  # fmt: skip
     assert resource.own_hours.count() == 1
@@ -77,8 +77,8 @@ def test_replacing_hours_and_resource_own_hours() -> None:
 
 
 def test_closure_is_for_a_site_or_a_resource_and_ends_after_it_starts() -> None:
-    site = SiteFactory()
-    resource = ResourceFactory(site=site)
+    site = SiteFactory.create()
+    resource = ResourceFactory.create(site=site)
     services.closure_create(site=site, start=T0, end=T1, reason="Holidays", actor=None)
     with pytest.raises(ValidationFailed):
         services.closure_create(site=site, resource=resource, start=T0, end=T1, actor=None)
@@ -100,7 +100,7 @@ def test_closure_is_for_a_site_or_a_resource_and_ends_after_it_starts() -> None:
         lambda site: Closure.objects.create(site=site, start=T1, end=T0),
         lambda site: Closure.objects.create(start=T0, end=T1),
         lambda site: Closure.objects.create(
-            site=site, resource=ResourceFactory(site=site), start=T0, end=T1
+            site=site, resource=ResourceFactory.create(site=site), start=T0, end=T1
         ),
         lambda site: Site.objects.create(name="Y", slot_step_minutes=7),
         lambda site: Site.objects.create(name="Z", latitude=48, longitude=None),
@@ -108,13 +108,13 @@ def test_closure_is_for_a_site_or_a_resource_and_ends_after_it_starts() -> None:
     ],
 )
 def test_the_database_refuses_what_breaks_a_rule(make) -> None:
-    site = SiteFactory()
+    site = SiteFactory.create()
     with pytest.raises(IntegrityError), transaction.atomic():
         make(site)
 
 
 def test_operator_changes_and_deletes_a_site_and_a_site_in_use_stays() -> None:
-    operator = OperatorFactory()
+    operator = OperatorFactory.create()
     site = services.site_create(name="Bastille", actor=operator)
     services.site_update(site=site, actor=operator, name="Bastille Est", horizon_days=30)
     site.refresh_from_db()
@@ -122,9 +122,9 @@ def test_operator_changes_and_deletes_a_site_and_a_site_in_use_stays() -> None:
     with pytest.raises(ValidationFailed):
         services.site_update(site=site, actor=operator, slot_step_minutes=7)
     with pytest.raises(PermissionDenied):
-        services.site_update(site=site, actor=UserFactory(), name="Mine")
+        services.site_update(site=site, actor=UserFactory.create(), name="Mine")
 
-    busy = ResourceFactory().site
+    busy = ResourceFactory.create().site
     with pytest.raises(Conflict) as refused:
         services.site_delete(site=busy, actor=operator)
     assert refused.value.code == "site_in_use"
@@ -133,15 +133,15 @@ def test_operator_changes_and_deletes_a_site_and_a_site_in_use_stays() -> None:
 
 
 def test_operator_changes_a_resources_skills_and_deletes_it() -> None:
-    operator = OperatorFactory()
-    resource = ResourceFactory(skills=[SkillFactory(code="wash")])
+    operator = OperatorFactory.create()
+    resource = ResourceFactory.create(skills=[SkillFactory.create(code="wash")])
     services.resource_update(
-        resource=resource, actor=operator, name="Lift 2", skills=[SkillFactory(code="tyres")]
+        resource=resource, actor=operator, name="Lift 2", skills=[SkillFactory.create(code="tyres")]
     )
     resource.refresh_from_db()
     assert resource.name == "Lift 2"
     assert list(resource.skills.values_list("code", flat=True)) == ["tyres"]
-    other = ResourceFactory(site=resource.site, name="Lift 3")
+    other = ResourceFactory.create(site=resource.site, name="Lift 3")
     with pytest.raises((ValidationFailed, Conflict)):
         services.resource_update(resource=other, actor=operator, name="LIFT 2")
     services.resource_delete(resource=resource, actor=operator)
@@ -149,8 +149,8 @@ def test_operator_changes_a_resources_skills_and_deletes_it() -> None:
 
 
 def test_a_closure_changes_and_goes_through_its_rules() -> None:
-    operator = OperatorFactory()
-    closure = services.closure_create(site=SiteFactory(), start=T0, end=T1, actor=operator)
+    operator = OperatorFactory.create()
+    closure = services.closure_create(site=SiteFactory.create(), start=T0, end=T1, actor=operator)
     services.closure_update(closure=closure, actor=operator, reason="Paint")
     assert Closure.objects.get().reason == "Paint"
     with pytest.raises(ValidationFailed):

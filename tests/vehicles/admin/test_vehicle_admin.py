@@ -20,7 +20,7 @@ CHANGELIST = "/admin/vehicles/vehicle/"
 @pytest.fixture
 def operator_client() -> Client:
     client = Client()
-    client.force_login(OperatorFactory())
+    client.force_login(OperatorFactory.create())
     return client
 
 
@@ -30,7 +30,7 @@ def _rows(response) -> list[str]:
 
 
 def test_operators_can_read_vehicles_but_not_change_them(operator_client: Client) -> None:
-    vehicle = VehicleFactory(plate="AB123CD")
+    vehicle = VehicleFactory.create(plate="AB123CD")
     response = operator_client.get(CHANGELIST)
     assert "AB-123-CD" in response.content.decode()
     detail = operator_client.get(f"{CHANGELIST}{vehicle.pk}/change/")
@@ -42,7 +42,7 @@ def test_operators_can_read_vehicles_but_not_change_them(operator_client: Client
 
 
 def test_even_a_superuser_cannot_write_around_the_rules(admin_client: Client) -> None:
-    vehicle = VehicleFactory(colour="Blue")
+    vehicle = VehicleFactory.create(colour="Blue")
     admin_client.post(f"{CHANGELIST}{vehicle.pk}/change/", {"colour": "Red"})
     vehicle.refresh_from_db()
     assert vehicle.colour == "Blue"
@@ -51,29 +51,29 @@ def test_even_a_superuser_cannot_write_around_the_rules(admin_client: Client) ->
 
 def test_a_customer_has_no_back_office() -> None:
     client = Client()
-    client.force_login(UserFactory())
+    client.force_login(UserFactory.create())
     assert client.get(CHANGELIST).status_code == 302
 
 
 @pytest.mark.parametrize("typed", ["AB123CD", "ab-123-cd", "AB 123", "123-c"])
 def test_search_by_plate_however_it_is_typed(operator_client: Client, typed: str) -> None:
-    VehicleFactory(plate="AB123CD")
-    VehicleFactory(plate="XY456ZT")
+    VehicleFactory.create(plate="AB123CD")
+    VehicleFactory.create(plate="XY456ZT")
     assert _rows(operator_client.get(CHANGELIST, {"q": typed})) == ["AB123CD"]
 
 
 def test_search_by_owner_email(operator_client: Client) -> None:
-    VehicleFactory(plate="AB123CD", owner=UserFactory(email="marie@example.com"))
-    VehicleFactory(plate="XY456ZT", owner=UserFactory(email="paul@example.com"))
+    VehicleFactory.create(plate="AB123CD", owner=UserFactory.create(email="marie@example.com"))
+    VehicleFactory.create(plate="XY456ZT", owner=UserFactory.create(email="paul@example.com"))
     assert _rows(operator_client.get(CHANGELIST, {"q": "marie@"})) == ["AB123CD"]
 
 
 def test_filters_by_category_energy_and_archived(operator_client: Client) -> None:
     from tests.vehicles.conftest import NOW
 
-    VehicleFactory(plate="AA111AA", category="van", energy="diesel")
-    VehicleFactory(plate="BB222BB", category="van", energy="electric")
-    VehicleFactory(plate="CC333CC", is_archived=True, archived_at=NOW, is_default=False)
+    VehicleFactory.create(plate="AA111AA", category="van", energy="diesel")
+    VehicleFactory.create(plate="BB222BB", category="van", energy="electric")
+    VehicleFactory.create(plate="CC333CC", is_archived=True, archived_at=NOW, is_default=False)
     assert _rows(operator_client.get(CHANGELIST, {"category": "van", "energy": "electric"})) == [
         "BB222BB"
     ]
@@ -84,7 +84,7 @@ def test_the_changelist_query_count_does_not_depend_on_the_page_size(
     operator_client: Client, monkeypatch
 ) -> None:
     for _ in range(30):
-        VehicleFactory()
+        VehicleFactory.create()
     counts = []
     for size in (5, 30):
         monkeypatch.setattr(VehicleAdmin, "list_per_page", size)

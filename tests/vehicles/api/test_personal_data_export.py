@@ -12,11 +12,11 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_export_lists_my_vehicles_archived_included(add_vehicle, client_for) -> None:
-    me = UserFactory()
+    me = UserFactory.create()
     add_vehicle(me, plate="AA111AA", nickname="Daily")
     old = add_vehicle(me, plate="BB222BB")
     services.vehicle_archive(vehicle_id=old.public_id, actor=me, now=NOW)
-    add_vehicle(UserFactory(), plate="CC333CC")
+    add_vehicle(UserFactory.create(), plate="CC333CC")
 
     response = client_for(me).get("/api/v1/me/export")
     assert response.status_code == 200
@@ -31,4 +31,4 @@ def test_the_export_lists_my_vehicles_archived_included(add_vehicle, client_for)
 
 
 def test_a_user_without_vehicles_gets_an_empty_section(client_for) -> None:
-    assert client_for(UserFactory()).get("/api/v1/me/export").json()["vehicles"] == []
+    assert client_for(UserFactory.create()).get("/api/v1/me/export").json()["vehicles"] == []

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_registers_a_vehicle_normalised_and_default(client_for) -> None:
-    me = UserFactory()
+    me = UserFactory.create()
     response = client_for(me).post(url(), {**BODY, "nickname": "Daily"}, format="json")
     assert response.status_code == 201, response.content
     body = response.json()
@@ -26,7 +26,7 @@ def test_registers_a_vehicle_normalised_and_default(client_for) -> None:
 
 
 def test_the_owner_and_flags_cannot_be_set_by_the_client(client_for) -> None:
-    me, other = UserFactory(), UserFactory()
+    me, other = UserFactory.create(), UserFactory.create()
     client = client_for(me)
     client.post(url(), BODY, format="json")
     response = client.post(
@@ -42,7 +42,7 @@ def test_the_owner_and_flags_cannot_be_set_by_the_client(client_for) -> None:
 
 
 def test_missing_and_bad_fields_are_a_400_with_details_per_field(client_for) -> None:
-    response = client_for(UserFactory()).post(
+    response = client_for(UserFactory.create()).post(
         url(), {"plate": "A", "year": 1900, "category": "truck"}, format="json"
     )
     error = assert_error(response, 400, "validation_error")
@@ -55,14 +55,14 @@ def test_missing_and_bad_fields_are_a_400_with_details_per_field(client_for) -> 
     [("plate", "AB#123"), ("plate", "-"), ("year", 2099), ("make", "   ")],
 )
 def test_rules_beyond_the_types_are_a_400(client_for, field: str, value: object) -> None:
-    response = client_for(UserFactory()).post(url(), {**BODY, field: value}, format="json")
+    response = client_for(UserFactory.create()).post(url(), {**BODY, field: value}, format="json")
     error = assert_error(response, 400, "validation_error")
     assert list(error["details"]) == [field]
     assert not Vehicle.objects.exists()
 
 
 def test_nul_bytes_and_absurd_numbers_are_a_400_not_a_500(client_for) -> None:
-    client = client_for(UserFactory())
+    client = client_for(UserFactory.create())
     assert_error(
         client.post(url(), {**BODY, "make": "Re\x00nault"}, format="json"), 400, "validation_error"
     )
@@ -73,7 +73,7 @@ def test_nul_bytes_and_absurd_numbers_are_a_400_not_a_500(client_for) -> None:
 
 
 def test_a_plate_i_already_have_is_a_409(client_for) -> None:
-    client = client_for(UserFactory())
+    client = client_for(UserFactory.create())
     client.post(url(), BODY, format="json")
     response = client.post(url(), {**BODY, "plate": "AB 123 CD"}, format="json")
     error = assert_error(response, 409, "plate_already_registered")
@@ -82,7 +82,7 @@ def test_a_plate_i_already_have_is_a_409(client_for) -> None:
 
 
 def test_the_twenty_first_vehicle_is_a_409(client_for, add_vehicle) -> None:
-    me = UserFactory()
+    me = UserFactory.create()
     for _ in range(20):
         add_vehicle(me)
     response = client_for(me).post(url(), {**BODY, "plate": "ZZ999ZZ"}, format="json")

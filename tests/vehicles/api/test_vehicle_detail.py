@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_get_my_vehicle(add_vehicle, client_for) -> None:
-    me = UserFactory()
+    me = UserFactory.create()
     vehicle = add_vehicle(me, plate="AB123CD", nickname="Daily")
     response = client_for(me).get(url(vehicle))
     assert response.status_code == 200
@@ -26,7 +26,7 @@ def test_get_my_vehicle(add_vehicle, client_for) -> None:
 
 
 def test_get_my_archived_vehicle_shows_it_archived(add_vehicle, client_for) -> None:
-    me = UserFactory()
+    me = UserFactory.create()
     vehicle = add_vehicle(me)
     services.vehicle_archive(vehicle_id=vehicle.public_id, actor=me, now=NOW)
     body = client_for(me).get(url(vehicle)).json()
@@ -35,15 +35,17 @@ def test_get_my_archived_vehicle_shows_it_archived(add_vehicle, client_for) -> N
 
 
 def test_get_an_unknown_id_is_a_404(client_for) -> None:
-    assert_error(client_for(UserFactory()).get(url(uuid.uuid4())), 404, "vehicle_not_found")
+    assert_error(client_for(UserFactory.create()).get(url(uuid.uuid4())), 404, "vehicle_not_found")
 
 
 def test_a_malformed_id_is_a_404(client_for) -> None:
-    assert_error(client_for(UserFactory()).get("/api/v1/vehicles/not-a-uuid"), 404, "not_found")
+    assert_error(
+        client_for(UserFactory.create()).get("/api/v1/vehicles/not-a-uuid"), 404, "not_found"
+    )
 
 
 def test_patch_changes_the_given_fields_only(add_vehicle, client_for) -> None:
-    me = UserFactory()
+    me = UserFactory.create()
     vehicle = add_vehicle(me, plate="AB123CD", colour="Blue", year=2018)
     response = client_for(me).patch(
         url(vehicle), {"plate": "xy-456-zt", "colour": "Red"}, format="json"
@@ -56,7 +58,7 @@ def test_patch_changes_the_given_fields_only(add_vehicle, client_for) -> None:
 
 
 def test_patch_cannot_move_the_default_or_archive(add_vehicle, client_for) -> None:
-    me = UserFactory()
+    me = UserFactory.create()
     add_vehicle(me)
     second = add_vehicle(me)
     response = client_for(me).patch(
@@ -71,7 +73,7 @@ def test_patch_cannot_move_the_default_or_archive(add_vehicle, client_for) -> No
 
 
 def test_patch_with_a_bad_value_is_a_400_and_changes_nothing(add_vehicle, client_for) -> None:
-    me = UserFactory()
+    me = UserFactory.create()
     vehicle = add_vehicle(me, year=2018)
     response = client_for(me).patch(url(vehicle), {"year": 3000, "colour": "Red"}, format="json")
     error = assert_error(response, 400, "validation_error")
@@ -81,7 +83,7 @@ def test_patch_with_a_bad_value_is_a_400_and_changes_nothing(add_vehicle, client
 
 
 def test_patch_to_a_plate_i_already_have_is_a_409(add_vehicle, client_for) -> None:
-    me = UserFactory()
+    me = UserFactory.create()
     add_vehicle(me, plate="AB123CD")
     other = add_vehicle(me, plate="XY456ZT")
     response = client_for(me).patch(url(other), {"plate": "AB-123-CD"}, format="json")
@@ -91,7 +93,7 @@ def test_patch_to_a_plate_i_already_have_is_a_409(add_vehicle, client_for) -> No
 
 
 def test_patch_of_an_archived_vehicle_is_a_409(add_vehicle, client_for) -> None:
-    me = UserFactory()
+    me = UserFactory.create()
     vehicle = add_vehicle(me)
     services.vehicle_archive(vehicle_id=vehicle.public_id, actor=me, now=NOW)
     assert_error(
@@ -102,13 +104,13 @@ def test_patch_of_an_archived_vehicle_is_a_409(add_vehicle, client_for) -> None:
 
 
 def test_put_is_not_allowed(add_vehicle, client_for) -> None:
-    me = UserFactory()
+    me = UserFactory.create()
     vehicle = add_vehicle(me)
     assert_error(client_for(me).put(url(vehicle), {}, format="json"), 405, "method_not_allowed")
 
 
 def test_delete_a_never_booked_vehicle_removes_it(add_vehicle, client_for) -> None:
-    me = UserFactory()
+    me = UserFactory.create()
     vehicle = add_vehicle(me, plate="AA111AA")
     add_vehicle(me, plate="BB222BB")
     response = client_for(me).delete(url(vehicle))
@@ -118,7 +120,7 @@ def test_delete_a_never_booked_vehicle_removes_it(add_vehicle, client_for) -> No
 
 
 def test_delete_a_booked_vehicle_archives_it(add_vehicle, client_for) -> None:
-    me = UserFactory()
+    me = UserFactory.create()
     vehicle = add_vehicle(me)
     public.has_any_booking.provide(lambda vehicle_pk: True)
     client = client_for(me)
@@ -130,7 +132,7 @@ def test_delete_a_booked_vehicle_archives_it(add_vehicle, client_for) -> None:
 
 
 def test_delete_a_vehicle_with_an_upcoming_booking_is_a_409(add_vehicle, client_for) -> None:
-    me = UserFactory()
+    me = UserFactory.create()
     vehicle = add_vehicle(me)
     public.has_any_booking.provide(lambda vehicle_pk: True)
     public.has_active_future_booking.provide(lambda vehicle_pk, now: vehicle_pk == vehicle.pk)

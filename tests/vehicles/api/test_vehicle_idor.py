@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def victim_vehicles(add_vehicle):
-    victim = UserFactory()
+    victim = UserFactory.create()
     default = add_vehicle(victim, plate="AA111AA", colour="Blue")
     other = add_vehicle(victim, plate="BB222BB")
     archived = add_vehicle(victim, plate="CC333CC")
@@ -38,7 +38,7 @@ def test_every_endpoint_answers_404_for_someone_elses_vehicle(
 ) -> None:
     victim = victim_vehicles[0]
     target = victim_vehicles[which]
-    attacker = UserFactory()
+    attacker = UserFactory.create()
     add_vehicle(attacker, plate="ZZ999ZZ")
     before = _snapshot(victim)
     client = client_for(attacker)
@@ -59,7 +59,7 @@ def test_every_endpoint_answers_404_for_someone_elses_vehicle(
 
 
 def test_someone_elses_vehicles_never_appear_in_my_lists(victim_vehicles, client_for) -> None:
-    client = client_for(UserFactory())
+    client = client_for(UserFactory.create())
     assert client.get(url()).json()["count"] == 0
     assert client.get(url(), {"archived": "true"}).json()["count"] == 0
 
@@ -70,7 +70,7 @@ def test_a_staff_operator_gets_no_special_access_through_the_api(
     from tests.accounts.factories import OperatorFactory
 
     target = victim_vehicles[1]
-    client = client_for(OperatorFactory())
+    client = client_for(OperatorFactory.create())
     assert_error(client.get(url(target)), 404, "vehicle_not_found")
     assert_error(client.delete(url(target)), 404, "vehicle_not_found")
     assert Vehicle.objects.filter(pk=target.pk).exists()

@@ -21,12 +21,12 @@ def _plates(response) -> list[str]:
 
 
 def test_lists_my_active_vehicles_default_first(add_vehicle, client_for) -> None:
-    me = UserFactory()
+    me = UserFactory.create()
     add_vehicle(me, plate="AA111AA")
     add_vehicle(me, plate="BB222BB")
     archived = add_vehicle(me, plate="CC333CC")
     services.vehicle_archive(vehicle_id=archived.public_id, actor=me, now=NOW)
-    add_vehicle(UserFactory(), plate="DD444DD")
+    add_vehicle(UserFactory.create(), plate="DD444DD")
     response = client_for(me).get(url())
     body = response.json()
     assert body["count"] == 2
@@ -42,7 +42,7 @@ def test_lists_my_active_vehicles_default_first(add_vehicle, client_for) -> None
 
 
 def test_archived_true_lists_my_archived_vehicles(add_vehicle, client_for) -> None:
-    me = UserFactory()
+    me = UserFactory.create()
     add_vehicle(me, plate="AA111AA")
     archived = add_vehicle(me, plate="BB222BB")
     services.vehicle_archive(vehicle_id=archived.public_id, actor=me, now=NOW)
@@ -53,7 +53,7 @@ def test_archived_true_lists_my_archived_vehicles(add_vehicle, client_for) -> No
 
 
 def test_filters_by_category_and_energy(add_vehicle, client_for) -> None:
-    me = UserFactory()
+    me = UserFactory.create()
     add_vehicle(me, plate="AA111AA", category="van", energy="diesel")
     add_vehicle(me, plate="BB222BB", category="van", energy="electric")
     add_vehicle(me, plate="CC333CC", category="small", energy="electric")
@@ -62,7 +62,7 @@ def test_filters_by_category_and_energy(add_vehicle, client_for) -> None:
 
 
 def test_ordering_by_a_field(add_vehicle, client_for) -> None:
-    me = UserFactory()
+    me = UserFactory.create()
     add_vehicle(me, plate="BB222BB", year=2010)
     add_vehicle(me, plate="AA111AA", year=2022)
     add_vehicle(me, plate="CC333CC", year=2015)
@@ -72,7 +72,7 @@ def test_ordering_by_a_field(add_vehicle, client_for) -> None:
 
 
 def test_pages(add_vehicle, client_for) -> None:
-    me = UserFactory()
+    me = UserFactory.create()
     for _ in range(5):
         add_vehicle(me)
     client = client_for(me)
@@ -86,14 +86,14 @@ def test_pages(add_vehicle, client_for) -> None:
 
 
 def test_bad_filter_values_are_a_400_envelope(client_for) -> None:
-    client = client_for(UserFactory())
+    client = client_for(UserFactory.create())
     error = assert_error(client.get(url(), {"archived": "maybe"}), 400, "validation_error")
     assert "archived" in error["details"]
     assert_error(client.get(url(), {"category": "truck"}), 400, "validation_error")
 
 
 def test_a_page_past_the_end_is_a_404_envelope(client_for) -> None:
-    assert_error(client_for(UserFactory()).get(url(), {"page": 9}), 404, "not_found")
+    assert_error(client_for(UserFactory.create()).get(url(), {"page": 9}), 404, "not_found")
 
 
 def test_anonymous_is_a_401_envelope(api_client) -> None:
@@ -101,9 +101,9 @@ def test_anonymous_is_a_401_envelope(api_client) -> None:
 
 
 def test_query_count_does_not_depend_on_the_page_size(client_for) -> None:
-    me = UserFactory()
+    me = UserFactory.create()
     for _ in range(20):
-        VehicleFactory(owner=me)
+        VehicleFactory.create(owner=me)
     client = client_for(me)
     counts = []
     for size in (1, 5, 20):

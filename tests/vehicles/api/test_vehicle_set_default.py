@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_moves_the_default_flag(add_vehicle, client_for) -> None:
-    me = UserFactory()
+    me = UserFactory.create()
     first = add_vehicle(me, plate="AA111AA")
     second = add_vehicle(me, plate="BB222BB")
     client = client_for(me)
@@ -34,7 +34,7 @@ def test_moves_the_default_flag(add_vehicle, client_for) -> None:
 
 
 def test_on_the_current_default_is_a_200_and_changes_nothing(add_vehicle, client_for) -> None:
-    me = UserFactory()
+    me = UserFactory.create()
     first = add_vehicle(me)
     response = client_for(me).post(url(first, "set-default"))
     assert response.status_code == 200
@@ -42,7 +42,7 @@ def test_on_the_current_default_is_a_200_and_changes_nothing(add_vehicle, client
 
 
 def test_on_an_archived_vehicle_is_a_409(add_vehicle, client_for) -> None:
-    me = UserFactory()
+    me = UserFactory.create()
     add_vehicle(me)
     old = add_vehicle(me)
     services.vehicle_archive(vehicle_id=old.public_id, actor=me, now=NOW)
@@ -50,11 +50,11 @@ def test_on_an_archived_vehicle_is_a_409(add_vehicle, client_for) -> None:
 
 
 def test_on_an_unknown_vehicle_is_a_404(client_for) -> None:
-    response = client_for(UserFactory()).post(url(uuid.uuid4(), "set-default"))
+    response = client_for(UserFactory.create()).post(url(uuid.uuid4(), "set-default"))
     assert_error(response, 404, "vehicle_not_found")
 
 
 def test_get_is_not_allowed(add_vehicle, client_for) -> None:
-    me = UserFactory()
+    me = UserFactory.create()
     vehicle = add_vehicle(me)
     assert_error(client_for(me).get(url(vehicle, "set-default")), 405, "method_not_allowed")

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_default_comes_first_then_the_newest(add_vehicle) -> None:
-    owner = UserFactory()
+    owner = UserFactory.create()
     add_vehicle(owner, plate="AA111AA", now=NOW)
     add_vehicle(owner, plate="BB222BB", now=NOW + timedelta(days=1))
     newest = add_vehicle(owner, plate="CC333CC", now=NOW + timedelta(days=2))
@@ -32,10 +32,10 @@ def test_the_default_comes_first_then_the_newest(add_vehicle) -> None:
 
 
 def test_vehicle_of_owner_finds_archived_ones_but_never_anothers(add_vehicle) -> None:
-    owner = UserFactory()
+    owner = UserFactory.create()
     vehicle = add_vehicle(owner)
     services.vehicle_archive(vehicle_id=vehicle.public_id, actor=owner, now=NOW)
     assert selectors.vehicle_of_owner(vehicle_id=vehicle.public_id, owner_id=owner.pk) == vehicle
     with pytest.raises(NotFound) as caught:
-        selectors.vehicle_of_owner(vehicle_id=vehicle.public_id, owner_id=UserFactory().pk)
+        selectors.vehicle_of_owner(vehicle_id=vehicle.public_id, owner_id=UserFactory.create().pk)
     assert caught.value.code == "vehicle_not_found"

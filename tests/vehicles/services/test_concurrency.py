@@ -42,7 +42,7 @@ def _create(owner: Any, plate: str) -> Callable[[], Any]:
 
 
 def test_two_api_requests_setting_different_defaults_leave_exactly_one() -> None:
-    owner = UserFactory()
+    owner = UserFactory.create()
     vehicles = [_create(owner, f"AA{n:03d}AA")() for n in range(3)]
     token = account_services._pair_for(owner).access
 
@@ -63,7 +63,7 @@ def test_two_api_requests_setting_different_defaults_leave_exactly_one() -> None
 
 
 def test_many_concurrent_set_defaults_leave_exactly_one() -> None:
-    owner = UserFactory()
+    owner = UserFactory.create()
     vehicles = [_create(owner, f"BB{n:03d}BB")() for n in range(8)]
     results = race(
         *[
@@ -76,7 +76,7 @@ def test_many_concurrent_set_defaults_leave_exactly_one() -> None:
 
 
 def test_concurrent_first_vehicles_get_exactly_one_default() -> None:
-    owner = UserFactory()
+    owner = UserFactory.create()
     results = race(*[_create(owner, f"CC{n:03d}CC") for n in range(6)])
     assert all(isinstance(r, Vehicle) for r in results), results
     assert Vehicle.objects.filter(owner=owner).count() == 6
@@ -84,7 +84,7 @@ def test_concurrent_first_vehicles_get_exactly_one_default() -> None:
 
 
 def test_the_twenty_vehicle_limit_is_exact_under_concurrency() -> None:
-    owner = UserFactory()
+    owner = UserFactory.create()
     for n in range(17):
         _create(owner, f"DD{n:03d}DD")()
     results = race(*[_create(owner, f"EE{n:03d}EE") for n in range(6)])
@@ -96,7 +96,7 @@ def test_the_twenty_vehicle_limit_is_exact_under_concurrency() -> None:
 
 
 def test_archiving_the_default_while_others_become_default_leaves_exactly_one() -> None:
-    owner = UserFactory()
+    owner = UserFactory.create()
     vehicles = [_create(owner, f"FF{n:03d}FF")() for n in range(5)]
     results = race(
         lambda: services.vehicle_archive(vehicle_id=vehicles[0].public_id, actor=owner),
@@ -114,7 +114,7 @@ def test_a_write_stuck_behind_a_lock_gives_up_with_a_409(monkeypatch) -> None:
     from django.contrib.auth import get_user_model
     from django.db import transaction
 
-    owner = UserFactory()
+    owner = UserFactory.create()
     monkeypatch.setattr(services, "LOCK_WAIT_MS", 200)
     locked, release = threading.Event(), threading.Event()
 

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_plate_is_stored_normalised_and_text_trimmed(add_vehicle) -> None:
-    owner = UserFactory()
+    owner = UserFactory.create()
     vehicle = add_vehicle(owner, plate=" ab-123.cd ", make=" Renault ", nickname="  Blue one ")
     vehicle.refresh_from_db()
     assert vehicle.plate == "AB123CD"
@@ -28,7 +28,7 @@ def test_the_plate_is_stored_normalised_and_text_trimmed(add_vehicle) -> None:
 
 
 def test_the_first_vehicle_becomes_the_default_and_the_next_ones_do_not(add_vehicle) -> None:
-    owner = UserFactory()
+    owner = UserFactory.create()
     first = add_vehicle(owner)
     second = add_vehicle(owner)
     assert first.is_default
@@ -37,7 +37,7 @@ def test_the_first_vehicle_becomes_the_default_and_the_next_ones_do_not(add_vehi
 
 
 def test_every_bad_field_is_reported_and_nothing_is_stored(add_vehicle) -> None:
-    owner = UserFactory()
+    owner = UserFactory.create()
     with pytest.raises(ValidationFailed) as caught:
         add_vehicle(
             owner,
@@ -53,7 +53,7 @@ def test_every_bad_field_is_reported_and_nothing_is_stored(add_vehicle) -> None:
 
 
 def test_next_year_is_accepted_but_not_the_year_after(add_vehicle) -> None:
-    owner = UserFactory()
+    owner = UserFactory.create()
     assert add_vehicle(owner, year=NOW.year + 1).year == NOW.year + 1
     with pytest.raises(ValidationFailed) as caught:
         add_vehicle(owner, year=NOW.year + 2)
@@ -61,7 +61,7 @@ def test_next_year_is_accepted_but_not_the_year_after(add_vehicle) -> None:
 
 
 def test_a_plate_is_unique_among_the_owners_active_vehicles(add_vehicle) -> None:
-    owner = UserFactory()
+    owner = UserFactory.create()
     add_vehicle(owner, plate="AB123CD")
     with pytest.raises(Conflict) as caught:
         add_vehicle(owner, plate="ab 123 cd")
@@ -70,12 +70,12 @@ def test_a_plate_is_unique_among_the_owners_active_vehicles(add_vehicle) -> None
 
 
 def test_another_customer_may_register_the_same_plate(add_vehicle) -> None:
-    add_vehicle(UserFactory(), plate="AB123CD")
-    assert add_vehicle(UserFactory(), plate="AB-123-CD").plate == "AB123CD"
+    add_vehicle(UserFactory.create(), plate="AB123CD")
+    assert add_vehicle(UserFactory.create(), plate="AB-123-CD").plate == "AB123CD"
 
 
 def test_an_archived_vehicles_plate_can_be_registered_again(add_vehicle) -> None:
-    owner = UserFactory()
+    owner = UserFactory.create()
     old = add_vehicle(owner, plate="AB123CD")
     services.vehicle_archive(vehicle_id=old.public_id, actor=owner, now=NOW)
     again = add_vehicle(owner, plate="AB123CD")
@@ -84,7 +84,7 @@ def test_an_archived_vehicles_plate_can_be_registered_again(add_vehicle) -> None
 
 
 def test_twenty_active_vehicles_at_most_archived_ones_do_not_count(add_vehicle) -> None:
-    owner = UserFactory()
+    owner = UserFactory.create()
     vehicles = [add_vehicle(owner) for _ in range(20)]
     with pytest.raises(Conflict) as caught:
         add_vehicle(owner, plate="ZZ999ZZ")
@@ -96,14 +96,14 @@ def test_twenty_active_vehicles_at_most_archived_ones_do_not_count(add_vehicle) 
 
 
 def test_the_limit_is_per_customer(add_vehicle) -> None:
-    crowded = UserFactory()
+    crowded = UserFactory.create()
     for _ in range(20):
         add_vehicle(crowded)
-    assert add_vehicle(UserFactory()).is_default
+    assert add_vehicle(UserFactory.create()).is_default
 
 
 def test_update_changes_the_details_and_the_update_time(add_vehicle) -> None:
-    owner = UserFactory()
+    owner = UserFactory.create()
     vehicle = add_vehicle(owner)
     later = NOW + timedelta(days=3)
     services.vehicle_update(
@@ -122,7 +122,7 @@ def test_update_changes_the_details_and_the_update_time(add_vehicle) -> None:
 
 
 def test_update_to_another_of_my_plates_is_a_conflict(add_vehicle) -> None:
-    owner = UserFactory()
+    owner = UserFactory.create()
     add_vehicle(owner, plate="AB123CD")
     other = add_vehicle(owner, plate="XY456ZT")
     with pytest.raises(Conflict) as caught:
@@ -133,7 +133,7 @@ def test_update_to_another_of_my_plates_is_a_conflict(add_vehicle) -> None:
 
 
 def test_update_keeping_its_own_plate_is_fine(add_vehicle) -> None:
-    owner = UserFactory()
+    owner = UserFactory.create()
     vehicle = add_vehicle(owner, plate="AB123CD")
     services.vehicle_update(vehicle_id=vehicle.public_id, actor=owner, plate="ab-123-cd")
     vehicle.refresh_from_db()
@@ -141,7 +141,7 @@ def test_update_keeping_its_own_plate_is_fine(add_vehicle) -> None:
 
 
 def test_update_refuses_fields_that_are_not_details(add_vehicle) -> None:
-    owner = UserFactory()
+    owner = UserFactory.create()
     vehicle = add_vehicle(owner)
     second = add_vehicle(owner)
     with pytest.raises(ValidationFailed) as caught:
@@ -152,7 +152,7 @@ def test_update_refuses_fields_that_are_not_details(add_vehicle) -> None:
 
 
 def test_update_of_an_archived_vehicle_is_a_conflict(add_vehicle) -> None:
-    owner = UserFactory()
+    owner = UserFactory.create()
     vehicle = add_vehicle(owner)
     services.vehicle_archive(vehicle_id=vehicle.public_id, actor=owner, now=NOW)
     with pytest.raises(Conflict) as caught:
@@ -161,8 +161,10 @@ def test_update_of_an_archived_vehicle_is_a_conflict(add_vehicle) -> None:
 
 
 def test_update_of_someone_elses_vehicle_is_not_found_and_changes_nothing(add_vehicle) -> None:
-    vehicle = add_vehicle(UserFactory(), colour="Blue")
+    vehicle = add_vehicle(UserFactory.create(), colour="Blue")
     with pytest.raises(NotFound):
-        services.vehicle_update(vehicle_id=vehicle.public_id, actor=UserFactory(), colour="Red")
+        services.vehicle_update(
+            vehicle_id=vehicle.public_id, actor=UserFactory.create(), colour="Red"
+        )
     vehicle.refresh_from_db()
     assert vehicle.colour == "Blue"

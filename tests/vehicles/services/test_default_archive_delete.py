@@ -26,7 +26,7 @@ def _default_of(owner) -> list[str]:
 
 
 def test_set_default_moves_the_flag(add_vehicle) -> None:
-    owner = UserFactory()
+    owner = UserFactory.create()
     add_vehicle(owner, plate="AA111AA")
     second = add_vehicle(owner, plate="BB222BB")
     result = services.vehicle_set_default(vehicle_id=second.public_id, actor=owner, now=NOW)
@@ -35,7 +35,7 @@ def test_set_default_moves_the_flag(add_vehicle) -> None:
 
 
 def test_set_default_on_the_default_changes_nothing(add_vehicle) -> None:
-    owner = UserFactory()
+    owner = UserFactory.create()
     first = add_vehicle(owner)
     services.vehicle_set_default(vehicle_id=first.public_id, actor=owner, now=NOW + timedelta(1))
     first.refresh_from_db()
@@ -44,7 +44,7 @@ def test_set_default_on_the_default_changes_nothing(add_vehicle) -> None:
 
 
 def test_set_default_on_an_archived_vehicle_is_a_conflict(add_vehicle) -> None:
-    owner = UserFactory()
+    owner = UserFactory.create()
     add_vehicle(owner, plate="AA111AA")
     old = add_vehicle(owner, plate="BB222BB")
     services.vehicle_archive(vehicle_id=old.public_id, actor=owner, now=NOW)
@@ -55,9 +55,9 @@ def test_set_default_on_an_archived_vehicle_is_a_conflict(add_vehicle) -> None:
 
 
 def test_set_default_on_someone_elses_vehicle_is_not_found(add_vehicle) -> None:
-    me = UserFactory()
+    me = UserFactory.create()
     add_vehicle(me, plate="AA111AA")
-    theirs = add_vehicle(UserFactory(), plate="BB222BB")
+    theirs = add_vehicle(UserFactory.create(), plate="BB222BB")
     other_default = add_vehicle(theirs.owner, plate="CC333CC")
     with pytest.raises(NotFound):
         services.vehicle_set_default(vehicle_id=other_default.public_id, actor=me)
@@ -66,7 +66,7 @@ def test_set_default_on_someone_elses_vehicle_is_not_found(add_vehicle) -> None:
 
 
 def test_archiving_the_default_promotes_the_most_recently_updated_other(add_vehicle) -> None:
-    owner = UserFactory()
+    owner = UserFactory.create()
     default = add_vehicle(owner, plate="AA111AA")
     touched = add_vehicle(owner, plate="BB222BB")
     add_vehicle(owner, plate="CC333CC", now=NOW + timedelta(hours=1))  # newer, but not touched
@@ -83,7 +83,7 @@ def test_archiving_the_default_promotes_the_most_recently_updated_other(add_vehi
 
 
 def test_archiving_another_vehicle_keeps_the_default(add_vehicle) -> None:
-    owner = UserFactory()
+    owner = UserFactory.create()
     add_vehicle(owner, plate="AA111AA")
     other = add_vehicle(owner, plate="BB222BB")
     services.vehicle_archive(vehicle_id=other.public_id, actor=owner, now=NOW)
@@ -93,7 +93,7 @@ def test_archiving_another_vehicle_keeps_the_default(add_vehicle) -> None:
 def test_archiving_the_last_vehicle_leaves_no_default_and_the_next_one_gets_it(
     add_vehicle,
 ) -> None:
-    owner = UserFactory()
+    owner = UserFactory.create()
     only = add_vehicle(owner, plate="AA111AA")
     services.vehicle_archive(vehicle_id=only.public_id, actor=owner, now=NOW)
     assert _default_of(owner) == []
@@ -101,7 +101,7 @@ def test_archiving_the_last_vehicle_leaves_no_default_and_the_next_one_gets_it(
 
 
 def test_archiving_twice_changes_nothing(add_vehicle) -> None:
-    owner = UserFactory()
+    owner = UserFactory.create()
     vehicle = add_vehicle(owner)
     services.vehicle_archive(vehicle_id=vehicle.public_id, actor=owner, now=NOW)
     again = services.vehicle_archive(
@@ -111,7 +111,7 @@ def test_archiving_twice_changes_nothing(add_vehicle) -> None:
 
 
 def test_a_vehicle_with_an_active_future_booking_cannot_be_archived(add_vehicle) -> None:
-    owner = UserFactory()
+    owner = UserFactory.create()
     vehicle = add_vehicle(owner, plate="AA111AA")
     add_vehicle(owner, plate="BB222BB")
     asked: list[tuple] = []
@@ -131,22 +131,22 @@ def test_a_vehicle_with_an_active_future_booking_cannot_be_archived(add_vehicle)
 
 
 def test_archive_of_someone_elses_vehicle_is_not_found(add_vehicle) -> None:
-    vehicle = add_vehicle(UserFactory())
+    vehicle = add_vehicle(UserFactory.create())
     with pytest.raises(NotFound):
-        services.vehicle_archive(vehicle_id=vehicle.public_id, actor=UserFactory())
+        services.vehicle_archive(vehicle_id=vehicle.public_id, actor=UserFactory.create())
     vehicle.refresh_from_db()
     assert not vehicle.is_archived
 
 
 def test_a_never_booked_vehicle_is_deleted(add_vehicle) -> None:
-    owner = UserFactory()
+    owner = UserFactory.create()
     vehicle = add_vehicle(owner)
     assert services.vehicle_delete(vehicle_id=vehicle.public_id, actor=owner) is True
     assert not Vehicle.objects.filter(pk=vehicle.pk).exists()
 
 
 def test_deleting_the_default_promotes_another(add_vehicle) -> None:
-    owner = UserFactory()
+    owner = UserFactory.create()
     default = add_vehicle(owner, plate="AA111AA")
     add_vehicle(owner, plate="BB222BB")
     services.vehicle_delete(vehicle_id=default.public_id, actor=owner)
@@ -154,7 +154,7 @@ def test_deleting_the_default_promotes_another(add_vehicle) -> None:
 
 
 def test_a_booked_vehicle_is_archived_instead_of_deleted(add_vehicle) -> None:
-    owner = UserFactory()
+    owner = UserFactory.create()
     vehicle = add_vehicle(owner, plate="AA111AA")
     add_vehicle(owner, plate="BB222BB")
     public.has_any_booking.provide(lambda vehicle_pk: vehicle_pk == vehicle.pk)
@@ -166,7 +166,7 @@ def test_a_booked_vehicle_is_archived_instead_of_deleted(add_vehicle) -> None:
 
 
 def test_deleting_a_vehicle_with_an_upcoming_booking_is_refused(add_vehicle) -> None:
-    owner = UserFactory()
+    owner = UserFactory.create()
     vehicle = add_vehicle(owner)
     public.has_any_booking.provide(lambda vehicle_pk: True)
     public.has_active_future_booking.provide(lambda vehicle_pk, now: True)
@@ -179,7 +179,7 @@ def test_deleting_a_vehicle_with_an_upcoming_booking_is_refused(add_vehicle) -> 
 
 
 def test_an_archived_never_booked_vehicle_can_be_deleted_for_good(add_vehicle) -> None:
-    owner = UserFactory()
+    owner = UserFactory.create()
     vehicle = add_vehicle(owner)
     services.vehicle_archive(vehicle_id=vehicle.public_id, actor=owner, now=NOW)
     assert services.vehicle_delete(vehicle_id=vehicle.public_id, actor=owner) is True
@@ -187,7 +187,7 @@ def test_an_archived_never_booked_vehicle_can_be_deleted_for_good(add_vehicle) -
 
 
 def test_deleting_an_archived_booked_vehicle_keeps_it(add_vehicle) -> None:
-    owner = UserFactory()
+    owner = UserFactory.create()
     vehicle = add_vehicle(owner)
     services.vehicle_archive(vehicle_id=vehicle.public_id, actor=owner, now=NOW)
     public.has_any_booking.provide(lambda vehicle_pk: True)
@@ -198,9 +198,9 @@ def test_deleting_an_archived_booked_vehicle_keeps_it(add_vehicle) -> None:
 
 
 def test_delete_of_someone_elses_vehicle_is_not_found(add_vehicle) -> None:
-    vehicle = add_vehicle(UserFactory())
+    vehicle = add_vehicle(UserFactory.create())
     with pytest.raises(NotFound):
-        services.vehicle_delete(vehicle_id=vehicle.public_id, actor=UserFactory())
+        services.vehicle_delete(vehicle_id=vehicle.public_id, actor=UserFactory.create())
     assert Vehicle.objects.filter(pk=vehicle.pk).exists()
 
 
@@ -208,17 +208,17 @@ def test_delete_of_someone_elses_vehicle_is_not_found(add_vehicle) -> None:
 
 
 def test_the_database_refuses_a_second_default() -> None:
-    first = VehicleFactory()
+    first = VehicleFactory.create()
     assert first.is_default
     with pytest.raises(IntegrityError), transaction.atomic():
-        VehicleFactory(owner=first.owner, is_default=True)
+        VehicleFactory.create(owner=first.owner, is_default=True)
 
 
 def test_the_database_refuses_a_duplicate_active_plate() -> None:
-    first = VehicleFactory(plate="AB123CD")
+    first = VehicleFactory.create(plate="AB123CD")
     with pytest.raises(IntegrityError), transaction.atomic():
-        VehicleFactory(owner=first.owner, plate="AB123CD")
-    VehicleFactory(owner=first.owner, plate="AB123CD", is_archived=True, archived_at=NOW)
+        VehicleFactory.create(owner=first.owner, plate="AB123CD")
+    VehicleFactory.create(owner=first.owner, plate="AB123CD", is_archived=True, archived_at=NOW)
 
 
 @pytest.mark.parametrize(
@@ -234,14 +234,14 @@ def test_the_database_refuses_a_duplicate_active_plate() -> None:
 )
 def test_the_database_refuses_rows_that_break_a_rule(values: dict) -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
-        VehicleFactory(**values)
+        VehicleFactory.create(**values)
 
 
 def test_a_vehicle_protected_by_a_booking_row_is_archived_instead(add_vehicle, monkeypatch) -> None:
     """Bookings' foreign key refuses the delete (on_delete=PROTECT) even if the port said no."""
     from django.db.models import ProtectedError, QuerySet
 
-    owner = UserFactory()
+    owner = UserFactory.create()
     vehicle = add_vehicle(owner, plate="AA111AA")
     add_vehicle(owner, plate="BB222BB")
 
@@ -261,7 +261,7 @@ def test_a_booking_committed_during_the_delete_turns_it_into_an_archive(
     """On PostgreSQL the foreign key is checked at commit: the delete then fails as a whole."""
     from django.db.models import QuerySet
 
-    owner = UserFactory()
+    owner = UserFactory.create()
     vehicle = add_vehicle(owner)
 
     def racing(self, *args, **kwargs):
