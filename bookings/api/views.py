@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
+from uuid import UUID
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -144,7 +145,7 @@ class BookingListCreateView(generics.GenericAPIView["Booking"]):
 
 class BookingDetailView(APIView):
     @extend_schema(responses={200: BookingSerializer}, tags=["bookings"])
-    def get(self, request: Request, booking_id: Any) -> Response:
+    def get(self, request: Request, booking_id: UUID) -> Response:
         booking = selectors.booking_visible_to(booking_id=booking_id, actor=_roles(request))
         return _present(request, booking.pk)
 
@@ -158,7 +159,7 @@ class BookingDetailView(APIView):
         },
         tags=["bookings"],
     )
-    def patch(self, request: Request, booking_id: Any) -> Response:
+    def patch(self, request: Request, booking_id: UUID) -> Response:
         data = _valid(BookingNotesSerializer, request)
         booking = selectors.booking_visible_to(booking_id=booking_id, actor=_roles(request))
         services.booking_update_notes(booking_id=booking.pk, actor=_me(request), **data)
@@ -177,7 +178,7 @@ class _ActionView(APIView):
         raise NotImplementedError
 
     @idempotent
-    def post(self, request: Request, booking_id: Any) -> Response:
+    def post(self, request: Request, booking_id: UUID) -> Response:
         data = _valid(self.input_serializer, request) if self.input_serializer else {}
         booking = selectors.booking_visible_to(booking_id=booking_id, actor=_roles(request))
         self.perform(request, booking.pk, data)
@@ -204,7 +205,7 @@ def _action_schema(
 
 class ConfirmView(_ActionView):
     @_action_schema(conflicts="after its start (`too_late`)")
-    def post(self, request: Request, booking_id: Any) -> Response:
+    def post(self, request: Request, booking_id: UUID) -> Response:
         return super().post(request, booking_id)
 
     def perform(self, request: Request, booking_pk: int, data: dict[str, Any]) -> None:
@@ -213,7 +214,7 @@ class ConfirmView(_ActionView):
 
 class StartView(_ActionView):
     @_action_schema(conflicts="too early (`too_early`) or its time is over (`too_late`)")
-    def post(self, request: Request, booking_id: Any) -> Response:
+    def post(self, request: Request, booking_id: UUID) -> Response:
         return super().post(request, booking_id)
 
     def perform(self, request: Request, booking_pk: int, data: dict[str, Any]) -> None:
@@ -222,7 +223,7 @@ class StartView(_ActionView):
 
 class CompleteView(_ActionView):
     @_action_schema()
-    def post(self, request: Request, booking_id: Any) -> Response:
+    def post(self, request: Request, booking_id: UUID) -> Response:
         return super().post(request, booking_id)
 
     def perform(self, request: Request, booking_pk: int, data: dict[str, Any]) -> None:
@@ -231,7 +232,7 @@ class CompleteView(_ActionView):
 
 class NoShowView(_ActionView):
     @_action_schema(conflicts="before its start (`too_early`)")
-    def post(self, request: Request, booking_id: Any) -> Response:
+    def post(self, request: Request, booking_id: UUID) -> Response:
         return super().post(request, booking_id)
 
     def perform(self, request: Request, booking_pk: int, data: dict[str, Any]) -> None:
@@ -242,7 +243,7 @@ class CancelView(_ActionView):
     input_serializer = CancelSerializer
 
     @_action_schema(CancelSerializer)
-    def post(self, request: Request, booking_id: Any) -> Response:
+    def post(self, request: Request, booking_id: UUID) -> Response:
         return super().post(request, booking_id)
 
     def perform(self, request: Request, booking_pk: int, data: dict[str, Any]) -> None:
@@ -261,7 +262,7 @@ class RescheduleView(_ActionView):
         "(`vehicle_already_booked`) or it is too late (`too_late`, `reschedule_too_late`)",
         errors={400: _BAD_START},
     )
-    def post(self, request: Request, booking_id: Any) -> Response:
+    def post(self, request: Request, booking_id: UUID) -> Response:
         return super().post(request, booking_id)
 
     def perform(self, request: Request, booking_pk: int, data: dict[str, Any]) -> None:
@@ -275,7 +276,7 @@ class RateView(_ActionView):
         RateSerializer,
         conflicts="already rated (`already_rated`) or too late (`rating_window_closed`)",
     )
-    def post(self, request: Request, booking_id: Any) -> Response:
+    def post(self, request: Request, booking_id: UUID) -> Response:
         return super().post(request, booking_id)
 
     def perform(self, request: Request, booking_pk: int, data: dict[str, Any]) -> None:
@@ -304,7 +305,7 @@ class HistoryView(generics.GenericAPIView["BookingEvent"]):
         return {**super().get_serializer_context(), "reader_is_staff": staff}
 
     @extend_schema(responses={200: BookingEventSerializer(many=True)}, tags=["bookings"])
-    def get(self, request: Request, booking_id: Any) -> Response:
+    def get(self, request: Request, booking_id: UUID) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -340,7 +341,7 @@ class CalendarView(APIView):
         responses={(200, "text/calendar"): OpenApiTypes.BINARY},
         tags=["bookings"],
     )
-    def get(self, request: Request, booking_id: Any) -> HttpResponse:
+    def get(self, request: Request, booking_id: UUID) -> HttpResponse:
         booking = selectors.booking_visible_to(booking_id=booking_id, actor=_roles(request))
         notice = selectors.booking_notice(booking_pk=booking.pk, kind="confirmed")
         if notice is None:

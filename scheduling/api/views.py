@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext
@@ -76,7 +77,7 @@ class SiteDetailView(APIView):
     permission_classes = (permissions.AllowAny,)
 
     @extend_schema(responses={200: SiteDetailSerializer}, tags=["sites"])
-    def get(self, request: Request, site_id: Any) -> Response:
+    def get(self, request: Request, site_id: UUID) -> Response:
         site = sites.site_detail(site_id)
         if site is None:
             raise NotFound(_("No site has this id."))
