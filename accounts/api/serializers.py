@@ -126,8 +126,16 @@ class PasswordChangeSerializer(serializers.Serializer[Any]):
 
 
 class PersonalDataSerializer(serializers.Serializer[Any]):
+    """The export: accounts' own sections, then one per app that holds personal data (added by
+    `personal_data_requested`'s receivers: vehicles, bookings and their history)."""
+
     exported_at = serializers.DateTimeField()
     profile = serializers.DictField()
+    sessions = serializers.ListField(child=serializers.DictField())  # sign-ins
+    notifications = serializers.ListField(child=serializers.DictField())  # e-mails sent
+    vehicles = serializers.ListField(child=serializers.DictField())
+    bookings = serializers.ListField(child=serializers.DictField())
+    booking_events = serializers.ListField(child=serializers.DictField())  # their history
 
 
 class PasswordResetSerializer(serializers.Serializer[Any]):
