@@ -15,7 +15,7 @@ import re
 from functools import cache
 from typing import Any
 
-import jsonschema
+import jsonschema  # type: ignore[import-untyped]  # types-jsonschema is not installed
 import pytest
 from django.conf import settings
 from django.test import Client
