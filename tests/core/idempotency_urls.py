@@ -8,6 +8,7 @@ import time
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import path
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -33,7 +34,7 @@ def _failing_side_effect() -> None:
 
 class CreateThing(APIView):
     @idempotent
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         number = next(calls)
         EXECUTIONS.append(number)
         if request.data.get("slow"):

@@ -7,7 +7,7 @@ from functools import cache
 from typing import Any
 from uuid import uuid4
 
-import jsonschema
+import jsonschema  # type: ignore[import-untyped]  # its stubs (types-jsonschema) not installed
 import pytest
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient

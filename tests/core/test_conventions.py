@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 from rest_framework.test import APIClient
 
+from accounts.models import User
+
+if TYPE_CHECKING:
+    from rest_framework.response import _MonkeyPatchedResponse
+
 pytestmark = pytest.mark.django_db
 
 
-def _assert_envelope(response, status: int, code: str | None = None) -> dict:
+def _assert_envelope(
+    response: _MonkeyPatchedResponse, status: int, code: str | None = None
+) -> dict[str, Any]:
     assert response.status_code == status, response.content
     assert response["Content-Type"].startswith("application/json")
     body = response.json()
     assert set(body) == {"error"}
-    error = body["error"]
+    error: dict[str, Any] = body["error"]
     assert set(error) == {"code", "message", "details", "request_id"}
     assert error["message"]
     assert error["request_id"] == response["X-Request-ID"]
@@ -61,9 +70,12 @@ def test_missing_token_is_a_401_envelope(api_client: APIClient) -> None:
     assert response["WWW-Authenticate"].startswith("Bearer")
 
 
-def test_tampered_token_is_a_401_envelope(api_client: APIClient, make_user, client_for) -> None:
+def test_tampered_token_is_a_401_envelope(
+    api_client: APIClient, make_user: Callable[..., User], client_for: Callable[[User], APIClient]
+) -> None:
     client = client_for(make_user())
-    header = client._credentials["HTTP_AUTHORIZATION"]
+    # The header client_for set: DRF's stubs leave out the credentials an APIClient keeps.
+    header = client._credentials["HTTP_AUTHORIZATION"]  # type: ignore[attr-defined]
     api_client.credentials(
         HTTP_AUTHORIZATION=header[:-3] + ("AAA" if header[-3:] != "AAA" else "BBB")
     )
@@ -126,27 +138,34 @@ def test_insane_request_id_is_replaced(api_client: APIClient) -> None:
     assert response.json()["error"]["request_id"] == response["X-Request-ID"]
 
 
-def test_log_lines_carry_the_request_id(api_client: APIClient, caplog) -> None:
+def test_log_lines_carry_the_request_id(
+    api_client: APIClient, caplog: pytest.LogCaptureFixture
+) -> None:
     from core.logging import JsonFormatter, RequestIdFilter
 
     caplog.handler.addFilter(RequestIdFilter())  # the filter every configured handler has
     caplog.set_level(logging.INFO)
     api_client.get("/api/v1/nothing", HTTP_X_REQUEST_ID="trace-me-0001")
     access = [r for r in caplog.records if r.name == "core.access"]
-    assert [r.request_id for r in access] == ["trace-me-0001"]
+    # The id is an attribute the request filter adds to the record (not a LogRecord field).
+    assert [vars(r)["request_id"] for r in access] == ["trace-me-0001"]
     assert "/api/v1/nothing 404" in access[0].getMessage()
     assert '"request_id": "trace-me-0001"' in JsonFormatter().format(access[0])
 
 
 def test_unhandled_error_is_a_json_500_without_internals(
-    api_client: APIClient, monkeypatch, make_user, client_for, caplog
+    api_client: APIClient,
+    monkeypatch: pytest.MonkeyPatch,
+    make_user: Callable[..., User],
+    client_for: Callable[[User], APIClient],
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    from accounts.api import views
+    from accounts import selectors  # what accounts.api.views calls
 
-    def boom(*args, **kwargs):
+    def boom(*args: Any, **kwargs: Any) -> NoReturn:
         raise RuntimeError("secret internal detail")
 
-    monkeypatch.setattr(views.selectors, "user_personal_data", boom)
+    monkeypatch.setattr(selectors, "user_personal_data", boom)
     client = client_for(make_user())
     with caplog.at_level(logging.ERROR):
         response = client.get("/api/v1/me/export")
@@ -170,13 +189,15 @@ def test_ready_checks_database_and_cache(api_client: APIClient) -> None:
     assert response.json()["checks"] == {"database": "ok", "cache": "ok"}
 
 
-def test_ready_is_503_when_the_cache_is_down(api_client: APIClient, monkeypatch) -> None:
-    from core import views
+def test_ready_is_503_when_the_cache_is_down(
+    api_client: APIClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.core.cache import cache  # the cache core.views probes
 
-    def down(*args, **kwargs):
+    def down(*args: Any, **kwargs: Any) -> NoReturn:
         raise ConnectionError("redis down")
 
-    monkeypatch.setattr(views.cache, "set", down)
+    monkeypatch.setattr(cache, "set", down)
     response = api_client.get("/ready")
     assert response.status_code == 503
     assert response.json()["checks"]["cache"] == "unavailable"

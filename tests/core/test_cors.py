@@ -4,8 +4,13 @@ any page outside /api/ get none (docs/rules/security.md)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 from django.test import Client, override_settings
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse
 
 pytestmark = pytest.mark.django_db
 
@@ -13,7 +18,9 @@ ALLOWED = "https://book.example.com"
 ALLOWS = override_settings(CORS_ALLOWED_ORIGINS=[ALLOWED])
 
 
-def preflight(client: Client, origin: str, path: str = "/api/v1/bookings"):
+def preflight(
+    client: Client, origin: str, path: str = "/api/v1/bookings"
+) -> _MonkeyPatchedWSGIResponse:
     return client.options(
         path,
         HTTP_ORIGIN=origin,

@@ -103,7 +103,7 @@ def test_a_missing_table_is_still_a_500_not_a_retry(monkeypatch: Any) -> None:
 
 
 def test_only_a_lost_connection_counts_and_only_through_the_cause() -> None:
-    from core.views import database_unavailable
+    from core.db_errors import database_unavailable
 
     down = OperationalError("terminating connection")
     down.__cause__ = psycopg.errors.AdminShutdown("terminating connection")

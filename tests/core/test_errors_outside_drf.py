@@ -64,7 +64,9 @@ def test_a_crash_outside_drf_is_a_500_envelope(monkeypatch: Any, caplog: Any) ->
 # --- the WSGI guard: what escapes Django (gunicorn would answer its own HTML page) -----------
 
 
-def _call(app: Any, path: str = "/api/v1/bookings", **environ: Any) -> tuple[str, dict, bytes]:
+def _call(
+    app: Any, path: str = "/api/v1/bookings", **environ: Any
+) -> tuple[str, dict[str, str], bytes]:
     started: dict[str, Any] = {}
 
     def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import OperationalError
 from django.http import Http404
+from rest_framework.response import Response
 from rest_framework.test import APIRequestFactory
 
 from core.api.exceptions import exception_handler
@@ -22,7 +23,7 @@ def _lost(message: str) -> OperationalError:
     return error
 
 
-def _handle(exc: Exception):
+def _handle(exc: Exception) -> Response:
     request = APIRequestFactory().get("/api/v1/x")
     return exception_handler(exc, {"request": request, "view": None})
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol, TypedDict
 
 import pytest
 from babel.messages.catalog import Catalog
@@ -17,13 +17,25 @@ from babel.messages.pofile import read_po
 from django.conf import settings
 from django.test import Client
 from django.utils import translation
+from rest_framework.test import APIClient
 
 from bookings.models import Booking
 from core.errors import Text, ValidationFailed, gettext_noop, translate_details
-from tests.bookings.factories import at, make_world
+from tests.bookings.factories import World, at, make_world
+from tests.conftest import FakeClock
 
-FR = {"HTTP_ACCEPT_LANGUAGE": "fr-FR,fr;q=0.9,en;q=0.5"}
-EN = {"HTTP_ACCEPT_LANGUAGE": "en-GB,en;q=0.9"}
+if TYPE_CHECKING:
+    from rest_framework.response import _MonkeyPatchedResponse
+
+
+class _Language(TypedDict):
+    """The WSGI environ entry a browser's Accept-Language header becomes (a request's extra)."""
+
+    HTTP_ACCEPT_LANGUAGE: str
+
+
+FR: _Language = {"HTTP_ACCEPT_LANGUAGE": "fr-FR,fr;q=0.9,en;q=0.5"}
+EN: _Language = {"HTTP_ACCEPT_LANGUAGE": "en-GB,en;q=0.9"}
 LOCALE = Path(settings.BASE_DIR) / "locale"
 PLACEHOLDER = re.compile(r"%(?:\([a-z_]+\))?[sdr%]")
 
@@ -36,13 +48,15 @@ def _back_to_the_default_language() -> Iterator[None]:
 
 
 @pytest.fixture
-def world(db: None, clock):
+def world(db: None, clock: FakeClock) -> World:
     world = make_world(resources=1)
     clock.set(at(world.day, 8) - timedelta(days=3))
     return world
 
 
-def _book(client, world, headers=None, **extra):
+def _book(
+    client: APIClient, world: World, headers: _Language | None = None, **extra: Any
+) -> _MonkeyPatchedResponse:
     body = {
         "vehicle": str(world.vehicle.public_id),
         "service": world.service.code,
@@ -50,17 +64,28 @@ def _book(client, world, headers=None, **extra):
         "start": at(world.day, 10).isoformat(),
         **extra,
     }
-    return client.post("/api/v1/bookings", body, format="json", **(headers or {}))
+    if headers is None:
+        return client.post("/api/v1/bookings", body, format="json")
+    return client.post("/api/v1/bookings", body, format="json", **headers)
 
 
-def _error(response) -> dict:
-    return response.json()["error"]
+class _JsonResponse(Protocol):
+    """What the test clients (Django's and DRF's) answer: a response that parses its body."""
+
+    def json(self) -> Any: ...
+
+
+def _error(response: _JsonResponse) -> dict[str, Any]:
+    error: dict[str, Any] = response.json()["error"]
+    return error
 
 
 # API
 
 
-def test_an_unknown_booking_is_a_404_in_the_callers_language(world, client_for) -> None:
+def test_an_unknown_booking_is_a_404_in_the_callers_language(
+    world: World, client_for: Callable[[Any], APIClient]
+) -> None:
     client = client_for(world.customer)
     url = f"/api/v1/bookings/{uuid.uuid4()}"
     french, english, default = client.get(url, **FR), client.get(url, **EN), client.get(url)
@@ -71,7 +96,9 @@ def test_an_unknown_booking_is_a_404_in_the_callers_language(world, client_for) 
     assert french["Content-Language"] == "fr"
 
 
-def test_drf_field_errors_come_from_drfs_french_catalogue(world, client_for) -> None:
+def test_drf_field_errors_come_from_drfs_french_catalogue(
+    world: World, client_for: Callable[[Any], APIClient]
+) -> None:
     client = client_for(world.customer)
     french = client.post("/api/v1/bookings", {}, format="json", **FR)
     english = client.post("/api/v1/bookings", {}, format="json")
@@ -82,7 +109,9 @@ def test_drf_field_errors_come_from_drfs_french_catalogue(world, client_for) -> 
     assert _error(english)["details"]["service"] == ["This field is required."]
 
 
-def test_a_promo_refusal_is_worded_in_french(world, client_for) -> None:
+def test_a_promo_refusal_is_worded_in_french(
+    world: World, client_for: Callable[[Any], APIClient]
+) -> None:
     client = client_for(world.customer)
     french = _book(client, world, headers=FR, promo_code="nope")
     english = _book(client, world, promo_code="nope")
@@ -93,7 +122,9 @@ def test_a_promo_refusal_is_worded_in_french(world, client_for) -> None:
     assert not Booking.objects.exists()
 
 
-def test_an_invalid_transition_names_the_action_and_state_in_french(world, client_for) -> None:
+def test_an_invalid_transition_names_the_action_and_state_in_french(
+    world: World, client_for: Callable[[Any], APIClient]
+) -> None:
     booking = _book(client_for(world.customer), world).json()
     operator = client_for(world.operator)
     url = f"/api/v1/bookings/{booking['id']}/complete"
@@ -108,7 +139,9 @@ def test_an_invalid_transition_names_the_action_and_state_in_french(world, clien
     assert _error(french)["details"] == {"state": "pending", "action": "complete"}
 
 
-def test_a_domain_refusals_field_details_are_translated_too(world, client_for) -> None:
+def test_a_domain_refusals_field_details_are_translated_too(
+    world: World, client_for: Callable[[Any], APIClient]
+) -> None:
     booking = _book(client_for(world.customer), world).json()
     operator = client_for(world.operator)
     url = f"/api/v1/bookings/{booking['id']}/cancel"
@@ -150,7 +183,7 @@ def test_the_admin_login_page_follows_the_browsers_language(db: None) -> None:
     assert "Log in" in english
 
 
-def test_the_bookings_changelist_is_in_french(world) -> None:
+def test_the_bookings_changelist_is_in_french(world: World) -> None:
     from tests.bookings.admin.conftest import raw_booking
 
     raw_booking(world, at(world.day, 10))
@@ -165,7 +198,7 @@ def test_the_bookings_changelist_is_in_french(world) -> None:
     assert "Confirm selected bookings" in english
 
 
-def test_an_admin_refusal_is_shown_in_french(world) -> None:
+def test_an_admin_refusal_is_shown_in_french(world: World) -> None:
     from tests.bookings.admin.conftest import messages_of, raw_booking
 
     booking = raw_booking(world, at(world.day, 10))
@@ -185,6 +218,12 @@ def test_an_admin_refusal_is_shown_in_french(world) -> None:
 
 def _po_files() -> list[Path]:
     return sorted(LOCALE.glob("*/LC_MESSAGES/*.po"))
+
+
+def _forms(string: str | tuple[str, ...] | list[str] | None) -> tuple[str, ...]:
+    """A message's translation as its forms (one unless plural); Babel fills it when reading."""
+    assert string is not None, "a message read from a catalogue has no translation at all"
+    return (string,) if isinstance(string, str) else tuple(string)
 
 
 def test_there_is_a_french_catalogue() -> None:
@@ -238,7 +277,7 @@ def test_every_message_is_translated_with_its_placeholders(po_path: Path) -> Non
         if not message.id:
             continue
         ids = [message.id] if isinstance(message.id, str) else list(message.id)
-        strings = [message.string] if isinstance(message.string, str) else list(message.string)
+        strings = list(_forms(message.string))
         if message.fuzzy or not all(strings):
             problems.append(f"untranslated or fuzzy: {ids[0]!r}")
             continue
@@ -261,9 +300,7 @@ def test_the_compiled_catalogue_matches_its_po(po_path: Path) -> None:
 
     def entries(catalogue: Catalog) -> dict[str, tuple[str, ...]]:
         return {
-            str(m.id if isinstance(m.id, str) else m.id[0]): tuple(
-                [m.string] if isinstance(m.string, str) else m.string
-            )
+            str(m.id if isinstance(m.id, str) else m.id[0]): _forms(m.string)
             for m in catalogue
             if m.id
         }
@@ -275,7 +312,7 @@ def test_the_compiled_catalogue_matches_its_po(po_path: Path) -> None:
     assert mo == po, f"{mo_path} is stale: run deploy/compile_messages.py"
 
 
-def test_the_booking_page_shows_french_words_and_amounts(world) -> None:
+def test_the_booking_page_shows_french_words_and_amounts(world: World) -> None:
     from tests.bookings.admin.conftest import change_url, raw_booking
 
     booking = raw_booking(world, at(world.day, 10))

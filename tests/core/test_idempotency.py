@@ -2,30 +2,38 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.utils import timezone
+from rest_framework.test import APIClient
 
+from accounts.models import User
 from core.idempotency import idempotency_purge
 from core.models import IdempotencyKey
 from tests.concurrency import race
 from tests.core import idempotency_urls
+
+if TYPE_CHECKING:
+    from rest_framework.response import _MonkeyPatchedResponse
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.core.idempotency_urls")]
 URL = "/api/v1/things"
 
 
 @pytest.fixture(autouse=True)
-def _reset_executions():
+def _reset_executions() -> None:
     idempotency_urls.EXECUTIONS.clear()
     idempotency_urls.SEEN_BY_SIDE_EFFECTS.clear()
 
 
-def _post(client, body, key="key-1"):
+def _post(client: APIClient, body: dict[str, Any], key: str = "key-1") -> _MonkeyPatchedResponse:
     return client.post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY=key)
 
 
-def test_a_retry_replays_the_first_response_without_running_again(make_user, client_for) -> None:
+def test_a_retry_replays_the_first_response_without_running_again(
+    make_user: Callable[..., User], client_for: Callable[[User], APIClient]
+) -> None:
     client = client_for(make_user())
     first = _post(client, {"name": "a"})
     second = _post(client, {"name": "a"})
@@ -35,7 +43,9 @@ def test_a_retry_replays_the_first_response_without_running_again(make_user, cli
     assert len(idempotency_urls.EXECUTIONS) == 1
 
 
-def test_same_key_with_another_body_is_422(make_user, client_for) -> None:
+def test_same_key_with_another_body_is_422(
+    make_user: Callable[..., User], client_for: Callable[[User], APIClient]
+) -> None:
     client = client_for(make_user())
     _post(client, {"name": "a"})
     response = _post(client, {"name": "b"})
@@ -44,7 +54,9 @@ def test_same_key_with_another_body_is_422(make_user, client_for) -> None:
     assert len(idempotency_urls.EXECUTIONS) == 1
 
 
-def test_keys_are_scoped_per_user(make_user, client_for) -> None:
+def test_keys_are_scoped_per_user(
+    make_user: Callable[..., User], client_for: Callable[[User], APIClient]
+) -> None:
     first = _post(client_for(make_user()), {"name": "a"})
     second = _post(client_for(make_user()), {"name": "a"})
     assert first.status_code == second.status_code == 201
@@ -52,7 +64,9 @@ def test_keys_are_scoped_per_user(make_user, client_for) -> None:
     assert len(idempotency_urls.EXECUTIONS) == 2
 
 
-def test_a_refusal_is_replayed_too(make_user, client_for) -> None:
+def test_a_refusal_is_replayed_too(
+    make_user: Callable[..., User], client_for: Callable[[User], APIClient]
+) -> None:
     client = client_for(make_user())
     first = _post(client, {"conflict": True})
     second = _post(client, {"conflict": True})
@@ -61,7 +75,9 @@ def test_a_refusal_is_replayed_too(make_user, client_for) -> None:
     assert len(idempotency_urls.EXECUTIONS) == 1
 
 
-def test_a_server_error_frees_the_key_for_a_retry(make_user, client_for) -> None:
+def test_a_server_error_frees_the_key_for_a_retry(
+    make_user: Callable[..., User], client_for: Callable[[User], APIClient]
+) -> None:
     client = client_for(make_user())
     assert _post(client, {"crash": True}).status_code == 500
     assert not IdempotencyKey.objects.exists()
@@ -69,20 +85,26 @@ def test_a_server_error_frees_the_key_for_a_retry(make_user, client_for) -> None
     assert len(idempotency_urls.EXECUTIONS) == 2
 
 
-def test_without_the_header_every_request_runs(make_user, client_for) -> None:
+def test_without_the_header_every_request_runs(
+    make_user: Callable[..., User], client_for: Callable[[User], APIClient]
+) -> None:
     client = client_for(make_user())
     client.post(URL, {"name": "a"}, format="json")
     client.post(URL, {"name": "a"}, format="json")
     assert len(idempotency_urls.EXECUTIONS) == 2
 
 
-def test_bad_key_is_400(make_user, client_for) -> None:
+def test_bad_key_is_400(
+    make_user: Callable[..., User], client_for: Callable[[User], APIClient]
+) -> None:
     response = _post(client_for(make_user()), {"name": "a"}, key="has space")
     assert response.status_code == 400
     assert "Idempotency-Key" in response.json()["error"]["details"]
 
 
-def test_keys_expire_after_24_hours(make_user, client_for) -> None:
+def test_keys_expire_after_24_hours(
+    make_user: Callable[..., User], client_for: Callable[[User], APIClient]
+) -> None:
     client = client_for(make_user())
     _post(client, {"name": "a"})
     IdempotencyKey.objects.update(created_at=timezone.now() - timedelta(hours=24, seconds=1))
@@ -95,7 +117,9 @@ def test_keys_expire_after_24_hours(make_user, client_for) -> None:
 
 
 @pytest.mark.django_db(transaction=True)  # real commits: after-commit side effects run
-def test_the_key_is_completed_before_any_side_effect_runs(make_user, client_for) -> None:
+def test_the_key_is_completed_before_any_side_effect_runs(
+    make_user: Callable[..., User], client_for: Callable[[User], APIClient]
+) -> None:
     """An after-commit side effect (an e-mail) that dies with its worker can no longer leave the
     key in flight: the response was recorded in the request's transaction, before the commit."""
     client = client_for(make_user())
@@ -104,7 +128,9 @@ def test_the_key_is_completed_before_any_side_effect_runs(make_user, client_for)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_failing_side_effect_keeps_the_committed_answer(make_user, client_for) -> None:
+def test_a_failing_side_effect_keeps_the_committed_answer(
+    make_user: Callable[..., User], client_for: Callable[[User], APIClient]
+) -> None:
     client = client_for(make_user())
     first = _post(client, {"side_effect": "fails"})
     assert first.status_code == 201
@@ -115,7 +141,9 @@ def test_a_failing_side_effect_keeps_the_committed_answer(make_user, client_for)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_server_error_rolls_back_what_the_request_wrote(make_user, client_for) -> None:
+def test_a_server_error_rolls_back_what_the_request_wrote(
+    make_user: Callable[..., User], client_for: Callable[[User], APIClient]
+) -> None:
     client = client_for(make_user())
     response = client.post(
         "/api/v1/things", {"writes_then_crashes": True}, format="json", HTTP_IDEMPOTENCY_KEY="k-9"
@@ -127,7 +155,7 @@ def test_a_server_error_rolls_back_what_the_request_wrote(make_user, client_for)
 
 @pytest.mark.parametrize(("age", "status"), [(61, 201), (59, 409)])
 def test_an_in_flight_key_older_than_the_lease_is_taken_over(
-    make_user, client_for, age: int, status: int
+    make_user: Callable[..., User], client_for: Callable[[User], APIClient], age: int, status: int
 ) -> None:
     """The request that claimed it died without an answer (its worker was killed): nothing of it
     was committed, so after the lease (60 s, longer than gunicorn's 30 s timeout) a retry runs."""
@@ -150,7 +178,7 @@ def test_an_in_flight_key_older_than_the_lease_is_taken_over(
     assert len(idempotency_urls.EXECUTIONS) == (2 if status == 201 else 1)
 
 
-def test_a_request_whose_key_was_taken_over_does_not_commit(make_user) -> None:
+def test_a_request_whose_key_was_taken_over_does_not_commit(make_user: Callable[..., User]) -> None:
     """The rare first request that outlives its lease: the retry has taken the key over, so the
     first one's completion finds the claim gone and its work is rolled back, not done twice."""
     from core import idempotency
@@ -169,11 +197,13 @@ def test_a_request_whose_key_was_taken_over_does_not_commit(make_user) -> None:
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_a_concurrent_duplicate_is_409_while_the_first_runs(make_user, client_for) -> None:
+def test_a_concurrent_duplicate_is_409_while_the_first_runs(
+    make_user: Callable[..., User], client_for: Callable[[User], APIClient]
+) -> None:
     user = make_user()
     clients = [client_for(user), client_for(user)]  # one per thread: a test client is not shared
 
-    def attempt(client) -> Callable[[], int]:
+    def attempt(client: APIClient) -> Callable[[], int]:
         return lambda: _post(client, {"name": "a", "slow": True}).status_code
 
     assert sorted(race(*(attempt(c) for c in clients))) == [201, 409]
@@ -182,7 +212,9 @@ def test_a_concurrent_duplicate_is_409_while_the_first_runs(make_user, client_fo
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_of_two_retries_taking_over_a_stale_key_one_runs(make_user, client_for) -> None:
+def test_of_two_retries_taking_over_a_stale_key_one_runs(
+    make_user: Callable[..., User], client_for: Callable[[User], APIClient]
+) -> None:
     user = make_user()
     _post(client_for(user), {"name": "a", "slow": True})
     IdempotencyKey.objects.update(
@@ -193,7 +225,7 @@ def test_of_two_retries_taking_over_a_stale_key_one_runs(make_user, client_for) 
     )
     clients = [client_for(user), client_for(user)]
 
-    def attempt(client) -> Callable[[], int]:
+    def attempt(client: APIClient) -> Callable[[], int]:
         return lambda: _post(client, {"name": "a", "slow": True}).status_code
 
     assert sorted(race(*(attempt(c) for c in clients))) == [201, 409]

@@ -60,7 +60,9 @@ def test_the_configured_handler_redacts() -> None:
     )
 
 
-def test_secrets_in_the_message_and_its_arguments_are_masked(log) -> None:
+def test_secrets_in_the_message_and_its_arguments_are_masked(
+    log: tuple[logging.Logger, io.StringIO],
+) -> None:
     logger, stream = log
     logger.info("login for %s with password=%s", "marie.curie@example.com", "hunter2-Secret!")
     logger.info("refresh token: %s", JWT)
@@ -80,7 +82,7 @@ def test_secrets_in_the_message_and_its_arguments_are_masked(log) -> None:
     assert lines[5] == "url /reset?token=[redacted]&lang=fr"
 
 
-def test_secrets_in_extra_fields_are_masked(log) -> None:
+def test_secrets_in_extra_fields_are_masked(log: tuple[logging.Logger, io.StringIO]) -> None:
     logger, stream = log
     logger.warning(
         "sign-in",
@@ -106,7 +108,7 @@ def test_secrets_in_extra_fields_are_masked(log) -> None:
     assert (line["client_ip"], line["status"]) == ("203.0.113.5", 401)
 
 
-def test_a_traceback_is_masked_too(log) -> None:
+def test_a_traceback_is_masked_too(log: tuple[logging.Logger, io.StringIO]) -> None:
     logger, stream = log
     try:
         raise ValueError("bad credentials password=hunter2-Secret! for marie.curie@example.com")
@@ -171,7 +173,9 @@ def test_prefixed_names_quoted_values_and_the_token_scheme_are_masked(
     assert redact(line) == expected
 
 
-def test_a_prefixed_extra_name_with_a_number_is_masked(log) -> None:
+def test_a_prefixed_extra_name_with_a_number_is_masked(
+    log: tuple[logging.Logger, io.StringIO],
+) -> None:
     logger, stream = log
     logger.info("password change", extra={"new_password1": "hunter2-Secret!", "count": 2})
     line = json.loads(_written(stream))

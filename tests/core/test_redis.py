@@ -5,12 +5,14 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache, caches
 from django.test import override_settings
+from rest_framework.test import APIClient
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db]
 
 
 def test_the_cache_is_redis_and_shared() -> None:
-    from django_redis.cache import RedisCache
+    # django-redis ships no type information (no stubs, no py.typed).
+    from django_redis.cache import RedisCache  # type: ignore[import-untyped]
 
     assert isinstance(caches["default"], RedisCache)
     cache.set("shared-key", "value", timeout=10)
@@ -28,7 +30,7 @@ UNREACHABLE = {
 }
 
 
-def test_ready_is_503_when_redis_is_down(api_client) -> None:
+def test_ready_is_503_when_redis_is_down(api_client: APIClient) -> None:
     with override_settings(CACHES=UNREACHABLE):  # Django resets its cache handlers for this
         response = api_client.get("/ready")
     assert response.status_code == 503

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from django.test import Client, override_settings
@@ -22,6 +22,7 @@ from tests.bookings.factories import at, make_world
 from tests.worker.stack import RedisServer
 
 pytestmark = pytest.mark.django_db
+_T = TypeVar("_T")
 
 TOKEN = "/api/v1/auth/token"
 
@@ -148,7 +149,7 @@ def test_every_throttle_counts_through_the_fallback() -> None:
 
     assert get_resolver().url_patterns  # every view module, and so every throttle, imported
 
-    def subclasses(cls: type) -> list[type]:
+    def subclasses(cls: type[_T]) -> list[type[_T]]:
         return [sub for direct in cls.__subclasses__() for sub in (direct, *subclasses(direct))]
 
     ours = [

@@ -77,7 +77,7 @@ def test_an_unknown_exporter_is_a_start_up_error() -> None:
 
 
 @pytest.mark.django_db
-def test_off_by_default_a_request_makes_no_span_and_no_trace_id(access_lines) -> None:
+def test_off_by_default_a_request_makes_no_span_and_no_trace_id(access_lines: io.StringIO) -> None:
     exporter = InMemorySpanExporter()
     assert tracing.configure({}, exporter=exporter) is None
     assert not DjangoInstrumentor().is_instrumented_by_opentelemetry
@@ -90,7 +90,7 @@ def test_off_by_default_a_request_makes_no_span_and_no_trace_id(access_lines) ->
 
 @pytest.mark.django_db
 def test_a_request_is_a_server_span_and_its_log_line_carries_the_trace_id(
-    spans: InMemorySpanExporter, access_lines
+    spans: InMemorySpanExporter, access_lines: io.StringIO
 ) -> None:
     response = Client().get("/api/v1/services", HTTP_X_REQUEST_ID="req-trace-0001")
     assert response.status_code == 200

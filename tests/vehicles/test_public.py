@@ -9,13 +9,13 @@ from django.db import transaction
 
 from core.errors import Conflict, NotFound
 from tests.accounts.factories import UserFactory
-from tests.vehicles.conftest import NOW
+from tests.vehicles.conftest import NOW, AddVehicle
 from vehicles import public, services
 
 pytestmark = pytest.mark.django_db
 
 
-def test_vehicle_of_owner_is_a_plain_snapshot(add_vehicle) -> None:
+def test_vehicle_of_owner_is_a_plain_snapshot(add_vehicle: AddVehicle) -> None:
     owner = UserFactory.create()
     vehicle = add_vehicle(owner, plate="AB123CD", category="van", energy="electric")
     snapshot = public.vehicle_of_owner(vehicle_id=vehicle.public_id, owner_id=owner.pk)
@@ -35,7 +35,7 @@ def test_vehicle_of_owner_is_a_plain_snapshot(add_vehicle) -> None:
     )
 
 
-def test_vehicle_of_owner_hides_other_customers_vehicles(add_vehicle) -> None:
+def test_vehicle_of_owner_hides_other_customers_vehicles(add_vehicle: AddVehicle) -> None:
     vehicle = add_vehicle(UserFactory.create())
     with pytest.raises(NotFound):
         public.vehicle_of_owner(vehicle_id=vehicle.public_id, owner_id=UserFactory.create().pk)
@@ -43,7 +43,7 @@ def test_vehicle_of_owner_hides_other_customers_vehicles(add_vehicle) -> None:
         public.vehicle_of_owner(vehicle_id=uuid.uuid4(), owner_id=vehicle.owner_id)
 
 
-def test_an_archived_vehicle_cannot_be_used(add_vehicle) -> None:
+def test_an_archived_vehicle_cannot_be_used(add_vehicle: AddVehicle) -> None:
     owner = UserFactory.create()
     vehicle = add_vehicle(owner)
     services.vehicle_archive(vehicle_id=vehicle.public_id, actor=owner, now=NOW)
@@ -59,7 +59,7 @@ def test_vehicle_by_pk_of_a_missing_row_is_not_found() -> None:
         public.vehicle_by_pk(987654)
 
 
-def test_default_vehicle_of_owner(add_vehicle) -> None:
+def test_default_vehicle_of_owner(add_vehicle: AddVehicle) -> None:
     owner = UserFactory.create()
     assert public.default_vehicle_of_owner(owner_id=owner.pk) is None
     first = add_vehicle(owner)
@@ -70,7 +70,7 @@ def test_default_vehicle_of_owner(add_vehicle) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_lock_vehicle_of_owner_needs_a_transaction(add_vehicle) -> None:
+def test_lock_vehicle_of_owner_needs_a_transaction(add_vehicle: AddVehicle) -> None:
     owner = UserFactory.create()
     vehicle = add_vehicle(owner)
     with pytest.raises(RuntimeError):
@@ -86,7 +86,7 @@ def test_the_vocabulary_is_shared() -> None:
     assert public.display_plate(public.normalise_plate("ab-123-cd")) == "AB-123-CD"
 
 
-def test_profile_for_resolves_a_vehicle_or_a_category_once(add_vehicle) -> None:
+def test_profile_for_resolves_a_vehicle_or_a_category_once(add_vehicle: AddVehicle) -> None:
     """The one resolver that quotes, availability and explanations use (issue 11 item 4)."""
     from core.errors import Unauthenticated, ValidationFailed
 

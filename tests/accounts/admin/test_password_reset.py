@@ -39,7 +39,7 @@ def test_the_login_page_offers_it_and_staff_set_a_new_password(
     assert asked.status_code == 302
     assert asked["Location"] == "/admin/password-reset/done/"
     (message,) = mail.outbox
-    link = re.search(r"http://testserver(/admin/password-reset/\S+/\S+/)", message.body)
+    link = re.search(r"http://testserver(/admin/password-reset/\S+/\S+/)", str(message.body))
     assert link, message.body
     uid = urlsafe_base64_decode(link.group(1).split("/")[3]).decode()
     assert uid == operator.public_id.hex  # the public id, never the integer key

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import time
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 from django.test import Client, override_settings
@@ -16,7 +16,11 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.models import User
 from tests.accounts.factories import PASSWORD, OperatorFactory, UserFactory
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +36,9 @@ def code(device: TOTPDevice, *, steps_ahead: int = 0) -> str:
     return str(totp.token()).zfill(device.digits)
 
 
-def sign_in(client: Client, email: str, password: str = PASSWORD, address: str = "203.0.113.5"):
+def sign_in(
+    client: Client, email: str, password: str = PASSWORD, address: str = "203.0.113.5"
+) -> _MonkeyPatchedWSGIResponse:
     return client.post(
         "/admin/login/?next=/admin/",
         {"username": email, "password": password},
@@ -40,7 +46,7 @@ def sign_in(client: Client, email: str, password: str = PASSWORD, address: str =
     )
 
 
-def enrolled(user: Any) -> tuple[TOTPDevice, list[str]]:
+def enrolled(user: User) -> tuple[TOTPDevice, list[str]]:
     device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
     recovery = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
     codes = ["aaaa2222", "cccc3333"]
@@ -50,13 +56,15 @@ def enrolled(user: Any) -> tuple[TOTPDevice, list[str]]:
 
 
 @pytest.fixture
-def operator() -> Any:
+def operator() -> User:
     return OperatorFactory.create(email="op@example.com")
 
 
 @ON
 @override_settings(OTP_TOTP_THROTTLE_FACTOR=0)  # the app's own back-off after a wrong code
-def test_a_staff_member_without_an_app_is_sent_to_enrol_before_any_admin_page(operator) -> None:
+def test_a_staff_member_without_an_app_is_sent_to_enrol_before_any_admin_page(
+    operator: User,
+) -> None:
     client = Client()
     assert sign_in(client, "op@example.com").status_code == 302
     for page in ("/admin/", BOOKINGS, "/admin/password_change/"):
@@ -102,7 +110,9 @@ def test_a_staff_member_without_an_app_is_sent_to_enrol_before_any_admin_page(op
 
 @ON
 @override_settings(OTP_TOTP_THROTTLE_FACTOR=0)
-def test_an_enrolled_staff_member_signs_in_with_the_apps_code_not_a_wrong_one(operator) -> None:
+def test_an_enrolled_staff_member_signs_in_with_the_apps_code_not_a_wrong_one(
+    operator: User,
+) -> None:
     device, _codes = enrolled(operator)
     client = Client()
     sign_in(client, "op@example.com")
@@ -131,7 +141,7 @@ def test_an_enrolled_staff_member_signs_in_with_the_apps_code_not_a_wrong_one(op
 
 @ON
 @override_settings(OTP_STATIC_THROTTLE_FACTOR=0)  # the codes' own back-off after a wrong one
-def test_a_recovery_code_signs_in_once(operator) -> None:
+def test_a_recovery_code_signs_in_once(operator: User) -> None:
     _device, codes = enrolled(operator)
     first = Client()
     sign_in(first, "op@example.com")
@@ -149,7 +159,7 @@ def test_a_recovery_code_signs_in_once(operator) -> None:
 
 
 @ON
-def test_wrong_codes_lock_the_account_like_wrong_passwords(operator) -> None:
+def test_wrong_codes_lock_the_account_like_wrong_passwords(operator: User) -> None:
     device, _codes = enrolled(operator)
     client = Client()
     sign_in(client, "op@example.com")
@@ -169,7 +179,7 @@ def test_wrong_codes_lock_the_account_like_wrong_passwords(operator) -> None:
 
 
 @ON
-def test_the_right_password_does_not_reset_the_count_of_wrong_codes(operator) -> None:
+def test_the_right_password_does_not_reset_the_count_of_wrong_codes(operator: User) -> None:
     enrolled(operator)
     for _ in range(2):
         client = Client()
@@ -182,7 +192,7 @@ def test_the_right_password_does_not_reset_the_count_of_wrong_codes(operator) ->
 
 
 @ON
-def test_wrong_codes_lock_the_address_for_every_account(operator) -> None:
+def test_wrong_codes_lock_the_address_for_every_account(operator: User) -> None:
     for n in range(4):
         user = UserFactory.create(email=f"staff{n}@example.com", is_staff=True)
         enrolled(user)
@@ -200,14 +210,14 @@ def test_wrong_codes_lock_the_address_for_every_account(operator) -> None:
     )
 
 
-def test_off_by_default_in_the_tests_a_password_opens_the_admin(operator) -> None:
+def test_off_by_default_in_the_tests_a_password_opens_the_admin(operator: User) -> None:
     client = Client()
     sign_in(client, "op@example.com")
     assert client.get("/admin/").status_code == 200
 
 
 @override_settings(OTP_TOTP_THROTTLE_FACTOR=0)
-def test_switched_off_an_account_that_enrolled_is_still_asked_for_its_code(operator) -> None:
+def test_switched_off_an_account_that_enrolled_is_still_asked_for_its_code(operator: User) -> None:
     device, _codes = enrolled(operator)
     client = Client()
     sign_in(client, "op@example.com")
@@ -217,7 +227,7 @@ def test_switched_off_an_account_that_enrolled_is_still_asked_for_its_code(opera
 
 
 @ON
-def test_a_next_address_elsewhere_is_not_followed(operator) -> None:
+def test_a_next_address_elsewhere_is_not_followed(operator: User) -> None:
     device, _codes = enrolled(operator)
     client = Client()
     sign_in(client, "op@example.com")
@@ -236,7 +246,7 @@ def test_the_step_pages_send_a_visitor_without_a_session_to_sign_in() -> None:
 
 
 @ON
-def test_the_step_is_in_french_for_a_french_browser(operator) -> None:
+def test_the_step_is_in_french_for_a_french_browser(operator: User) -> None:
     enrolled(operator)
     client = Client(HTTP_ACCEPT_LANGUAGE="fr")
     sign_in(client, "op@example.com")

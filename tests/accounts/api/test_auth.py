@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -14,7 +17,7 @@ REFRESH = "/api/v1/auth/token/refresh"
 LOGOUT = "/api/v1/auth/logout"
 
 
-def _register(client: APIClient, email: str = "Alice@Example.COM") -> dict:
+def _register(client: APIClient, email: str = "Alice@Example.COM") -> dict[str, Any]:
     response = client.post(
         REGISTER,
         {"email": email, "password": PASSWORD, "first_name": "Alice", "language": "fr"},
@@ -22,7 +25,8 @@ def _register(client: APIClient, email: str = "Alice@Example.COM") -> dict:
     )
     # 202 since issue 15 (201 with the account before): the same answer for a taken address.
     assert response.status_code == 202, response.content
-    return response.json()
+    body: dict[str, Any] = response.json()
+    return body
 
 
 def test_the_whole_session_life_cycle(api_client: APIClient) -> None:
@@ -85,7 +89,7 @@ def test_password_is_hashed_with_argon2_in_production_settings() -> None:
 
 
 def test_wrong_password_gets_401_without_saying_which_part_is_wrong(
-    api_client: APIClient, make_user
+    api_client: APIClient, make_user: Callable[..., User]
 ) -> None:
     make_user(email="dan@example.com")
     wrong = api_client.post(TOKEN, {"email": "dan@example.com", "password": "x"}, format="json")
@@ -96,7 +100,7 @@ def test_wrong_password_gets_401_without_saying_which_part_is_wrong(
     assert wrong.json()["error"]["message"] == unknown.json()["error"]["message"]
 
 
-def test_inactive_user_cannot_log_in(api_client: APIClient, make_user) -> None:
+def test_inactive_user_cannot_log_in(api_client: APIClient, make_user: Callable[..., User]) -> None:
     make_user(email="gone@example.com", is_active=False)
     response = api_client.post(
         TOKEN, {"email": "gone@example.com", "password": PASSWORD}, format="json"
@@ -110,7 +114,9 @@ def test_garbage_refresh_token_is_401(api_client: APIClient) -> None:
     assert response.json()["error"]["code"] == "token_not_valid"
 
 
-def test_access_token_cannot_be_used_as_refresh(api_client: APIClient, make_user) -> None:
+def test_access_token_cannot_be_used_as_refresh(
+    api_client: APIClient, make_user: Callable[..., User]
+) -> None:
     make_user(email="eve@example.com")
     tokens = api_client.post(
         TOKEN, {"email": "eve@example.com", "password": PASSWORD}, format="json"

@@ -4,18 +4,26 @@ sends its `device` token and counts on its own (docs/rules/accounts.md, "Throttl
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 from django.test import override_settings
 from rest_framework.test import APIClient
 
+from accounts.models import User
 from tests.accounts.factories import PASSWORD, UserFactory
+
+if TYPE_CHECKING:
+    from rest_framework.response import _MonkeyPatchedResponse
 
 pytestmark = pytest.mark.django_db
 
 TOKEN = "/api/v1/auth/token"
 
 
-def _login(client: APIClient, email: str, password: str, address: str, **extra) -> object:
+def _login(
+    client: APIClient, email: str, password: str, address: str, **extra: str
+) -> _MonkeyPatchedResponse:
     return client.post(
         TOKEN, {"email": email, "password": password, **extra}, format="json", REMOTE_ADDR=address
     )
@@ -31,12 +39,12 @@ def _hammer(client: APIClient, email: str) -> None:
 
 
 @pytest.fixture
-def owner():
+def owner() -> User:
     return UserFactory.create(email="victim@example.com")
 
 
 def test_the_owner_s_known_device_still_signs_in_while_others_hammer_the_email(
-    owner, api_client
+    owner: User, api_client: APIClient
 ) -> None:
     first = _login(api_client, "victim@example.com", PASSWORD, "203.0.113.1")
     assert first.status_code == 200
@@ -50,7 +58,7 @@ def test_the_owner_s_known_device_still_signs_in_while_others_hammer_the_email(
     assert again.json()["access"]
 
 
-def test_a_known_device_has_its_own_limit(owner, api_client) -> None:
+def test_a_known_device_has_its_own_limit(owner: User, api_client: APIClient) -> None:
     device = _login(api_client, "victim@example.com", PASSWORD, "203.0.113.1").json()["device"]
     statuses = [
         _login(
@@ -62,7 +70,7 @@ def test_a_known_device_has_its_own_limit(owner, api_client) -> None:
     assert statuses == [401] * 10 + [429]
 
 
-def test_a_device_token_is_for_its_own_account_only(owner, api_client) -> None:
+def test_a_device_token_is_for_its_own_account_only(owner: User, api_client: APIClient) -> None:
     UserFactory.create(email="attacker@example.com")
     theirs = _login(api_client, "attacker@example.com", PASSWORD, "203.0.113.9").json()["device"]
     _hammer(api_client, "victim@example.com")
@@ -71,19 +79,23 @@ def test_a_device_token_is_for_its_own_account_only(owner, api_client) -> None:
 
 
 @pytest.mark.parametrize("device", ["forged", "x" * 400, ""])
-def test_a_forged_or_empty_token_is_an_unknown_device(owner, api_client, device) -> None:
+def test_a_forged_or_empty_token_is_an_unknown_device(
+    owner: User, api_client: APIClient, device: str
+) -> None:
     _hammer(api_client, "victim@example.com")
     response = _login(api_client, "victim@example.com", PASSWORD, "203.0.113.3", device=device)
     assert response.status_code == 429
 
 
-def test_a_too_long_token_is_a_400(owner, api_client) -> None:
+def test_a_too_long_token_is_a_400(owner: User, api_client: APIClient) -> None:
     response = _login(api_client, "victim@example.com", PASSWORD, "203.0.113.3", device="x" * 401)
     assert response.status_code == 400
     assert "device" in response.json()["error"]["details"]
 
 
-def test_a_device_token_expires_and_each_login_renews_it(owner, api_client) -> None:
+def test_a_device_token_expires_and_each_login_renews_it(
+    owner: User, api_client: APIClient
+) -> None:
     from django.core import signing
 
     old = _login(api_client, "victim@example.com", PASSWORD, "203.0.113.1").json()["device"]

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -9,15 +12,18 @@ from tests.accounts.factories import PASSWORD
 pytestmark = pytest.mark.django_db
 
 
-def _login(client: APIClient, email: str, password: str = PASSWORD) -> dict:
+def _login(client: APIClient, email: str, password: str = PASSWORD) -> dict[str, Any]:
     response = client.post(
         "/api/v1/auth/token", {"email": email, "password": password}, format="json"
     )
     assert response.status_code == 200, response.content
-    return response.json()
+    body: dict[str, Any] = response.json()
+    return body
 
 
-def test_patch_me_changes_the_profile_fields(make_user, client_for) -> None:
+def test_patch_me_changes_the_profile_fields(
+    make_user: Callable[..., User], client_for: Callable[[User], APIClient]
+) -> None:
     user = make_user(email="p@example.com")
     client = client_for(user)
     response = client.patch(
@@ -32,7 +38,9 @@ def test_patch_me_changes_the_profile_fields(make_user, client_for) -> None:
     )  # a read-only field sent here: tests/test_read_only_fields.py
 
 
-def test_patch_me_with_bad_phone_is_400_and_changes_nothing(make_user, client_for) -> None:
+def test_patch_me_with_bad_phone_is_400_and_changes_nothing(
+    make_user: Callable[..., User], client_for: Callable[[User], APIClient]
+) -> None:
     user = make_user(phone="")
     response = client_for(user).patch("/api/v1/me", {"phone": "call me"}, format="json")
     assert response.status_code == 400
@@ -41,7 +49,9 @@ def test_patch_me_with_bad_phone_is_400_and_changes_nothing(make_user, client_fo
     assert user.phone == ""
 
 
-def test_password_change_signs_out_every_session(api_client: APIClient, make_user) -> None:
+def test_password_change_signs_out_every_session(
+    api_client: APIClient, make_user: Callable[..., User]
+) -> None:
     make_user(email="q@example.com")
     first = _login(api_client, "q@example.com")
     second = _login(api_client, "q@example.com")
@@ -61,7 +71,9 @@ def test_password_change_signs_out_every_session(api_client: APIClient, make_use
     _login(api_client, "q@example.com", "another-long-secret-77")
 
 
-def test_password_change_needs_the_current_password(make_user, client_for) -> None:
+def test_password_change_needs_the_current_password(
+    make_user: Callable[..., User], client_for: Callable[[User], APIClient]
+) -> None:
     user = make_user()
     response = client_for(user).post(
         "/api/v1/me/password",
@@ -74,7 +86,9 @@ def test_password_change_needs_the_current_password(make_user, client_for) -> No
     assert user.check_password(PASSWORD)
 
 
-def test_delete_me_anonymises_and_deactivates(api_client: APIClient, make_user) -> None:
+def test_delete_me_anonymises_and_deactivates(
+    api_client: APIClient, make_user: Callable[..., User]
+) -> None:
     user = make_user(email="r@example.com", first_name="Rita", phone="+33612345678")
     tokens = _login(api_client, "r@example.com")
     api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens['access']}")
@@ -99,7 +113,9 @@ def test_delete_me_anonymises_and_deactivates(api_client: APIClient, make_user) 
     assert User.objects.filter(email="r@example.com").exists()
 
 
-def test_export_holds_everything_we_know(make_user, client_for) -> None:
+def test_export_holds_everything_we_know(
+    make_user: Callable[..., User], client_for: Callable[[User], APIClient]
+) -> None:
     user = make_user(email="s@example.com", first_name="Sam", phone="+33612345678")
     response = client_for(user).get("/api/v1/me/export")
     assert response.status_code == 200

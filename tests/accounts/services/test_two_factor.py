@@ -4,12 +4,11 @@ mistyped app code never counts against the recovery codes' back-off, nor the oth
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.models import User
 from accounts.services import two_factor
 from tests.accounts.admin.test_two_factor import code, enrolled
 from tests.accounts.factories import OperatorFactory
@@ -18,11 +17,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def operator() -> Any:
+def operator() -> User:
     return OperatorFactory.create(email="op@example.com")
 
 
-def test_a_recovery_code_still_works_after_many_wrong_app_codes(operator) -> None:
+def test_a_recovery_code_still_works_after_many_wrong_app_codes(operator: User) -> None:
     enrolled(operator)
     for _ in range(20):
         assert two_factor.verify(user=operator, token="000000") is None
@@ -31,7 +30,7 @@ def test_a_recovery_code_still_works_after_many_wrong_app_codes(operator) -> Non
     assert two_factor.recovery_codes_left(operator) == 1
 
 
-def test_the_app_code_still_works_after_wrong_recovery_codes(operator) -> None:
+def test_the_app_code_still_works_after_wrong_recovery_codes(operator: User) -> None:
     app, _ = enrolled(operator)
     for _ in range(20):
         assert two_factor.verify(user=operator, token="zzzz9999") is None
@@ -40,7 +39,7 @@ def test_the_app_code_still_works_after_wrong_recovery_codes(operator) -> None:
     assert app.throttling_failure_count == 0
 
 
-def test_an_api_login_with_the_password_does_not_reset_the_wrong_code_count(operator) -> None:
+def test_an_api_login_with_the_password_does_not_reset_the_wrong_code_count(operator: User) -> None:
     """ADR 0013: the password alone never resets the account's count of wrong codes when a code
     step follows; the API (JWT) has no code step, so its password login must not either."""
     from django.conf import settings

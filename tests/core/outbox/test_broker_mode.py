@@ -29,8 +29,9 @@ def _set(**values: Any) -> None:
 
 
 def _reset_pools() -> None:
-    app._pool = None
-    app.amqp._producer_pool = None
+    # Celery's own caches of the broker connections, private: celery-types leaves them out.
+    app._pool = None  # type: ignore[attr-defined]
+    app.amqp._producer_pool = None  # type: ignore[attr-defined]
 
 
 @pytest.fixture

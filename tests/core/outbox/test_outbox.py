@@ -121,7 +121,7 @@ def test_a_duplicate_dispatch_sends_one_email_and_one_webhook(
     # The broker delivers the same message twice (a worker died before acknowledging it), and
     # each dispatch hands its e-mail and webhook twice more.
     for _ in range(2):
-        tasks.dispatch_event.apply(args=[event_id])
+        tasks.dispatch_event.apply(args=(event_id,))
     email_id = EmailNotification.objects.get().pk
     delivery_id = WebhookDelivery.objects.get().pk
     tasks.hand_emails([email_id, email_id])

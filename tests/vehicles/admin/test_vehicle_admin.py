@@ -3,6 +3,8 @@ page costs the same number of queries whatever its size."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -11,6 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from tests.accounts.factories import OperatorFactory, UserFactory
 from tests.vehicles.factories import VehicleFactory
 from vehicles.admin import VehicleAdmin
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +29,7 @@ def operator_client() -> Client:
     return client
 
 
-def _rows(response) -> list[str]:
+def _rows(response: _MonkeyPatchedWSGIResponse) -> list[str]:
     assert response.status_code == 200
     return [str(v.plate) for v in response.context["cl"].result_list]
 
@@ -81,7 +86,7 @@ def test_filters_by_category_energy_and_archived(operator_client: Client) -> Non
 
 
 def test_the_changelist_query_count_does_not_depend_on_the_page_size(
-    operator_client: Client, monkeypatch
+    operator_client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for _ in range(30):
         VehicleFactory.create()

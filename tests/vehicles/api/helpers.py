@@ -1,6 +1,12 @@
 from __future__ import annotations
 
-from typing import Any
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from vehicles.models import Vehicle
+
+if TYPE_CHECKING:
+    from rest_framework.response import _MonkeyPatchedResponse
 
 BODY = {
     "plate": "ab-123-cd",
@@ -12,19 +18,19 @@ BODY = {
 }
 
 
-def url(vehicle: Any = None, action: str = "") -> str:
+def url(vehicle: Vehicle | uuid.UUID | None = None, action: str = "") -> str:
     if vehicle is None:
         return "/api/v1/vehicles"
-    public_id = getattr(vehicle, "public_id", vehicle)
+    public_id = vehicle.public_id if isinstance(vehicle, Vehicle) else vehicle
     return f"/api/v1/vehicles/{public_id}" + (f"/{action}" if action else "")
 
 
-def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
+def assert_error(response: _MonkeyPatchedResponse, status: int, code: str) -> dict[str, Any]:
     """The shared envelope with the expected status and code."""
     assert response.status_code == status, response.content
     body = response.json()
     assert set(body) == {"error"}
-    error = body["error"]
+    error: dict[str, Any] = body["error"]
     assert set(error) == {"code", "message", "details", "request_id"}
     assert error["code"] == code
     assert error["message"]

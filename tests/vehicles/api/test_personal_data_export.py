@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-import pytest
+from collections.abc import Callable
 
+import pytest
+from rest_framework.test import APIClient
+
+from accounts.models import User
 from tests.accounts.factories import UserFactory
-from tests.vehicles.conftest import NOW
+from tests.vehicles.conftest import NOW, AddVehicle
 from vehicles import services
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_export_lists_my_vehicles_archived_included(add_vehicle, client_for) -> None:
+def test_the_export_lists_my_vehicles_archived_included(
+    add_vehicle: AddVehicle, client_for: Callable[[User], APIClient]
+) -> None:
     me = UserFactory.create()
     add_vehicle(me, plate="AA111AA", nickname="Daily")
     old = add_vehicle(me, plate="BB222BB")
@@ -30,5 +36,7 @@ def test_the_export_lists_my_vehicles_archived_included(add_vehicle, client_for)
     assert section[1]["archived_at"] == NOW.isoformat()
 
 
-def test_a_user_without_vehicles_gets_an_empty_section(client_for) -> None:
+def test_a_user_without_vehicles_gets_an_empty_section(
+    client_for: Callable[[User], APIClient],
+) -> None:
     assert client_for(UserFactory.create()).get("/api/v1/me/export").json()["vehicles"] == []

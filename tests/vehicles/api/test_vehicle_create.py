@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-import pytest
+from collections.abc import Callable
 
+import pytest
+from rest_framework.test import APIClient
+
+from accounts.models import User
 from tests.accounts.factories import UserFactory
 from tests.vehicles.api.helpers import BODY, assert_error, url
+from tests.vehicles.conftest import AddVehicle
 from vehicles.models import Vehicle
 
 pytestmark = pytest.mark.django_db
 
 
-def test_registers_a_vehicle_normalised_and_default(client_for) -> None:
+def test_registers_a_vehicle_normalised_and_default(
+    client_for: Callable[[User], APIClient],
+) -> None:
     me = UserFactory.create()
     response = client_for(me).post(url(), {**BODY, "nickname": "Daily"}, format="json")
     assert response.status_code == 201, response.content
@@ -25,7 +32,9 @@ def test_registers_a_vehicle_normalised_and_default(client_for) -> None:
     assert (stored.plate, stored.category, stored.energy) == ("AB123CD", "small", "diesel")
 
 
-def test_the_owner_and_flags_cannot_be_set_by_the_client(client_for) -> None:
+def test_the_owner_and_flags_cannot_be_set_by_the_client(
+    client_for: Callable[[User], APIClient],
+) -> None:
     me, other = UserFactory.create(), UserFactory.create()
     client = client_for(me)
     client.post(url(), BODY, format="json")
@@ -41,7 +50,9 @@ def test_the_owner_and_flags_cannot_be_set_by_the_client(client_for) -> None:
     assert not stored.is_archived
 
 
-def test_missing_and_bad_fields_are_a_400_with_details_per_field(client_for) -> None:
+def test_missing_and_bad_fields_are_a_400_with_details_per_field(
+    client_for: Callable[[User], APIClient],
+) -> None:
     response = client_for(UserFactory.create()).post(
         url(), {"plate": "A", "year": 1900, "category": "truck"}, format="json"
     )
@@ -54,14 +65,18 @@ def test_missing_and_bad_fields_are_a_400_with_details_per_field(client_for) -> 
     ("field", "value"),
     [("plate", "AB#123"), ("plate", "-"), ("year", 2099), ("make", "   ")],
 )
-def test_rules_beyond_the_types_are_a_400(client_for, field: str, value: object) -> None:
+def test_rules_beyond_the_types_are_a_400(
+    client_for: Callable[[User], APIClient], field: str, value: object
+) -> None:
     response = client_for(UserFactory.create()).post(url(), {**BODY, field: value}, format="json")
     error = assert_error(response, 400, "validation_error")
     assert list(error["details"]) == [field]
     assert not Vehicle.objects.exists()
 
 
-def test_nul_bytes_and_absurd_numbers_are_a_400_not_a_500(client_for) -> None:
+def test_nul_bytes_and_absurd_numbers_are_a_400_not_a_500(
+    client_for: Callable[[User], APIClient],
+) -> None:
     client = client_for(UserFactory.create())
     assert_error(
         client.post(url(), {**BODY, "make": "Re\x00nault"}, format="json"), 400, "validation_error"
@@ -72,7 +87,7 @@ def test_nul_bytes_and_absurd_numbers_are_a_400_not_a_500(client_for) -> None:
     assert_error(client.post(url(), [BODY], format="json"), 400, "validation_error")
 
 
-def test_a_plate_i_already_have_is_a_409(client_for) -> None:
+def test_a_plate_i_already_have_is_a_409(client_for: Callable[[User], APIClient]) -> None:
     client = client_for(UserFactory.create())
     client.post(url(), BODY, format="json")
     response = client.post(url(), {**BODY, "plate": "AB 123 CD"}, format="json")
@@ -81,7 +96,9 @@ def test_a_plate_i_already_have_is_a_409(client_for) -> None:
     assert Vehicle.objects.count() == 1
 
 
-def test_the_twenty_first_vehicle_is_a_409(client_for, add_vehicle) -> None:
+def test_the_twenty_first_vehicle_is_a_409(
+    client_for: Callable[[User], APIClient], add_vehicle: AddVehicle
+) -> None:
     me = UserFactory.create()
     for _ in range(20):
         add_vehicle(me)
@@ -91,6 +108,6 @@ def test_the_twenty_first_vehicle_is_a_409(client_for, add_vehicle) -> None:
     assert Vehicle.objects.filter(owner=me).count() == 20
 
 
-def test_anonymous_is_a_401(api_client) -> None:
+def test_anonymous_is_a_401(api_client: APIClient) -> None:
     assert_error(api_client.post(url(), BODY, format="json"), 401, "not_authenticated")
     assert not Vehicle.objects.exists()

@@ -3,11 +3,16 @@ every attempt is a 404, exactly like an id that does not exist, and nothing chan
 
 from __future__ import annotations
 
-import pytest
+from collections.abc import Callable
+from typing import Any
 
+import pytest
+from rest_framework.test import APIClient
+
+from accounts.models import User
 from tests.accounts.factories import UserFactory
 from tests.vehicles.api.helpers import assert_error, url
-from tests.vehicles.conftest import NOW
+from tests.vehicles.conftest import NOW, AddVehicle
 from vehicles import services
 from vehicles.models import Vehicle
 
@@ -15,7 +20,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def victim_vehicles(add_vehicle):
+def victim_vehicles(add_vehicle: AddVehicle) -> tuple[User, Vehicle, Vehicle, Vehicle]:
+    """The victim, then their default, other and archived vehicles."""
     victim = UserFactory.create()
     default = add_vehicle(victim, plate="AA111AA", colour="Blue")
     other = add_vehicle(victim, plate="BB222BB")
@@ -24,7 +30,7 @@ def victim_vehicles(add_vehicle):
     return victim, default, other, archived
 
 
-def _snapshot(owner) -> list[tuple]:
+def _snapshot(owner: User) -> list[tuple[Any, ...]]:
     return list(
         Vehicle.objects.filter(owner=owner)
         .order_by("pk")
@@ -34,10 +40,13 @@ def _snapshot(owner) -> list[tuple]:
 
 @pytest.mark.parametrize("which", [1, 2, 3])
 def test_every_endpoint_answers_404_for_someone_elses_vehicle(
-    victim_vehicles, client_for, add_vehicle, which: int
+    victim_vehicles: tuple[User, Vehicle, Vehicle, Vehicle],
+    client_for: Callable[[User], APIClient],
+    add_vehicle: AddVehicle,
+    which: int,
 ) -> None:
-    victim = victim_vehicles[0]
-    target = victim_vehicles[which]
+    victim, *vehicles = victim_vehicles
+    target = vehicles[which - 1]
     attacker = UserFactory.create()
     add_vehicle(attacker, plate="ZZ999ZZ")
     before = _snapshot(victim)
@@ -58,14 +67,16 @@ def test_every_endpoint_answers_404_for_someone_elses_vehicle(
     assert Vehicle.objects.filter(owner=attacker).count() == 1
 
 
-def test_someone_elses_vehicles_never_appear_in_my_lists(victim_vehicles, client_for) -> None:
+def test_someone_elses_vehicles_never_appear_in_my_lists(
+    victim_vehicles: tuple[User, Vehicle, Vehicle, Vehicle], client_for: Callable[[User], APIClient]
+) -> None:
     client = client_for(UserFactory.create())
     assert client.get(url()).json()["count"] == 0
     assert client.get(url(), {"archived": "true"}).json()["count"] == 0
 
 
 def test_a_staff_operator_gets_no_special_access_through_the_api(
-    victim_vehicles, client_for
+    victim_vehicles: tuple[User, Vehicle, Vehicle, Vehicle], client_for: Callable[[User], APIClient]
 ) -> None:
     from tests.accounts.factories import OperatorFactory
 

@@ -8,13 +8,13 @@ import pytest
 
 from core.errors import NotFound
 from tests.accounts.factories import UserFactory
-from tests.vehicles.conftest import NOW
+from tests.vehicles.conftest import NOW, AddVehicle
 from vehicles import selectors, services
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_default_comes_first_then_the_newest(add_vehicle) -> None:
+def test_the_default_comes_first_then_the_newest(add_vehicle: AddVehicle) -> None:
     owner = UserFactory.create()
     add_vehicle(owner, plate="AA111AA", now=NOW)
     add_vehicle(owner, plate="BB222BB", now=NOW + timedelta(days=1))
@@ -31,7 +31,7 @@ def test_the_default_comes_first_then_the_newest(add_vehicle) -> None:
     ]
 
 
-def test_vehicle_of_owner_finds_archived_ones_but_never_anothers(add_vehicle) -> None:
+def test_vehicle_of_owner_finds_archived_ones_but_never_anothers(add_vehicle: AddVehicle) -> None:
     owner = UserFactory.create()
     vehicle = add_vehicle(owner)
     services.vehicle_archive(vehicle_id=vehicle.public_id, actor=owner, now=NOW)

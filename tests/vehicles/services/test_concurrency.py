@@ -110,7 +110,7 @@ def test_archiving_the_default_while_others_become_default_leaves_exactly_one() 
     assert len(_defaults(owner)) == 1
 
 
-def test_a_write_stuck_behind_a_lock_gives_up_with_a_409(monkeypatch) -> None:
+def test_a_write_stuck_behind_a_lock_gives_up_with_a_409(monkeypatch: pytest.MonkeyPatch) -> None:
     from django.contrib.auth import get_user_model
     from django.db import transaction
 

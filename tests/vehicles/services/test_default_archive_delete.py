@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any, NoReturn
 
 import pytest
 from django.db import IntegrityError, transaction
 
+from accounts.models import User
 from core.errors import Conflict, NotFound
 from tests.accounts.factories import UserFactory
-from tests.vehicles.conftest import NOW
+from tests.vehicles.conftest import NOW, AddVehicle
 from tests.vehicles.factories import VehicleFactory
 from vehicles import public, services
 from vehicles.models import Vehicle
@@ -17,7 +19,7 @@ from vehicles.models import Vehicle
 pytestmark = pytest.mark.django_db
 
 
-def _default_of(owner) -> list[str]:
+def _default_of(owner: User) -> list[str]:
     return list(
         Vehicle.objects.filter(owner=owner, is_default=True, is_archived=False).values_list(
             "plate", flat=True
@@ -25,7 +27,7 @@ def _default_of(owner) -> list[str]:
     )
 
 
-def test_set_default_moves_the_flag(add_vehicle) -> None:
+def test_set_default_moves_the_flag(add_vehicle: AddVehicle) -> None:
     owner = UserFactory.create()
     add_vehicle(owner, plate="AA111AA")
     second = add_vehicle(owner, plate="BB222BB")
@@ -34,7 +36,7 @@ def test_set_default_moves_the_flag(add_vehicle) -> None:
     assert _default_of(owner) == ["BB222BB"]
 
 
-def test_set_default_on_the_default_changes_nothing(add_vehicle) -> None:
+def test_set_default_on_the_default_changes_nothing(add_vehicle: AddVehicle) -> None:
     owner = UserFactory.create()
     first = add_vehicle(owner)
     services.vehicle_set_default(vehicle_id=first.public_id, actor=owner, now=NOW + timedelta(1))
@@ -43,7 +45,7 @@ def test_set_default_on_the_default_changes_nothing(add_vehicle) -> None:
     assert first.updated_at == NOW
 
 
-def test_set_default_on_an_archived_vehicle_is_a_conflict(add_vehicle) -> None:
+def test_set_default_on_an_archived_vehicle_is_a_conflict(add_vehicle: AddVehicle) -> None:
     owner = UserFactory.create()
     add_vehicle(owner, plate="AA111AA")
     old = add_vehicle(owner, plate="BB222BB")
@@ -54,7 +56,7 @@ def test_set_default_on_an_archived_vehicle_is_a_conflict(add_vehicle) -> None:
     assert _default_of(owner) == ["AA111AA"]
 
 
-def test_set_default_on_someone_elses_vehicle_is_not_found(add_vehicle) -> None:
+def test_set_default_on_someone_elses_vehicle_is_not_found(add_vehicle: AddVehicle) -> None:
     me = UserFactory.create()
     add_vehicle(me, plate="AA111AA")
     theirs = add_vehicle(UserFactory.create(), plate="BB222BB")
@@ -65,7 +67,9 @@ def test_set_default_on_someone_elses_vehicle_is_not_found(add_vehicle) -> None:
     assert _default_of(theirs.owner) == ["BB222BB"]
 
 
-def test_archiving_the_default_promotes_the_most_recently_updated_other(add_vehicle) -> None:
+def test_archiving_the_default_promotes_the_most_recently_updated_other(
+    add_vehicle: AddVehicle,
+) -> None:
     owner = UserFactory.create()
     default = add_vehicle(owner, plate="AA111AA")
     touched = add_vehicle(owner, plate="BB222BB")
@@ -82,7 +86,7 @@ def test_archiving_the_default_promotes_the_most_recently_updated_other(add_vehi
     assert _default_of(owner) == ["BB222BB"]
 
 
-def test_archiving_another_vehicle_keeps_the_default(add_vehicle) -> None:
+def test_archiving_another_vehicle_keeps_the_default(add_vehicle: AddVehicle) -> None:
     owner = UserFactory.create()
     add_vehicle(owner, plate="AA111AA")
     other = add_vehicle(owner, plate="BB222BB")
@@ -91,7 +95,7 @@ def test_archiving_another_vehicle_keeps_the_default(add_vehicle) -> None:
 
 
 def test_archiving_the_last_vehicle_leaves_no_default_and_the_next_one_gets_it(
-    add_vehicle,
+    add_vehicle: AddVehicle,
 ) -> None:
     owner = UserFactory.create()
     only = add_vehicle(owner, plate="AA111AA")
@@ -100,7 +104,7 @@ def test_archiving_the_last_vehicle_leaves_no_default_and_the_next_one_gets_it(
     assert add_vehicle(owner, plate="BB222BB").is_default
 
 
-def test_archiving_twice_changes_nothing(add_vehicle) -> None:
+def test_archiving_twice_changes_nothing(add_vehicle: AddVehicle) -> None:
     owner = UserFactory.create()
     vehicle = add_vehicle(owner)
     services.vehicle_archive(vehicle_id=vehicle.public_id, actor=owner, now=NOW)
@@ -110,13 +114,15 @@ def test_archiving_twice_changes_nothing(add_vehicle) -> None:
     assert again.archived_at == NOW
 
 
-def test_a_vehicle_with_an_active_future_booking_cannot_be_archived(add_vehicle) -> None:
+def test_a_vehicle_with_an_active_future_booking_cannot_be_archived(
+    add_vehicle: AddVehicle,
+) -> None:
     owner = UserFactory.create()
     vehicle = add_vehicle(owner, plate="AA111AA")
     add_vehicle(owner, plate="BB222BB")
-    asked: list[tuple] = []
+    asked: list[tuple[int, datetime]] = []
 
-    def booked(vehicle_pk: int, now) -> bool:
+    def booked(vehicle_pk: int, now: datetime) -> bool:
         asked.append((vehicle_pk, now))
         return vehicle_pk == vehicle.pk
 
@@ -130,7 +136,7 @@ def test_a_vehicle_with_an_active_future_booking_cannot_be_archived(add_vehicle)
     assert _default_of(owner) == ["AA111AA"]
 
 
-def test_archive_of_someone_elses_vehicle_is_not_found(add_vehicle) -> None:
+def test_archive_of_someone_elses_vehicle_is_not_found(add_vehicle: AddVehicle) -> None:
     vehicle = add_vehicle(UserFactory.create())
     with pytest.raises(NotFound):
         services.vehicle_archive(vehicle_id=vehicle.public_id, actor=UserFactory.create())
@@ -138,14 +144,14 @@ def test_archive_of_someone_elses_vehicle_is_not_found(add_vehicle) -> None:
     assert not vehicle.is_archived
 
 
-def test_a_never_booked_vehicle_is_deleted(add_vehicle) -> None:
+def test_a_never_booked_vehicle_is_deleted(add_vehicle: AddVehicle) -> None:
     owner = UserFactory.create()
     vehicle = add_vehicle(owner)
     assert services.vehicle_delete(vehicle_id=vehicle.public_id, actor=owner) is True
     assert not Vehicle.objects.filter(pk=vehicle.pk).exists()
 
 
-def test_deleting_the_default_promotes_another(add_vehicle) -> None:
+def test_deleting_the_default_promotes_another(add_vehicle: AddVehicle) -> None:
     owner = UserFactory.create()
     default = add_vehicle(owner, plate="AA111AA")
     add_vehicle(owner, plate="BB222BB")
@@ -153,7 +159,7 @@ def test_deleting_the_default_promotes_another(add_vehicle) -> None:
     assert _default_of(owner) == ["BB222BB"]
 
 
-def test_a_booked_vehicle_is_archived_instead_of_deleted(add_vehicle) -> None:
+def test_a_booked_vehicle_is_archived_instead_of_deleted(add_vehicle: AddVehicle) -> None:
     owner = UserFactory.create()
     vehicle = add_vehicle(owner, plate="AA111AA")
     add_vehicle(owner, plate="BB222BB")
@@ -165,7 +171,7 @@ def test_a_booked_vehicle_is_archived_instead_of_deleted(add_vehicle) -> None:
     assert _default_of(owner) == ["BB222BB"]
 
 
-def test_deleting_a_vehicle_with_an_upcoming_booking_is_refused(add_vehicle) -> None:
+def test_deleting_a_vehicle_with_an_upcoming_booking_is_refused(add_vehicle: AddVehicle) -> None:
     owner = UserFactory.create()
     vehicle = add_vehicle(owner)
     public.has_any_booking.provide(lambda vehicle_pk: True)
@@ -178,7 +184,7 @@ def test_deleting_a_vehicle_with_an_upcoming_booking_is_refused(add_vehicle) -> 
     assert vehicle.is_default
 
 
-def test_an_archived_never_booked_vehicle_can_be_deleted_for_good(add_vehicle) -> None:
+def test_an_archived_never_booked_vehicle_can_be_deleted_for_good(add_vehicle: AddVehicle) -> None:
     owner = UserFactory.create()
     vehicle = add_vehicle(owner)
     services.vehicle_archive(vehicle_id=vehicle.public_id, actor=owner, now=NOW)
@@ -186,7 +192,7 @@ def test_an_archived_never_booked_vehicle_can_be_deleted_for_good(add_vehicle) -
     assert not Vehicle.objects.filter(pk=vehicle.pk).exists()
 
 
-def test_deleting_an_archived_booked_vehicle_keeps_it(add_vehicle) -> None:
+def test_deleting_an_archived_booked_vehicle_keeps_it(add_vehicle: AddVehicle) -> None:
     owner = UserFactory.create()
     vehicle = add_vehicle(owner)
     services.vehicle_archive(vehicle_id=vehicle.public_id, actor=owner, now=NOW)
@@ -197,7 +203,7 @@ def test_deleting_an_archived_booked_vehicle_keeps_it(add_vehicle) -> None:
     assert vehicle.archived_at == NOW
 
 
-def test_delete_of_someone_elses_vehicle_is_not_found(add_vehicle) -> None:
+def test_delete_of_someone_elses_vehicle_is_not_found(add_vehicle: AddVehicle) -> None:
     vehicle = add_vehicle(UserFactory.create())
     with pytest.raises(NotFound):
         services.vehicle_delete(vehicle_id=vehicle.public_id, actor=UserFactory.create())
@@ -232,12 +238,14 @@ def test_the_database_refuses_a_duplicate_active_plate() -> None:
         {"is_archived": True, "archived_at": NOW, "is_default": True},
     ],
 )
-def test_the_database_refuses_rows_that_break_a_rule(values: dict) -> None:
+def test_the_database_refuses_rows_that_break_a_rule(values: dict[str, Any]) -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
         VehicleFactory.create(**values)
 
 
-def test_a_vehicle_protected_by_a_booking_row_is_archived_instead(add_vehicle, monkeypatch) -> None:
+def test_a_vehicle_protected_by_a_booking_row_is_archived_instead(
+    add_vehicle: AddVehicle, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Bookings' foreign key refuses the delete (on_delete=PROTECT) even if the port said no."""
     from django.db.models import ProtectedError, QuerySet
 
@@ -245,7 +253,7 @@ def test_a_vehicle_protected_by_a_booking_row_is_archived_instead(add_vehicle, m
     vehicle = add_vehicle(owner, plate="AA111AA")
     add_vehicle(owner, plate="BB222BB")
 
-    def protected(self, *args, **kwargs):
+    def protected(self: QuerySet[Any], *args: Any, **kwargs: Any) -> NoReturn:
         raise ProtectedError("referenced by a booking", set())
 
     monkeypatch.setattr(QuerySet, "delete", protected)
@@ -256,7 +264,7 @@ def test_a_vehicle_protected_by_a_booking_row_is_archived_instead(add_vehicle, m
 
 
 def test_a_booking_committed_during_the_delete_turns_it_into_an_archive(
-    add_vehicle, monkeypatch
+    add_vehicle: AddVehicle, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """On PostgreSQL the foreign key is checked at commit: the delete then fails as a whole."""
     from django.db.models import QuerySet
@@ -264,7 +272,7 @@ def test_a_booking_committed_during_the_delete_turns_it_into_an_archive(
     owner = UserFactory.create()
     vehicle = add_vehicle(owner)
 
-    def racing(self, *args, **kwargs):
+    def racing(self: QuerySet[Any], *args: Any, **kwargs: Any) -> NoReturn:
         raise IntegrityError("violates foreign key constraint")
 
     monkeypatch.setattr(QuerySet, "delete", racing)
