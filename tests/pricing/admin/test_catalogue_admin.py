@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.http import HttpRequest
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -52,7 +53,7 @@ def _inline_management(client: Client, url: str) -> dict[str, str]:
     return data
 
 
-def _service_form(**overrides: str) -> dict[str, Any]:
+def _service_form(**overrides: str | list[str]) -> dict[str, Any]:
     data: dict[str, Any] = {
         "code": "full-wash",
         "name": "Full wash",
@@ -289,7 +290,9 @@ def test_a_redemption_made_while_a_promo_code_is_edited_is_not_lost(
     promo = PromoCodeFactory.create(code="WELCOME", max_redemptions=10)
     loaded = PromoCodeAdmin.get_object
 
-    def load_then_a_customer_redeems(self: Any, request: Any, object_id: str, from_field=None):
+    def load_then_a_customer_redeems(
+        self: PromoCodeAdmin, request: HttpRequest, object_id: str, from_field: str | None = None
+    ) -> PromoCode | None:
         shown = loaded(self, request, object_id, from_field)
         public.promo_redeem(
             code="WELCOME", customer_id=UserFactory.create().pk, order_total=Decimal("50.00")

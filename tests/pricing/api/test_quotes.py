@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import uuid4
 
 import pytest
+from pytest_django import DjangoAssertNumQueries
 from rest_framework.test import APIClient
 
-from pricing.models import PromoRedemption
+from accounts.models import User
+from pricing.models import PromoRedemption, Service
 from pricing.public import site_timezone
 from tests.pricing.factories import (
     CategoryOverrideFactory,
@@ -23,12 +25,15 @@ from tests.pricing.factories import (
 )
 from tests.vehicles.factories import VehicleFactory
 
+if TYPE_CHECKING:
+    from rest_framework.response import _MonkeyPatchedResponse  # the test client's response
+
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/quotes"
 
 
 @pytest.fixture
-def wash() -> Any:
+def wash() -> Service:
     service = ServiceFactory.create(code="full-wash", name="Full wash", base_price=Decimal("40.00"))
     CategoryOverrideFactory.create(
         service=service, category="large", price=Decimal("55.00"), duration_minutes=60
@@ -51,11 +56,12 @@ def wash() -> Any:
     return service
 
 
-def error(response: Any) -> dict[str, Any]:
-    return response.json()["error"]
+def error(response: _MonkeyPatchedResponse) -> dict[str, Any]:
+    envelope: dict[str, Any] = response.json()["error"]
+    return envelope
 
 
-def test_an_anonymous_quote_for_a_category(api_client: APIClient, wash: Any) -> None:
+def test_an_anonymous_quote_for_a_category(api_client: APIClient, wash: Service) -> None:
     response = api_client.post(URL, {"service": "full-wash", "category": "medium"})
     assert response.status_code == 200
     body = response.json()
@@ -67,7 +73,7 @@ def test_an_anonymous_quote_for_a_category(api_client: APIClient, wash: Any) -> 
 
 
 def test_the_worked_example_weekend_large_two_options_and_a_promo(
-    api_client: APIClient, wash: Any
+    api_client: APIClient, wash: Service
 ) -> None:
     PromoCodeFactory.create(code="SUMMER10", value=Decimal("10"))
     response = api_client.post(
@@ -96,7 +102,7 @@ def test_the_worked_example_weekend_large_two_options_and_a_promo(
 
 
 def test_a_quote_for_my_vehicle_uses_its_category_and_energy(
-    client_for: Callable[[Any], APIClient], make_user: Callable[..., Any], wash: Any
+    client_for: Callable[[User], APIClient], make_user: Callable[..., User], wash: Service
 ) -> None:
     me = make_user()
     van = VehicleFactory.create(owner=me, category="large", energy="electric")
@@ -114,7 +120,7 @@ def test_a_quote_for_my_vehicle_uses_its_category_and_energy(
 
 
 def test_another_customers_vehicle_is_a_404(
-    client_for: Callable[[Any], APIClient], make_user: Callable[..., Any], wash: Any
+    client_for: Callable[[User], APIClient], make_user: Callable[..., User], wash: Service
 ) -> None:
     theirs = VehicleFactory.create(owner=make_user())
     response = client_for(make_user()).post(
@@ -127,7 +133,7 @@ def test_another_customers_vehicle_is_a_404(
 
 
 def test_a_vehicle_needs_authentication(
-    api_client: APIClient, make_user: Callable[..., Any], wash: Any
+    api_client: APIClient, make_user: Callable[..., User], wash: Service
 ) -> None:
     vehicle = VehicleFactory.create(owner=make_user())
     response = api_client.post(URL, {"service": "full-wash", "vehicle": str(vehicle.public_id)})
@@ -150,7 +156,7 @@ def test_a_vehicle_needs_authentication(
     ],
 )
 def test_invalid_input_is_a_400_with_the_field(
-    api_client: APIClient, wash: Any, payload: dict[str, Any], field: str
+    api_client: APIClient, wash: Service, payload: dict[str, Any], field: str
 ) -> None:
     response = api_client.post(URL, payload)
     assert response.status_code == 400
@@ -166,7 +172,9 @@ def test_an_unknown_service_is_a_404_and_an_inactive_one_a_409(api_client: APICl
     assert (inactive.status_code, error(inactive)["code"]) == (409, "service_inactive")
 
 
-def test_an_option_not_offered_is_a_reason_not_an_error(api_client: APIClient, wash: Any) -> None:
+def test_an_option_not_offered_is_a_reason_not_an_error(
+    api_client: APIClient, wash: Service
+) -> None:
     OptionFactory.create(code="tyre-shine")
     response = api_client.post(
         URL, {"service": "full-wash", "category": "small", "options": ["wax", "tyre-shine"]}
@@ -178,7 +186,7 @@ def test_an_option_not_offered_is_a_reason_not_an_error(api_client: APIClient, w
 
 
 def test_the_start_is_read_on_its_own_offset_without_a_site(
-    api_client: APIClient, wash: Any
+    api_client: APIClient, wash: Service
 ) -> None:
     # Friday 23:30 UTC is Saturday 01:30 in Paris: the client's own offset decides.
     friday_utc = api_client.post(
@@ -191,7 +199,7 @@ def test_the_start_is_read_on_its_own_offset_without_a_site(
     assert saturday_paris.json()["total"] == "46.00"
 
 
-def test_with_a_site_the_rules_read_the_sites_clock(api_client: APIClient, wash: Any) -> None:
+def test_with_a_site_the_rules_read_the_sites_clock(api_client: APIClient, wash: Service) -> None:
     paris = uuid4()
     site_timezone.provide(lambda site_id: "Europe/Paris" if site_id == paris else None)
     response = api_client.post(
@@ -220,7 +228,7 @@ def test_with_a_site_the_rules_read_the_sites_clock(api_client: APIClient, wash:
 
 
 def test_a_promo_already_used_by_me_is_a_reason(
-    client_for: Callable[[Any], APIClient], make_user: Callable[..., Any], wash: Any
+    client_for: Callable[[User], APIClient], make_user: Callable[..., User], wash: Service
 ) -> None:
     me = make_user()
     promo = PromoCodeFactory.create(code="WELCOME")
@@ -245,10 +253,10 @@ def test_a_promo_already_used_by_me_is_a_reason(
     ],
 )
 def test_a_promo_that_does_not_apply_is_a_reason(
-    client_for: Callable[[Any], APIClient],
-    make_user: Callable[..., Any],
-    wash: Any,
-    promo: dict[str, Any],
+    client_for: Callable[[User], APIClient],
+    make_user: Callable[..., User],
+    wash: Service,
+    promo: dict[str, object],
     code: str,
 ) -> None:
     """A signed-in customer learns why (anonymous callers: see below)."""
@@ -264,7 +272,7 @@ def test_a_promo_that_does_not_apply_is_a_reason(
 
 
 def test_an_unknown_promo_is_a_reason(
-    client_for: Callable[[Any], APIClient], make_user: Callable[..., Any], wash: Any
+    client_for: Callable[[User], APIClient], make_user: Callable[..., User], wash: Service
 ) -> None:
     body = (
         client_for(make_user())
@@ -283,7 +291,7 @@ def test_an_unknown_promo_is_a_reason(
     ],
 )
 def test_anonymous_callers_get_the_same_answer_for_unknown_and_dead_codes(
-    api_client: APIClient, wash: Any, dead: dict[str, Any]
+    api_client: APIClient, wash: Service, dead: dict[str, object]
 ) -> None:
     payload = {"service": "full-wash", "category": "small", "promo_code": "deal"}
     unknown = api_client.post(URL, payload)
@@ -299,7 +307,10 @@ def test_anonymous_callers_get_the_same_answer_for_unknown_and_dead_codes(
 
 
 def test_quotes_with_a_promo_code_are_throttled(
-    api_client: APIClient, client_for: Callable[[Any], APIClient], make_user, wash: Any
+    api_client: APIClient,
+    client_for: Callable[[User], APIClient],
+    make_user: Callable[..., User],
+    wash: Service,
 ) -> None:
     def quote(client: APIClient, promo: str | None, address: str = "203.0.113.4") -> int:
         body = {"service": "full-wash", "category": "small"}
@@ -322,7 +333,7 @@ def test_quotes_with_a_promo_code_are_throttled(
     assert quote(client_for(make_user()), "guess") == 200
 
 
-def test_reasons_are_in_the_callers_language(api_client: APIClient, wash: Any) -> None:
+def test_reasons_are_in_the_callers_language(api_client: APIClient, wash: Service) -> None:
     OptionFactory.create(code="tyre-shine")
     body = api_client.post(
         URL,
@@ -335,10 +346,10 @@ def test_reasons_are_in_the_callers_language(api_client: APIClient, wash: Any) -
 
 def test_a_quote_reads_the_catalogue_in_one_query_and_a_promo_in_one_more(
     api_client: APIClient,
-    client_for: Callable[[Any], APIClient],
-    make_user: Callable[..., Any],
-    wash: Any,
-    django_assert_num_queries: Any,
+    client_for: Callable[[User], APIClient],
+    make_user: Callable[..., User],
+    wash: Service,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     # Issue 16: the service (its override, the asked options) and the price rules in one read
     # (2 before); the promo code with the customer's earlier use in one (2 before).

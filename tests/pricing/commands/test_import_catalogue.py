@@ -127,6 +127,7 @@ def test_an_import_creates_the_catalogue(good_file: Path) -> None:
     assert "overrides: 2 created" in out
     assert "options: 2 created" in out
     oil = Service.objects.get(code="oil-change")
+    assert oil.required_skill is not None
     assert (oil.required_skill.code, oil.excluded_energies) == ("mechanic", ["electric"])
     assert oil.base_price == Decimal("69.90")
     wash = Service.objects.get(code="full-wash")

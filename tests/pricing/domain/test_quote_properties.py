@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
+from typing import TypedDict, cast
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -83,24 +84,45 @@ promos = st.none() | st.builds(
     used_by_customer=st.booleans(),
 )
 starts = st.none() | st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2025, 12, 31))
-requests = st.fixed_dictionaries(
-    {
-        "service": services,
-        "category": st.sampled_from(CATEGORIES),
-        "option_codes": st.lists(st.sampled_from(["a", "b", "c", "d", "x"]), max_size=5),
-        "rules": rules,
-        "local_start": starts,
-        "promo_code": st.just("p"),
-        "promo": promos,
-        "now": st.just(NOW) | st.just(NOW + timedelta(days=400)),
-        "currency": st.just("EUR"),
-    }
+
+
+class QuoteRequest(TypedDict):
+    """The keyword arguments `requests` draws for compute_quote."""
+
+    service: ServiceData
+    category: str
+    option_codes: list[str]
+    rules: list[PriceRuleData]
+    local_start: datetime | None
+    promo_code: str
+    promo: PromoData | None
+    now: datetime
+    currency: str
+
+
+# fixed_dictionaries types its draws as a plain dict of the values' join; the keys and the
+# value types are exactly QuoteRequest's.
+requests = cast(
+    "st.SearchStrategy[QuoteRequest]",
+    st.fixed_dictionaries(
+        {
+            "service": services,
+            "category": st.sampled_from(CATEGORIES),
+            "option_codes": st.lists(st.sampled_from(["a", "b", "c", "d", "x"]), max_size=5),
+            "rules": rules,
+            "local_start": starts,
+            "promo_code": st.just("p"),
+            "promo": promos,
+            "now": st.just(NOW) | st.just(NOW + timedelta(days=400)),
+            "currency": st.just("EUR"),
+        }
+    ),
 )
 
 
 @settings(max_examples=300, deadline=None)
 @given(requests)
-def test_the_total_is_the_sum_of_the_lines_and_never_negative(request: dict) -> None:
+def test_the_total_is_the_sum_of_the_lines_and_never_negative(request: QuoteRequest) -> None:
     q = compute_quote(**request)
     assert q.total == sum((line.amount for line in q.lines), Decimal("0.00"))
     assert q.total >= 0
@@ -111,19 +133,24 @@ def test_the_total_is_the_sum_of_the_lines_and_never_negative(request: dict) -> 
 
 @settings(max_examples=200, deadline=None)
 @given(requests)
-def test_the_same_inputs_give_the_same_quote(request: dict) -> None:
+def test_the_same_inputs_give_the_same_quote(request: QuoteRequest) -> None:
     first = compute_quote(**request)
     again = compute_quote(**request)
-    shuffled = compute_quote(**{**request, "rules": list(reversed(request["rules"]))})
+    reordered: QuoteRequest = {**request, "rules": list(reversed(request["rules"]))}
+    shuffled = compute_quote(**reordered)
     assert first == again == shuffled
     assert first.as_dict() == again.as_dict()
 
 
 @settings(max_examples=200, deadline=None)
 @given(requests)
-def test_the_duration_is_the_category_duration_plus_the_options_quoted(request: dict) -> None:
+def test_the_duration_is_the_category_duration_plus_the_options_quoted(
+    request: QuoteRequest,
+) -> None:
     q = compute_quote(**request)
-    service: ServiceData = request["service"]
-    extra = sum(service.option(code).extra_duration_minutes for code in q.option_codes)  # type: ignore[union-attr]
+    service = request["service"]
+    quoted = [service.option(code) for code in q.option_codes]
+    assert None not in quoted  # a quote lists only options the service offers
+    extra = sum(option.extra_duration_minutes for option in quoted if option is not None)
     assert q.duration_minutes == service.duration_for(request["category"]) + extra
     assert q.duration_minutes % 5 == 0

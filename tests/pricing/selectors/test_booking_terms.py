@@ -6,8 +6,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
+from typing import TypedDict
 
 import pytest
+from pytest_django import DjangoAssertNumQueries
 
 from core.errors import Conflict, NotFound
 from pricing import public as pricing
@@ -30,7 +32,21 @@ pytestmark = pytest.mark.django_db
 MONDAY_10 = datetime(2030, 3, 4, 10, 0, tzinfo=UTC)
 
 
-def test_booking_terms_agree_with_the_separate_calls(django_assert_num_queries) -> None:
+class _Ask(TypedDict):
+    service_code: str
+    category: str
+    option_codes: list[str]
+
+
+class _Common(TypedDict):
+    category: str
+    local_start: datetime
+    customer_id: int
+
+
+def test_booking_terms_agree_with_the_separate_calls(
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
     customer = UserFactory.create()
     service = ServiceFactory.create(code="wash", required_skill=SkillFactory.create(code="wet"))
     other = ServiceFactory.create(code="other")
@@ -39,7 +55,7 @@ def test_booking_terms_agree_with_the_separate_calls(django_assert_num_queries) 
     PriceRuleFactory.create(percentage=Decimal("10.00"), weekdays=[1])
     PriceRuleFactory.create(percentage=Decimal("-5.00"), services=[service, other])
     PriceRuleFactory.create(percentage=Decimal("20.00"), services=[other])
-    ask = {"service_code": "wash", "category": "large", "option_codes": ["wax"]}
+    ask: _Ask = {"service_code": "wash", "category": "large", "option_codes": ["wax"]}
     with django_assert_num_queries(1):  # the service with its override and options, price rules
         terms = pricing.booking_terms(
             **ask, local_start=MONDAY_10, customer_id=customer.pk, energy="petrol", now=MONDAY_10
@@ -67,7 +83,7 @@ def test_booking_terms_refuse_like_the_quote() -> None:
     PriceRuleFactory.create(
         percentage=Decimal("10.00"), services=[wash]
     )  # the one read has rules too
-    common = {"category": "small", "local_start": MONDAY_10, "customer_id": customer.pk}
+    common: _Common = {"category": "small", "local_start": MONDAY_10, "customer_id": customer.pk}
     with pytest.raises(NotFound) as unknown:
         pricing.booking_terms(service_code="nope", **common)
     assert unknown.value.code == "service_not_found"
@@ -89,7 +105,7 @@ def test_booking_terms_refuse_like_the_quote() -> None:
 @pytest.mark.parametrize("category", ["small", "large", "van"])
 @pytest.mark.parametrize("option_codes", [(), ("wax",), ("wax", "vac", "elsewhere", "wax")])
 def test_the_one_read_agrees_with_the_service_read_and_the_rules_read(
-    category: str, option_codes: tuple[str, ...], django_assert_num_queries
+    category: str, option_codes: tuple[str, ...], django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     """The UNION ALL of the service and the rules gives what the two reads give, types included
     (times, days, decimals and JSON come back the same on SQLite), the rules narrowed to this

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from accounts.models import User
 from core.errors import Conflict, PermissionDenied, ValidationFailed
 from pricing import public, services
 from pricing.models import CategoryOverride, PriceRule, PromoCode, Service, Skill
@@ -25,16 +26,16 @@ NOW = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def operator():
+def operator() -> User:
     return OperatorFactory.create()
 
 
 @pytest.fixture
-def administrator():
+def administrator() -> User:
     return UserFactory.create(is_staff=True, is_superuser=True)
 
 
-def _wash(actor) -> Service:
+def _wash(actor: User) -> Service:
     return services.service_create(
         code="wash",
         name="Wash",
@@ -45,7 +46,7 @@ def _wash(actor) -> Service:
     )
 
 
-def test_an_operator_creates_and_changes_a_service_under_the_models_rules(operator) -> None:
+def test_an_operator_creates_and_changes_a_service_under_the_models_rules(operator: User) -> None:
     service = _wash(operator)
     services.service_update(service=service, actor=operator, buffer_after_minutes=10)
     service.refresh_from_db()
@@ -60,7 +61,9 @@ def test_an_operator_creates_and_changes_a_service_under_the_models_rules(operat
         services.service_update(service=service, actor=UserFactory.create(), name="Mine")
 
 
-def test_only_an_administrator_deletes_and_never_a_booked_service(operator, administrator) -> None:
+def test_only_an_administrator_deletes_and_never_a_booked_service(
+    operator: User, administrator: User
+) -> None:
     lone = ServiceFactory.create()
     with pytest.raises(PermissionDenied):
         services.service_delete(service=lone, actor=operator)
@@ -74,7 +77,7 @@ def test_only_an_administrator_deletes_and_never_a_booked_service(operator, admi
     assert refused.value.code == "service_in_use"
 
 
-def test_overrides_are_replaced_as_a_whole_and_a_bad_row_keeps_the_old_ones(operator) -> None:
+def test_overrides_are_replaced_as_a_whole_and_a_bad_row_keeps_the_old_ones(operator: User) -> None:
     service = ServiceFactory.create()
     CategoryOverrideFactory.create(service=service, category="van", price=Decimal("80.00"))
     services.service_overrides_replace(
@@ -95,7 +98,7 @@ def test_overrides_are_replaced_as_a_whole_and_a_bad_row_keeps_the_old_ones(oper
     assert CategoryOverride.objects.filter(service=service).count() == 2
 
 
-def test_an_option_is_offered_for_the_services_given(operator) -> None:
+def test_an_option_is_offered_for_the_services_given(operator: User) -> None:
     wash, wax = ServiceFactory.create(), ServiceFactory.create()
     option = services.option_create(
         code="vacuum", name="Vacuum", price=Decimal("5.00"), services=[wash], actor=operator
@@ -108,7 +111,7 @@ def test_an_option_is_offered_for_the_services_given(operator) -> None:
     assert set(option.services.all()) == {wash, wax}
 
 
-def test_a_price_rule_applies_to_every_service_or_to_the_ones_it_names(operator) -> None:
+def test_a_price_rule_applies_to_every_service_or_to_the_ones_it_names(operator: User) -> None:
     wash = ServiceFactory.create()
     with pytest.raises(ValidationFailed) as refused:
         services.price_rule_create(
@@ -138,7 +141,7 @@ def test_a_price_rule_applies_to_every_service_or_to_the_ones_it_names(operator)
     assert not PriceRule.objects.exists()
 
 
-def test_a_promo_code_edited_while_it_is_redeemed_keeps_the_real_count(operator) -> None:
+def test_a_promo_code_edited_while_it_is_redeemed_keeps_the_real_count(operator: User) -> None:
     promo = services.promo_code_create(
         code=" summer ", value=Decimal("10"), max_redemptions=5, actor=operator
     )
@@ -161,14 +164,14 @@ def test_a_promo_code_edited_while_it_is_redeemed_keeps_the_real_count(operator)
     assert refused.value.code == "promo_in_use"
 
 
-def test_a_promo_code_never_redeemed_is_deleted_by_an_administrator(administrator) -> None:
+def test_a_promo_code_never_redeemed_is_deleted_by_an_administrator(administrator: User) -> None:
     promo = PromoCodeFactory.create(code="OLD")
     services.promo_code_delete(promo=promo, actor=administrator)
     assert not PromoCode.objects.exists()
 
 
 def test_skills_are_written_by_operators_and_kept_while_services_need_them(
-    operator, administrator
+    operator: User, administrator: User
 ) -> None:
     skill = services.skill_create(code="tyres", name="Tyres", actor=operator)
     services.skill_update(skill=skill, actor=operator, name="Tyre fitting")

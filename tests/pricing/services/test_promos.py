@@ -129,12 +129,12 @@ def test_a_use_the_locked_read_missed_is_refused_by_the_index_and_not_counted(
     refuses the second use, its count is rolled back and the caller's transaction goes on."""
     from django.db import transaction
 
+    from pricing.selectors.promos import promo_data_from as read
     from pricing.services import promos
 
     PromoCodeFactory.create(code="ONCE")
     customer_id = UserFactory.create().pk
     redeem("ONCE", customer_id)
-    read = promos.promo_data_from
     monkeypatch.setattr(
         promos, "promo_data_from", lambda promo, **_used: read(promo, used_by_customer=False)
     )

@@ -3,6 +3,7 @@ refused; changelists cost the same number of queries whatever their size."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 
 import pytest
@@ -30,7 +31,7 @@ def operator_client() -> Client:
     return client
 
 
-def _site_form(**hours_rows) -> dict[str, str]:
+def _site_form(**hours_rows: tuple[int, str, str]) -> dict[str, str]:
     data = {
         "name": "Bastille",
         "timezone": "Europe/Paris",
@@ -110,7 +111,9 @@ def test_bad_timezone_is_refused(operator_client: Client) -> None:
         ),
     ],
 )
-def test_changelists_cost_the_same_whatever_their_size(operator_client: Client, url, make) -> None:
+def test_changelists_cost_the_same_whatever_their_size(
+    operator_client: Client, url: str, make: Callable[[int], object]
+) -> None:
     def count() -> int:
         with CaptureQueriesContext(connection) as queries:
             assert operator_client.get(url).status_code == 200

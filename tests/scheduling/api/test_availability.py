@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from uuid import uuid4
 from zoneinfo import ZoneInfo
@@ -9,7 +10,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from pytest_django import DjangoAssertNumQueries
+from rest_framework.test import APIClient
 
+from accounts.models import User
+from pricing.models import Service
+from scheduling.models import Site
 from tests.accounts.factories import OperatorFactory
 from tests.pricing.factories import CategoryOverrideFactory, OptionFactory, ServiceFactory
 from tests.scheduling.factories import ResourceFactory, SiteFactory
@@ -26,7 +32,7 @@ def next_monday(weeks: int = 1) -> date:
 
 
 @pytest.fixture
-def site():
+def site() -> Site:
     site = SiteFactory.create(name="Nation", hours=[(time(8), time(10))])
     ResourceFactory.create(site=site, name="Bay A")
     ResourceFactory.create(site=site, name="Bay B")
@@ -34,17 +40,19 @@ def site():
 
 
 @pytest.fixture
-def wash():
+def wash() -> Service:
     return ServiceFactory.create(code="wash", base_duration_minutes=60, buffer_after_minutes=15)
 
 
-def params(site, **extra):
+def params(site: Site, **extra: str | list[str]) -> dict[str, str | list[str]]:
     day = next_monday().isoformat()
     return {"service": "wash", "category": "small", "site": str(site.public_id), "from": day,
             "to": day, **extra}  # fmt: skip
 
 
-def test_free_starts_on_the_site_clock_with_resource_counts(api_client, site, wash) -> None:
+def test_free_starts_on_the_site_clock_with_resource_counts(
+    api_client: APIClient, site: Site, wash: Service
+) -> None:
     response = api_client.get(URL, params(site))
     assert response.status_code == 200, response.content
     body = response.json()
@@ -62,7 +70,7 @@ def test_free_starts_on_the_site_clock_with_resource_counts(api_client, site, wa
 
 
 def test_category_override_and_repeated_or_comma_options_change_the_duration(
-    api_client, site, wash
+    api_client: APIClient, site: Site, wash: Service
 ) -> None:
     CategoryOverrideFactory.create(service=wash, category="van", duration_minutes=90)
     OptionFactory.create(code="wax", extra_duration_minutes=15, services=[wash])
@@ -75,7 +83,9 @@ def test_category_override_and_repeated_or_comma_options_change_the_duration(
     assert comma["starts"] == repeated["starts"]
 
 
-def test_operators_may_see_which_resources(api_client, client_for, site, wash) -> None:
+def test_operators_may_see_which_resources(
+    api_client: APIClient, client_for: Callable[[User], APIClient], site: Site, wash: Service
+) -> None:
     operator = OperatorFactory.create()
     body = client_for(operator).get(URL, params(site, include_resources="true")).json()
     ids = {str(r.public_id) for r in site.resources.all()}
@@ -85,7 +95,9 @@ def test_operators_may_see_which_resources(api_client, client_for, site, wash) -
     assert refused.json()["error"]["code"] == "permission_denied"
 
 
-def test_with_a_vehicle_of_mine_and_not_of_someone_else(api_client, client_for, site, wash) -> None:
+def test_with_a_vehicle_of_mine_and_not_of_someone_else(
+    api_client: APIClient, client_for: Callable[[User], APIClient], site: Site, wash: Service
+) -> None:
     CategoryOverrideFactory.create(service=wash, category="van", duration_minutes=120)
     mine = VehicleFactory.create(category="van")
     query = params(site, vehicle=str(mine.public_id))
@@ -109,7 +121,9 @@ def test_with_a_vehicle_of_mine_and_not_of_someone_else(api_client, client_for, 
         ({"category": None}, "category"),  # neither: said on `category`, as in a quote
     ],
 )
-def test_bad_input_is_a_400_envelope(api_client, site, wash, change, field) -> None:
+def test_bad_input_is_a_400_envelope(
+    api_client: APIClient, site: Site, wash: Service, change: dict[str, str | None], field: str
+) -> None:
     query = {k: v for k, v in {**params(site), **change}.items() if v is not None}
     response = api_client.get(URL, query)
     assert response.status_code == 400, response.content
@@ -123,14 +137,14 @@ def test_bad_input_is_a_400_envelope(api_client, site, wash, change, field) -> N
     [({"service": "nope"}, "service_not_found"), ({"site": str(uuid4())}, "site_not_found")],
 )
 def test_an_unknown_service_or_site_is_a_404_as_in_a_quote(
-    api_client, site, wash, change, code
+    api_client: APIClient, site: Site, wash: Service, change: dict[str, str], code: str
 ) -> None:
     response = api_client.get(URL, {**params(site), **change})
     assert response.status_code == 404, response.content
     assert response.json()["error"]["code"] == code
 
 
-def test_period_rules(api_client, site, wash) -> None:
+def test_period_rules(api_client: APIClient, site: Site, wash: Service) -> None:
     monday = next_monday()
     too_long = api_client.get(URL, params(site, to=(monday + timedelta(days=31)).isoformat()))
     assert too_long.status_code == 400
@@ -141,7 +155,7 @@ def test_period_rules(api_client, site, wash) -> None:
     assert month.status_code == 200
 
 
-def test_aware_datetimes_bound_the_period(api_client, site, wash) -> None:
+def test_aware_datetimes_bound_the_period(api_client: APIClient, site: Site, wash: Service) -> None:
     monday = next_monday()
     paris = ZoneInfo("Europe/Paris")
     start = datetime.combine(monday, time(8, 20), tzinfo=paris)
@@ -157,14 +171,16 @@ def test_aware_datetimes_bound_the_period(api_client, site, wash) -> None:
     assert len(api_client.get(spaced).json()["starts"]) == 3
 
 
-def test_query_count_does_not_depend_on_days_or_resources(api_client, wash) -> None:
+def test_query_count_does_not_depend_on_days_or_resources(
+    api_client: APIClient, wash: Service
+) -> None:
     small = SiteFactory.create(hours=[(time(9), time(10))])
     ResourceFactory.create(site=small)
     large = SiteFactory.create(hours=[(time(8), time(12)), (time(13), time(19))])
     for _ in range(15):
         ResourceFactory.create(site=large, hours={d: [(time(8), time(18))] for d in (1, 2, 3, 4)})
 
-    def count(site, days: int) -> int:
+    def count(site: Site, days: int) -> int:
         query = params(site, to=(next_monday() + timedelta(days=days - 1)).isoformat())
         api_client.get(URL, query)  # the catalogue is cached after a first read
         with CaptureQueriesContext(connection) as queries:
@@ -177,7 +193,10 @@ def test_query_count_does_not_depend_on_days_or_resources(api_client, wash) -> N
 
 
 def test_api_path_reads_14_days_of_20_busy_resources_in_4_queries(
-    api_client, client_for, wash, django_assert_max_num_queries
+    api_client: APIClient,
+    client_for: Callable[[User], APIClient],
+    wash: Service,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
 ) -> None:
     # Issue 16: the catalogue (service, the category's override, the asked options) in one
     # query, the site and its resources with their hours in one, closures and date exceptions
@@ -221,7 +240,9 @@ def test_api_path_reads_14_days_of_20_busy_resources_in_4_queries(
         assert owner.get(URL, owner_query).status_code == 200
 
 
-def test_public_holidays_and_date_exceptions_are_shown_and_honoured(api_client, wash) -> None:
+def test_public_holidays_and_date_exceptions_are_shown_and_honoured(
+    api_client: APIClient, wash: Service
+) -> None:
     from scheduling import services
     from scheduling.models import DateException
 

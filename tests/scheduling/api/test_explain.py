@@ -3,12 +3,21 @@ nearest offered starts; operators see resources and bookings, customers only the
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 import pytest
+from pytest_django import DjangoAssertNumQueries
+from rest_framework.test import APIClient
 
-from tests.bookings.factories import at, make_world
+from accounts.models import User
+from tests.bookings.factories import World, at, make_world
+from tests.conftest import FakeClock
 from tests.scheduling.factories import ClosureFactory
+
+if TYPE_CHECKING:
+    from rest_framework.response import _MonkeyPatchedResponse  # the test client's response
 
 pytestmark = pytest.mark.django_db
 
@@ -16,13 +25,13 @@ URL = "/api/v1/availability/explain"
 
 
 @pytest.fixture
-def world(clock):
+def world(clock: FakeClock) -> World:
     world = make_world(resources=2)
     clock.set(at(world.day, 8) - timedelta(days=3))
     return world
 
 
-def _ask(client, world, start, **extra):
+def _ask(client: APIClient, world: World, start: datetime, **extra: str) -> _MonkeyPatchedResponse:
     params = {
         "service": world.service.code,
         **({} if "vehicle" in extra else {"category": "small"}),
@@ -33,7 +42,9 @@ def _ask(client, world, start, **extra):
     return client.get(URL, params)
 
 
-def test_an_offered_start_is_offered_with_its_free_resources(world, client_for) -> None:
+def test_an_offered_start_is_offered_with_its_free_resources(
+    world: World, client_for: Callable[[User], APIClient]
+) -> None:
     response = _ask(client_for(world.operator), world, at(world.day, 10))
     assert response.status_code == 200
     body = response.json()
@@ -45,7 +56,9 @@ def test_an_offered_start_is_offered_with_its_free_resources(world, client_for) 
     assert body["nearest"]["after"][11:16] == "10:15"
 
 
-def test_every_rule_is_given_not_the_first(world, client_for) -> None:
+def test_every_rule_is_given_not_the_first(
+    world: World, client_for: Callable[[User], APIClient]
+) -> None:
     ClosureFactory.create(
         site=world.site, start=at(world.day, 11), end=at(world.day, 12), reason="Inventory"
     )
@@ -59,7 +72,9 @@ def test_every_rule_is_given_not_the_first(world, client_for) -> None:
     assert body["reasons"][2]["closures"][0]["reason"] == "Inventory"
 
 
-def test_operators_see_the_blocking_bookings_per_resource(world, client_for) -> None:
+def test_operators_see_the_blocking_bookings_per_resource(
+    world: World, client_for: Callable[[User], APIClient]
+) -> None:
     first = world.book(10)
     second = world.book(10)
     ClosureFactory.create(
@@ -82,7 +97,9 @@ def test_operators_see_the_blocking_bookings_per_resource(world, client_for) -> 
     assert references == {first.reference, second.reference}
 
 
-def test_a_customer_sees_the_reasons_without_other_customers_data(world, client_for) -> None:
+def test_a_customer_sees_the_reasons_without_other_customers_data(
+    world: World, client_for: Callable[[User], APIClient]
+) -> None:
     """The privacy test: another customer's bookings (references, times, ids), the resources and
     the closures' reasons appear nowhere in a customer's (or an anonymous) explanation."""
     first = world.book(10)
@@ -118,7 +135,9 @@ def test_a_customer_sees_the_reasons_without_other_customers_data(world, client_
             assert secret not in text
 
 
-def test_energy_not_supported_is_a_reason(world, client_for) -> None:
+def test_energy_not_supported_is_a_reason(
+    world: World, client_for: Callable[[User], APIClient]
+) -> None:
     world.service.excluded_energies = ["petrol"]
     world.service.save()
     response = _ask(
@@ -130,7 +149,7 @@ def test_energy_not_supported_is_a_reason(world, client_for) -> None:
     assert [r["code"] for r in body["reasons"]] == ["energy_not_supported"]
 
 
-def test_a_date_without_time_is_a_400(world, api_client) -> None:
+def test_a_date_without_time_is_a_400(world: World, api_client: APIClient) -> None:
     response = api_client.get(
         URL,
         {
@@ -145,7 +164,9 @@ def test_a_date_without_time_is_a_400(world, api_client) -> None:
 
 
 def test_explain_costs_a_constant_number_of_queries(
-    world, client_for, django_assert_max_num_queries
+    world: World,
+    client_for: Callable[[User], APIClient],
+    django_assert_max_num_queries: DjangoAssertNumQueries,
 ) -> None:
     for hour in (9, 10, 11, 14, 15, 16):
         world.book(hour)
@@ -159,7 +180,7 @@ def test_explain_costs_a_constant_number_of_queries(
 
 
 def test_operators_see_each_resources_bookings_and_closures_on_the_sites_clock(
-    world, client_for
+    world: World, client_for: Callable[[User], APIClient]
 ) -> None:
     booking = world.book(10)
     ClosureFactory.create(
@@ -183,7 +204,9 @@ def test_operators_see_each_resources_bookings_and_closures_on_the_sites_clock(
 
 
 @pytest.mark.parametrize("start", ["0001-01-01T00:00+05:00", "9999-12-31T23:59-05:00"])
-def test_a_start_out_of_the_calendars_range_is_a_400(world, api_client, start) -> None:
+def test_a_start_out_of_the_calendars_range_is_a_400(
+    world: World, api_client: APIClient, start: str
+) -> None:
     response = api_client.get(
         URL,
         {

@@ -5,14 +5,21 @@ with that day's real hours (none: closed all day); a resource's own exception as
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+from rest_framework.test import APIClient
 
+from accounts.models import User
 from scheduling import services
 from scheduling.models import DateException
-from tests.bookings.factories import PARIS, at, make_world
+from tests.bookings.factories import PARIS, World, at, make_world
+from tests.conftest import FakeClock
+
+if TYPE_CHECKING:
+    from rest_framework.response import _MonkeyPatchedResponse  # the test client's response
 
 pytestmark = pytest.mark.django_db
 
@@ -21,14 +28,14 @@ CHRISTMAS = datetime(2026, 12, 25, tzinfo=PARIS)  # a Friday: normally open
 
 
 @pytest.fixture
-def world(clock):
+def world(clock: FakeClock) -> World:
     world = make_world(resources=1, country="FR")
     world.day = CHRISTMAS
     clock.set(at(CHRISTMAS, 8) - timedelta(days=3))
     return world
 
 
-def _explain(client, world, start: datetime) -> dict[str, Any]:
+def _explain(client: APIClient, world: World, start: datetime) -> dict[str, Any]:
     response = client.get(
         EXPLAIN,
         {
@@ -39,10 +46,11 @@ def _explain(client, world, start: datetime) -> dict[str, Any]:
         },
     )
     assert response.status_code == 200
-    return response.json()
+    body: dict[str, Any] = response.json()
+    return body
 
 
-def _book(client, world, start: datetime) -> Any:
+def _book(client: APIClient, world: World, start: datetime) -> _MonkeyPatchedResponse:
     return client.post(
         "/api/v1/bookings",
         {
@@ -55,7 +63,9 @@ def _book(client, world, start: datetime) -> Any:
     )
 
 
-def _exception(world, day: date, kind: str, *intervals: tuple[time, time], **owner: Any) -> None:
+def _exception(
+    world: World, day: date, kind: str, *intervals: tuple[time, time], **owner: Any
+) -> None:
     services.date_exception_create(
         day=day,
         kind=kind,
@@ -70,7 +80,9 @@ def _hours(reason: dict[str, Any]) -> list[tuple[str, str]]:
     return [(h["start"][11:16], h["end"][11:16]) for h in reason["hours"]]
 
 
-def test_a_public_holiday_refuses_as_outside_the_opening_hours(world, client_for) -> None:
+def test_a_public_holiday_refuses_as_outside_the_opening_hours(
+    world: World, client_for: Callable[[User], APIClient]
+) -> None:
     client = client_for(world.customer)
     body = _explain(client, world, at(CHRISTMAS, 10))
     assert body["offered"] is False
@@ -86,14 +98,18 @@ def test_a_public_holiday_refuses_as_outside_the_opening_hours(world, client_for
     assert body["nearest"]["after"][:10] == "2026-12-28"
 
 
-def test_a_holiday_opened_by_a_regular_exception_is_offered(world, client_for) -> None:
+def test_a_holiday_opened_by_a_regular_exception_is_offered(
+    world: World, client_for: Callable[[User], APIClient]
+) -> None:
     _exception(world, CHRISTMAS.date(), DateException.Kind.REGULAR)
     client = client_for(world.customer)
     assert _explain(client, world, at(CHRISTMAS, 10))["offered"] is True
     assert _book(client, world, at(CHRISTMAS, 10)).status_code == 201
 
 
-def test_a_closed_day_refuses_as_outside_the_opening_hours(world, client_for) -> None:
+def test_a_closed_day_refuses_as_outside_the_opening_hours(
+    world: World, client_for: Callable[[User], APIClient]
+) -> None:
     day = CHRISTMAS - timedelta(days=1)  # Thursday 24th, an ordinary day
     client = client_for(world.customer)
     assert _explain(client, world, at(day, 10))["offered"] is True
@@ -104,7 +120,9 @@ def test_a_closed_day_refuses_as_outside_the_opening_hours(world, client_for) ->
     assert refused.json()["error"]["code"] == "outside_opening_hours"
 
 
-def test_shorter_hours_refuse_a_start_after_them(world, client_for) -> None:
+def test_shorter_hours_refuse_a_start_after_them(
+    world: World, client_for: Callable[[User], APIClient]
+) -> None:
     day = CHRISTMAS - timedelta(days=1)
     _exception(world, day.date(), DateException.Kind.HOURS, (time(9), time(12)))
     client = client_for(world.customer)
@@ -118,7 +136,9 @@ def test_shorter_hours_refuse_a_start_after_them(world, client_for) -> None:
     )
 
 
-def test_a_resource_closed_that_day_refuses_as_not_in_its_hours(world, client_for) -> None:
+def test_a_resource_closed_that_day_refuses_as_not_in_its_hours(
+    world: World, client_for: Callable[[User], APIClient]
+) -> None:
     day = CHRISTMAS - timedelta(days=1)
     _exception(world, day.date(), DateException.Kind.CLOSED, resource=world.resources[0])
     operator = _explain(client_for(world.operator), world, at(day, 10))

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date, time, timedelta
 
 import pytest
+from rest_framework.test import APIClient
 
+from pricing.models import Service
 from tests.pricing.factories import ServiceFactory
 from tests.scheduling.factories import ClosureFactory, ResourceFactory, SiteFactory
 
@@ -16,11 +18,11 @@ PARIS_CENTRE = {"lat": "48.8566", "lon": "2.3522"}
 
 
 @pytest.fixture
-def wash():
+def wash() -> Service:
     return ServiceFactory.create(code="wash", base_duration_minutes=60)
 
 
-def query(**extra):
+def query(**extra: str | int) -> dict[str, str | int]:
     return {"service": "wash", "category": "small", **PARIS_CENTRE, **extra}
 
 
@@ -29,7 +31,9 @@ def next_monday() -> date:
     return today + timedelta(days=7 - today.weekday())
 
 
-def test_ordered_by_start_then_distance_within_the_radius(api_client, wash) -> None:
+def test_ordered_by_start_then_distance_within_the_radius(
+    api_client: APIClient, wash: Service
+) -> None:
     everyday = {key: [(time(8), time(10))] for key in range(1, 8)}
     near = SiteFactory.create(name="Near", latitude="48.8600", longitude="2.3500", hours=everyday)
     far = SiteFactory.create(name="Far", latitude="48.9000", longitude="2.3500", hours=everyday)
@@ -49,7 +53,7 @@ def test_ordered_by_start_then_distance_within_the_radius(api_client, wash) -> N
     assert body["suggestions"][0]["distance_km"] < body["suggestions"][1]["distance_km"] < 10
 
 
-def test_part_of_day_weekdays_and_closures(api_client, wash) -> None:
+def test_part_of_day_weekdays_and_closures(api_client: APIClient, wash: Service) -> None:
     week = {key: [(time(9), time(19))] for key in range(1, 8)}
     site = SiteFactory.create(latitude="48.8566", longitude="2.3522", hours=week)
     ResourceFactory.create(site=site)
@@ -68,7 +72,7 @@ def test_part_of_day_weekdays_and_closures(api_client, wash) -> None:
     assert [s[:16] for s in starts] == [f"{tuesday}T17:00", f"{tuesday}T17:15", f"{tuesday}T17:30"]
 
 
-def test_nothing_within_the_radius_is_an_empty_list(api_client, wash) -> None:
+def test_nothing_within_the_radius_is_an_empty_list(api_client: APIClient, wash: Service) -> None:
     SiteFactory.create(latitude="45.7640", longitude="4.8357")
     body = api_client.get(URL, query(radius_km=50)).json()
     assert body["suggestions"] == []
@@ -87,13 +91,15 @@ def test_nothing_within_the_radius_is_an_empty_list(api_client, wash) -> None:
         ({"after": "2026-06-01T08:00:00"}, "after"),
     ],
 )
-def test_bad_input_is_a_400_envelope(api_client, wash, change, field) -> None:
+def test_bad_input_is_a_400_envelope(
+    api_client: APIClient, wash: Service, change: dict[str, str], field: str
+) -> None:
     response = api_client.get(URL, query(**change))
     assert response.status_code == 400, response.content
     assert field in response.json()["error"]["details"]
 
 
-def test_an_unknown_service_is_a_404_as_in_a_quote(api_client, wash) -> None:
+def test_an_unknown_service_is_a_404_as_in_a_quote(api_client: APIClient, wash: Service) -> None:
     response = api_client.get(URL, query(service="nope"))
     assert response.status_code == 404, response.content
     assert response.json()["error"]["code"] == "service_not_found"

@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from scheduling.models import Site
 from tests.pricing.factories import ServiceFactory
 from tests.scheduling.factories import ResourceFactory, SiteFactory
 
@@ -18,7 +19,7 @@ def next_monday() -> date:
 
 
 @pytest.fixture
-def setup():
+def setup() -> Site:
     site = SiteFactory.create(name="Bastille", hours=[(time(8), time(10))])
     ResourceFactory.create(site=site)
     ResourceFactory.create(site=site)
@@ -26,7 +27,7 @@ def setup():
     return site
 
 
-def test_prints_the_free_starts_as_a_table(setup) -> None:
+def test_prints_the_free_starts_as_a_table(setup: Site) -> None:
     out = StringIO()
     call_command(
         "availability",
@@ -42,7 +43,7 @@ def test_prints_the_free_starts_as_a_table(setup) -> None:
     assert "10 free start(s) over 2 day(s)." in lines[-1]
 
 
-def test_site_by_public_id(setup) -> None:
+def test_site_by_public_id(setup: Site) -> None:
     out = StringIO()
     call_command(
         "availability", "--site", str(setup.public_id), "--service", "wash",
@@ -61,7 +62,9 @@ def test_site_by_public_id(setup) -> None:
         (["--days", "40"], "--days"),
     ],
 )
-def test_bad_input_exits_non_zero_with_a_clear_message(setup, args, message) -> None:
+def test_bad_input_exits_non_zero_with_a_clear_message(
+    setup: Site, args: list[str], message: str
+) -> None:
     base = {"--site": "Bastille", "--service": "wash", "--category": "small",
             "--date": next_monday().isoformat()}  # fmt: skip
     base.update(dict(zip(args[::2], args[1::2], strict=True)))
@@ -70,7 +73,7 @@ def test_bad_input_exits_non_zero_with_a_clear_message(setup, args, message) -> 
         call_command("availability", *argv, stdout=StringIO())
 
 
-def test_explain_prints_every_reason_per_resource(setup) -> None:
+def test_explain_prints_every_reason_per_resource(setup: Site) -> None:
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
@@ -104,7 +107,7 @@ def test_explain_prints_every_reason_per_resource(setup) -> None:
 
 
 @pytest.mark.parametrize("start", ["0001-01-01T00:00+05:00", "9999-12-31T23:59-05:00"])
-def test_explain_refuses_a_start_out_of_the_calendars_range(setup, start) -> None:
+def test_explain_refuses_a_start_out_of_the_calendars_range(setup: Site, start: str) -> None:
     argv = ["--site", "Bastille", "--service", "wash", "--category", "small", "--explain", start]
     with pytest.raises(CommandError, match="start"):
         call_command("availability", *argv, stdout=StringIO())

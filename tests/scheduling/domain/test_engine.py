@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -14,7 +15,7 @@ from scheduling.domain.engine import (
     Span,
     free_starts,
 )
-from scheduling.domain.hours import WallInterval
+from scheduling.domain.hours import WallInterval, WeeklyHours
 from scheduling.domain.values import BusyInterval
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -33,7 +34,15 @@ def every_day(*intervals: tuple[time, time]) -> dict[int, list[WallInterval]]:
 NINE_TO_NOON = every_day((time(9), time(12)))
 
 
-def site(hours=NINE_TO_NOON, *, step=15, notice=0, horizon=365, closures=(), tz="Europe/Paris"):
+def site(
+    hours: WeeklyHours = NINE_TO_NOON,
+    *,
+    step: int = 15,
+    notice: int = 0,
+    horizon: int = 365,
+    closures: Sequence[Span] = (),
+    tz: str = "Europe/Paris",
+) -> SiteSchedule:
     return SiteSchedule(
         timezone=tz,
         hours=hours,
@@ -50,8 +59,8 @@ def starts(
     day: date = MONDAY,
     days: int = 1,
     job: Job | None = None,
-    resources=None,
-    busy=(),
+    resources: Sequence[ResourceSchedule] | None = None,
+    busy: Iterable[tuple[int, datetime, datetime]] = (),
     now: datetime = LONG_AGO,
 ) -> list[FreeStart]:
     start = datetime.combine(day, time(0), tzinfo=ZoneInfo(schedule.timezone))

@@ -9,6 +9,7 @@ time, closures or closed periods), and every grid start it omits breaks at least
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -22,7 +23,7 @@ from scheduling.domain.engine import (
     Span,
     free_starts_by_resource,
 )
-from scheduling.domain.hours import WallInterval
+from scheduling.domain.hours import WallInterval, WeeklyHours
 from scheduling.domain.values import BusyInterval
 
 ZONES = ("Europe/Paris", "America/New_York", "Australia/Lord_Howe", "UTC")
@@ -47,7 +48,7 @@ class Clock:
     def __init__(self, day: date, tz: ZoneInfo) -> None:
         self.day = day
         origin = datetime.combine(day, time(0), tzinfo=UTC) - timedelta(hours=16)
-        self.minutes = []
+        self.minutes: list[tuple[datetime, time]] = []
         for i in range(0, 48 * 60):
             moment = origin + timedelta(minutes=i)
             local = moment.astimezone(tz)
@@ -61,7 +62,9 @@ class Clock:
         return self.minutes[-1][0] + timedelta(minutes=1)  # past the end of the day
 
 
-def reference_spans(clock: Clock, intervals) -> list[tuple[datetime, datetime]]:
+def reference_spans(
+    clock: Clock, intervals: Iterable[WallInterval]
+) -> list[tuple[datetime, datetime]]:
     spans = sorted((clock.first_reading(i.opens), clock.first_reading(i.closes)) for i in intervals)
     joined: list[list[datetime]] = []
     for start, end in spans:
@@ -74,11 +77,19 @@ def reference_spans(clock: Clock, intervals) -> list[tuple[datetime, datetime]]:
     return [(a, b) for a, b in joined]
 
 
-def overlaps(a_start, a_end, b_start, b_end) -> bool:
+def overlaps(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datetime) -> bool:
     return a_start < b_end and b_start < a_end
 
 
-def reference(site, resources, busy, job, window_start, window_end, now):
+def reference(
+    site: SiteSchedule,
+    resources: Sequence[ResourceSchedule],
+    busy: Iterable[tuple[int, datetime, datetime]],
+    job: Job,
+    window_start: datetime,
+    window_end: datetime,
+    now: datetime,
+) -> dict[int, list[int]]:
     tz = ZoneInfo(site.timezone)
     step = timedelta(minutes=site.step_minutes)
     duration = timedelta(minutes=job.duration_minutes)
@@ -127,14 +138,19 @@ def reference(site, resources, busy, job, window_start, window_end, now):
 
 # ---------------------------------------------------------------- strategies
 
+# site, resources, busy, job, window start, window end, now
+Scenario = tuple[
+    SiteSchedule, list[ResourceSchedule], list[BusyInterval], Job, datetime, datetime, datetime
+]
+
 
 @st.composite
-def day_hours(draw):
+def day_hours(draw: st.DrawFn) -> list[WallInterval]:
     """0 to 3 intervals on a quarter-hour grid, in order, touching or apart (never overlapping),
     often in the small hours where clocks change."""
     count = draw(st.sampled_from((1, 1, 2, 2, 3, 0)))
     quarter = draw(st.integers(0, 60))
-    intervals = []
+    intervals: list[WallInterval] = []
     for _ in range(count):
         end = min(quarter + draw(st.integers(2, 48)), 24 * 4 - 1)
         if end <= quarter:
@@ -147,7 +163,7 @@ def day_hours(draw):
 
 
 @st.composite
-def weekly(draw):
+def weekly(draw: st.DrawFn) -> WeeklyHours:
     same = draw(st.booleans())
     if same:
         hours = draw(day_hours())
@@ -156,7 +172,7 @@ def weekly(draw):
 
 
 @st.composite
-def scenario(draw):
+def scenario(draw: st.DrawFn) -> Scenario:
     tz_name = draw(st.sampled_from(ZONES))
     tz = ZoneInfo(tz_name)
     day = draw(st.sampled_from(DAYS_NEAR_CHANGES))
@@ -166,7 +182,7 @@ def scenario(draw):
     def moment(minute: int) -> datetime:
         return base + timedelta(minutes=minute)
 
-    def interval(max_len: int):
+    def interval(max_len: int) -> st.SearchStrategy[tuple[int, int]]:
         return st.tuples(
             st.integers(-600, span_minutes).map(lambda m: m - m % 5),
             st.integers(5, max_len).map(lambda m: m - m % 5 or 5),
@@ -175,7 +191,7 @@ def scenario(draw):
     site_closures = [
         Span(moment(a), moment(a + n)) for a, n in draw(st.lists(interval(600), max_size=2))
     ]
-    resources = []
+    resources: list[ResourceSchedule] = []
     for key in range(1, draw(st.integers(1, 3)) + 1):
         resources.append(
             ResourceSchedule(
@@ -219,7 +235,7 @@ def scenario(draw):
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(scenario())
-def test_engine_returns_exactly_the_starts_that_break_no_rule(case) -> None:
+def test_engine_returns_exactly_the_starts_that_break_no_rule(case: Scenario) -> None:
     site, resources, busy, job, window_start, window_end, now = case
     engine = free_starts_by_resource(
         site=site,

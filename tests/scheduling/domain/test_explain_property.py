@@ -11,6 +11,8 @@ of the week (each 5 minutes, plus some off the minute) is explained, and:
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -19,6 +21,7 @@ from hypothesis import strategies as st
 
 from scheduling.domain.engine import Job, ResourceSchedule, SiteSchedule, Span, free_starts
 from scheduling.domain.explain import Booked, Reason, explain_start
+from scheduling.domain.hours import WallInterval
 from tests.scheduling.domain.test_engine_property import (
     SKILLS,
     Clock,
@@ -35,16 +38,29 @@ WEEKS = (
 )
 WEEK_MINUTES = 7 * 24 * 60
 
+# site, resources, booked, job, now, start of the week, odd offsets (seconds) into the week
+Week = tuple[SiteSchedule, list[ResourceSchedule], list[Booked], Job, datetime, datetime, list[int]]
+
+
+@dataclass
+class ReferenceCache:
+    """The reference's clocks by local day, and its opening spans by day and intervals."""
+
+    clocks: dict[date, Clock] = field(default_factory=dict)
+    spans: dict[tuple[date, tuple[WallInterval, ...]], list[tuple[datetime, datetime]]] = field(
+        default_factory=dict
+    )
+
 
 @st.composite
-def week(draw):
+def week(draw: st.DrawFn) -> Week:
     tz_name, monday = draw(st.sampled_from(WEEKS))
     base = datetime.combine(monday, time(0), tzinfo=ZoneInfo(tz_name)).astimezone(UTC)
 
     def moment(minute: int) -> datetime:
         return base + timedelta(minutes=minute)
 
-    def interval(max_len: int):
+    def interval(max_len: int) -> st.SearchStrategy[tuple[int, int]]:
         return st.tuples(
             st.integers(-600, WEEK_MINUTES).map(lambda m: m - m % 5),
             st.integers(5, max_len).map(lambda m: m - m % 5 or 5),
@@ -74,7 +90,7 @@ def week(draw):
         )
         for key in range(1, draw(st.integers(1, 3)) + 1)
     ]
-    booked = []
+    booked: list[Booked] = []
     for a, n in draw(st.lists(interval(240), max_size=16)):
         buffer = draw(st.sampled_from((0, 0, 10, 30)))
         booked.append(
@@ -96,21 +112,29 @@ def week(draw):
     return site, resources, booked, job, now, base, odd
 
 
-def expected_reasons(site, resources, booked, job, now, t: datetime, clocks):
+def expected_reasons(
+    site: SiteSchedule,
+    resources: Sequence[ResourceSchedule],
+    booked: Iterable[Booked],
+    job: Job,
+    now: datetime,
+    t: datetime,
+    cache: ReferenceCache,
+) -> tuple[set[Reason], dict[int, set[Reason]]]:
     """What the reference finds broken at `t`: the start's rules, and each resource's."""
     tz = ZoneInfo(site.timezone)
     duration = timedelta(minutes=job.duration_minutes)
     tail = duration + timedelta(minutes=job.buffer_after_minutes)
     day = t.astimezone(tz).date()
-    if day not in clocks:
-        clocks[day] = Clock(day, tz)
-    clock = clocks[day]
+    if day not in cache.clocks:
+        cache.clocks[day] = Clock(day, tz)
+    clock = cache.clocks[day]
 
-    def spans_of(intervals):
+    def spans_of(intervals: Sequence[WallInterval]) -> list[tuple[datetime, datetime]]:
         key = (day, tuple(intervals))
-        if key not in clocks:
-            clocks[key] = reference_spans(clock, intervals)
-        return clocks[key]
+        if key not in cache.spans:
+            cache.spans[key] = reference_spans(clock, intervals)
+        return cache.spans[key]
 
     start_rules: set[Reason] = set()
     eligible = [
@@ -158,7 +182,7 @@ def expected_reasons(site, resources, booked, job, now, t: datetime, clocks):
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(week())
-def test_explain_offers_exactly_what_availability_lists_and_each_reason_holds(case) -> None:
+def test_explain_offers_exactly_what_availability_lists_and_each_reason_holds(case: Week) -> None:
     site, resources, booked, job, now, base, odd = case
     week_end = base + timedelta(minutes=WEEK_MINUTES)
     listed = free_starts(
@@ -174,7 +198,7 @@ def test_explain_offers_exactly_what_availability_lists_and_each_reason_holds(ca
     candidates = [base + timedelta(minutes=m) for m in range(0, WEEK_MINUTES, 5)]
     candidates += [base + timedelta(seconds=s) for s in odd]
     candidates.append(base + timedelta(minutes=60, microseconds=500))
-    clocks: dict = {}
+    cache = ReferenceCache()
     offered_seen = 0
     for t in candidates:
         explained = explain_start(
@@ -193,7 +217,7 @@ def test_explain_offers_exactly_what_availability_lists_and_each_reason_holds(ca
             offered_seen += 1
             assert explained.free_resources == engine_free
             assert explained.reasons() == ()
-        start_rules, per_resource = expected_reasons(site, resources, booked, job, now, t, clocks)
+        start_rules, per_resource = expected_reasons(site, resources, booked, job, now, t, cache)
         assert {f.reason for f in explained.findings} == start_rules, t
         assert {r.key: {f.reason for f in r.findings} for r in explained.resources} == (
             per_resource

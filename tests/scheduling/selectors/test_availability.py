@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -12,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from pricing.public import ServiceRequirements
 from scheduling import public
 from scheduling.domain.values import BusyInterval, HeldInterval
+from scheduling.models import Site
 from tests.pricing.factories import SkillFactory
 from tests.scheduling.factories import ClosureFactory, ResourceFactory, SiteFactory
 
@@ -27,7 +29,9 @@ def at(hh: int, mm: int = 0, day: int = 0) -> datetime:
     return datetime.combine(MONDAY.date() + timedelta(days=day), time(hh, mm), tzinfo=PARIS)
 
 
-def test_available_starts_follow_hours_closures_and_busy_time(busy) -> None:
+def test_available_starts_follow_hours_closures_and_busy_time(
+    busy: Callable[[list[BusyInterval]], None],
+) -> None:
     site = SiteFactory.create(hours=[(time(8), time(12))])
     bay_a = ResourceFactory.create(site=site, name="Bay A")
     bay_b = ResourceFactory.create(site=site, name="Bay B")
@@ -43,7 +47,13 @@ def test_available_starts_follow_hours_closures_and_busy_time(busy) -> None:
     assert table == dict.fromkeys(["10:00", "10:15", "10:30", "10:45", "11:00"], both)
 
 
-def _ranked(site, requirements, start, **kwargs):
+def _ranked(
+    site: Site,
+    requirements: ServiceRequirements,
+    start: datetime,
+    *,
+    ignore_busy: Collection[BusyInterval] = (),
+) -> list[public.ResourceInfo]:
     """The resources a booking at `start` would try, in the order it tries them (the one
     assignment: bookings takes the first one still free after locking it)."""
     return public.ranked_free_resources(
@@ -51,11 +61,13 @@ def _ranked(site, requirements, start, **kwargs):
         requirements=requirements,
         start=start,
         now=NOW,
-        **kwargs,
+        ignore_busy=ignore_busy,
     )
 
 
-def test_free_resources_ranked_for_a_deterministic_assignment(busy) -> None:
+def test_free_resources_ranked_for_a_deterministic_assignment(
+    busy: Callable[[list[BusyInterval]], None],
+) -> None:
     site = SiteFactory.create(hours=[(time(8), time(18))])
     tyres = SkillFactory.create(code="tyres")
     bay_c = ResourceFactory.create(site=site, name="Bay C", skills=[tyres])
@@ -80,7 +92,9 @@ def test_free_resources_ranked_for_a_deterministic_assignment(busy) -> None:
     assert [r.name for r in _ranked(site, need, at(15))] == ["Bay C", "Bay A"]
 
 
-def test_the_held_time_handed_in_answers_the_ranking(busy) -> None:
+def test_the_held_time_handed_in_answers_the_ranking(
+    busy: Callable[[list[BusyInterval]], None],
+) -> None:
     # Issue 16: bookings reads the day's held time with its own rows and hands it in; the
     # ranking then reads only the closures and date exceptions. Held time for another start is
     # not its answer: the port is asked as before.
@@ -101,7 +115,7 @@ def test_the_held_time_handed_in_answers_the_ranking(busy) -> None:
     assert window.end == at(0, day=1).astimezone(UTC)
     handed = public.HeldTime(window, (HeldInterval(bay_b.pk, at(9), at(11), False),))
 
-    def ranked(held):
+    def ranked(held: public.HeldTime | None) -> tuple[list[str], int]:
         with CaptureQueriesContext(connection) as queries:
             names = [
                 r.name
@@ -119,7 +133,9 @@ def test_the_held_time_handed_in_answers_the_ranking(busy) -> None:
     assert ranked(None) == (["Bay B", "Bay A"], 2)
 
 
-def test_assignment_ties_are_broken_by_name_and_busy_minutes_count(busy) -> None:
+def test_assignment_ties_are_broken_by_name_and_busy_minutes_count(
+    busy: Callable[[list[BusyInterval]], None],
+) -> None:
     site = SiteFactory.create(hours=[(time(8), time(18))])
     ResourceFactory.create(site=site, name="Bay B")
     bay_a = ResourceFactory.create(site=site, name="Bay A")
@@ -129,7 +145,9 @@ def test_assignment_ties_are_broken_by_name_and_busy_minutes_count(busy) -> None
     assert [r.name for r in _ranked(site, WASH, at(9))] == ["Bay B", "Bay A"]
 
 
-def test_no_free_resource_leaves_nothing_to_assign(busy) -> None:
+def test_no_free_resource_leaves_nothing_to_assign(
+    busy: Callable[[list[BusyInterval]], None],
+) -> None:
     site = SiteFactory.create(hours=[(time(8), time(12))])
     bay = ResourceFactory.create(site=site)
     busy([BusyInterval(bay.pk, at(8), at(12))])
@@ -141,7 +159,9 @@ def test_no_free_resource_leaves_nothing_to_assign(busy) -> None:
     assert [r.pk for r in _ranked(site, WASH, at(9))] == [bay.pk]
 
 
-def test_a_booking_being_moved_does_not_block_itself(busy) -> None:
+def test_a_booking_being_moved_does_not_block_itself(
+    busy: Callable[[list[BusyInterval]], None],
+) -> None:
     site = SiteFactory.create(hours=[(time(8), time(12))])
     bay = ResourceFactory.create(site=site)
     own = BusyInterval(bay.pk, at(9), at(10, 15))
@@ -173,7 +193,9 @@ def _count(site_pk: int, days: int) -> int:
     return len(queries)
 
 
-def test_query_count_does_not_depend_on_days_resources_or_bookings(busy) -> None:
+def test_query_count_does_not_depend_on_days_resources_or_bookings(
+    busy: Callable[[list[BusyInterval]], None],
+) -> None:
     small = SiteFactory.create()
     ResourceFactory.create(site=small, hours={1: [(time(9), time(11))]})
     large = SiteFactory.create()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
@@ -22,7 +23,7 @@ def at(hh: int, mm: int = 0) -> datetime:
     return datetime(2026, 6, 1, hh, mm, tzinfo=PARIS)  # a Monday
 
 
-def test_worked_example(busy) -> None:
+def test_worked_example(busy: Callable[[list[BusyInterval]], None]) -> None:
     site = SiteFactory.create(
         name="Bastille",
         min_notice_minutes=120,

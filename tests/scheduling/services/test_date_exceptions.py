@@ -13,7 +13,7 @@ from bookings import services as booking_services
 from core.errors import Conflict, PermissionDenied, ValidationFailed
 from pricing import public as pricing
 from scheduling import public, services
-from scheduling.models import DateException
+from scheduling.models import DateException, Site
 from tests.accounts.factories import OperatorFactory, UserFactory
 from tests.bookings.factories import PARIS
 from tests.pricing.factories import ServiceFactory
@@ -44,7 +44,7 @@ def _starts(site_pk: int, day: date) -> list[str]:
     return [free.start.isoformat() for free in found]
 
 
-def _site(**fields):  # type: ignore[no-untyped-def]
+def _site(**fields: str) -> Site:
     site = SiteFactory.create(hours=WEEKDAYS, slot_step_minutes=15, **fields)
     ResourceFactory.create(site=site, name="Bay 1")
     return site

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, time
 
 import pytest
@@ -43,7 +44,9 @@ def test_customers_cannot_write() -> None:
         {8: [(time(8), time(12))]},
     ],
 )
-def test_bad_hours_are_refused_and_nothing_is_written(week) -> None:
+def test_bad_hours_are_refused_and_nothing_is_written(
+    week: dict[int, list[tuple[time, time]]],
+) -> None:
     with pytest.raises(ValidationFailed):
         services.site_create(name="Bastille", hours=week, actor=None)
     assert not Site.objects.exists()
@@ -107,7 +110,7 @@ def test_closure_is_for_a_site_or_a_resource_and_ends_after_it_starts() -> None:
         lambda site: Site.objects.create(name=site.name.upper()),
     ],
 )
-def test_the_database_refuses_what_breaks_a_rule(make) -> None:
+def test_the_database_refuses_what_breaks_a_rule(make: Callable[[Site], object]) -> None:
     site = SiteFactory.create()
     with pytest.raises(IntegrityError), transaction.atomic():
         make(site)
