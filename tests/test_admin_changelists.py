@@ -102,10 +102,12 @@ def _closure(world: World, n: int) -> object:
 def _date_exception(world: World, n: int) -> object:
     from datetime import date, time
 
-    from scheduling.models import DateException
+    from scheduling.models import DateException, Resource, Site
 
     day = date(2026, 8, 1) + timedelta(days=n)
-    owner = {"site": SiteFactory.create()} if n % 2 else {"resource": ResourceFactory.create()}
+    owner: dict[str, Site | Resource] = (
+        {"site": SiteFactory.create()} if n % 2 else {"resource": ResourceFactory.create()}
+    )
     exception = DateException.objects.create(day=day, kind="hours", **owner)
     exception.intervals.create(opens=time(9), closes=time(12))
     exception.intervals.create(opens=time(14), closes=time(16))

@@ -112,8 +112,8 @@ def _properties(op: Operation) -> dict[str, dict[str, Any]]:
     return {name: _resolve(prop) for name, prop in op.body_schema.get("properties", {}).items()}
 
 
-def _string_fields(op: Operation) -> list[tuple[Operation, str, Any]]:
-    cases = []
+def _string_fields(op: Operation) -> list[tuple[Operation, str, str | list[str]]]:
+    cases: list[tuple[Operation, str, str | list[str]]] = []
     for name, prop in _properties(op).items():
         if prop.get("readOnly"):
             continue

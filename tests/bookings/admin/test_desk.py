@@ -154,7 +154,7 @@ def test_the_board_cell_prefills_the_desk(world: World, operator_client: Client)
     start = at(world.day, 14, 30)
     response = operator_client.get(
         DESK,
-        {"site": world.site.pk, "resource": bay.pk, "start": start.isoformat(),
+        {"site": str(world.site.pk), "resource": str(bay.pk), "start": start.isoformat(),
          "service": world.service.code, "category": "van"},
     )  # fmt: skip
     desk = response.context["desk"]
@@ -174,7 +174,7 @@ def test_the_board_cell_prefills_the_desk(world: World, operator_client: Client)
 def test_the_live_fragment_has_the_price_and_the_starts(
     world: World, operator_client: Client
 ) -> None:
-    response = operator_client.get(DESK, {"site": world.site.pk, "live": "1"})
+    response = operator_client.get(DESK, {"site": str(world.site.pk), "live": "1"})
     body = response.content.decode()
     assert 'id="desk-quote"' in body
     assert 'id="desk-book"' in body
@@ -218,7 +218,7 @@ def test_too_soon_without_the_override_and_booked_with_it(clock: Any, db: None) 
     assert refused.status_code == 200
     assert "This start is too soon" in " ".join(refused.context["refusals"])
     assert not Booking.objects.exists()
-    page = client.get(DESK, {"site": world.site.pk, "service": world.service.code})
+    page = client.get(DESK, {"site": str(world.site.pk), "service": world.service.code})
     first = page.context["days"][0].starts[0]
     assert (first.label, first.inside_notice) == ("09:00", True)  # offered, marked
     booked = client.post(
@@ -258,7 +258,7 @@ def test_the_desk_costs_the_same_whatever_the_number_of_customers_and_bookings(
 ) -> None:
     query = {
         "customer": str(world.customer.public_id),
-        "site": world.site.pk,
+        "site": str(world.site.pk),
         "service": world.service.code,
         "day": world.day.date().isoformat(),
         "q": "al",

@@ -219,7 +219,7 @@ def test_bad_parameters_show_a_message_not_an_error(world: World, operator_clien
         "No site has this id: showing the first site.",
         "Enter a date as YYYY-MM-DD: showing today.",
     ]
-    far = operator_client.get(BOARD, {"site": world.site.pk, "day": "9999-12-31"})
+    far = operator_client.get(BOARD, {"site": str(world.site.pk), "day": "9999-12-31"})
     assert far.status_code == 200
 
 
@@ -323,7 +323,7 @@ def test_a_technician_sees_the_board_without_actions(world: World) -> None:
     technician = UserFactory.create(is_staff=True, roles=["technician"])
     client = Client()
     client.force_login(technician)
-    response = client.get(BOARD, {"site": world.site.pk, "day": world.day.date().isoformat()})
+    response = client.get(BOARD, {"site": str(world.site.pk), "day": world.day.date().isoformat()})
     assert response.status_code == 200
     assert all(not block.actions for block in response.context["agenda"])
     assert "data-action" not in response.content.decode()
