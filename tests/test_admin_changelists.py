@@ -16,6 +16,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from pytest_django import DjangoAssertNumQueries
 
 from tests.accounts.factories import OperatorFactory, UserFactory
 from tests.bookings.factories import BookingFactory, World, make_world
@@ -239,7 +240,7 @@ def _url(label: str) -> str:
 
 @pytest.mark.parametrize("label", sorted(CHANGELISTS))
 def test_a_changelist_costs_the_same_queries_whatever_its_size(
-    label: str, django_assert_max_num_queries: Any
+    label: str, django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:
     who, make, pinned = CHANGELISTS[label]
     world = make_world(resources=3)

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pytest_django import Settings
 
 from deploy.nginx_check import SHIPPED, nginx_binary, prepare
 
@@ -120,7 +121,7 @@ def _nginx(prefix: Path, *, upstream: int) -> Iterator[Edge]:
 
 
 @pytest.fixture
-def app(settings: Any) -> Iterator[int]:
+def app(settings: Settings) -> Iterator[int]:
     """The app (a fresh WSGI handler, so its middleware reads the settings below) served on a
     loopback spare port; returns the port. What it is asked here touches no database."""
     from django.core.handlers.wsgi import WSGIHandler

@@ -13,12 +13,14 @@ from urllib.parse import urlencode
 import pytest
 from django.db import connection
 from django.test import Client
+from pytest_django import DjangoAssertNumQueries
 
 from bookings import services
 from bookings.models import Booking, BookingEvent
 from tests.accounts.factories import UserFactory
 from tests.bookings.admin.conftest import CHANGELIST, change_url, fresh, messages_of, raw_booking
 from tests.bookings.factories import World, at, make_world
+from tests.conftest import FakeClock
 from tests.scheduling.factories import ClosureFactory, ResourceFactory, SiteFactory
 
 pytestmark = pytest.mark.django_db
@@ -264,7 +266,10 @@ def test_who_may_ask_a_cell(world: World) -> None:
 
 @pytest.mark.parametrize("bookings", [1, 12])
 def test_a_cell_costs_the_same_whatever_the_data(
-    world: World, operator_client: Client, django_assert_max_num_queries: Any, bookings: int
+    world: World,
+    operator_client: Client,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+    bookings: int,
 ) -> None:
     bays = [*world.resources, *(ResourceFactory.create(site=world.site) for _n in range(4))]
     for n in range(bookings):
@@ -363,7 +368,10 @@ def test_who_may_move(world: World) -> None:
 
 @pytest.mark.parametrize("others", [0, 10])
 def test_a_move_costs_the_same_whatever_the_data(
-    world: World, operator_client: Client, django_assert_max_num_queries: Any, others: int
+    world: World,
+    operator_client: Client,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+    others: int,
 ) -> None:
     """The admin's session and the user's access (permissions and roles, one query), the
     booking, the site's resources, then the reschedule use case (its lock, the vehicle's other
@@ -417,7 +425,7 @@ SECOND_0230 = datetime(2027, 10, 31, 1, 30, tzinfo=UTC)  # 02:30 CET, the second
 
 
 @pytest.fixture
-def autumn(clock: Any) -> tuple[World, Booking]:
+def autumn(clock: FakeClock) -> tuple[World, Booking]:
     world = make_world(resources=2, hours={7: [(time(0), time(6))]})  # open that Sunday night
     clock.set(datetime(2027, 10, 25, 9, tzinfo=UTC))
     customer, vehicle = world.new_customer()

@@ -20,6 +20,7 @@ from bookings.models import Booking, BookingEvent
 from tests.accounts.factories import UserFactory
 from tests.bookings.admin.conftest import CHANGELIST, messages_of, raw_booking
 from tests.bookings.factories import World, at, make_world
+from tests.conftest import FakeClock
 from tests.vehicles.factories import VehicleFactory
 
 pytestmark = pytest.mark.django_db
@@ -209,7 +210,7 @@ def test_a_refusal_is_shown_in_the_form_and_nothing_is_stored(
     assert 'id="desk-refusals"' in response.content.decode()
 
 
-def test_too_soon_without_the_override_and_booked_with_it(clock: Any, db: None) -> None:
+def test_too_soon_without_the_override_and_booked_with_it(clock: FakeClock, db: None) -> None:
     world = make_world(resources=1, min_notice_minutes=120)
     clock.set(at(world.day, 9))
     client = Client()

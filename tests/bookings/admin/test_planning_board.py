@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from pytest_django import DjangoAssertNumQueries
 
 from bookings.models import Booking, BookingEvent
 from tests.accounts.factories import UserFactory
@@ -250,7 +251,7 @@ def test_who_may_see_the_board(world: World) -> None:
 def test_the_board_costs_the_same_whatever_the_data(
     operator_client: Client,
     world: World,
-    django_assert_max_num_queries: Any,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
     resources: int,
     bookings: int,
 ) -> None:
