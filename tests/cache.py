@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
-from django_redis import get_redis_connection
-from django_redis.client.default import glob_escape
+
+# django-redis ships no type information (no py.typed, no stubs).
+from django_redis import get_redis_connection  # type: ignore[import-untyped]
+from django_redis.client.default import glob_escape  # type: ignore[import-untyped]
 
 
 def clear_test_cache() -> None:

@@ -3,12 +3,15 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from typing import Any
 
 import pytest
 from django.db import connection
+from pytest_django import DjangoDbBlocker
 from rest_framework.test import APIClient
 
+from accounts.models import User
 from tests.accounts.factories import UserFactory
 from tests.cache import clear_test_cache
 
@@ -77,19 +80,19 @@ def api_client() -> APIClient:
 
 
 @pytest.fixture
-def make_user(db: None) -> Callable[..., Any]:
-    def _make(**kwargs: Any) -> Any:
+def make_user(db: None) -> Callable[..., User]:
+    def _make(**kwargs: Any) -> User:
         return UserFactory.create(**kwargs)
 
     return _make
 
 
 @pytest.fixture
-def client_for(db: None) -> Callable[[Any], APIClient]:
+def client_for(db: None) -> Callable[[User], APIClient]:
     """An API client authenticated as `user` with a real access token."""
     from accounts import services
 
-    def _client(user: Any) -> APIClient:
+    def _client(user: User) -> APIClient:
         pair = services._pair_for(user)
         client = APIClient()
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {pair.access}")
@@ -109,7 +112,7 @@ class FakeClock:
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self._monkeypatch = monkeypatch
 
-    def set(self, moment: Any) -> None:
+    def set(self, moment: datetime) -> None:
         import core.clock
 
         self._monkeypatch.setattr(core.clock, "utcnow", lambda: moment)
@@ -127,7 +130,7 @@ _ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {}
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+def django_db_setup(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> None:
     from django.contrib.auth.models import Group
 
     with django_db_blocker.unblock():

@@ -68,7 +68,7 @@ class SmtpSink:
                 self.refused += 1
                 return "451 4.3.0 Try again later"
             message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-            self.messages.append(message)  # type: ignore[arg-type]
+            self.messages.append(message)
         return "250 OK"
 
     def wait_for(self, count: int, *, within: float) -> bool:

@@ -16,6 +16,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from pytest_django import DjangoAssertNumQueries
 
 from tests.accounts.factories import OperatorFactory, UserFactory
 from tests.bookings.factories import BookingFactory, World, make_world
@@ -102,10 +103,12 @@ def _closure(world: World, n: int) -> object:
 def _date_exception(world: World, n: int) -> object:
     from datetime import date, time
 
-    from scheduling.models import DateException
+    from scheduling.models import DateException, Resource, Site
 
     day = date(2026, 8, 1) + timedelta(days=n)
-    owner = {"site": SiteFactory.create()} if n % 2 else {"resource": ResourceFactory.create()}
+    owner: dict[str, Site | Resource] = (
+        {"site": SiteFactory.create()} if n % 2 else {"resource": ResourceFactory.create()}
+    )
     exception = DateException.objects.create(day=day, kind="hours", **owner)
     exception.intervals.create(opens=time(9), closes=time(12))
     exception.intervals.create(opens=time(14), closes=time(16))
@@ -237,7 +240,7 @@ def _url(label: str) -> str:
 
 @pytest.mark.parametrize("label", sorted(CHANGELISTS))
 def test_a_changelist_costs_the_same_queries_whatever_its_size(
-    label: str, django_assert_max_num_queries: Any
+    label: str, django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:
     who, make, pinned = CHANGELISTS[label]
     world = make_world(resources=3)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -27,12 +27,15 @@ from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import translation
 from drf_spectacular.generators import SchemaGenerator
+from rest_framework.test import APIClient
 from rest_framework.views import APIView
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from accounts.models import User
 from accounts.services import sessions as account_sessions
 from bookings import services as booking_services
-from tests.bookings.factories import at, make_world
+from tests.bookings.factories import World, at, make_world
+from tests.conftest import FakeClock
 
 pytestmark = pytest.mark.django_db
 
@@ -112,8 +115,8 @@ def _properties(op: Operation) -> dict[str, dict[str, Any]]:
     return {name: _resolve(prop) for name, prop in op.body_schema.get("properties", {}).items()}
 
 
-def _string_fields(op: Operation) -> list[tuple[Operation, str, Any]]:
-    cases = []
+def _string_fields(op: Operation) -> list[tuple[Operation, str, str | list[str]]]:
+    cases: list[tuple[Operation, str, str | list[str]]] = []
     for name, prop in _properties(op).items():
         if prop.get("readOnly"):
             continue
@@ -149,13 +152,13 @@ def _case_id(case: tuple[Operation, str, Any]) -> str:
 
 @dataclass
 class Scene:
-    world: Any
-    client: Any
+    world: World
+    client: APIClient
     path_values: dict[str, str]
 
 
 @pytest.fixture
-def scene(clock: Any, client_for: Any) -> Scene:
+def scene(clock: FakeClock, client_for: Callable[[User], APIClient]) -> Scene:
     world = make_world(resources=2)
     clock.set(at(world.day, 8) - timedelta(days=3))
     booking = booking_services.booking_create(
@@ -315,7 +318,7 @@ def test_the_refusals_speak_the_callers_language(scene: Scene) -> None:
     deep = _refused(_send(scene, WITH_BODY[0], "[" * 1000 + "]" * 1000, **french), 400)
     assert deep["message"] == "Le corps JSON est trop profondément imbriqué (au plus 20 niveaux)."
     body = _booking_body(scene, EDGES[0])
-    late = scene.client.post("/api/v1/bookings", body, format="json", **french)
+    late = scene.client.post("/api/v1/bookings", body, format="json", HTTP_ACCEPT_LANGUAGE="fr")
     assert _refused(late, 400)["details"] == {"start": ["Indiquez une année entre 2000 et 2999."]}
 
 
@@ -385,7 +388,7 @@ def _valid_query(scene: Scene, path: str) -> dict[str, str]:
 @pytest.mark.parametrize("edge", EDGES)
 @pytest.mark.parametrize(("path", "name"), QUERY_DATES)
 def test_a_date_filter_at_the_edge_of_the_calendar_is_400(
-    scene: Scene, client_for: Any, path: str, name: str, edge: str
+    scene: Scene, client_for: Callable[[User], APIClient], path: str, name: str, edge: str
 ) -> None:
     client = client_for(scene.world.operator)  # operators may use every filter
     response = client.get(path, {**_valid_query(scene, path), name: edge})

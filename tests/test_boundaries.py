@@ -8,7 +8,9 @@ import ast
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import grimp
 import pytest
@@ -157,7 +159,9 @@ def test_the_contracts_cover_every_app() -> None:
     ],
     ids=["protection", "layers"],
 )
-def test_an_app_without_its_contract_is_reported(change, finding: str) -> None:
+def test_an_app_without_its_contract_is_reported(
+    change: Callable[[dict[str, Any]], bool], finding: str
+) -> None:
     options = boundaries.import_linter_options(ROOT)
     options["contracts"] = [c for c in options["contracts"] if not change(c)]
 

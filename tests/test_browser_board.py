@@ -19,6 +19,7 @@ from bookings.models import Booking, BookingEvent
 from pricing import public as pricing
 from scheduling import public as scheduling
 from scheduling.models import Closure, Resource, Site
+from tests.conftest import FakeClock
 from tests.test_browser_operator import (
     ARTEFACTS,
     DOCS_SCREENSHOTS,
@@ -83,7 +84,7 @@ def _cell(page: Any, resource_pk: int, start: datetime) -> Any:
 
 
 def test_an_operator_drags_a_booking_to_another_bay(
-    role_groups: None, live_server: Any, clock: Any
+    role_groups: None, live_server: Any, clock: FakeClock
 ) -> None:
     clock.set(NOW)
     site, booking, target = _scene()
@@ -114,7 +115,7 @@ def test_an_operator_drags_a_booking_to_another_bay(
 
 
 def test_an_operator_asks_why_a_cell_is_not_free(
-    role_groups: None, live_server: Any, clock: Any
+    role_groups: None, live_server: Any, clock: FakeClock
 ) -> None:
     clock.set(NOW)
     site, booking, other = _scene()
@@ -178,7 +179,7 @@ def test_an_operator_asks_why_a_cell_is_not_free(
 
 
 def test_a_cell_clicked_after_the_session_expired_opens_the_sign_in_page(
-    role_groups: None, live_server: Any, clock: Any
+    role_groups: None, live_server: Any, clock: FakeClock
 ) -> None:
     """The panel's fetch is redirected to the sign-in page: the browser goes to the cell's own
     page (and so to the sign-in page, back to the cell after it), not a login form in the panel."""

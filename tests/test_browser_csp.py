@@ -18,6 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import User
 from bookings.models import Booking
 from scheduling.models import Site
+from tests.conftest import FakeClock
 from tests.test_browser_operator import NOW, chromium_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,7 +34,7 @@ document.addEventListener('securitypolicyviolation', (e) => {
 
 
 def test_the_admin_and_the_swagger_page_load_without_a_policy_violation(
-    role_groups: None, live_server: Any, clock: Any
+    role_groups: None, live_server: Any, clock: FakeClock
 ) -> None:
     clock.set(NOW)
     call_command(

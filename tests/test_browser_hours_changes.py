@@ -15,13 +15,14 @@ from django.core.management import call_command
 
 from bookings.models import Booking
 from scheduling.models import DateException, Site
+from tests.conftest import FakeClock
 from tests.test_browser_operator import NOW, PARIS, _book_next_start, chromium_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_an_operator_closes_a_booked_date_moves_one_booking_and_cancels_the_other(
-    role_groups: None, live_server: Any, clock: Any
+    role_groups: None, live_server: Any, clock: FakeClock
 ) -> None:
     clock.set(NOW)
     demo = ("--seed", "1", "--customers", "8", "--bookings", "0", "--now", NOW.isoformat())

@@ -21,6 +21,7 @@ from bookings.models import Booking, BookingEvent
 from pricing import public as pricing
 from scheduling import public as scheduling
 from scheduling.models import Site
+from tests.conftest import FakeClock
 from vehicles.models import Vehicle
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -90,7 +91,7 @@ def pending_booking_later_today(site: Site) -> Booking:
 
 
 def test_an_operator_confirms_a_pending_booking_from_the_planning_board(
-    role_groups: None, live_server: Any, clock: Any
+    role_groups: None, live_server: Any, clock: FakeClock
 ) -> None:
     clock.set(NOW)
     call_command(
@@ -150,7 +151,7 @@ DOCS_SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshot
 
 
 def test_the_reports_page_and_a_public_holiday_on_the_board(
-    role_groups: None, live_server: Any, clock: Any
+    role_groups: None, live_server: Any, clock: FakeClock
 ) -> None:
     """The reports of the last month with their SVG charts, and the board of a site on a public
     holiday (the site's country is France). Screenshots go to test-artifacts/ and, with
@@ -199,7 +200,7 @@ def test_the_reports_page_and_a_public_holiday_on_the_board(
 
 
 def test_an_operator_closes_time_over_two_bookings_moves_one_and_cancels_the_other(
-    role_groups: None, live_server: Any, clock: Any
+    role_groups: None, live_server: Any, clock: FakeClock
 ) -> None:
     clock.set(NOW)
     demo = ("--seed", "1", "--customers", "8", "--bookings", "0", "--now", NOW.isoformat())

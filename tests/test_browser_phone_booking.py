@@ -15,6 +15,7 @@ from django.core.management import call_command
 
 from bookings.models import Booking, BookingEvent
 from scheduling.models import Site
+from tests.conftest import FakeClock
 from tests.test_browser_operator import ARTEFACTS, DOCS_SCREENSHOTS, NOW, chromium_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -23,7 +24,7 @@ PLATE = "WK-042-ZW"
 
 
 def test_an_operator_takes_a_phone_booking_for_a_new_customer_and_sees_it_on_the_board(
-    role_groups: None, live_server: Any, clock: Any
+    role_groups: None, live_server: Any, clock: FakeClock
 ) -> None:
     clock.set(NOW)
     call_command(

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pytest_django import Settings
 
 from deploy.nginx_check import SHIPPED, nginx_binary, prepare
 
@@ -120,7 +121,7 @@ def _nginx(prefix: Path, *, upstream: int) -> Iterator[Edge]:
 
 
 @pytest.fixture
-def app(settings: Any) -> Iterator[int]:
+def app(settings: Settings) -> Iterator[int]:
     """The app (a fresh WSGI handler, so its middleware reads the settings below) served on a
     loopback spare port; returns the port. What it is asked here touches no database."""
     from django.core.handlers.wsgi import WSGIHandler
@@ -168,10 +169,12 @@ def _get(
         return response
 
 
-def _envelope(response: http.client.HTTPResponse, body: bytes, status: int, code: str) -> dict:
+def _envelope(
+    response: http.client.HTTPResponse, body: bytes, status: int, code: str
+) -> dict[str, Any]:
     assert response.status == status
     assert response.getheader("Content-Type") == "application/json"
-    error = json.loads(body)["error"]
+    error: dict[str, Any] = json.loads(body)["error"]
     assert set(error) == {"code", "message", "details", "request_id"}
     assert error["code"] == code
     assert error["message"]
@@ -186,7 +189,7 @@ def test_an_app_answer_has_each_header_once_and_no_version(edge: Edge) -> None:
     assert response.status == 200
     for name in SECURITY_HEADERS:
         assert len(response.msg.get_all(name) or []) == 1, (name, response.msg.get_all(name))
-    assert response.getheader("Strict-Transport-Security").startswith("max-age=31536000")
+    assert response.getheader("Strict-Transport-Security", "").startswith("max-age=31536000")
     assert response.getheader("Server") == "nginx"
 
 
@@ -194,7 +197,7 @@ def test_a_sane_client_request_id_is_kept_and_another_replaced(edge: Edge) -> No
     kept = _get(edge.https(), "/health", **{"X-Request-ID": "client-trace-0001"})
     assert kept.msg.get_all("X-Request-ID") == ["client-trace-0001"]
     replaced = _get(edge.https(), "/health", **{"X-Request-ID": "bad id {}"})
-    assert re.fullmatch(r"[0-9a-f]{32}", replaced.getheader("X-Request-ID"))
+    assert re.fullmatch(r"[0-9a-f]{32}", replaced.getheader("X-Request-ID", ""))
 
 
 def test_the_http_redirect_never_reflects_a_foreign_host(edge: Edge) -> None:

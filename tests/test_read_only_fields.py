@@ -5,14 +5,17 @@ accepted. The rate endpoint takes the names the booking shows (`rating`, `rating
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from rest_framework.test import APIClient
 
 from accounts.models import User
 from bookings.models import Booking
 from tests.bookings.factories import BookingFactory, World, at, make_world
+from tests.conftest import FakeClock
 
 pytestmark = pytest.mark.django_db
 
@@ -21,13 +24,13 @@ UNKNOWN = ["Unknown field."]
 
 
 @pytest.fixture
-def world(clock: Any) -> World:
+def world(clock: FakeClock) -> World:
     world = make_world()
     clock.set(at(world.day, 8) - timedelta(days=3))
     return world
 
 
-def _booking(world: World, client_for: Any) -> str:
+def _booking(world: World, client_for: Callable[[User], APIClient]) -> str:
     response = client_for(world.customer).post(
         "/api/v1/bookings",
         {
@@ -47,7 +50,9 @@ def _user(world: World) -> tuple[Any, ...]:
     return (user.email, user.first_name, user.last_name, user.phone, user.language)
 
 
-def _patch_me(world: World, client_for: Any, body: dict[str, Any]) -> tuple[Any, bool]:
+def _patch_me(
+    world: World, client_for: Callable[[User], APIClient], body: dict[str, Any]
+) -> tuple[Any, bool]:
     """The answer, and whether the stored account stayed as it was."""
     before = _user(world)
     response = client_for(world.customer).patch("/api/v1/me", body, format="json")
@@ -59,7 +64,9 @@ def _stored(url: str) -> tuple[Any, ...]:
     return (booking.state, booking.total, booking.start, booking.customer_note)
 
 
-def _patch_booking(world: World, client_for: Any, body: dict[str, Any]) -> tuple[Any, bool]:
+def _patch_booking(
+    world: World, client_for: Callable[[User], APIClient], body: dict[str, Any]
+) -> tuple[Any, bool]:
     """The answer, and whether the stored booking stayed as it was."""
     url = _booking(world, client_for)
     before = _stored(url)
@@ -116,7 +123,7 @@ CASES = [
 @pytest.mark.parametrize(("patch", "body", "details", "code"), CASES)
 def test_a_field_the_patch_cannot_change_is_a_400_naming_it_and_nothing_changes(
     world: World,
-    client_for: Any,
+    client_for: Callable[[User], APIClient],
     patch: Any,
     body: dict[str, Any],
     details: dict[str, list[str]],
@@ -132,14 +139,16 @@ def test_a_field_the_patch_cannot_change_is_a_400_naming_it_and_nothing_changes(
     assert unchanged  # not even the writable field sent with them
 
 
-def test_the_messages_are_translated(world: World, client_for: Any) -> None:
+def test_the_messages_are_translated(world: World, client_for: Callable[[User], APIClient]) -> None:
     response = client_for(world.customer).patch(
         "/api/v1/me", {"email": "x@example.com"}, format="json", HTTP_ACCEPT_LANGUAGE="fr"
     )
     assert response.json()["error"]["details"] == {"email": ["Ce champ est en lecture seule."]}
 
 
-def test_a_patch_of_writable_fields_still_works(world: World, client_for: Any) -> None:
+def test_a_patch_of_writable_fields_still_works(
+    world: World, client_for: Callable[[User], APIClient]
+) -> None:
     me = client_for(world.customer).patch("/api/v1/me", {"first_name": "Paul"}, format="json")
     assert (me.status_code, me.json()["first_name"]) == (200, "Paul")
     url = _booking(world, client_for)
@@ -147,7 +156,7 @@ def test_a_patch_of_writable_fields_still_works(world: World, client_for: Any) -
     assert (note.status_code, note.json()["customer_note"]) == (200, "Gate 4")
 
 
-def test_the_schema_accepts_no_other_field_in_these_bodies(api_client: Any) -> None:
+def test_the_schema_accepts_no_other_field_in_these_bodies(api_client: APIClient) -> None:
     schemas = api_client.get("/api/v1/schema?format=json").json()["components"]["schemas"]
     for name in ("PatchedProfileUpdateRequest", "PatchedBookingNotesRequest", "RateRequest"):
         assert schemas[name]["additionalProperties"] is False, name
@@ -155,7 +164,7 @@ def test_the_schema_accepts_no_other_field_in_these_bodies(api_client: Any) -> N
 
 
 def test_rating_goes_in_and_comes_out_under_the_same_names(
-    world: World, client_for: Any, clock: Any
+    world: World, client_for: Callable[[User], APIClient], clock: FakeClock
 ) -> None:
     booking = BookingFactory.create(
         vehicle=world.vehicle,

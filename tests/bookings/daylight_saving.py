@@ -8,13 +8,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
 
+from accounts.models import User
+from pricing.models import Service
+from scheduling.models import Site
 from tests.accounts.factories import UserFactory
 from tests.bookings.factories import PARIS
 from tests.pricing.factories import ServiceFactory
 from tests.scheduling.factories import ResourceFactory, SiteFactory
 from tests.vehicles.factories import VehicleFactory
+from vehicles.models import Vehicle
 
 SPRING = date(2027, 3, 28)
 AUTUMN = date(2027, 10, 31)
@@ -23,12 +26,12 @@ STARTS_OFFERED = {SPRING: 20, AUTUMN: 28}
 
 @dataclass
 class NightSite:
-    site: Any
-    service: Any
+    site: Site
+    service: Service
     day: date
     now: datetime  # a few days before, when the bookings are made
 
-    def customer(self) -> tuple[Any, Any]:
+    def customer(self) -> tuple[User, Vehicle]:
         customer = UserFactory.create()
         return customer, VehicleFactory.create(owner=customer)
 

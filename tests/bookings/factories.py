@@ -12,11 +12,15 @@ from zoneinfo import ZoneInfo
 
 import factory
 
+from accounts.models import User
 from bookings.models import Booking
+from pricing.models import Service
+from scheduling.models import Resource, Site
 from tests.accounts.factories import OperatorFactory, UserFactory
 from tests.pricing.factories import ServiceFactory
 from tests.scheduling.factories import ResourceFactory, SiteFactory
 from tests.vehicles.factories import VehicleFactory
+from vehicles.models import Vehicle
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -36,19 +40,19 @@ def at(day: datetime, hour: int, minute: int = 0) -> datetime:
 
 @dataclass
 class World:
-    site: Any
-    resources: list[Any]
-    service: Any
-    customer: Any
-    vehicle: Any
-    operator: Any
+    site: Site
+    resources: list[Resource]
+    service: Service
+    customer: User
+    vehicle: Vehicle
+    operator: User
     day: datetime  # a Monday a few days ahead, midnight in Paris
 
-    def new_customer(self) -> tuple[Any, Any]:
+    def new_customer(self) -> tuple[User, Vehicle]:
         customer = UserFactory.create()
         return customer, VehicleFactory.create(owner=customer)
 
-    def book(self, hour: int = 10, minute: int = 0, *, now: datetime | None = None) -> Any:
+    def book(self, hour: int = 10, minute: int = 0, *, now: datetime | None = None) -> Booking:
         """A real booking by a new customer through the service (with its "create" history), on
         `day` at a Paris wall-clock time; `now`: when it is made (default: the real clock)."""
         from bookings import services

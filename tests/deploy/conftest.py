@@ -15,7 +15,7 @@ import ssl
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,11 +114,11 @@ class RunningStack:
         token: str | None = None,
         source: str = "127.0.0.1",
         keep: http.client.HTTPSConnection | None = None,
-        **headers: str,
+        headers: Mapping[str, str] | None = None,
     ) -> tuple[int, dict[str, str], Any]:
         """One request on a new connection, or on `keep` (left open for the next)."""
         conn = keep or self.connection(source=source)
-        sent = {"Host": "localhost", **headers}
+        sent = {"Host": "localhost", **(headers or {})}
         if token:
             sent["Authorization"] = f"Bearer {token}"
         data = None

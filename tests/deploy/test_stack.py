@@ -26,9 +26,10 @@ SLOTS = ["08:00", "09:00", "10:00", "11:00", "14:00", "15:00", "16:00", "17:00"]
 
 
 def _clients(stack: RunningStack, tag: str, count: int, resources: int) -> dict[str, Any]:
-    return json.loads(
+    clients: dict[str, Any] = json.loads(
         stack.manage("tests/deploy/clients.py", tag, str(count), str(resources)).strip()
     )
+    return clients
 
 
 def _booking(world: dict[str, Any], client: dict[str, Any], slot: str) -> dict[str, str]:
@@ -63,7 +64,7 @@ def test_a_booking_through_nginx_is_made_and_mailed_by_the_worker(
         "/api/v1/bookings",
         _booking(world, client, "10:00"),
         token=client["token"],
-        **{"Idempotency-Key": "stack-one-1", "X-Request-ID": "stack-test-booking-1"},
+        headers={"Idempotency-Key": "stack-one-1", "X-Request-ID": "stack-test-booking-1"},
     )
     assert status == 201, body
     assert headers["x-request-id"] == "stack-test-booking-1"
@@ -167,7 +168,7 @@ def test_an_app_server_killed_during_a_stream_of_bookings(running_stack: Running
                         "/api/v1/bookings",
                         body,
                         token=world["clients"][n]["token"],
-                        **{"Idempotency-Key": key},
+                        headers={"Idempotency-Key": key},
                     )
                 except (http.client.HTTPException, OSError):
                     # The answer cut off (the server died while nginx relayed it): the outcome

@@ -13,12 +13,14 @@ from urllib.parse import urlencode
 import pytest
 from django.db import connection
 from django.test import Client
+from pytest_django import DjangoAssertNumQueries
 
 from bookings import services
 from bookings.models import Booking, BookingEvent
 from tests.accounts.factories import UserFactory
 from tests.bookings.admin.conftest import CHANGELIST, change_url, fresh, messages_of, raw_booking
 from tests.bookings.factories import World, at, make_world
+from tests.conftest import FakeClock
 from tests.scheduling.factories import ClosureFactory, ResourceFactory, SiteFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +63,9 @@ def test_the_board_offers_the_service_chooser_cells_and_moves(
     world: World, operator_client: Client
 ) -> None:
     booking = _confirmed(world, 10)
-    response = operator_client.get(BOARD, {"site": world.site.pk, "day": world.day.date()})
+    response = operator_client.get(
+        BOARD, {"site": str(world.site.pk), "day": world.day.date().isoformat()}
+    )
     content = response.content.decode()
     assert f'<option value="{world.service.code}" selected>Full wash</option>' in content
     row = next(r for r in response.context["rows"] if r.pk == booking.resource_id)
@@ -83,7 +87,9 @@ def test_with_a_45_minute_step_the_afternoon_cells_are_the_offered_starts(
     """The cells follow the engine's grid, cut from each opening (13:30 in the afternoon), so
     that an afternoon cell is a start the site offers, not one explained as off the grid."""
     world = make_world(resources=1, slot_step_minutes=45)
-    response = operator_client.get(BOARD, {"site": world.site.pk, "day": world.day.date()})
+    response = operator_client.get(
+        BOARD, {"site": str(world.site.pk), "day": world.day.date().isoformat()}
+    )
     (row,) = response.context["rows"]
     afternoon = [cell for cell in row.cells if cell.start >= at(world.day, 13, 30).isoformat()]
     assert [cell.label for cell in afternoon] == [
@@ -102,7 +108,9 @@ def test_a_technician_gets_neither_cells_nor_moves(world: World) -> None:
     _confirmed(world, 10)
     client = Client()
     client.force_login(UserFactory.create(is_staff=True, roles=["technician"]))
-    content = client.get(BOARD, {"site": world.site.pk, "day": world.day.date()}).content
+    content = client.get(
+        BOARD, {"site": str(world.site.pk), "day": world.day.date().isoformat()}
+    ).content
     assert b'planning-cell"' not in content
     assert b"data-move-url" not in content
 
@@ -204,7 +212,7 @@ def test_a_cell_in_french(world: World, operator_client: Client) -> None:
 
 
 def test_a_bad_cell_is_a_message_not_an_error(world: World, operator_client: Client) -> None:
-    response = operator_client.get(CELL, {"site": world.site.pk, "start": "tomorrow"})
+    response = operator_client.get(CELL, {"site": str(world.site.pk), "start": "tomorrow"})
     assert response.status_code == 400
     assert "Choose a cell of the planning board" in response.content.decode()
     unknown = _cell(operator_client, world, world.resources[0], at(world.day, 10), service="nope")
@@ -224,8 +232,8 @@ def test_a_malformed_cell_is_a_400_not_an_error(
     world: World, operator_client: Client, field: str, value: str
 ) -> None:
     query = {
-        "site": world.site.pk,
-        "resource": world.resources[0].pk,
+        "site": str(world.site.pk),
+        "resource": str(world.resources[0].pk),
         "start": at(world.day, 10).isoformat(),
         "service": world.service.code,
         field: value,
@@ -238,8 +246,8 @@ def test_a_resource_of_another_site_is_a_bad_cell(world: World, operator_client:
     elsewhere = ResourceFactory.create(site=SiteFactory.create())
     for resource in (elsewhere.pk, 99999):
         query = {
-            "site": world.site.pk,
-            "resource": resource,
+            "site": str(world.site.pk),
+            "resource": str(resource),
             "start": at(world.day, 10).isoformat(),
         }
         response = operator_client.get(CELL, {**query, "service": world.service.code})
@@ -258,7 +266,10 @@ def test_who_may_ask_a_cell(world: World) -> None:
 
 @pytest.mark.parametrize("bookings", [1, 12])
 def test_a_cell_costs_the_same_whatever_the_data(
-    world: World, operator_client: Client, django_assert_max_num_queries: Any, bookings: int
+    world: World,
+    operator_client: Client,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+    bookings: int,
 ) -> None:
     bays = [*world.resources, *(ResourceFactory.create(site=world.site) for _n in range(4))]
     for n in range(bookings):
@@ -357,7 +368,10 @@ def test_who_may_move(world: World) -> None:
 
 @pytest.mark.parametrize("others", [0, 10])
 def test_a_move_costs_the_same_whatever_the_data(
-    world: World, operator_client: Client, django_assert_max_num_queries: Any, others: int
+    world: World,
+    operator_client: Client,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+    others: int,
 ) -> None:
     """The admin's session and the user's access (permissions and roles, one query), the
     booking, the site's resources, then the reschedule use case (its lock, the vehicle's other
@@ -411,7 +425,7 @@ SECOND_0230 = datetime(2027, 10, 31, 1, 30, tzinfo=UTC)  # 02:30 CET, the second
 
 
 @pytest.fixture
-def autumn(clock: Any) -> tuple[World, Booking]:
+def autumn(clock: FakeClock) -> tuple[World, Booking]:
     world = make_world(resources=2, hours={7: [(time(0), time(6))]})  # open that Sunday night
     clock.set(datetime(2027, 10, 25, 9, tzinfo=UTC))
     customer, vehicle = world.new_customer()

@@ -6,10 +6,13 @@ booking. Nothing here deletes a booking or its history."""
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.test import Client
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
+from accounts.models import User
 from bookings import services
 from bookings.domain.errors import InvalidTransition
 from bookings.models import Booking, BookingEvent
@@ -85,7 +88,9 @@ def test_posting_a_state_changes_nothing_but_notes_go_through_the_service(
 
 
 def test_the_confirm_button_confirms_through_the_service_with_history(
-    world: World, operator_client: Client, django_capture_on_commit_callbacks
+    world: World,
+    operator_client: Client,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     booking = book(world)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
@@ -149,7 +154,7 @@ def test_cancel_asks_for_a_reason_then_cancels(world: World, operator_client: Cl
     assert (saved.state, saved.cancellation_reason, saved.fee) == (
         "cancelled",
         "Bay flooded",
-        0,
+        Decimal("0.00"),
     )
     assert saved.cancelled_by_id == world.operator.pk
     assert history(saved)[-1] == ("cancel", "pending", "cancelled", world.operator.pk)
@@ -238,7 +243,7 @@ def test_bookings_and_their_history_cannot_be_added_or_deleted(
     assert BookingEvent.objects.filter(booking=booking).count() == 1
 
 
-def test_a_superuser_confirms_too(world: World, admin_client: Client, admin_user) -> None:
+def test_a_superuser_confirms_too(world: World, admin_client: Client, admin_user: User) -> None:
     booking = book(world)
     admin_client.post(f"{CHANGELIST}{booking.pk}/transition/confirm/")
     assert history(fresh(booking))[-1] == ("confirm", "pending", "confirmed", admin_user.pk)

@@ -5,12 +5,13 @@ number of queries whatever its size."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from pytest_django import DjangoAssertNumQueries
 
 import core.clock
 from bookings.models import Booking
@@ -19,10 +20,13 @@ from tests.bookings.admin.conftest import CHANGELIST, raw_booking
 from tests.bookings.factories import PARIS, World, at
 from tests.scheduling.factories import ResourceFactory, SiteFactory
 
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse
+
 pytestmark = pytest.mark.django_db
 
 
-def _references(response) -> list[str]:
+def _references(response: _MonkeyPatchedWSGIResponse) -> list[str]:
     assert response.status_code == 200
     return sorted(b.reference for b in response.context["cl"].result_list)
 
@@ -54,7 +58,10 @@ def test_the_list_shows_site_local_start_and_coloured_state(
 
 @pytest.mark.parametrize("size", [5, 30])
 def test_the_changelist_costs_the_same_whatever_its_size(
-    world: World, operator_client: Client, django_assert_max_num_queries, size: int
+    world: World,
+    operator_client: Client,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+    size: int,
 ) -> None:
     for n in range(size):
         _other, vehicle = world.new_customer()

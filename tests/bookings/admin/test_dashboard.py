@@ -12,11 +12,13 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from pytest_django import DjangoAssertNumQueries
 
 from bookings.models import Booking
 from tests.accounts.factories import UserFactory
 from tests.bookings.admin.conftest import raw_booking
 from tests.bookings.factories import PARIS, World, make_world
+from tests.conftest import FakeClock
 from tests.scheduling.factories import ClosureFactory, ResourceFactory, SiteFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +36,7 @@ def paris(day: int, hour: int, minute: int = 0) -> datetime:
 
 
 @pytest.fixture
-def world(db: None, clock: Any) -> World:
+def world(db: None, clock: FakeClock) -> World:
     clock.set(NOW)
     return make_world(resources=2, confirmation_window_minutes=120)
 
@@ -255,7 +257,7 @@ def _populate(world: World, scale: int) -> None:
 
 
 def test_the_dashboard_costs_the_same_queries_whatever_the_data(
-    world: World, operator_client: Client, django_assert_max_num_queries: Any
+    world: World, operator_client: Client, django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:
     def count() -> int:
         with CaptureQueriesContext(connection) as queries:

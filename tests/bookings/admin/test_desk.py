@@ -20,6 +20,7 @@ from bookings.models import Booking, BookingEvent
 from tests.accounts.factories import UserFactory
 from tests.bookings.admin.conftest import CHANGELIST, messages_of, raw_booking
 from tests.bookings.factories import World, at, make_world
+from tests.conftest import FakeClock
 from tests.vehicles.factories import VehicleFactory
 
 pytestmark = pytest.mark.django_db
@@ -154,7 +155,7 @@ def test_the_board_cell_prefills_the_desk(world: World, operator_client: Client)
     start = at(world.day, 14, 30)
     response = operator_client.get(
         DESK,
-        {"site": world.site.pk, "resource": bay.pk, "start": start.isoformat(),
+        {"site": str(world.site.pk), "resource": str(bay.pk), "start": start.isoformat(),
          "service": world.service.code, "category": "van"},
     )  # fmt: skip
     desk = response.context["desk"]
@@ -174,7 +175,7 @@ def test_the_board_cell_prefills_the_desk(world: World, operator_client: Client)
 def test_the_live_fragment_has_the_price_and_the_starts(
     world: World, operator_client: Client
 ) -> None:
-    response = operator_client.get(DESK, {"site": world.site.pk, "live": "1"})
+    response = operator_client.get(DESK, {"site": str(world.site.pk), "live": "1"})
     body = response.content.decode()
     assert 'id="desk-quote"' in body
     assert 'id="desk-book"' in body
@@ -209,7 +210,7 @@ def test_a_refusal_is_shown_in_the_form_and_nothing_is_stored(
     assert 'id="desk-refusals"' in response.content.decode()
 
 
-def test_too_soon_without_the_override_and_booked_with_it(clock: Any, db: None) -> None:
+def test_too_soon_without_the_override_and_booked_with_it(clock: FakeClock, db: None) -> None:
     world = make_world(resources=1, min_notice_minutes=120)
     clock.set(at(world.day, 9))
     client = Client()
@@ -218,7 +219,7 @@ def test_too_soon_without_the_override_and_booked_with_it(clock: Any, db: None) 
     assert refused.status_code == 200
     assert "This start is too soon" in " ".join(refused.context["refusals"])
     assert not Booking.objects.exists()
-    page = client.get(DESK, {"site": world.site.pk, "service": world.service.code})
+    page = client.get(DESK, {"site": str(world.site.pk), "service": world.service.code})
     first = page.context["days"][0].starts[0]
     assert (first.label, first.inside_notice) == ("09:00", True)  # offered, marked
     booked = client.post(
@@ -258,7 +259,7 @@ def test_the_desk_costs_the_same_whatever_the_number_of_customers_and_bookings(
 ) -> None:
     query = {
         "customer": str(world.customer.public_id),
-        "site": world.site.pk,
+        "site": str(world.site.pk),
         "service": world.service.code,
         "day": world.day.date().isoformat(),
         "q": "al",

@@ -13,6 +13,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from pytest_django import DjangoAssertNumQueries
 
 from bookings.models import Booking
 from tests.bookings.admin.conftest import CHANGELIST, raw_booking
@@ -165,7 +166,7 @@ def _busy_day(world: World, n: int) -> None:
 def test_the_pages_of_a_booking_cost_the_same_whatever_the_data(
     world: World,
     operator_client: Client,
-    django_assert_max_num_queries: Any,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
     others: int,
 ) -> None:
     from bookings import services

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from pytest_django import DjangoAssertNumQueries
 
 from bookings.models import Booking, BookingEvent
 from tests.accounts.factories import UserFactory
@@ -219,7 +220,7 @@ def test_bad_parameters_show_a_message_not_an_error(world: World, operator_clien
         "No site has this id: showing the first site.",
         "Enter a date as YYYY-MM-DD: showing today.",
     ]
-    far = operator_client.get(BOARD, {"site": world.site.pk, "day": "9999-12-31"})
+    far = operator_client.get(BOARD, {"site": str(world.site.pk), "day": "9999-12-31"})
     assert far.status_code == 200
 
 
@@ -250,7 +251,7 @@ def test_who_may_see_the_board(world: World) -> None:
 def test_the_board_costs_the_same_whatever_the_data(
     operator_client: Client,
     world: World,
-    django_assert_max_num_queries: Any,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
     resources: int,
     bookings: int,
 ) -> None:
@@ -323,7 +324,7 @@ def test_a_technician_sees_the_board_without_actions(world: World) -> None:
     technician = UserFactory.create(is_staff=True, roles=["technician"])
     client = Client()
     client.force_login(technician)
-    response = client.get(BOARD, {"site": world.site.pk, "day": world.day.date().isoformat()})
+    response = client.get(BOARD, {"site": str(world.site.pk), "day": world.day.date().isoformat()})
     assert response.status_code == 200
     assert all(not block.actions for block in response.context["agenda"])
     assert "data-action" not in response.content.decode()

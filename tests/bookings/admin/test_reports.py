@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from pytest_django import DjangoAssertNumQueries
 
 from tests.accounts.factories import UserFactory
 from tests.bookings.admin.conftest import CHANGELIST, raw_booking
@@ -136,7 +137,10 @@ def test_a_bad_period_shows_a_message(world: World, operator_client: Client) -> 
 
 @pytest.mark.parametrize("days", [1, 365])
 def test_the_page_costs_the_same_whatever_the_period_or_the_data(
-    world: World, operator_client: Client, django_assert_max_num_queries: Any, days: int
+    world: World,
+    operator_client: Client,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+    days: int,
 ) -> None:
     _populate(world)
     for n in range(20):

@@ -16,6 +16,7 @@ from bookings.models import Booking, BookingEvent
 from tests.accounts.factories import UserFactory
 from tests.bookings.admin.conftest import CHANGELIST, change_url, fresh, messages_of
 from tests.bookings.factories import World, at
+from tests.conftest import FakeClock
 
 pytestmark = pytest.mark.django_db
 
@@ -160,7 +161,7 @@ def test_a_booking_that_cannot_be_rescheduled(world: World, operator_client: Cli
     assert fresh(other).start == at(world.day, 11)
 
 
-def test_the_repeated_hour_of_october_is_listed_twice_each_with_its_zone(clock: Any) -> None:
+def test_the_repeated_hour_of_october_is_listed_twice_each_with_its_zone(clock: FakeClock) -> None:
     from datetime import datetime
 
     from tests.accounts.factories import OperatorFactory

@@ -4,15 +4,21 @@ cost of cancelling now, so that a client hard-codes none of the rules."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
+from pytest_django import DjangoAssertNumQueries
+from rest_framework.test import APIClient
 
+from accounts.models import User
 from bookings import services
 from bookings.models import Booking
 from tests.accounts.factories import UserFactory
 from tests.bookings.factories import World, at, make_world
+from tests.conftest import FakeClock
 
 pytestmark = pytest.mark.django_db
 
@@ -31,13 +37,16 @@ def _confirmed(world: World) -> Booking:
     return booking
 
 
-def _seen(client_for, user, booking: Booking) -> dict:
+def _seen(client_for: Callable[[User], APIClient], user: User, booking: Booking) -> dict[str, Any]:
     response = client_for(user).get(f"/api/v1/bookings/{booking.public_id}")
     assert response.status_code == 200
-    return response.json()
+    seen: dict[str, Any] = response.json()
+    return seen
 
 
-def test_a_customer_is_not_offered_a_reschedule_inside_24_hours(world, client_for, clock) -> None:
+def test_a_customer_is_not_offered_a_reschedule_inside_24_hours(
+    world: World, client_for: Callable[[User], APIClient], clock: FakeClock
+) -> None:
     booking = _confirmed(world)
     start = booking.start
     clock.set(start - timedelta(hours=25))
@@ -63,7 +72,9 @@ def test_a_customer_is_not_offered_a_reschedule_inside_24_hours(world, client_fo
     assert cancelled.json()["reschedule_deadline"] is None
 
 
-def test_an_operator_sees_the_operators_actions_at_this_moment(world, client_for, clock) -> None:
+def test_an_operator_sees_the_operators_actions_at_this_moment(
+    world: World, client_for: Callable[[User], APIClient], clock: FakeClock
+) -> None:
     booking = _confirmed(world)
     start = booking.start
     clock.set(start - timedelta(hours=3))
@@ -82,7 +93,7 @@ def test_an_operator_sees_the_operators_actions_at_this_moment(world, client_for
 
 
 def test_a_pending_booking_shows_its_confirmation_deadline_and_costs_nothing_to_cancel(
-    world, client_for, clock
+    world: World, client_for: Callable[[User], APIClient], clock: FakeClock
 ) -> None:
     start = at(world.day, 10)
     booking = world.book(10, now=start - timedelta(hours=1))
@@ -97,7 +108,9 @@ def test_a_pending_booking_shows_its_confirmation_deadline_and_costs_nothing_to_
     assert _seen(client_for, world.operator, booking)["actions"] == ["cancel"]
 
 
-def test_rating_is_offered_once_within_its_window(world, client_for, clock) -> None:
+def test_rating_is_offered_once_within_its_window(
+    world: World, client_for: Callable[[User], APIClient], clock: FakeClock
+) -> None:
     booking = _confirmed(world)
     start = booking.start
     services.booking_start(booking_id=booking.pk, actor=world.operator, now=start)
@@ -114,7 +127,9 @@ def test_rating_is_offered_once_within_its_window(world, client_for, clock) -> N
     assert _seen(client_for, booking.customer, booking)["actions"] == []
 
 
-def test_the_technician_of_the_resource_sees_start_and_complete(world, client_for, clock) -> None:
+def test_the_technician_of_the_resource_sees_start_and_complete(
+    world: World, client_for: Callable[[User], APIClient], clock: FakeClock
+) -> None:
     technician = UserFactory.create(roles=["technician"])
     world.resources[0].technician = technician
     world.resources[0].save()
@@ -127,7 +142,10 @@ def test_the_technician_of_the_resource_sees_start_and_complete(world, client_fo
 
 
 def test_the_list_shows_the_same_and_costs_no_more_queries(
-    world, client_for, clock, django_assert_max_num_queries
+    world: World,
+    client_for: Callable[[User], APIClient],
+    clock: FakeClock,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
 ) -> None:
     bookings = []
     for hour in (8, 9, 10, 11):

@@ -2,27 +2,44 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 import icalendar
 import pytest
+from pytest_django import DjangoAssertNumQueries
+from rest_framework.test import APIClient
 
+from accounts.models import User
 from bookings.models import Booking
 from tests.accounts.factories import UserFactory
-from tests.bookings.factories import BookingFactory, at, make_world
+from tests.bookings.factories import BookingFactory, World, at, make_world
+from tests.conftest import FakeClock
 from tests.scheduling.factories import ClosureFactory
+from vehicles.models import Vehicle
+
+if TYPE_CHECKING:
+    from rest_framework.response import _MonkeyPatchedResponse
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world(clock):
+def world(clock: FakeClock) -> World:
     world = make_world(resources=2)
     clock.set(at(world.day, 8) - timedelta(days=3))
     return world
 
 
-def _create(client, world, hour=10, vehicle=None, headers=None, **extra):
+def _create(
+    client: APIClient,
+    world: World,
+    hour: int = 10,
+    vehicle: Vehicle | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: str,
+) -> _MonkeyPatchedResponse:
     body = {
         "vehicle": str((vehicle or world.vehicle).public_id),
         "service": world.service.code,
@@ -30,10 +47,12 @@ def _create(client, world, hour=10, vehicle=None, headers=None, **extra):
         "start": at(world.day, hour).isoformat(),
         **extra,
     }
-    return client.post("/api/v1/bookings", body, format="json", **(headers or {}))
+    return client.post("/api/v1/bookings", body, format="json", headers=headers)
 
 
-def test_create_answers_201_with_the_booking(world, client_for) -> None:
+def test_create_answers_201_with_the_booking(
+    world: World, client_for: Callable[[User], APIClient]
+) -> None:
     response = _create(client_for(world.customer), world)
     assert response.status_code == 201
     body = response.json()
@@ -44,14 +63,14 @@ def test_create_answers_201_with_the_booking(world, client_for) -> None:
     assert Booking.objects.get(public_id=body["id"]).customer == world.customer
 
 
-def test_a_naive_start_is_a_400(world, client_for) -> None:
+def test_a_naive_start_is_a_400(world: World, client_for: Callable[[User], APIClient]) -> None:
     response = _create(client_for(world.customer), world, start="2030-01-07T10:00:00")
     assert response.status_code == 400
     assert "start" in response.json()["error"]["details"]
     assert not Booking.objects.exists()
 
 
-def test_a_taken_slot_is_409_taken(world, client_for) -> None:
+def test_a_taken_slot_is_409_taken(world: World, client_for: Callable[[User], APIClient]) -> None:
     _create(client_for(world.customer), world)
     others = [world.new_customer() for _ in range(2)]
     _create(client_for(others[0][0]), world, vehicle=others[0][1])
@@ -60,7 +79,9 @@ def test_a_taken_slot_is_409_taken(world, client_for) -> None:
     assert response.json()["error"]["code"] == "taken"  # a lost race is slot_unavailable
 
 
-def test_price_changed_is_409_with_the_new_quote(world, client_for) -> None:
+def test_price_changed_is_409_with_the_new_quote(
+    world: World, client_for: Callable[[User], APIClient]
+) -> None:
     response = _create(client_for(world.customer), world, expected_total="40.00")
     assert response.status_code == 409
     error = response.json()["error"]
@@ -68,23 +89,27 @@ def test_price_changed_is_409_with_the_new_quote(world, client_for) -> None:
     assert error["details"]["quote"]["total"] == "50.00"
 
 
-def test_unauthenticated_is_401(world, api_client) -> None:
+def test_unauthenticated_is_401(world: World, api_client: APIClient) -> None:
     assert _create(api_client, world).status_code == 401
 
 
-def test_an_idempotent_retry_returns_the_first_booking(world, client_for) -> None:
+def test_an_idempotent_retry_returns_the_first_booking(
+    world: World, client_for: Callable[[User], APIClient]
+) -> None:
     client = client_for(world.customer)
-    first = _create(client, world, headers={"HTTP_IDEMPOTENCY_KEY": "retry-me-1"})
-    second = _create(client, world, headers={"HTTP_IDEMPOTENCY_KEY": "retry-me-1"})
+    first = _create(client, world, headers={"Idempotency-Key": "retry-me-1"})
+    second = _create(client, world, headers={"Idempotency-Key": "retry-me-1"})
     assert first.status_code == second.status_code == 201
     assert first.json()["id"] == second.json()["id"]
     assert Booking.objects.count() == 1
-    other = _create(client, world, hour=15, headers={"HTTP_IDEMPOTENCY_KEY": "retry-me-1"})
+    other = _create(client, world, hour=15, headers={"Idempotency-Key": "retry-me-1"})
     assert other.status_code == 422
     assert other.json()["error"]["code"] == "idempotency_key_reused"
 
 
-def test_customers_list_their_own_operators_all(world, client_for) -> None:
+def test_customers_list_their_own_operators_all(
+    world: World, client_for: Callable[[User], APIClient]
+) -> None:
     mine = _create(client_for(world.customer), world).json()
     other, vehicle = world.new_customer()
     theirs = _create(client_for(other), world, vehicle=vehicle).json()
@@ -94,7 +119,9 @@ def test_customers_list_their_own_operators_all(world, client_for) -> None:
     assert {b["id"] for b in everything["results"]} == {mine["id"], theirs["id"]}
 
 
-def test_operators_filter_by_state_and_customer(world, client_for) -> None:
+def test_operators_filter_by_state_and_customer(
+    world: World, client_for: Callable[[User], APIClient]
+) -> None:
     mine = _create(client_for(world.customer), world).json()
     other, vehicle = world.new_customer()
     _create(client_for(other), world, vehicle=vehicle)
@@ -110,7 +137,9 @@ def test_operators_filter_by_state_and_customer(world, client_for) -> None:
     assert bad.status_code == 400
 
 
-def test_technicians_see_the_jobs_on_their_resources(world, client_for) -> None:
+def test_technicians_see_the_jobs_on_their_resources(
+    world: World, client_for: Callable[[User], APIClient]
+) -> None:
     technician = UserFactory.create(roles=["technician"])
     world.resources[0].technician = technician
     world.resources[0].save()
@@ -124,7 +153,10 @@ def test_technicians_see_the_jobs_on_their_resources(world, client_for) -> None:
 
 @pytest.mark.parametrize("page_size", [5, 30])
 def test_the_list_runs_a_constant_number_of_queries(
-    world, client_for, page_size, django_assert_max_num_queries
+    world: World,
+    client_for: Callable[[User], APIClient],
+    page_size: int,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
 ) -> None:
     common = {"service": world.service, "site": world.site}
     for n in range(30):
@@ -141,7 +173,9 @@ def test_the_list_runs_a_constant_number_of_queries(
     assert len(response.json()["results"]) == page_size
 
 
-def test_another_customers_booking_is_404_everywhere(world, client_for) -> None:
+def test_another_customers_booking_is_404_everywhere(
+    world: World, client_for: Callable[[User], APIClient]
+) -> None:
     booking = _create(client_for(world.customer), world).json()
     stranger = client_for(UserFactory.create())
     url = f"/api/v1/bookings/{booking['id']}"
@@ -155,7 +189,9 @@ def test_another_customers_booking_is_404_everywhere(world, client_for) -> None:
     assert Booking.objects.get(public_id=booking["id"]).state == "pending"
 
 
-def test_an_action_the_state_refuses_is_409_with_the_state(world, client_for) -> None:
+def test_an_action_the_state_refuses_is_409_with_the_state(
+    world: World, client_for: Callable[[User], APIClient]
+) -> None:
     booking = _create(client_for(world.customer), world).json()
     response = client_for(world.operator).post(f"/api/v1/bookings/{booking['id']}/complete")
     assert response.status_code == 409
@@ -164,14 +200,16 @@ def test_an_action_the_state_refuses_is_409_with_the_state(world, client_for) ->
     assert error["details"]["state"] == "pending"
 
 
-def test_an_action_by_the_wrong_role_is_403(world, client_for) -> None:
+def test_an_action_by_the_wrong_role_is_403(
+    world: World, client_for: Callable[[User], APIClient]
+) -> None:
     booking = _create(client_for(world.customer), world).json()
     response = client_for(world.customer).post(f"/api/v1/bookings/{booking['id']}/confirm")
     assert response.status_code == 403
     assert Booking.objects.get(public_id=booking["id"]).state == "pending"
 
 
-def test_patch_changes_notes_only(world, client_for) -> None:
+def test_patch_changes_notes_only(world: World, client_for: Callable[[User], APIClient]) -> None:
     booking = _create(client_for(world.customer), world).json()
     url = f"/api/v1/bookings/{booking['id']}"
     ok = client_for(world.customer).patch(url, {"customer_note": "Gate code 1234"}, format="json")
@@ -193,7 +231,7 @@ def test_patch_changes_notes_only(world, client_for) -> None:
     assert "operator_note" in customer_try.json()["error"]["details"]
 
 
-def test_reschedule_through_the_api(world, client_for) -> None:
+def test_reschedule_through_the_api(world: World, client_for: Callable[[User], APIClient]) -> None:
     booking = _create(client_for(world.customer), world).json()
     moved = client_for(world.customer).post(
         f"/api/v1/bookings/{booking['id']}/reschedule",
@@ -204,7 +242,9 @@ def test_reschedule_through_the_api(world, client_for) -> None:
     assert moved.json()["start"] == at(world.day, 16).isoformat()
 
 
-def test_calendar_file_in_the_sites_timezone(world, client_for) -> None:
+def test_calendar_file_in_the_sites_timezone(
+    world: World, client_for: Callable[[User], APIClient]
+) -> None:
     booking = _create(client_for(world.customer), world).json()
     response = client_for(world.customer).get(f"/api/v1/bookings/{booking['id']}/calendar.ics")
     assert response.status_code == 200
@@ -215,7 +255,7 @@ def test_calendar_file_in_the_sites_timezone(world, client_for) -> None:
 
 
 def test_the_confirmation_deadline_follows_a_reschedule_back_to_pending(
-    world, client_for, clock
+    world: World, client_for: Callable[[User], APIClient], clock: FakeClock
 ) -> None:
     made = at(world.day, 8) - timedelta(days=3)
     booking = _create(client_for(world.customer), world).json()
@@ -237,7 +277,7 @@ def test_the_confirmation_deadline_follows_a_reschedule_back_to_pending(
 
 
 def test_a_second_booking_of_the_same_car_at_once_is_409_vehicle_already_booked(
-    world, client_for
+    world: World, client_for: Callable[[User], APIClient]
 ) -> None:
     client = client_for(world.customer)
     assert _create(client, world).status_code == 201
@@ -246,7 +286,9 @@ def test_a_second_booking_of_the_same_car_at_once_is_409_vehicle_already_booked(
     assert response.json()["error"]["code"] == "vehicle_already_booked"
 
 
-def test_a_fourth_pending_booking_is_409_pending_limit_reached(world, client_for) -> None:
+def test_a_fourth_pending_booking_is_409_pending_limit_reached(
+    world: World, client_for: Callable[[User], APIClient]
+) -> None:
     client = client_for(world.customer)
     for hour in (8, 9, 10):
         assert _create(client, world, hour=hour).status_code == 201
@@ -257,7 +299,9 @@ def test_a_fourth_pending_booking_is_409_pending_limit_reached(world, client_for
     assert error["details"] == {"limit": 3}
 
 
-def test_the_history_of_a_reschedule_says_from_where_to_where(world, client_for) -> None:
+def test_the_history_of_a_reschedule_says_from_where_to_where(
+    world: World, client_for: Callable[[User], APIClient]
+) -> None:
     booking = _create(client_for(world.customer), world).json()  # Bay 1
     bay1, bay2 = world.resources
     ClosureFactory.create(site=None, resource=bay1, start=at(world.day, 16), end=at(world.day, 17))

@@ -5,14 +5,17 @@ from what the use case wrote, not read back: it must equal the booking as GET re
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
 
+from accounts.models import User
 from tests.bookings.factories import at, make_world
+from tests.conftest import FakeClock
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +26,7 @@ MAX_POST_QUERIES = 13
 
 @pytest.mark.parametrize("auto_confirm", [False, True])
 def test_a_customer_s_post_costs_at_most_16_queries_and_answers_as_get_reads_it(
-    auto_confirm: bool, client_for: Any, clock: Any
+    auto_confirm: bool, client_for: Callable[[User], APIClient], clock: FakeClock
 ) -> None:
     world = make_world(resources=4, auto_confirm=auto_confirm)
     clock.set(at(world.day, 8) - timedelta(days=3))

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core import mail
+from pytest_django import DjangoCaptureOnCommitCallbacks
 from rest_framework.test import APIClient
 
+from accounts.models import User
 from tests.bookings.factories import at, make_world
+from tests.conftest import FakeClock
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +23,11 @@ def _auth(client: APIClient, email: str, password: str) -> None:
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens['access']}")
 
 
-def test_register_to_rating(clock, client_for, django_capture_on_commit_callbacks) -> None:
+def test_register_to_rating(
+    clock: FakeClock,
+    client_for: Callable[[User], APIClient],
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     world = make_world()
     slot = at(world.day, 10)
     clock.set(slot - timedelta(days=3))
@@ -124,7 +132,9 @@ def test_register_to_rating(clock, client_for, django_capture_on_commit_callback
     ]
 
 
-def test_book_then_cancel_three_hours_before_pays_half(clock, client_for) -> None:
+def test_book_then_cancel_three_hours_before_pays_half(
+    clock: FakeClock, client_for: Callable[[User], APIClient]
+) -> None:
     world = make_world()
     slot = at(world.day, 15)
     clock.set(slot - timedelta(days=2))

@@ -12,18 +12,24 @@ import signal
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.conf import settings
 from django.core.mail import get_connection
 from django.test import override_settings
+from rest_framework.test import APIClient
 
+from accounts.models import User
 from bookings.models import Booking
 from core.models import EmailNotification, IdempotencyKey, OutboxEvent
-from tests.bookings.factories import at, make_world
+from tests.bookings.factories import World, at, make_world
+from tests.conftest import FakeClock
+
+if TYPE_CHECKING:
+    from rest_framework.response import _MonkeyPatchedResponse
 
 # Real commits: the e-mail runs when the request's transaction commits, as in production.
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("role_groups")]
@@ -94,7 +100,7 @@ def silent_smtp() -> Iterator[SilentSmtpServer]:
 
 
 @pytest.fixture
-def world(clock: Any) -> Any:
+def world(clock: FakeClock) -> World:
     world = make_world(resources=2)
     clock.set(at(world.day, 8) - timedelta(days=3))
     return world
@@ -110,7 +116,7 @@ def _smtp(server: SilentSmtpServer, timeout: float | None) -> Any:
     )
 
 
-def _book(client: Any, world: Any, key: str) -> Any:
+def _book(client: APIClient, world: World, key: str) -> _MonkeyPatchedResponse:
     body = {
         "vehicle": str(world.vehicle.public_id),
         "service": world.service.code,
@@ -127,7 +133,10 @@ def test_e_mail_has_a_timeout_by_default() -> None:
 
 
 def test_a_silent_mail_server_does_not_hold_the_booking(
-    silent_smtp: SilentSmtpServer, world: Any, client_for: Any, caplog: Any
+    silent_smtp: SilentSmtpServer,
+    world: World,
+    client_for: Callable[[User], APIClient],
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     client = client_for(world.customer)
     with _smtp(silent_smtp, timeout=0.5):
@@ -167,7 +176,7 @@ def no_alarm_left() -> Iterator[None]:
 
 @pytest.mark.usefixtures("no_alarm_left")
 def test_a_worker_stopped_during_the_e_mail_leaves_a_replayable_key(
-    silent_smtp: SilentSmtpServer, world: Any, client_for: Any
+    silent_smtp: SilentSmtpServer, world: World, client_for: Callable[[User], APIClient]
 ) -> None:
     client = client_for(world.customer)
     with _smtp(silent_smtp, timeout=None):  # no timeout: the worker's own deadline stops it
@@ -184,7 +193,10 @@ def test_a_worker_stopped_during_the_e_mail_leaves_a_replayable_key(
 
 
 def test_an_after_commit_failure_keeps_the_201(
-    world: Any, client_for: Any, monkeypatch: pytest.MonkeyPatch, caplog: Any
+    world: World,
+    client_for: Callable[[User], APIClient],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Reading the committed booking for its e-mail fails (in-process, without a broker): the
     booking stands, and so does its 201 (it was a 500, though the booking was made)."""
@@ -196,14 +208,14 @@ def test_an_after_commit_failure_keeps_the_201(
     monkeypatch.setattr(selectors, "booking_notice", broken)
     client = client_for(world.customer)
     for key in ("after-1", None):
-        headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
+        headers = {"Idempotency-Key": key} if key else {}
         body = {
             "vehicle": str(world.vehicle.public_id),
             "service": world.service.code,
             "site": str(world.site.public_id),
             "start": at(world.day, 10 if key else 14).isoformat(),
         }
-        response = client.post("/api/v1/bookings", body, format="json", **headers)
+        response = client.post("/api/v1/bookings", body, format="json", headers=headers)
         assert response.status_code == 201, response.content
     assert Booking.objects.count() == 2
     # Nothing was lost: the events wait for the sweeper, with the error.

@@ -3,25 +3,30 @@ operators and the booking's technician, never its customer, wherever the booking
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
+from rest_framework.test import APIClient
 
+from accounts.models import User
 from tests.accounts.factories import UserFactory
-from tests.bookings.factories import at, make_world
+from tests.bookings.factories import World, at, make_world
+from tests.conftest import FakeClock
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world(clock):
+def world(clock: FakeClock) -> World:
     world = make_world()
     clock.set(at(world.day, 8) - timedelta(days=3))
     return world
 
 
 @pytest.fixture
-def booking(world, client_for):
+def booking(world: World, client_for: Callable[[User], APIClient]) -> str:
     """A customer's booking with an operator's note, confirmed by the operator."""
     created = client_for(world.customer).post(
         "/api/v1/bookings",
@@ -39,10 +44,11 @@ def booking(world, client_for):
     noted = operator.patch(url, {"operator_note": "Pays late, ask upfront"}, format="json")
     assert noted.status_code == 200
     assert operator.post(f"{url}/confirm").status_code == 200
-    return created.json()["id"]
+    booking_id: str = created.json()["id"]
+    return booking_id
 
 
-def _every_booking_view(client, booking_id: str) -> list[dict]:
+def _every_booking_view(client: APIClient, booking_id: str) -> list[dict[str, Any]]:
     url = f"/api/v1/bookings/{booking_id}"
     return [
         client.get(url).json(),
@@ -51,7 +57,9 @@ def _every_booking_view(client, booking_id: str) -> list[dict]:
     ]
 
 
-def test_a_customer_never_gets_the_operator_note(world, client_for, booking) -> None:
+def test_a_customer_never_gets_the_operator_note(
+    world: World, client_for: Callable[[User], APIClient], booking: str
+) -> None:
     seen = _every_booking_view(client_for(world.customer), booking)
     assert len(seen) == 3
     for shown in seen:
@@ -59,7 +67,9 @@ def test_a_customer_never_gets_the_operator_note(world, client_for, booking) -> 
         assert "Pays late" not in str(shown)
 
 
-def test_operators_and_the_technician_get_the_operator_note(world, client_for, booking) -> None:
+def test_operators_and_the_technician_get_the_operator_note(
+    world: World, client_for: Callable[[User], APIClient], booking: str
+) -> None:
     technician = UserFactory.create(roles=["technician"])
     world.resources[0].technician = technician
     world.resources[0].save()
@@ -70,7 +80,9 @@ def test_operators_and_the_technician_get_the_operator_note(world, client_for, b
         assert shown["operator_note"] == "Pays late, ask upfront"
 
 
-def test_a_customer_sees_who_acted_by_role_not_by_account(world, client_for, booking) -> None:
+def test_a_customer_sees_who_acted_by_role_not_by_account(
+    world: World, client_for: Callable[[User], APIClient], booking: str
+) -> None:
     history = client_for(world.customer).get(f"/api/v1/bookings/{booking}/history").json()
     events = history["results"]
     assert [e["actor_role"] for e in events] == ["customer", "operator"]
@@ -79,7 +91,9 @@ def test_a_customer_sees_who_acted_by_role_not_by_account(world, client_for, boo
     assert str(world.operator.public_id) not in str(history)
 
 
-def test_an_operator_sees_which_account_acted(world, client_for, booking) -> None:
+def test_an_operator_sees_which_account_acted(
+    world: World, client_for: Callable[[User], APIClient], booking: str
+) -> None:
     history = client_for(world.operator).get(f"/api/v1/bookings/{booking}/history").json()
     assert [e["actor"] for e in history["results"]] == [
         str(world.customer.public_id),

@@ -6,28 +6,34 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.utils import translation
+from rest_framework.test import APIClient
 
+from accounts.models import User
 from bookings.models import Booking
 from scheduling.models import ResourceHours
-from tests.bookings.factories import at, make_world
+from tests.bookings.factories import World, at, make_world
+from tests.conftest import FakeClock
 from tests.pricing.factories import SkillFactory
 from tests.scheduling.factories import ClosureFactory
+
+if TYPE_CHECKING:
+    from rest_framework.response import _MonkeyPatchedResponse
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world(clock):
+def world(clock: FakeClock) -> World:
     world = make_world(resources=2)
     clock.set(at(world.day, 8) - timedelta(days=3))
     return world
 
 
-def _post_booking(client, world, start: datetime):
+def _post_booking(client: APIClient, world: World, start: datetime) -> _MonkeyPatchedResponse:
     body = {
         "vehicle": str(world.vehicle.public_id),
         "service": world.service.code,
@@ -37,7 +43,9 @@ def _post_booking(client, world, start: datetime):
     return client.post("/api/v1/bookings", body, format="json")
 
 
-def _post_reschedule(client, booking: Booking, start: datetime):
+def _post_reschedule(
+    client: APIClient, booking: Booking, start: datetime
+) -> _MonkeyPatchedResponse:
     return client.post(
         f"/api/v1/bookings/{booking.public_id}/reschedule",
         {"start": start.isoformat()},
@@ -45,26 +53,26 @@ def _post_reschedule(client, booking: Booking, start: datetime):
     )
 
 
-def _too_soon(world) -> datetime:
+def _too_soon(world: World) -> datetime:
     world.site.min_notice_minutes = 5 * 24 * 60
     world.site.save()
     return at(world.day, 10)
 
 
-def _beyond_horizon(world) -> datetime:
+def _beyond_horizon(world: World) -> datetime:
     world.site.horizon_days = 1
     world.site.save()
     return at(world.day, 10)
 
 
-def _site_closed(world) -> datetime:
+def _site_closed(world: World) -> datetime:
     ClosureFactory.create(
         site=world.site, start=at(world.day, 9), end=at(world.day, 11), reason="Inventory"
     )
     return at(world.day, 10)
 
 
-def _resource_closed(world) -> datetime:
+def _resource_closed(world: World) -> datetime:
     for bay in world.resources:
         ClosureFactory.create(
             site=None,
@@ -76,25 +84,25 @@ def _resource_closed(world) -> datetime:
     return at(world.day, 10)
 
 
-def _no_skill(world) -> datetime:
+def _no_skill(world: World) -> datetime:
     world.service.required_skill = SkillFactory.create(code="tyres")
     world.service.save()
     return at(world.day, 10)
 
 
-def _resource_hours(world) -> datetime:
+def _resource_hours(world: World) -> datetime:
     for bay in world.resources:
         ResourceHours.objects.create(resource=bay, weekday=1, opens=time(14), closes=time(18))
     return at(world.day, 10)
 
 
-def _taken(world) -> datetime:
+def _taken(world: World) -> datetime:
     world.book(10)
     world.book(10)
     return at(world.day, 10)
 
 
-CASES: dict[str, tuple[Callable[[Any], datetime], Callable[[dict[str, Any]], None]]] = {
+CASES: dict[str, tuple[Callable[[World], datetime], Callable[[dict[str, Any]], object]]] = {
     "not_on_grid": (
         lambda w: at(w.day, 10, 7),
         lambda d: (
@@ -119,12 +127,14 @@ CASES: dict[str, tuple[Callable[[Any], datetime], Callable[[dict[str, Any]], Non
 }
 
 
-def _check(response, code: str, check: Callable[[dict[str, Any]], Any]) -> dict[str, Any]:
+def _check(
+    response: _MonkeyPatchedResponse, code: str, check: Callable[[dict[str, Any]], object]
+) -> dict[str, Any]:
     assert response.status_code == 409, response.content
     error = response.json()["error"]
     assert error["code"] == code
     assert error["message"]
-    details = error["details"]
+    details: dict[str, Any] = error["details"]
     assert details["reasons"][0]["code"] == code
     result = check(details)
     assert result is not None
@@ -133,7 +143,9 @@ def _check(response, code: str, check: Callable[[dict[str, Any]], Any]) -> dict[
 
 
 @pytest.mark.parametrize("code", CASES)
-def test_post_bookings_refuses_a_start_with_its_reason(world, client_for, code) -> None:
+def test_post_bookings_refuses_a_start_with_its_reason(
+    world: World, client_for: Callable[[User], APIClient], code: str
+) -> None:
     prepare, check = CASES[code]
     start = prepare(world)
     before = Booking.objects.count()
@@ -143,7 +155,9 @@ def test_post_bookings_refuses_a_start_with_its_reason(world, client_for, code) 
 
 
 @pytest.mark.parametrize("code", CASES)
-def test_reschedule_refuses_a_start_with_its_reason(world, client_for, code) -> None:
+def test_reschedule_refuses_a_start_with_its_reason(
+    world: World, client_for: Callable[[User], APIClient], code: str
+) -> None:
     booking = world.book(16)  # a customer's booking, moved by an operator
     prepare, check = CASES[code]
     start = prepare(world)
@@ -155,7 +169,9 @@ def test_reschedule_refuses_a_start_with_its_reason(world, client_for, code) -> 
     )
 
 
-def test_energy_not_supported_through_post_bookings(world, client_for) -> None:
+def test_energy_not_supported_through_post_bookings(
+    world: World, client_for: Callable[[User], APIClient]
+) -> None:
     world.service.excluded_energies = ["petrol"]
     world.service.save()
     response = _post_booking(client_for(world.customer), world, at(world.day, 10))
@@ -164,7 +180,9 @@ def test_energy_not_supported_through_post_bookings(world, client_for) -> None:
     assert not Booking.objects.exists()
 
 
-def test_the_operator_sees_the_closure_reason_and_the_customer_does_not(world, client_for) -> None:
+def test_the_operator_sees_the_closure_reason_and_the_customer_does_not(
+    world: World, client_for: Callable[[User], APIClient]
+) -> None:
     start = _site_closed(world)
     customer = _post_booking(client_for(world.customer), world, start).json()["error"]
     assert customer["details"]["closures"][0].keys() == {"start", "end"}
@@ -173,7 +191,9 @@ def test_the_operator_sees_the_closure_reason_and_the_customer_does_not(world, c
     assert operator["details"]["closures"][0]["reason"] == "Inventory"
 
 
-def test_taken_names_the_blocking_bookings_to_operators_only(world, client_for) -> None:
+def test_taken_names_the_blocking_bookings_to_operators_only(
+    world: World, client_for: Callable[[User], APIClient]
+) -> None:
     first, second = world.book(10), world.book(10)
     customer = _post_booking(client_for(world.customer), world, at(world.day, 10, 30))
     body = customer.json()["error"]
@@ -191,9 +211,11 @@ def test_taken_names_the_blocking_bookings_to_operators_only(world, client_for) 
     assert nearest["after"][11:16] == "11:00"
 
 
-def test_a_refusal_is_worded_in_the_readers_language(world, client_for) -> None:
+def test_a_refusal_is_worded_in_the_readers_language(
+    world: World, client_for: Callable[[User], APIClient]
+) -> None:
     client = client_for(world.customer)
-    client.credentials(HTTP_ACCEPT_LANGUAGE="fr", **client._credentials)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "fr"  # on every request, next to its token
     try:
         response = _post_booking(client, world, at(world.day, 11, 30))
     finally:

@@ -10,9 +10,11 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command, load_command_class
+from pytest_django import DjangoAssertNumQueries
 
 from bookings import selectors
 from tests.accounts.factories import UserFactory
@@ -36,7 +38,7 @@ def world() -> World:
     tokyo = SiteFactory.create(name="Shibuya", timezone="Asia/Tokyo")
     bay = world.resources[0]
 
-    def row(reference: str, start: datetime, **fields) -> None:
+    def row(reference: str, start: datetime, **fields: Any) -> None:
         fields.setdefault("site", world.site)
         fields.setdefault("resource", bay)
         BookingFactory.create(
@@ -141,7 +143,9 @@ def test_into_a_file_and_a_rerun_writes_the_same_file(world: World, tmp_path: Pa
     assert [p.name for p in tmp_path.iterdir()] == ["march.csv"]  # no temporary file left
 
 
-def test_rows_are_read_in_chunks(world: World, django_assert_num_queries) -> None:
+def test_rows_are_read_in_chunks(
+    world: World, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     # One query for the timezones in play, one for the rows, whatever the chunk size.
     with django_assert_num_queries(2):
         rows = list(

@@ -9,6 +9,7 @@ from io import StringIO
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command, load_command_class
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from bookings import services
 from bookings.models import Booking, BookingEvent
@@ -33,7 +34,8 @@ def run(name: str, *args: str) -> str:
 
 
 def state(booking: Booking) -> str:
-    return Booking.objects.get(pk=booking.pk).state
+    current: str = Booking.objects.get(pk=booking.pk).state  # django-fsm's field is untyped
+    return current
 
 
 def test_expire_pending_bookings_expires_what_is_due_once(world: World) -> None:
@@ -68,7 +70,7 @@ def test_a_pending_booking_expires_when_its_start_comes(world: World) -> None:
 
 
 def test_send_reminders_once_per_booking_24_hours_ahead(
-    world: World, django_capture_on_commit_callbacks
+    world: World, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     made = at(world.day, 9) - timedelta(days=3)
     soon = book(world, 10, made_at=made)

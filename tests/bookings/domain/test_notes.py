@@ -4,6 +4,8 @@ model use the same numbers for the shape."""
 from __future__ import annotations
 
 import pytest
+from django.db import models
+from rest_framework import serializers
 
 from bookings.domain.policies import NOTE_MAX_LENGTHS, check_notes
 from core.errors import ValidationFailed
@@ -25,6 +27,12 @@ def test_the_serializers_and_the_model_use_the_rules_numbers() -> None:
     from bookings.models import Booking
 
     for field, limit in NOTE_MAX_LENGTHS.items():
-        assert Booking._meta.get_field(field).max_length == limit
-        assert BookingNotesSerializer().fields[field].max_length == limit
-    assert BookingCreateSerializer().fields["customer_note"].max_length == 1000
+        model_field = Booking._meta.get_field(field)
+        assert isinstance(model_field, models.TextField)
+        assert model_field.max_length == limit
+        notes_field = BookingNotesSerializer().fields[field]
+        assert isinstance(notes_field, serializers.CharField)
+        assert notes_field.max_length == limit
+    create_field = BookingCreateSerializer().fields["customer_note"]
+    assert isinstance(create_field, serializers.CharField)
+    assert create_field.max_length == 1000

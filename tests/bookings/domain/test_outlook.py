@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from bookings.domain.outlook import outlook
+from bookings.domain.outlook import Outlook, outlook
 from bookings.domain.policies import Timing
 from bookings.domain.states import Role, State
 
@@ -17,18 +17,16 @@ TIMING = Timing(
 WINDOW = timedelta(minutes=120)
 
 
-def seen(state: State, role: Role, now: datetime, **kwargs: object):
-    values = {
-        "state": state,
-        "role": role,
-        "timing": TIMING,
-        "now": now,
-        "confirmation_window": WINDOW,
-        "total": Decimal("50.00"),
-        "already_rated": False,
-        **kwargs,
-    }
-    return outlook(**values)  # type: ignore[arg-type]
+def seen(state: State, role: Role, now: datetime) -> Outlook:
+    return outlook(
+        state=state,
+        role=role,
+        timing=TIMING,
+        now=now,
+        confirmation_window=WINDOW,
+        total=Decimal("50.00"),
+        already_rated=False,
+    )
 
 
 def test_a_customers_reschedule_is_offered_up_to_the_notice_itself() -> None:

@@ -183,32 +183,39 @@ def test_expiry_is_due_after_the_window_or_at_start() -> None:
         )
 
 
+COMPLETED_AT = START + timedelta(hours=1)
 COMPLETED = Timing(
     start=START,
     end=START + timedelta(hours=1),
     pending_since=START - timedelta(days=3),
-    completed_at=START + timedelta(hours=1),
+    completed_at=COMPLETED_AT,
 )
 
 
-def _rate(**overrides) -> None:
-    kwargs = {
-        "state": State.COMPLETED,
-        "role": Role.CUSTOMER,
-        "already_rated": False,
-        "stars": 5,
-        "comment": "",
-        "timing": COMPLETED,
-        "now": COMPLETED.completed_at + timedelta(days=1),
-    }
-    kwargs.update(overrides)
-    policies.check_rating(**kwargs)
+def _rate(
+    *,
+    state: State = State.COMPLETED,
+    role: Role = Role.CUSTOMER,
+    already_rated: bool = False,
+    stars: int = 5,
+    comment: str = "",
+    now: datetime = COMPLETED_AT + timedelta(days=1),
+) -> None:
+    policies.check_rating(
+        state=state,
+        role=role,
+        already_rated=already_rated,
+        stars=stars,
+        comment=comment,
+        timing=COMPLETED,
+        now=now,
+    )
 
 
 def test_rating_window_is_fourteen_days_after_completion() -> None:
-    _rate(now=COMPLETED.completed_at + timedelta(days=14))
+    _rate(now=COMPLETED_AT + timedelta(days=14))
     with pytest.raises(Conflict) as excinfo:
-        _rate(now=COMPLETED.completed_at + timedelta(days=14, seconds=1))
+        _rate(now=COMPLETED_AT + timedelta(days=14, seconds=1))
     assert excinfo.value.code == "rating_window_closed"
 
 

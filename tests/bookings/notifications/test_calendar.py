@@ -5,14 +5,19 @@ cancellation), like the confirmation."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 import icalendar
 import pytest
 from django.core import mail
+from pytest_django import DjangoCaptureOnCommitCallbacks
+from rest_framework.test import APIClient
 
+from accounts.models import User
 from bookings import services
+from bookings.models import Booking
 from tests.bookings.factories import World, at, make_world
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +40,7 @@ def _attached(message: Any) -> tuple[Any, Any]:
     return _event(content if isinstance(content, bytes) else content.encode())
 
 
-def _download(client_for: Any, booking: Any) -> tuple[Any, Any]:
+def _download(client_for: Callable[[User], APIClient], booking: Booking) -> tuple[Any, Any]:
     client = client_for(booking.customer)
     response = client.get(f"/api/v1/bookings/{booking.public_id}/calendar.ics")
     assert response.status_code == 200
@@ -43,7 +48,9 @@ def _download(client_for: Any, booking: Any) -> tuple[Any, Any]:
 
 
 def test_the_event_follows_the_booking_through_its_life(
-    world: World, client_for: Any, django_capture_on_commit_callbacks: Any
+    world: World,
+    client_for: Callable[[User], APIClient],
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     made = at(world.day, 10) - timedelta(days=5)
     with django_capture_on_commit_callbacks(execute=True):

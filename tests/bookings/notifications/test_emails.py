@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import icalendar
 import pytest
@@ -11,25 +12,30 @@ from bookings.notifications import KINDS, BookingNotice, build_email
 START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # 10:00 in Paris
 
 
-def _notice(kind: str = "confirmed", language: str = "en", **overrides) -> BookingNotice:
-    values = {
-        "kind": kind,
-        "reference": "BK-7F3K9Q",
-        "recipient_email": "ana@example.com",
-        "recipient_name": "Ana",
-        "language": language,
-        "site_name": "Lyon Gerland",
-        "site_address": "1 rue de Gerland",
-        "site_timezone": "Europe/Paris",
-        "service_name": "Full wash",
-        "plate_display": "AB-123-CD",
-        "start": START,
-        "end": START + timedelta(minutes=45),
-        "total": Decimal("49.90"),
-        "currency": "EUR",
-    }
-    values.update(overrides)
-    return BookingNotice(**values)
+def _notice(
+    kind: str = "confirmed",
+    language: str = "en",
+    *,
+    site_timezone: str = "Europe/Paris",
+    fee: Decimal | None = None,
+) -> BookingNotice:
+    return BookingNotice(
+        kind=kind,
+        reference="BK-7F3K9Q",
+        recipient_email="ana@example.com",
+        recipient_name="Ana",
+        language=language,
+        site_name="Lyon Gerland",
+        site_address="1 rue de Gerland",
+        site_timezone=site_timezone,
+        service_name="Full wash",
+        plate_display="AB-123-CD",
+        start=START,
+        end=START + timedelta(minutes=45),
+        total=Decimal("49.90"),
+        currency="EUR",
+        fee=fee,
+    )
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
@@ -40,6 +46,7 @@ def test_every_email_renders_in_both_languages(kind: str, language: str) -> None
     assert "10:00" in message.body  # the site's local time, not UTC
     assert "AB-123-CD" in message.body
     html = message.alternatives[0][0]
+    assert isinstance(html, str)
     assert "<html" in html
     assert "BK-7F3K9Q" in html
 
@@ -73,13 +80,15 @@ def test_confirmation_carries_a_calendar_event_in_the_site_timezone() -> None:
     assert not build_email(_notice("created")).attachments
 
 
-def test_calendar_files_share_one_timezone_computation_per_timezone(monkeypatch) -> None:
+def test_calendar_files_share_one_timezone_computation_per_timezone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """A VTIMEZONE costs icalendar some 5 ms to compute (its transitions from 1970 to 2038):
     computed once per timezone, each file still holds its own, the one icalendar would add."""
     computed: list[str] = []
     original = icalendar.Timezone.from_tzid
 
-    def counting(tzid: str, *args, **kwargs):
+    def counting(tzid: str, *args: Any, **kwargs: Any) -> icalendar.Timezone:
         computed.append(tzid)
         return original(tzid, *args, **kwargs)
 

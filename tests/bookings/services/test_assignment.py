@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 
 from bookings import services
+from bookings.models import Booking
 from tests.bookings.factories import BookingFactory, World, at, make_world
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +29,7 @@ def held(world: World, bay: int, hour: int, hours: int, state: str) -> None:
     )
 
 
-def book_at_four(world: World, now_hour: int = 13):
+def book_at_four(world: World, now_hour: int = 13) -> Booking:
     customer, vehicle = world.new_customer()
     return services.booking_create(
         actor=customer,

@@ -11,12 +11,15 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.db import transaction
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
+from accounts.models import User
 from bookings import services
 from bookings.models import Booking
 from core import dispatch
 from core.models import EmailNotification, OutboxEvent
 from tests.bookings.factories import World, at, make_world
+from vehicles.models import Vehicle
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +30,7 @@ def world() -> World:
 
 
 @pytest.fixture
-def committed(django_capture_on_commit_callbacks: Any) -> Any:
+def committed(django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks) -> Any:
     """Runs a use case as if its transaction committed (the consumers run after it)."""
 
     def run(call: Any, *args: Any, **kwargs: Any) -> Any:
@@ -37,7 +40,9 @@ def committed(django_capture_on_commit_callbacks: Any) -> Any:
     return run
 
 
-def book(world: World, hour: int = 10, *, customer: Any = None, vehicle: Any = None) -> Booking:
+def book(
+    world: World, hour: int = 10, *, customer: User | None = None, vehicle: Vehicle | None = None
+) -> Booking:
     start = at(world.day, hour)
     return services.booking_create(
         actor=customer or world.customer,
@@ -222,7 +227,7 @@ def test_no_show_event_carries_the_fee(world: World, committed: Any) -> None:
 
 
 def test_rescheduled_email_says_from_when_to_when_even_if_sent_later(
-    world: World, committed: Any, django_capture_on_commit_callbacks: Any
+    world: World, committed: Any, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     booking = book(world)
     old_start = booking.start

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core import mail
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
+from accounts.models import User
 from bookings import services
 from bookings.domain.errors import InvalidTransition
 from bookings.models import Booking, BookingEvent
@@ -16,6 +19,7 @@ from tests.accounts.factories import UserFactory
 from tests.bookings.factories import BookingFactory, World, at, make_world
 from tests.pricing.factories import PromoCodeFactory
 from tests.scheduling.factories import ClosureFactory, ResourceFactory
+from vehicles.models import Vehicle
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +29,15 @@ def world() -> World:
     return make_world()
 
 
-def book(world: World, hour: int = 10, *, customer=None, vehicle=None, now=None, **kwargs):
+def book(
+    world: World,
+    hour: int = 10,
+    *,
+    customer: User | None = None,
+    vehicle: Vehicle | None = None,
+    now: datetime | None = None,
+    **kwargs: Any,
+) -> Booking:
     start = at(world.day, hour)
     return services.booking_create(
         actor=customer or world.customer,
@@ -48,7 +60,9 @@ def events(booking: Booking) -> list[tuple[str, str, str]]:
     )
 
 
-def test_a_customer_books_a_free_slot(world: World, django_capture_on_commit_callbacks) -> None:
+def test_a_customer_books_a_free_slot(
+    world: World, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         booking = book(world)
     assert booking.state == "pending"
@@ -322,7 +336,7 @@ def test_expiry_job_expires_only_what_is_due(world: World) -> None:
 
 
 def test_reminders_are_sent_once_a_day_ahead(
-    world: World, django_capture_on_commit_callbacks
+    world: World, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     booking = book(world)
     services.booking_confirm(
@@ -431,7 +445,7 @@ def test_only_a_booking_not_yet_over_keeps_a_vehicle_from_being_archived(
         state=state,
     )
 
-    def archive() -> object:
+    def archive() -> Vehicle:
         return vehicle_services.vehicle_archive(
             vehicle_id=world.vehicle.public_id, actor=world.customer, now=now
         )

@@ -6,12 +6,15 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+from pytest_django import Settings
 
+from accounts.models import User
 from bookings import services
 from bookings.models import Booking
 from core.errors import Conflict
 from tests.bookings.factories import World, at, make_world
 from tests.vehicles.factories import VehicleFactory
+from vehicles.models import Vehicle
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +28,15 @@ def made_at(world: World) -> datetime:
     return at(world.day, 7) - timedelta(days=3)
 
 
-def book(world: World, hour: int, minute: int = 0, *, vehicle=None, actor=None, now=None):
+def book(
+    world: World,
+    hour: int,
+    minute: int = 0,
+    *,
+    vehicle: Vehicle | None = None,
+    actor: User | None = None,
+    now: datetime | None = None,
+) -> Booking:
     vehicle = vehicle or world.vehicle
     start = at(world.day, hour, minute)
     return services.booking_create(
@@ -126,7 +137,7 @@ def test_a_pending_booking_past_its_confirmation_deadline_no_longer_counts(
     assert book(world, 14, vehicle=vehicles[3], now=made_at(world) + window).state == "pending"
 
 
-def test_the_limit_is_a_setting(world: World, settings) -> None:
+def test_the_limit_is_a_setting(world: World, settings: Settings) -> None:
     settings.BOOKING_MAX_PENDING_PER_CUSTOMER = 1
     book(world, 10)
     with pytest.raises(Conflict) as refused:

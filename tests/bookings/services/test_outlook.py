@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
 
 import pytest
 from django.db import transaction
 
+from accounts.models import User
 from bookings import selectors, services
 from bookings.domain.policies import OFFERED_ACTIONS
 from bookings.domain.states import Role
@@ -36,7 +36,7 @@ class _Undo(Exception):
     pass
 
 
-def _accepted(attempt: Callable[[], Any]) -> bool:
+def _accepted(attempt: Callable[[], Booking]) -> bool:
     try:
         with transaction.atomic():
             attempt()
@@ -47,7 +47,9 @@ def _accepted(attempt: Callable[[], Any]) -> bool:
         return False
 
 
-def _attempts(booking: Booking, actor: Any, now: datetime, world: World) -> dict[str, Callable]:
+def _attempts(
+    booking: Booking, actor: User, now: datetime, world: World
+) -> dict[str, Callable[[], Booking]]:
     pk = booking.pk
     return {
         "confirm": lambda: services.booking_confirm(booking_id=pk, actor=actor, now=now),

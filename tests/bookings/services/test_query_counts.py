@@ -14,18 +14,22 @@ production, here in-process), counted apart."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
+from django.core.mail import EmailMessage
+from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks
 
+from accounts.models import User
 from bookings import services
 from bookings.models import Booking
 from tests.bookings.factories import World, at, make_world
 from tests.pricing.factories import OptionFactory, PriceRuleFactory, PromoCodeFactory
+from vehicles.models import Vehicle
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +53,7 @@ def world_of(size: str, *, auto_confirm: bool = False) -> World:
     return world
 
 
-def book(world: World, hour: int, customer: Any, vehicle: Any, **request: Any) -> Booking:
+def book(world: World, hour: int, customer: User, vehicle: Vehicle, **request: Any) -> Booking:
     start = at(world.day, hour)
     return services.booking_create(
         actor=customer,
@@ -64,11 +68,15 @@ def book(world: World, hour: int, customer: Any, vehicle: Any, **request: Any) -
     )
 
 
+class Counted(Protocol):
+    def __call__(self, work: int = ..., control: int = ...) -> AbstractContextManager[None]: ...
+
+
 @pytest.fixture
 def counted(
-    django_assert_max_num_queries: Callable[..., Any],
-    django_capture_on_commit_callbacks: Callable[..., Any],
-) -> Callable[..., Any]:
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> Counted:
     """At most `work` queries (MAX_QUERIES by default) plus `control` transaction-control
     statements for the use case; then what it handed on after its commit runs (its e-mail),
     not counted."""
@@ -88,7 +96,9 @@ def counted(
 
 
 @pytest.mark.parametrize("size", ["small", "large"])
-def test_creating_a_pending_booking_costs_at_most_13_queries(size: str, counted, mailoutbox):
+def test_creating_a_pending_booking_costs_at_most_13_queries(
+    size: str, counted: Counted, mailoutbox: list[EmailMessage]
+) -> None:
     world = world_of(size)
     with counted():
         booking = book(world, 10, world.customer, world.vehicle)
@@ -97,7 +107,9 @@ def test_creating_a_pending_booking_costs_at_most_13_queries(size: str, counted,
 
 
 @pytest.mark.parametrize("size", ["small", "large"])
-def test_an_auto_confirmed_booking_costs_the_same(size: str, counted, mailoutbox):
+def test_an_auto_confirmed_booking_costs_the_same(
+    size: str, counted: Counted, mailoutbox: list[EmailMessage]
+) -> None:
     world = world_of(size, auto_confirm=True)
     # No pending limit to check (no customer lock), one more event (booking.confirmed).
     with counted(work=MAX_QUERIES):
@@ -111,7 +123,9 @@ def test_an_auto_confirmed_booking_costs_the_same(size: str, counted, mailoutbox
 
 
 @pytest.mark.parametrize("size", ["small", "large"])
-def test_a_booking_with_a_promo_code_costs_four_more(size: str, counted, mailoutbox):
+def test_a_booking_with_a_promo_code_costs_four_more(
+    size: str, counted: Counted, mailoutbox: list[EmailMessage]
+) -> None:
     world = world_of(size)
     PromoCodeFactory.create(code="WELCOME", value=Decimal("10.00"), max_redemptions=100)
     # The quote reads the code with the customer's earlier use (1); the redemption (pricing)
@@ -127,7 +141,9 @@ def test_a_booking_with_a_promo_code_costs_four_more(size: str, counted, mailout
 
 @pytest.mark.parametrize("size", ["small", "large"])
 @pytest.mark.parametrize("by", ["customer", "operator"])
-def test_rescheduling_costs_at_most_12_queries(size: str, by: str, counted, mailoutbox):
+def test_rescheduling_costs_at_most_12_queries(
+    size: str, by: str, counted: Counted, mailoutbox: list[EmailMessage]
+) -> None:
     world = world_of(size)
     booking = book(world, 10, world.customer, world.vehicle)
     actor = world.customer if by == "customer" else world.operator
@@ -140,7 +156,7 @@ def test_rescheduling_costs_at_most_12_queries(size: str, by: str, counted, mail
     assert mailoutbox[-1].subject == f"Booking {moved.reference} moved"
 
 
-def test_a_reference_clash_retries_with_another_reference(monkeypatch) -> None:
+def test_a_reference_clash_retries_with_another_reference(monkeypatch: pytest.MonkeyPatch) -> None:
     world = make_world(resources=2)
     first = book(world, 10, world.customer, world.vehicle)
     drawn = iter([first.reference, "BK-NEW234"])

@@ -11,11 +11,13 @@ from typing import Any
 import pytest
 from django.db import IntegrityError, connection, transaction
 
+from accounts.models import User
 from bookings import services
 from bookings.models import Booking
 from tests.accounts.factories import UserFactory
-from tests.bookings.factories import BookingFactory, at, make_world
+from tests.bookings.factories import BookingFactory, World, at, make_world
 from tests.concurrency import outcomes, race
+from vehicles.models import Vehicle
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -24,7 +26,9 @@ def race_outcomes(jobs: list[Callable[[], Any]]) -> list[str]:
     return outcomes(race(*jobs))
 
 
-def create_job(world, customer, vehicle, hour: int = 10) -> Callable[[], Any]:
+def create_job(
+    world: World, customer: User, vehicle: Vehicle, hour: int = 10
+) -> Callable[[], Booking]:
     start = at(world.day, hour)
     request = services.BookingRequest(
         vehicle_id=vehicle.public_id,
@@ -128,7 +132,7 @@ def test_two_operators_confirming_at_once_one_wins_the_other_is_409() -> None:
     now = booking.start - timedelta(days=2)
     result = race_outcomes(
         [
-            lambda o=o: services.booking_confirm(booking_id=booking.pk, actor=o, now=now)
+            partial(services.booking_confirm, booking_id=booking.pk, actor=o, now=now)
             for o in operators
         ]
     )

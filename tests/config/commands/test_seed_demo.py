@@ -56,7 +56,7 @@ def everything() -> list[str]:
     dumped = []
     for label in PROJECT_APPS:
         for model in apps.get_app_config(label).get_models():
-            dumped.append(serializers.serialize("json", model.objects.order_by("pk")))
+            dumped.append(serializers.serialize("json", model._default_manager.order_by("pk")))
     return dumped
 
 

@@ -3,6 +3,9 @@ as the API (config.demo.ensure.vehicle)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import TypedDict
+
 import pytest
 
 from config.demo import ensure
@@ -13,7 +16,17 @@ from vehicles.models import Vehicle
 
 pytestmark = pytest.mark.django_db
 
-DETAILS = {
+
+class Details(TypedDict):
+    make: str
+    model: str
+    year: int
+    category: str
+    energy: str
+    now: datetime
+
+
+DETAILS: Details = {
     "make": "Renault",
     "model": "Clio",
     "year": 2020,
@@ -35,9 +48,8 @@ def test_a_first_vehicle_is_registered_and_becomes_the_default() -> None:
 def test_the_same_plate_however_spelled_is_found_and_left_untouched() -> None:
     owner = UserFactory.create()
     first, _ = ensure.vehicle(owner_id=owner.pk, plate="AB-123-CD", **DETAILS)
-    again, created = ensure.vehicle(
-        owner_id=owner.pk, plate="ab 123 cd", **{**DETAILS, "model": "Megane"}
-    )
+    renamed: Details = {**DETAILS, "model": "Megane"}
+    again, created = ensure.vehicle(owner_id=owner.pk, plate="ab 123 cd", **renamed)
     assert created is False
     assert (again.pk, again.model) == (first.pk, "Clio")
     assert Vehicle.objects.filter(owner=owner).count() == 1
