@@ -244,6 +244,21 @@ def _save_closures(request: HttpRequest, formset: Any, owner: dict[str, Any]) ->
         services.closure_create(actor=actor, **owner, **form_values(form, OWNED_CLOSURE_FIELDS))
 
 
+def _save_calendar_inline(
+    request: HttpRequest,
+    formset: Any,
+    hours_model: type[Any],
+    replace_hours: Callable[..., None],
+    **owner: Any,
+) -> None:
+    """A site's or a resource's inline, through its use cases: the week of hours (replaced
+    whole) or the closures (each row created, changed or deleted)."""
+    if formset.model is hours_model:
+        _save_week(request, formset, replace_hours, owner)
+    else:
+        _save_closures(request, formset, owner)
+
+
 @admin.register(Site)
 class SiteAdmin(UseCaseAdmin[Site]):
     written_by = WrittenBy(
@@ -277,12 +292,10 @@ class SiteAdmin(UseCaseAdmin[Site]):
     )
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
-        owner = {"site": form.instance}
         with self.refusals(request):
-            if formset.model is OpeningHours:
-                _save_week(request, formset, services.opening_hours_replace, owner)
-            else:
-                _save_closures(request, formset, owner)
+            _save_calendar_inline(
+                request, formset, OpeningHours, services.opening_hours_replace, site=form.instance
+            )
 
 
 @admin.register(Resource)
@@ -312,12 +325,14 @@ class ResourceAdmin(UseCaseAdmin[Resource]):
         return form
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
-        owner = {"resource": form.instance}
         with self.refusals(request):
-            if formset.model is ResourceHours:
-                _save_week(request, formset, services.resource_hours_replace, owner)
-            else:
-                _save_closures(request, formset, owner)
+            _save_calendar_inline(
+                request,
+                formset,
+                ResourceHours,
+                services.resource_hours_replace,
+                resource=form.instance,
+            )
 
 
 @admin.register(Closure)
