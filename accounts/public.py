@@ -29,7 +29,7 @@ from accounts.services.recovery import password_reset_request
 from accounts.services.verification import check_may_book
 from accounts.services.walk_in import DeskCustomer, customer_take_on
 from accounts.signals import account_erased, personal_data_requested
-from core.errors import NotFound
+from core.errors import ErrorCode, NotFound
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -63,5 +63,5 @@ def acting_user(user_id: int) -> User:
     groups): for commands and jobs acting on someone's behalf. NotFound when there is none."""
     user = selectors.user_by_pk(user_id)
     if user is None:
-        raise NotFound(code="user_not_found")
+        raise NotFound(code=ErrorCode.USER_NOT_FOUND)
     return user

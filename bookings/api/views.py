@@ -27,6 +27,7 @@ from bookings.api.serializers import (
     RateSerializer,
     RescheduleSerializer,
 )
+from bookings.domain.codes import BookingErrorCode
 from bookings.notifications import calendar_event
 from bookings.roles import ActorRoles, roles_of
 from core.api.idempotency import idempotent
@@ -121,7 +122,7 @@ class BookingListCreateView(generics.GenericAPIView["Booking"]):
         if data.get("customer") is not None:
             customer_pk = accounts.user_pk_by_public_id(data["customer"])
             if customer_pk is None:
-                raise NotFound(code="customer_not_found")
+                raise NotFound(code=BookingErrorCode.CUSTOMER_NOT_FOUND)
         booking = services.booking_create(
             actor=_me(request),
             customer_id=customer_pk,
@@ -345,7 +346,7 @@ class CalendarView(APIView):
         booking = selectors.booking_visible_to(booking_id=booking_id, actor=_roles(request))
         notice = selectors.booking_notice(booking_pk=booking.pk, kind="confirmed")
         if notice is None:
-            raise NotFound(code="booking_not_found")
+            raise NotFound(code=BookingErrorCode.BOOKING_NOT_FOUND)
         response = HttpResponse(calendar_event(notice), content_type="text/calendar; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{booking.reference}.ics"'
         return response
