@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from accounts import selectors
+from accounts.domain.codes import AccountErrorCode
 from accounts.domain.rules import (
     CUSTOMER,
     OPERATOR,
@@ -39,6 +40,7 @@ __all__ = [
     "OPERATOR",
     "ROLES",
     "TECHNICIAN",
+    "AccountErrorCode",
     "CustomerCard",
     "DeskCustomer",
     "account_erased",

@@ -6,6 +6,7 @@ import logging
 import math
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -17,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
+from core.api.codes import is_listed
 from core.api.envelope import body_limit, error_body
 from core.db_errors import database_unavailable
 from core.errors import DomainError, ErrorCode, LockTimeout, translate_details
@@ -52,7 +54,33 @@ def framework_code(code: str) -> ErrorCode:
         return ErrorCode.ERROR
 
 
+class UnlistedErrorCode(AssertionError):
+    """An operation answered a code its schema does not list (API_ERROR_CODES_CHECK = "raise")."""
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
+    response = _envelope(exc, context)
+    _check_listed(context, response.status_code, response.data["error"]["code"])
+    return response
+
+
+def _check_listed(context: dict[str, Any], status: int, code: str) -> None:
+    """The schema lists every code an operation answers (core.api.codes): one it does not list
+    is a declaration to add to the view, found by the test that provokes it."""
+    request = context.get("request")
+    method = str(getattr(request, "method", "") or "")
+    if is_listed(context.get("view"), method, status, code):
+        return
+    message = (
+        f"{method} {getattr(request, 'path', '')} answered {status} {code}, which the "
+        f"operation does not list: add it to the view's @error_codes"
+    )
+    if settings.API_ERROR_CODES_CHECK == "raise":
+        raise UnlistedErrorCode(message)
+    logger.warning(message)
+
+
+def _envelope(exc: Exception, context: dict[str, Any]) -> Response:
     if isinstance(exc, OperationalError) and is_lock_timeout(exc):
         # A lock wait outside the use cases' locked transactions ran out of the session's lock
         # timeout (settings.DATABASE_LOCK_TIMEOUT_MS), or the database broke a deadlock: someone
