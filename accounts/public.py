@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from accounts import selectors
+from accounts.domain.codes import AccountErrorCode
 from accounts.domain.rules import (
     CUSTOMER,
     OPERATOR,
@@ -29,7 +30,7 @@ from accounts.services.recovery import password_reset_request
 from accounts.services.verification import check_may_book
 from accounts.services.walk_in import DeskCustomer, customer_take_on
 from accounts.signals import account_erased, personal_data_requested
-from core.errors import NotFound
+from core.errors import ErrorCode, NotFound
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -39,6 +40,7 @@ __all__ = [
     "OPERATOR",
     "ROLES",
     "TECHNICIAN",
+    "AccountErrorCode",
     "CustomerCard",
     "DeskCustomer",
     "account_erased",
@@ -63,5 +65,5 @@ def acting_user(user_id: int) -> User:
     groups): for commands and jobs acting on someone's behalf. NotFound when there is none."""
     user = selectors.user_by_pk(user_id)
     if user is None:
-        raise NotFound(code="user_not_found")
+        raise NotFound(code=ErrorCode.USER_NOT_FOUND)
     return user

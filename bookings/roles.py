@@ -17,6 +17,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from accounts import public as accounts
+from bookings.domain.codes import BookingErrorCode
 from bookings.domain.states import Role
 from core.errors import NotFound
 from scheduling import public as scheduling
@@ -68,7 +69,7 @@ class ActorRoles:
         """As `toward`, a booking of none of their business not existing for them (404)."""
         role = self.toward(booking)
         if role is None:
-            raise NotFound(code="booking_not_found")
+            raise NotFound(code=BookingErrorCode.BOOKING_NOT_FOUND)
         return role
 
 

@@ -31,6 +31,7 @@ from django.db.models.functions import Cast, Ceil, Extract, Floor
 
 from accounts import public as accounts
 from bookings import readmodel
+from bookings.domain.codes import BookingErrorCode
 from bookings.domain.dashboard import BOOKED_STATES, EXPECTED_STATES, booked_minutes_by_resource
 from bookings.domain.days import (
     THIS_WEEK,
@@ -354,7 +355,7 @@ def bookings_visible_to(actor: User | ActorRoles) -> QuerySet[Booking]:
 def booking_visible_to(*, booking_id: UUID, actor: User | ActorRoles) -> Booking:
     booking = bookings_visible_to(actor).filter(public_id=booking_id).first()
     if booking is None:
-        raise NotFound(code="booking_not_found")
+        raise NotFound(code=BookingErrorCode.BOOKING_NOT_FOUND)
     return booking
 
 

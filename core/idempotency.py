@@ -24,7 +24,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core.clock import resolve_now
-from core.errors import Conflict, Unprocessable, ValidationFailed, gettext_noop
+from core.errors import Conflict, ErrorCode, Unprocessable, ValidationFailed, gettext_noop
 from core.models import IdempotencyKey
 
 KEY_LIFETIME = timedelta(hours=24)
@@ -34,7 +34,7 @@ _KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,255}$")  # printable ASCII, no spaces
 class ClaimLost(Conflict):
     """The key was taken over by a retry after the lease: this request must not commit."""
 
-    code = "idempotency_key_taken_over"
+    code = ErrorCode.IDEMPOTENCY_KEY_TAKEN_OVER
     default_message = gettext_noop(
         "This request took too long: a retry with the same Idempotency-Key has taken its place."
     )
@@ -90,7 +90,7 @@ def idempotency_claim(
             if existing.fingerprint != fingerprint:
                 raise Unprocessable(
                     _("This Idempotency-Key was already used with a different request."),
-                    code="idempotency_key_reused",
+                    code=ErrorCode.IDEMPOTENCY_KEY_REUSED,
                 ) from None
             if existing.status == IdempotencyKey.Status.IN_FLIGHT:
                 if existing.created_at <= moment - lease():
@@ -105,7 +105,7 @@ def idempotency_claim(
                     continue
                 raise Conflict(
                     _("A request with this Idempotency-Key is still being processed; retry later."),
-                    code="idempotency_in_flight",
+                    code=ErrorCode.IDEMPOTENCY_IN_FLIGHT,
                 ) from None
             return Claim(
                 pk=existing.pk,
@@ -115,7 +115,7 @@ def idempotency_claim(
             )
     raise Conflict(
         _("A request with this Idempotency-Key is still being processed; retry later."),
-        code="idempotency_in_flight",
+        code=ErrorCode.IDEMPOTENCY_IN_FLIGHT,
     )
 
 

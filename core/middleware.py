@@ -20,6 +20,7 @@ from django.utils.translation import gettext_noop
 from core import metrics
 from core.api.envelope import body_limit, error_body
 from core.client_ip import client_ip
+from core.errors import ErrorCode
 from core.request_context import reset_request_id, set_request_id
 
 logger = logging.getLogger("core.access")
@@ -114,19 +115,19 @@ def user_id_of(request: HttpRequest) -> str | None:
     return str(public_id) if public_id is not None else None
 
 
-_CODES_BY_STATUS = {
-    400: "bad_request",
-    401: "not_authenticated",
-    403: "permission_denied",
-    404: "not_found",
-    405: "method_not_allowed",
-    406: "not_acceptable",
-    413: "payload_too_large",
-    414: "uri_too_long",
-    415: "unsupported_media_type",
-    429: "throttled",
-    500: "server_error",
-    503: "service_unavailable",
+_CODES_BY_STATUS: dict[int, ErrorCode] = {
+    400: ErrorCode.BAD_REQUEST,
+    401: ErrorCode.NOT_AUTHENTICATED,
+    403: ErrorCode.PERMISSION_DENIED,
+    404: ErrorCode.NOT_FOUND,
+    405: ErrorCode.METHOD_NOT_ALLOWED,
+    406: ErrorCode.NOT_ACCEPTABLE,
+    413: ErrorCode.PAYLOAD_TOO_LARGE,
+    414: ErrorCode.URI_TOO_LONG,
+    415: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+    429: ErrorCode.THROTTLED,
+    500: ErrorCode.SERVER_ERROR,
+    503: ErrorCode.SERVICE_UNAVAILABLE,
 }
 
 # The message of each such answer, translated when rendered (the request's language is active).
@@ -178,7 +179,9 @@ class ApiErrorEnvelopeMiddleware:
                 message = HTTPStatus(status).phrase
             except ValueError:
                 message = _("Error")
-        code = _CODES_BY_STATUS.get(status, "server_error" if status >= 500 else "bad_request")
+        code = _CODES_BY_STATUS.get(
+            status, ErrorCode.SERVER_ERROR if status >= 500 else ErrorCode.BAD_REQUEST
+        )
         envelope = JsonResponse(error_body(code, message), status=status)
         # Every header the page had but its body's own (Allow, Retry-After, WWW-Authenticate;
         # the security middlewares', which sit inside this one: HSTS, X-Content-Type-Options,
@@ -212,7 +215,7 @@ class ApiRequestLimitsMiddleware:
         if len(url) > settings.API_MAX_URL_LENGTH:
             return JsonResponse(
                 error_body(
-                    "uri_too_long",
+                    ErrorCode.URI_TOO_LONG,
                     _(_MESSAGES_BY_STATUS[414]),
                     {"max_length": settings.API_MAX_URL_LENGTH},
                 ),
@@ -225,12 +228,12 @@ class ApiRequestLimitsMiddleware:
             length = -1
         if length < 0:
             return JsonResponse(
-                error_body("bad_request", _("The Content-Length header is not a number.")),
+                error_body(ErrorCode.BAD_REQUEST, _("The Content-Length header is not a number.")),
                 status=400,
             )
         if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
             return JsonResponse(
-                error_body("payload_too_large", _(_MESSAGES_BY_STATUS[413]), body_limit()),
+                error_body(ErrorCode.PAYLOAD_TOO_LARGE, _(_MESSAGES_BY_STATUS[413]), body_limit()),
                 status=413,
             )
         return None

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_safe
 
 from core.api.envelope import body_limit, error_body
 from core.db_errors import database_unavailable
+from core.errors import ErrorCode
 from core.middleware import is_api_path
 
 logger = logging.getLogger(__name__)
@@ -67,15 +68,17 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
         return defaults.bad_request(request, exception)
     if isinstance(exception, DisallowedHost):
         return JsonResponse(
-            error_body("invalid_host", _("The Host header names no site served here.")),
+            error_body(ErrorCode.INVALID_HOST, _("The Host header names no site served here.")),
             status=400,
         )
     if isinstance(exception, RequestDataTooBig):
         return JsonResponse(
-            error_body("payload_too_large", _("The request body is too large."), body_limit()),
+            error_body(
+                ErrorCode.PAYLOAD_TOO_LARGE, _("The request body is too large."), body_limit()
+            ),
             status=413,
         )
-    return JsonResponse(error_body("bad_request", _("Bad request.")), status=400)
+    return JsonResponse(error_body(ErrorCode.BAD_REQUEST, _("Bad request.")), status=400)
 
 
 # How long a client should wait before trying again when the database is unreachable (the same
@@ -89,7 +92,9 @@ def service_unavailable(request: HttpRequest) -> HttpResponse:
     message = _("The service is temporarily unavailable.")
     headers = {"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)}
     if is_api_path(request.path):
-        return JsonResponse(error_body("service_unavailable", message), status=503, headers=headers)
+        return JsonResponse(
+            error_body(ErrorCode.SERVICE_UNAVAILABLE, message), status=503, headers=headers
+        )
     hint = _("Try again in a few seconds.")
     page = (
         f'<!doctype html><html><head><meta charset="utf-8"><title>503</title></head>'
@@ -106,6 +111,6 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if not is_api_path(request.path):
         return defaults.server_error(request)
     return JsonResponse(
-        error_body("server_error", _("An unexpected error occurred; it has been logged.")),
+        error_body(ErrorCode.SERVER_ERROR, _("An unexpected error occurred; it has been logged.")),
         status=500,
     )

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from core.api.envelope import error_body
+from core.errors import ErrorCode
 from core.middleware import is_api_path, request_id_from
 from core.request_context import reset_request_id, set_request_id
 
@@ -25,12 +26,12 @@ WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 _ANSWERS = {
     500: (
         "500 Internal Server Error",
-        "server_error",
+        ErrorCode.SERVER_ERROR,
         "An unexpected error occurred; it has been logged.",
     ),
     503: (
         "503 Service Unavailable",
-        "service_unavailable",
+        ErrorCode.SERVICE_UNAVAILABLE,
         "The server stopped while answering; retry shortly.",
     ),
 }

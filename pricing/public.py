@@ -5,6 +5,7 @@ here is already plain values: re-exported as it is."""
 
 from __future__ import annotations
 
+from pricing.domain.codes import QUOTE_REFUSALS, PricingErrorCode
 from pricing.domain.ports import site_timezone
 from pricing.domain.quote import SERVICE_NOT_FOR_ENERGY, Quote, QuoteLine, QuoteReason, QuoteRefused
 from pricing.domain.terms import BookingTerms, ServiceRequirements
@@ -17,8 +18,10 @@ from pricing.services.promos import promo_redeem, promo_release
 __all__ = [
     "PROMO_AMOUNT",
     "PROMO_PERCENT",
+    "QUOTE_REFUSALS",
     "SERVICE_NOT_FOR_ENERGY",
     "BookingTerms",
+    "PricingErrorCode",
     "Quote",
     "QuoteLine",
     "QuoteReason",

@@ -40,6 +40,7 @@ from core.errors import Conflict, ValidationFailed, translate_details
 from core.validation import supported_year
 from scheduling import services
 from scheduling.domain.changes import NO_EXCEPTION, HoursChange
+from scheduling.domain.codes import SchedulingErrorCode
 from scheduling.domain.hours import parse_intervals
 from scheduling.domain.ports import active_bookings_hit
 from scheduling.models import (
@@ -483,7 +484,7 @@ class DateExceptionAdmin(UseCaseAdmin[DateException]):
             super().delete_model(request, obj)
             return
         with self.refusals(request):
-            raise Conflict(refusal, code="date_exception_hits_bookings")
+            raise Conflict(refusal, code=SchedulingErrorCode.DATE_EXCEPTION_HITS_BOOKINGS)
 
     @admin.display(description=_("opening intervals"))
     def hours(self, obj: DateException) -> str:

@@ -13,7 +13,9 @@ from uuid import UUID
 
 from core.errors import NotFound
 from pricing import public as pricing
+from pricing.public import PricingErrorCode
 from scheduling.domain.changes import HoursChange, RemovedTime
+from scheduling.domain.codes import SchedulingErrorCode
 from scheduling.domain.engine import FreeStart
 from scheduling.domain.explain import Booked, Reason
 from scheduling.domain.hours import parse_intervals
@@ -78,6 +80,7 @@ __all__ = [
     "ResourceDay",
     "ResourceInfo",
     "ResourceOpening",
+    "SchedulingErrorCode",
     "SiteDay",
     "SitePolicy",
     "StartExplanation",
@@ -127,7 +130,7 @@ def bookable_site(*, site_id: UUID | None = None, pk: int | None = None) -> Book
     its site once). NotFound (site_not_found)."""
     site = placement.bookable_site(site_id=site_id, pk=pk)
     if site is None:
-        raise NotFound(code="site_not_found")
+        raise NotFound(code=PricingErrorCode.SITE_NOT_FOUND)
     return site
 
 

@@ -17,10 +17,12 @@ from django.utils.translation import gettext as _
 from accounts.public import is_operator
 from core.errors import Conflict, NotFound, PermissionDenied, Text, ValidationFailed
 from core.validation import full_clean
+from pricing.public import PricingErrorCode
 from scheduling.domain import changes
 from scheduling.domain import exceptions as exception_rules
 from scheduling.domain import hours as hours_rules
 from scheduling.domain.changes import HoursChange
+from scheduling.domain.codes import SchedulingErrorCode
 from scheduling.domain.hours import WallInterval
 from scheduling.models import (
     Closure,
@@ -134,7 +136,9 @@ def _write_hours(model: type[Hours], owner: dict[str, Any], week: DayIntervals) 
 
 
 def _site_exists() -> Conflict:
-    return Conflict(_("A site with this name already exists."), code="site_exists")
+    return Conflict(
+        _("A site with this name already exists."), code=SchedulingErrorCode.SITE_EXISTS
+    )
 
 
 def site_create(
@@ -172,7 +176,7 @@ def site_delete(*, site: Site, actor: User | None) -> None:
         site,
         in_use=Conflict(
             _("This site still has resources or bookings: it cannot be deleted."),
-            code="site_in_use",
+            code=SchedulingErrorCode.SITE_IN_USE,
         ),
     )
 
@@ -190,7 +194,10 @@ def opening_hours_replace(*, site: Site, hours: DayIntervals, actor: User | None
 
 
 def _resource_exists() -> Conflict:
-    return Conflict(_("This site already has a resource with this name."), code="resource_exists")
+    return Conflict(
+        _("This site already has a resource with this name."),
+        code=SchedulingErrorCode.RESOURCE_EXISTS,
+    )
 
 
 def resource_create(
@@ -239,7 +246,8 @@ def resource_delete(*, resource: Resource, actor: User | None) -> None:
     _delete(
         resource,
         in_use=Conflict(
-            _("This resource has bookings: make it inactive instead."), code="resource_in_use"
+            _("This resource has bookings: make it inactive instead."),
+            code=SchedulingErrorCode.RESOURCE_IN_USE,
         ),
     )
 
@@ -288,11 +296,11 @@ def closure_add(
     if resource_pk is not None:
         resource = Resource.objects.filter(pk=resource_pk).first()
         if resource is None:
-            raise NotFound(code="resource_not_found")
+            raise NotFound(code=SchedulingErrorCode.RESOURCE_NOT_FOUND)
     elif site_pk is not None:
         site = Site.objects.filter(pk=site_pk).first()
         if site is None:
-            raise NotFound(code="site_not_found")
+            raise NotFound(code=PricingErrorCode.SITE_NOT_FOUND)
     closure_create(start=start, end=end, actor=actor, site=site, resource=resource, reason=reason)
 
 
@@ -336,7 +344,7 @@ def check_exception(kind: str, intervals: Sequence[tuple[time, time]]) -> None:
 def _exception_taken() -> Conflict:
     return Conflict(
         _("There is already an exception on this date: change that one."),
-        code="date_exception_exists",
+        code=SchedulingErrorCode.DATE_EXCEPTION_EXISTS,
     )
 
 
@@ -428,7 +436,7 @@ def hours_change_save(*, change: HoursChange, actor: User | None) -> None:
     if change.resource_pk is not None:
         resource = Resource.objects.filter(pk=change.resource_pk).first()
         if resource is None:
-            raise NotFound(code="resource_not_found")
+            raise NotFound(code=SchedulingErrorCode.RESOURCE_NOT_FOUND)
     if change.kind == changes.DEACTIVATION:
         assert resource is not None
         resource_update(resource=resource, actor=actor, active=False)
@@ -438,7 +446,7 @@ def hours_change_save(*, change: HoursChange, actor: User | None) -> None:
     if resource is None:
         site = Site.objects.filter(pk=change.site_pk).first()
         if site is None:
-            raise NotFound(code="site_not_found")
+            raise NotFound(code=PricingErrorCode.SITE_NOT_FOUND)
         owner = {"site": site}
     existing = DateException.objects.filter(day=change.day, **owner).first()
     if existing is not None:

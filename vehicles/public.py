@@ -13,6 +13,7 @@ from django.db import transaction
 
 from core.locking import lock_key_expression
 from vehicles import selectors, services
+from vehicles.domain.codes import VehicleErrorCode
 from vehicles.domain.plates import display_plate, normalise_plate
 from vehicles.domain.vocabulary import CATEGORIES, ENERGIES
 from vehicles.models import CATEGORY_LABELS, ENERGY_LABELS, Vehicle
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CATEGORIES",
     "ENERGIES",
+    "VehicleErrorCode",
     "VehicleSnapshot",
     "active_vehicles_of_owners",
     "category_choices",
@@ -115,7 +117,7 @@ def _usable(vehicle: Vehicle) -> VehicleSnapshot:
 
 def vehicle_of_owner(*, vehicle_id: UUID, owner_id: int) -> VehicleSnapshot:
     """The owner's vehicle by public id. NotFound when it does not exist or belongs to someone
-    else; Conflict(code="vehicle_archived") when archived."""
+    else; Conflict(code=VehicleErrorCode.VEHICLE_ARCHIVED) when archived."""
     return _usable(selectors.vehicle_of_owner(vehicle_id=vehicle_id, owner_id=owner_id))
 
 

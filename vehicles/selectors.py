@@ -9,12 +9,13 @@ from django.db.models import Func, QuerySet
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict, NotFound, Unauthenticated, ValidationFailed
+from vehicles.domain.codes import VehicleErrorCode
 from vehicles.domain.vocabulary import CATEGORIES, ENERGIES
 from vehicles.models import Vehicle
 
 
 def vehicle_not_found() -> NotFound:
-    return NotFound(_("Vehicle not found."), code="vehicle_not_found")
+    return NotFound(_("Vehicle not found."), code=VehicleErrorCode.VEHICLE_NOT_FOUND)
 
 
 def vehicles_of_owner(*, owner_id: int) -> QuerySet[Vehicle]:
@@ -67,9 +68,9 @@ def vehicle_of_owner(
 
 
 def usable(vehicle: Vehicle) -> Vehicle:
-    """The vehicle, refused with Conflict(code="vehicle_archived") when archived."""
+    """The vehicle, refused with Conflict(code=VehicleErrorCode.VEHICLE_ARCHIVED) when archived."""
     if vehicle.is_archived:
-        raise Conflict(_("This vehicle is archived."), code="vehicle_archived")
+        raise Conflict(_("This vehicle is archived."), code=VehicleErrorCode.VEHICLE_ARCHIVED)
     return vehicle
 
 

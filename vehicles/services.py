@@ -23,6 +23,7 @@ from core.clock import resolve_now
 from core.errors import Conflict, LockTimeout, PermissionDenied, ValidationFailed
 from core.locking import locked_transaction
 from vehicles import ports
+from vehicles.domain.codes import VehicleErrorCode
 from vehicles.domain.plates import (
     PLATE_MAX_LENGTH,
     PLATE_MIN_LENGTH,
@@ -124,7 +125,7 @@ def _clean(values: dict[str, Any], *, now: datetime) -> dict[str, Any]:
 def _plate_taken() -> Conflict:
     return Conflict(
         _("You already have a vehicle with this plate."),
-        code="plate_already_registered",
+        code=VehicleErrorCode.PLATE_ALREADY_REGISTERED,
         details={"plate": [_("You already have a vehicle with this plate.")]},
     )
 
@@ -142,7 +143,7 @@ def _integrity_conflict(exc: IntegrityError) -> Conflict:
         return _plate_taken()
     return Conflict(
         _("Your vehicles were changed at the same time; please try again."),
-        code="vehicle_conflict",
+        code=VehicleErrorCode.VEHICLE_CONFLICT,
     )
 
 
@@ -152,7 +153,7 @@ def _integrity_conflict(exc: IntegrityError) -> Conflict:
 def _vehicles_busy() -> LockTimeout:
     return LockTimeout(
         _("Another change to your vehicles is in progress; please try again."),
-        code="vehicles_busy",
+        code=VehicleErrorCode.VEHICLES_BUSY,
     )
 
 
@@ -177,7 +178,7 @@ def _as_uuid(vehicle_id: UUID | str) -> UUID:
 
 
 def _vehicle_archived() -> Conflict:
-    return Conflict(_("This vehicle is archived."), code="vehicle_archived")
+    return Conflict(_("This vehicle is archived."), code=VehicleErrorCode.VEHICLE_ARCHIVED)
 
 
 def _target(active: list[Vehicle], *, vehicle_id: UUID | str, owner_id: int) -> Vehicle:
@@ -248,7 +249,7 @@ def vehicle_create(
                 raise Conflict(
                     _("You cannot have more than %(limit)d vehicles; archive one first.")
                     % {"limit": MAX_ACTIVE_VEHICLES_PER_OWNER},
-                    code="vehicle_limit_reached",
+                    code=VehicleErrorCode.VEHICLE_LIMIT_REACHED,
                     details={"limit": MAX_ACTIVE_VEHICLES_PER_OWNER},
                 )
             _ensure_plate_free(values["plate"], active)
@@ -312,7 +313,7 @@ def _archive(vehicle: Vehicle, active: list[Vehicle], *, moment: datetime) -> No
     if ports.has_active_future_booking(vehicle.pk, moment):
         raise Conflict(
             _("This vehicle has an upcoming booking; cancel it before archiving the vehicle."),
-            code="vehicle_has_active_booking",
+            code=VehicleErrorCode.VEHICLE_HAS_ACTIVE_BOOKING,
         )
     was_default = vehicle.is_default
     vehicle.is_archived = True

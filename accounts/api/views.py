@@ -32,7 +32,9 @@ from accounts.api.serializers import (
     UserSerializer,
     VerifyEmailSerializer,
 )
+from accounts.domain.codes import AccountErrorCode
 from accounts.services import recovery, sessions, verification
+from core.api.codes import error_codes
 from core.api.throttling import (
     AnonRateThrottle,
     LoginEmailThrottle,
@@ -90,6 +92,7 @@ class RegisterView(APIView):
             "so the answer never tells whether an address has an account: sign in next."
         ),
     )
+    @error_codes()
     def post(self, request: Request) -> Response:
         services.user_register(**_valid(RegisterSerializer, request))
         detail = _(
@@ -105,6 +108,7 @@ class TokenObtainView(APIView):
     throttle_classes = (LoginIpThrottle, LoginEmailThrottle)
 
     @extend_schema(request=TokenObtainSerializer, responses={200: LoginSerializer}, tags=["auth"])
+    @error_codes({401: [AccountErrorCode.INVALID_CREDENTIALS]})
     def post(self, request: Request) -> Response:
         data = _valid(TokenObtainSerializer, request)
         pair = services.token_obtain(
@@ -122,6 +126,7 @@ class TokenRefreshView(APIView):
     authentication_classes = ()
 
     @extend_schema(request=RefreshSerializer, responses={200: TokenPairSerializer}, tags=["auth"])
+    @error_codes()
     def post(self, request: Request) -> Response:
         data = _valid(RefreshSerializer, request)
         pair = services.token_refresh(refresh=data["refresh"], client=_client(request))
@@ -137,6 +142,7 @@ class LogoutView(APIView):
         responses={204: OpenApiResponse(description="The refresh token is revoked.")},
         tags=["auth"],
     )
+    @error_codes()
     def post(self, request: Request) -> Response:
         data = _valid(RefreshSerializer, request)
         services.token_revoke(refresh=data["refresh"])
@@ -145,10 +151,12 @@ class LogoutView(APIView):
 
 class MeView(APIView):
     @extend_schema(responses={200: UserSerializer}, tags=["me"])
+    @error_codes()
     def get(self, request: Request) -> Response:
         return Response(UserSerializer(_me(request)).data)
 
     @extend_schema(request=ProfileUpdateSerializer, responses={200: UserSerializer}, tags=["me"])
+    @error_codes()
     def patch(self, request: Request) -> Response:
         changes = _valid(ProfileUpdateSerializer, request, partial=True)
         user = services.user_update_profile(user=_me(request), actor=_me(request), **changes)
@@ -158,6 +166,7 @@ class MeView(APIView):
         responses={204: OpenApiResponse(description="Personal data anonymised, account closed.")},
         tags=["me"],
     )
+    @error_codes()
     def delete(self, request: Request) -> Response:
         services.user_delete_account(user=_me(request), actor=_me(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -169,6 +178,7 @@ class PasswordView(APIView):
         responses={204: OpenApiResponse(description="Changed; every session is signed out.")},
         tags=["me"],
     )
+    @error_codes()
     def post(self, request: Request) -> Response:
         data = _valid(PasswordChangeSerializer, request)
         services.user_change_password(
@@ -181,6 +191,7 @@ class PasswordView(APIView):
 
 class ExportView(APIView):
     @extend_schema(responses={200: PersonalDataSerializer}, tags=["me"])
+    @error_codes()
     def get(self, request: Request) -> Response:
         data = selectors.user_personal_data(user=_me(request))
         response = Response(data)
@@ -202,6 +213,7 @@ class PasswordResetView(APIView):
             "is one. The answer is the same either way."
         ),
     )
+    @error_codes()
     def post(self, request: Request) -> Response:
         data = _valid(PasswordResetSerializer, request)
         recovery.password_reset_request(email=data["email"])
@@ -222,6 +234,7 @@ class PasswordResetConfirmView(APIView):
         responses={204: OpenApiResponse(description="Set; every session is signed out.")},
         tags=["auth"],
     )
+    @error_codes({400: [AccountErrorCode.PASSWORD_RESET_TOKEN_INVALID]})
     def post(self, request: Request) -> Response:
         data = _valid(PasswordResetConfirmSerializer, request)
         recovery.password_reset_confirm(token=data["token"], new_password=data["new_password"])
@@ -244,6 +257,12 @@ class VerifyEmailView(APIView):
         },
         tags=["auth"],
     )
+    @error_codes(
+        {
+            400: [AccountErrorCode.EMAIL_VERIFICATION_TOKEN_INVALID],
+            409: [AccountErrorCode.EMAIL_TAKEN],
+        }
+    )
     def post(self, request: Request) -> Response:
         data = _valid(VerifyEmailSerializer, request)
         verification.email_verify(token=data["token"])
@@ -259,6 +278,7 @@ class VerifyEmailResendView(APIView):
         tags=["auth"],
         description="E-mails another verification link to your address (3 an hour).",
     )
+    @error_codes()
     def post(self, request: Request) -> Response:
         if verification.email_verification_resend(user=_me(request)):
             detail = _("Check your e-mail: we have sent you a new verification link.")
@@ -288,6 +308,7 @@ class SessionListView(ListModelMixin, GenericAPIView["LoginSession"]):
         responses={200: SessionSerializer(many=True)},
         tags=["me"],
     )
+    @error_codes()
     def get(self, request: Request) -> Response:
         return self.list(request)
 
@@ -305,6 +326,7 @@ class SessionDetailView(APIView):
         },
         tags=["me"],
     )
+    @error_codes({404: [AccountErrorCode.SESSION_NOT_FOUND]})
     def delete(self, request: Request, session_id: UUID) -> Response:
         sessions.session_end(user=_me(request), session_id=session_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -320,6 +342,7 @@ class LogoutAllView(APIView):
             "Access tokens work until they expire (at most 15 minutes)."
         ),
     )
+    @error_codes()
     def post(self, request: Request) -> Response:
         services.user_revoke_refresh_tokens(user=_me(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -338,6 +361,7 @@ class EmailChangeView(APIView):
             "the verification links (3 an hour)."
         ),
     )
+    @error_codes({409: [AccountErrorCode.EMAIL_TAKEN]})
     def post(self, request: Request) -> Response:
         data = _valid(EmailChangeSerializer, request)
         verification.email_change_request(

@@ -21,6 +21,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts import events as account_events
+from accounts.domain.codes import AccountErrorCode
 from accounts.domain.lockout import Lockout, seconds_left
 from accounts.domain.rules import CUSTOMER, OPERATOR, ROLES, anonymised_email, normalize_email
 from accounts.models import LoginSession, User
@@ -29,7 +30,7 @@ from accounts.services.sessions import NOBODY, Client, TokenPair
 from accounts.signals import account_erased
 from core.cache import counting_cache
 from core.clock import resolve_now
-from core.errors import PermissionDenied, Unauthenticated, ValidationFailed
+from core.errors import ErrorCode, PermissionDenied, Unauthenticated, ValidationFailed
 from core.models import EmailNotification
 
 PROFILE_FIELDS = ("first_name", "last_name", "phone", "language")
@@ -180,7 +181,8 @@ def _pair_for(user: User) -> TokenPair:
 
 def _invalid_credentials() -> Unauthenticated:
     return Unauthenticated(
-        _("No active account found with the given credentials."), code="invalid_credentials"
+        _("No active account found with the given credentials."),
+        code=AccountErrorCode.INVALID_CREDENTIALS,
     )
 
 
@@ -217,7 +219,9 @@ def token_obtain(
 
 
 def _invalid_token() -> Unauthenticated:
-    return Unauthenticated(_("The token is invalid, expired or revoked."), code="token_not_valid")
+    return Unauthenticated(
+        _("The token is invalid, expired or revoked."), code=ErrorCode.TOKEN_NOT_VALID
+    )
 
 
 def _claim(raw: str) -> tuple[OutstandingToken, RefreshToken]:

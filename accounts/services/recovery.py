@@ -11,13 +11,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts import events, tokens
+from accounts.domain.codes import AccountErrorCode
 from accounts.domain.rules import normalize_email
 from accounts.models import User
 from accounts.services import _check_password, user_revoke_refresh_tokens
 from core.clock import resolve_now
 from core.errors import ValidationFailed
 
-RESET_TOKEN_INVALID = "password_reset_token_invalid"
+RESET_TOKEN_INVALID = AccountErrorCode.PASSWORD_RESET_TOKEN_INVALID
 
 
 def password_reset_request(

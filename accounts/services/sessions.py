@@ -15,6 +15,7 @@ from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from accounts.domain.codes import AccountErrorCode
 from accounts.models import LoginSession, User
 from core.clock import resolve_now
 from core.errors import NotFound
@@ -129,7 +130,7 @@ def session_end(*, user: User, session_id: UUID, now: datetime | None = None) ->
         public_id=session_id, user=user, ended_at=None, expires_at__gt=moment
     )
     if not _end(sessions, moment=moment):
-        raise NotFound(code="session_not_found")
+        raise NotFound(code=AccountErrorCode.SESSION_NOT_FOUND)
 
 
 def sessions_end_all(*, user: User, now: datetime | None = None) -> int:

@@ -11,13 +11,14 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts import events, tokens
+from accounts.domain.codes import AccountErrorCode
 from accounts.domain.rules import normalize_email
 from accounts.models import User
 from core.clock import resolve_now
 from core.errors import Conflict, PermissionDenied, ValidationFailed, gettext_noop
 
-VERIFICATION_TOKEN_INVALID = "email_verification_token_invalid"
-EMAIL_NOT_VERIFIED = "email_not_verified"
+VERIFICATION_TOKEN_INVALID = AccountErrorCode.EMAIL_VERIFICATION_TOKEN_INVALID
+EMAIL_NOT_VERIFIED = AccountErrorCode.EMAIL_NOT_VERIFIED
 RESEND_PATH = "/api/v1/auth/verify-email/resend"
 
 
@@ -59,7 +60,8 @@ def email_verify(*, token: str, now: datetime | None = None) -> User:
 def _email_change(user: User, *, new_email: str, moment: datetime) -> User:
     if User.objects.filter(email=new_email).exclude(pk=user.pk).exists():
         raise Conflict(
-            gettext_noop("Another account has this e-mail address now."), code="email_taken"
+            gettext_noop("Another account has this e-mail address now."),
+            code=AccountErrorCode.EMAIL_TAKEN,
         )
     old_email = user.email
     user.email = new_email
@@ -69,7 +71,8 @@ def _email_change(user: User, *, new_email: str, moment: datetime) -> User:
             user.save(update_fields=["email", "email_verified_at"])
     except IntegrityError as exc:  # taken meanwhile
         raise Conflict(
-            gettext_noop("Another account has this e-mail address now."), code="email_taken"
+            gettext_noop("Another account has this e-mail address now."),
+            code=AccountErrorCode.EMAIL_TAKEN,
         ) from exc
     events.email_changed(user=user, old_email=old_email, now=moment)
     return user

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from accounts.domain.codes import AccountErrorCode
 from accounts.domain.rules import CUSTOMER, normalize_email, walk_in_email
 from accounts.models import User
 from accounts.selectors import is_operator
@@ -92,10 +93,13 @@ def _existing(address: str) -> DeskCustomer | None:
     if owner is None:
         return None
     if not owner.is_active:
-        raise Conflict(_("The account with this e-mail address is closed."), code="account_closed")
+        raise Conflict(
+            _("The account with this e-mail address is closed."),
+            code=AccountErrorCode.ACCOUNT_CLOSED,
+        )
     if owner.is_staff:  # not a customer to book for (the desk's customer_card excludes staff)
         raise Conflict(
             _("This e-mail address belongs to a staff account, not a customer's."),
-            code="staff_account",
+            code=AccountErrorCode.STAFF_ACCOUNT,
         )
     return DeskCustomer(pk=owner.pk, id=owner.public_id, created=False)

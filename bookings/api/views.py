@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 from uuid import UUID
 
@@ -27,11 +28,16 @@ from bookings.api.serializers import (
     RateSerializer,
     RescheduleSerializer,
 )
+from bookings.domain.codes import BookingErrorCode
 from bookings.notifications import calendar_event
 from bookings.roles import ActorRoles, roles_of
+from core.api.codes import error_codes
 from core.api.idempotency import idempotent
 from core.clock import resolve_now
 from core.errors import NotFound
+from pricing.public import QUOTE_REFUSALS, PricingErrorCode
+from scheduling.public import Reason, SchedulingErrorCode
+from vehicles.public import VehicleErrorCode
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -65,6 +71,54 @@ def _answer(request: Request, booking: Booking, *, status_code: int = 200) -> Re
     return Response(BookingSerializer(booking, context=context).data, status=status_code)
 
 
+# What a booking's start is refused with: a start not offered (its first reason), one a concurrent
+# booking took, one the vehicle has another booking at.
+_START_REFUSALS: tuple[StrEnum, ...] = (
+    *Reason,
+    BookingErrorCode.SLOT_UNAVAILABLE,
+    BookingErrorCode.VEHICLE_ALREADY_BOOKED,
+)
+CREATE_CODES: dict[int, Iterable[StrEnum]] = {
+    400: [SchedulingErrorCode.NONEXISTENT_LOCAL_TIME],
+    403: [
+        accounts.AccountErrorCode.EMAIL_NOT_VERIFIED,
+        BookingErrorCode.ROLE_NOT_ALLOWED,
+        BookingErrorCode.NOTICE_OVERRIDE_NOT_ALLOWED,
+    ],
+    404: [
+        BookingErrorCode.CUSTOMER_NOT_FOUND,
+        VehicleErrorCode.VEHICLE_NOT_FOUND,
+        PricingErrorCode.SERVICE_NOT_FOUND,
+        PricingErrorCode.SITE_NOT_FOUND,
+        SchedulingErrorCode.RESOURCE_NOT_FOUND,
+    ],
+    409: [
+        *_START_REFUSALS,
+        *QUOTE_REFUSALS,
+        VehicleErrorCode.VEHICLE_ARCHIVED,
+        BookingErrorCode.PRICE_CHANGED,
+        BookingErrorCode.PENDING_LIMIT_REACHED,
+    ],
+}
+
+
+def _action_codes(*conflicts: StrEnum) -> dict[int, Iterable[StrEnum]]:
+    """A booking action's codes: the booking's, the role's and the state's, and `conflicts`."""
+    return {
+        403: [BookingErrorCode.ROLE_NOT_ALLOWED],
+        404: [BookingErrorCode.BOOKING_NOT_FOUND],
+        409: [BookingErrorCode.INVALID_TRANSITION, *conflicts],
+    }
+
+
+RESCHEDULE_CODES = _action_codes(
+    *_START_REFUSALS, BookingErrorCode.TOO_LATE, BookingErrorCode.RESCHEDULE_TOO_LATE
+) | {
+    400: [SchedulingErrorCode.NONEXISTENT_LOCAL_TIME],
+    403: [BookingErrorCode.ROLE_NOT_ALLOWED, BookingErrorCode.OPERATOR_ONLY],
+    404: [BookingErrorCode.BOOKING_NOT_FOUND, SchedulingErrorCode.RESOURCE_NOT_FOUND],
+}
+
 _BAD_START = OpenApiResponse(
     description="validation_error (details per field); nonexistent_local_time: `start` is a wall "
     "time the site's clock skips when it goes forward, written with one of the site's offsets "
@@ -89,6 +143,7 @@ class BookingListCreateView(generics.GenericAPIView["Booking"]):
         }
 
     @extend_schema(responses={200: BookingSerializer(many=True)}, tags=["bookings"])
+    @error_codes()
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
@@ -115,13 +170,14 @@ class BookingListCreateView(generics.GenericAPIView["Booking"]):
         tags=["bookings"],
     )
     @idempotent
+    @error_codes(CREATE_CODES)
     def post(self, request: Request) -> Response:
         data = _valid(BookingCreateSerializer, request)
         customer_pk = None
         if data.get("customer") is not None:
             customer_pk = accounts.user_pk_by_public_id(data["customer"])
             if customer_pk is None:
-                raise NotFound(code="customer_not_found")
+                raise NotFound(code=BookingErrorCode.CUSTOMER_NOT_FOUND)
         booking = services.booking_create(
             actor=_me(request),
             customer_id=customer_pk,
@@ -145,6 +201,7 @@ class BookingListCreateView(generics.GenericAPIView["Booking"]):
 
 class BookingDetailView(APIView):
     @extend_schema(responses={200: BookingSerializer}, tags=["bookings"])
+    @error_codes({404: [BookingErrorCode.BOOKING_NOT_FOUND]})
     def get(self, request: Request, booking_id: UUID) -> Response:
         booking = selectors.booking_visible_to(booking_id=booking_id, actor=_roles(request))
         return _present(request, booking.pk)
@@ -158,6 +215,13 @@ class BookingDetailView(APIView):
             ),
         },
         tags=["bookings"],
+    )
+    @error_codes(
+        {
+            403: [BookingErrorCode.OPERATOR_ONLY],
+            404: [BookingErrorCode.BOOKING_NOT_FOUND],
+            409: [BookingErrorCode.INVALID_TRANSITION],
+        }
     )
     def patch(self, request: Request, booking_id: UUID) -> Response:
         data = _valid(BookingNotesSerializer, request)
@@ -205,6 +269,7 @@ def _action_schema(
 
 class ConfirmView(_ActionView):
     @_action_schema(conflicts="after its start (`too_late`)")
+    @error_codes(_action_codes(BookingErrorCode.TOO_LATE))
     def post(self, request: Request, booking_id: UUID) -> Response:
         return super().post(request, booking_id)
 
@@ -214,6 +279,7 @@ class ConfirmView(_ActionView):
 
 class StartView(_ActionView):
     @_action_schema(conflicts="too early (`too_early`) or its time is over (`too_late`)")
+    @error_codes(_action_codes(BookingErrorCode.TOO_EARLY, BookingErrorCode.TOO_LATE))
     def post(self, request: Request, booking_id: UUID) -> Response:
         return super().post(request, booking_id)
 
@@ -223,6 +289,7 @@ class StartView(_ActionView):
 
 class CompleteView(_ActionView):
     @_action_schema()
+    @error_codes(_action_codes())
     def post(self, request: Request, booking_id: UUID) -> Response:
         return super().post(request, booking_id)
 
@@ -232,6 +299,7 @@ class CompleteView(_ActionView):
 
 class NoShowView(_ActionView):
     @_action_schema(conflicts="before its start (`too_early`)")
+    @error_codes(_action_codes(BookingErrorCode.TOO_EARLY))
     def post(self, request: Request, booking_id: UUID) -> Response:
         return super().post(request, booking_id)
 
@@ -243,6 +311,7 @@ class CancelView(_ActionView):
     input_serializer = CancelSerializer
 
     @_action_schema(CancelSerializer)
+    @error_codes(_action_codes())
     def post(self, request: Request, booking_id: UUID) -> Response:
         return super().post(request, booking_id)
 
@@ -262,6 +331,7 @@ class RescheduleView(_ActionView):
         "(`vehicle_already_booked`) or it is too late (`too_late`, `reschedule_too_late`)",
         errors={400: _BAD_START},
     )
+    @error_codes(RESCHEDULE_CODES)
     def post(self, request: Request, booking_id: UUID) -> Response:
         return super().post(request, booking_id)
 
@@ -275,6 +345,9 @@ class RateView(_ActionView):
     @_action_schema(
         RateSerializer,
         conflicts="already rated (`already_rated`) or too late (`rating_window_closed`)",
+    )
+    @error_codes(
+        _action_codes(BookingErrorCode.ALREADY_RATED, BookingErrorCode.RATING_WINDOW_CLOSED)
     )
     def post(self, request: Request, booking_id: UUID) -> Response:
         return super().post(request, booking_id)
@@ -305,6 +378,7 @@ class HistoryView(generics.GenericAPIView["BookingEvent"]):
         return {**super().get_serializer_context(), "reader_is_staff": staff}
 
     @extend_schema(responses={200: BookingEventSerializer(many=True)}, tags=["bookings"])
+    @error_codes({404: [BookingErrorCode.BOOKING_NOT_FOUND]})
     def get(self, request: Request, booking_id: UUID) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
@@ -341,11 +415,12 @@ class CalendarView(APIView):
         responses={(200, "text/calendar"): OpenApiTypes.BINARY},
         tags=["bookings"],
     )
+    @error_codes({404: [BookingErrorCode.BOOKING_NOT_FOUND]})
     def get(self, request: Request, booking_id: UUID) -> HttpResponse:
         booking = selectors.booking_visible_to(booking_id=booking_id, actor=_roles(request))
         notice = selectors.booking_notice(booking_pk=booking.pk, kind="confirmed")
         if notice is None:
-            raise NotFound(code="booking_not_found")
+            raise NotFound(code=BookingErrorCode.BOOKING_NOT_FOUND)
         response = HttpResponse(calendar_event(notice), content_type="text/calendar; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{booking.reference}.ics"'
         return response

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bookings.domain.codes import BookingErrorCode
 from core.errors import Conflict, Text, gettext_noop
 
 # How the refusal names the action and the state, in the reader's language (the details keep
@@ -30,7 +31,7 @@ STATE_WORDS: dict[str, str] = {
 
 
 class InvalidTransition(Conflict):
-    code = "invalid_transition"
+    code = BookingErrorCode.INVALID_TRANSITION
     default_message = gettext_noop("This action is not allowed in the booking's current state.")
 
     def __init__(self, action: str, state: str) -> None:
@@ -45,14 +46,14 @@ class InvalidTransition(Conflict):
 
 
 class SlotUnavailable(Conflict):
-    code = "slot_unavailable"
+    code = BookingErrorCode.SLOT_UNAVAILABLE
     default_message = gettext_noop("This time slot is no longer available.")
 
 
 class VehicleAlreadyBooked(Conflict):
     """A vehicle is in one place at a time: it has another active booking over that time."""
 
-    code = "vehicle_already_booked"
+    code = BookingErrorCode.VEHICLE_ALREADY_BOOKED
     default_message = gettext_noop("This vehicle already has a booking at that time.")
 
     def __init__(self, reference: str | None = None) -> None:
@@ -70,5 +71,5 @@ class VehicleAlreadyBooked(Conflict):
 
 
 class PendingLimitReached(Conflict):
-    code = "pending_limit_reached"
+    code = BookingErrorCode.PENDING_LIMIT_REACHED
     default_message = gettext_noop("You have too many bookings waiting for confirmation.")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bookings.domain.codes import BookingErrorCode
 from bookings.domain.errors import InvalidTransition, PendingLimitReached
 from bookings.domain.states import TRANSITIONS, Role, State
 from core.errors import Conflict, PermissionDenied, Text, ValidationFailed, gettext_noop
@@ -53,7 +54,7 @@ def check_role(action: str, *, role: Role) -> None:
     if role not in TRANSITIONS[action].roles:
         raise PermissionDenied(
             gettext_noop("Your role (%(role)s) does not allow this action (%(action)s)."),
-            code="role_not_allowed",
+            code=BookingErrorCode.ROLE_NOT_ALLOWED,
             params={"role": role.value, "action": action},
         )
 
@@ -67,7 +68,7 @@ def check_notice_override(*, role: Role, reason: str) -> None:
     if role is not Role.OPERATOR:
         raise PermissionDenied(
             gettext_noop("Only operators may book inside the minimum notice."),
-            code="notice_override_not_allowed",
+            code=BookingErrorCode.NOTICE_OVERRIDE_NOT_ALLOWED,
         )
     if not reason.strip():
         raise ValidationFailed(
@@ -133,7 +134,8 @@ def check_confirm(*, state: State, role: Role, timing: Timing, now: datetime) ->
 def _confirm_rules(*, timing: Timing, now: datetime) -> None:
     if now >= timing.start:
         raise Conflict(
-            gettext_noop("A booking can only be confirmed before it starts."), code="too_late"
+            gettext_noop("A booking can only be confirmed before it starts."),
+            code=BookingErrorCode.TOO_LATE,
         )
 
 
@@ -167,7 +169,9 @@ def check_expire(
 
 def _expire_rules(*, timing: Timing, confirmation_window: timedelta, now: datetime) -> None:
     if not expiry_due(timing=timing, confirmation_window=confirmation_window, now=now):
-        raise Conflict(gettext_noop("This booking is not due to expire yet."), code="not_due")
+        raise Conflict(
+            gettext_noop("This booking is not due to expire yet."), code=BookingErrorCode.NOT_DUE
+        )
 
 
 def reschedule_deadline(
@@ -196,7 +200,8 @@ def check_reschedule(
 def _reschedule_rules(*, role: Role, timing: Timing, now: datetime, policy: PolicySettings) -> None:
     if now >= timing.start:
         raise Conflict(
-            gettext_noop("A booking cannot be rescheduled once it has started."), code="too_late"
+            gettext_noop("A booking cannot be rescheduled once it has started."),
+            code=BookingErrorCode.TOO_LATE,
         )
     if role is Role.CUSTOMER and now > reschedule_deadline(role=role, timing=timing, policy=policy):
         hours = int(policy.reschedule_notice.total_seconds() // 3600)
@@ -206,7 +211,7 @@ def _reschedule_rules(*, role: Role, timing: Timing, now: datetime, policy: Poli
                 "please contact the workshop."
             ),
             params={"hours": hours},
-            code="reschedule_too_late",
+            code=BookingErrorCode.RESCHEDULE_TOO_LATE,
             details={"notice_hours": hours},
         )
 
@@ -239,11 +244,12 @@ def _start_rules(*, timing: Timing, now: datetime, policy: PolicySettings) -> No
                 "A job can be started at the earliest %(minutes)s minutes before its start time."
             ),
             params={"minutes": minutes},
-            code="too_early",
+            code=BookingErrorCode.TOO_EARLY,
         )
     if now > timing.end:
         raise Conflict(
-            gettext_noop("This job's time is over; mark it as no-show instead."), code="too_late"
+            gettext_noop("This job's time is over; mark it as no-show instead."),
+            code=BookingErrorCode.TOO_LATE,
         )
 
 
@@ -284,7 +290,7 @@ def _no_show_rules(*, timing: Timing, now: datetime, policy: PolicySettings) -> 
                 "A no-show can be recorded from %(minutes)s minutes after the start time."
             ),
             params={"minutes": minutes},
-            code="too_early",
+            code=BookingErrorCode.TOO_EARLY,
         )
 
 
@@ -300,19 +306,23 @@ def check_may_rate(
     """The booking's customer, once, only when completed, within the window after completion."""
     if role is not Role.CUSTOMER:
         raise PermissionDenied(
-            gettext_noop("Only the booking's customer can rate it."), code="role_not_allowed"
+            gettext_noop("Only the booking's customer can rate it."),
+            code=BookingErrorCode.ROLE_NOT_ALLOWED,
         )
     if state is not State.COMPLETED:
         raise InvalidTransition("rate", state.value)
     if already_rated:
-        raise Conflict(gettext_noop("This booking has already been rated."), code="already_rated")
+        raise Conflict(
+            gettext_noop("This booking has already been rated."),
+            code=BookingErrorCode.ALREADY_RATED,
+        )
     completed_at = timing.completed_at or timing.end
     if now > completed_at + policy.rating_window:
         days = policy.rating_window.days
         raise Conflict(
             gettext_noop("Ratings are accepted up to %(days)s days after completion."),
             params={"days": days},
-            code="rating_window_closed",
+            code=BookingErrorCode.RATING_WINDOW_CLOSED,
         )
 
 

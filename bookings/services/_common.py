@@ -14,13 +14,14 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from bookings import readmodel, selectors
+from bookings.domain.codes import BookingErrorCode
 from bookings.domain.errors import SlotUnavailable, VehicleAlreadyBooked
 from bookings.domain.policies import Timing
 from bookings.domain.reference import new_reference
 from bookings.domain.states import Role
 from bookings.events import LOST_RACES
 from bookings.models import Booking, BookingEvent
-from core.errors import Conflict, LockTimeout, NotFound
+from core.errors import Conflict, ErrorCode, LockTimeout, NotFound
 from core.locking import (
     constraint_name,
     is_exclusion_violation,
@@ -31,6 +32,7 @@ from core.locking import (
 )
 from pricing import public as pricing
 from scheduling import public as scheduling
+from scheduling.public import Reason
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -52,7 +54,8 @@ policy_settings = selectors.policy_settings
 def _busy() -> LockTimeout:
     LOST_RACES.labels("slot_unavailable").inc()
     return LockTimeout(
-        _("This time slot is being booked by someone else; try again."), code="slot_unavailable"
+        _("This time slot is being booked by someone else; try again."),
+        code=BookingErrorCode.SLOT_UNAVAILABLE,
     )
 
 
@@ -89,7 +92,7 @@ def _locked(booking_id: UUID | int, *, with_resource: bool = False) -> Booking:
     )
     booking = queryset.filter(**lookup).first()
     if booking is None:
-        raise NotFound(code="booking_not_found")
+        raise NotFound(code=BookingErrorCode.BOOKING_NOT_FOUND)
     return booking
 
 
@@ -195,7 +198,8 @@ def _assign_locked(
             raise refusal
         if others_free:
             raise SlotUnavailable(
-                _("The chosen resource is not free at this start; another one is."), code="taken"
+                _("The chosen resource is not free at this start; another one is."),
+                code=Reason.TAKEN,
             )
 
     def still_free(candidate: scheduling.ResourceInfo) -> bool:
@@ -217,7 +221,9 @@ def _assign_locked(
         if still_free(candidate):
             return candidate
     # The words scheduling uses when a start is not (or no longer) free.
-    raise SlotUnavailable(_("This start time is no longer available."), code="slot_unavailable")
+    raise SlotUnavailable(
+        _("This start time is no longer available."), code=BookingErrorCode.SLOT_UNAVAILABLE
+    )
 
 
 def _is_reference_clash(exc: IntegrityError) -> bool:
@@ -241,7 +247,7 @@ def _insert_with_reference(booking: Booking) -> None:
                 continue
             raise
         return
-    raise Conflict(_("Could not allocate a booking reference; try again."), code="busy")
+    raise Conflict(_("Could not allocate a booking reference; try again."), code=ErrorCode.BUSY)
 
 
 def _subtotal_before_promo(quote: pricing.Quote) -> Decimal:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from bookings import events, readmodel, selectors
 from bookings.domain import policies
+from bookings.domain.codes import BookingErrorCode
 from bookings.domain.errors import InvalidTransition, VehicleAlreadyBooked
 from bookings.domain.history import Place, reschedule_details
 from bookings.domain.states import Role, State
@@ -53,7 +54,8 @@ def booking_reschedule(
         if resource_pk is not None and role not in (Role.OPERATOR, Role.SYSTEM):
             # Customers get the resource the assignment picks (SPEC §5); operators may choose.
             raise PermissionDenied(
-                _("Only operators choose the resource of a booking."), code="operator_only"
+                _("Only operators choose the resource of a booking."),
+                code=BookingErrorCode.OPERATOR_ONLY,
             )
         site = scheduling.bookable_site(pk=booking.site_id)
         scheduling.check_start_exists(site=site, start=start)
@@ -189,7 +191,9 @@ def booking_update_notes(
             if role is not Role.OPERATOR:
                 message = _("Only operators can write this note.")
                 raise PermissionDenied(
-                    message, code="operator_only", details={"operator_note": [message]}
+                    message,
+                    code=BookingErrorCode.OPERATOR_ONLY,
+                    details={"operator_note": [message]},
                 )
             policies.check_notes(operator_note=operator_note)
             if operator_note != booking.operator_note:

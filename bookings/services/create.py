@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from accounts import public as accounts
 from bookings import events, readmodel, selectors
 from bookings.domain import policies
+from bookings.domain.codes import BookingErrorCode
 from bookings.domain.errors import VehicleAlreadyBooked
 from bookings.domain.states import Role, State
 from bookings.models import Booking, BookingEvent
@@ -124,7 +125,7 @@ def booking_create(
         if request.expected_total is not None and quote.total != request.expected_total:
             raise Conflict(
                 _("The price has changed since your quote; check the new price and book again."),
-                code="price_changed",
+                code=BookingErrorCode.PRICE_CHANGED,
                 details={"quote": quote.as_dict()},
             )
         end = start + timedelta(minutes=requirements.duration_minutes)

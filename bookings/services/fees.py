@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from bookings import events
+from bookings.domain.codes import BookingErrorCode
 from bookings.domain.states import Role, State
 from bookings.models import Booking
 from bookings.roles import ActorRoles
@@ -53,7 +54,9 @@ def booking_fee_waive(
             raise PermissionDenied(_("Only operators may waive or reduce a fee."))
         previous = booking.fee
         if State(booking.state) not in WAIVABLE_STATES or not previous:
-            raise Conflict(_("This booking has no fee to waive."), code="no_fee_to_waive")
+            raise Conflict(
+                _("This booking has no fee to waive."), code=BookingErrorCode.NO_FEE_TO_WAIVE
+            )
         if not Decimal("0.00") <= new_fee < previous:
             message = _("The new fee is from 0 to less than %(fee)s.") % {"fee": previous}
             raise ValidationFailed(message, details={"fee": [message]})

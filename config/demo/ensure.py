@@ -16,8 +16,10 @@ from core.errors import NotFound
 from pricing import public as pricing
 from pricing import selectors as pricing_selectors
 from pricing import services as pricing_services
+from pricing.public import PricingErrorCode
 from scheduling import public as scheduling
 from scheduling import services as scheduling_services
+from scheduling.public import SchedulingErrorCode
 from scheduling.selectors import sites as site_selectors
 from vehicles import public as vehicles
 from vehicles import selectors as vehicle_selectors
@@ -72,7 +74,7 @@ def resource(
         return _resource_info(existing), False
     owner = site_selectors.site_by_pk(site_pk)
     if owner is None:
-        raise NotFound(code="site_not_found")
+        raise NotFound(code=PricingErrorCode.SITE_NOT_FOUND)
     made = scheduling_services.resource_create(
         site=owner,
         name=name,
@@ -107,11 +109,11 @@ def closure(
     if site_pk is not None:
         owner_site = site_selectors.site_by_pk(site_pk)
         if owner_site is None:
-            raise NotFound(code="site_not_found")
+            raise NotFound(code=PricingErrorCode.SITE_NOT_FOUND)
     if resource_pk is not None:
         owner_resource = site_selectors.resource_by_pk(resource_pk)
         if owner_resource is None:
-            raise NotFound(code="resource_not_found")
+            raise NotFound(code=SchedulingErrorCode.RESOURCE_NOT_FOUND)
     made = scheduling_services.closure_create(
         start=start,
         end=end,
@@ -143,7 +145,7 @@ def price_rule(
     if existing is not None:
         return existing.pk, False
     if service_codes is not None and not service_codes:
-        raise NotFound(code="service_not_found", details={"services": []})
+        raise NotFound(code=PricingErrorCode.SERVICE_NOT_FOUND, details={"services": []})
     made = pricing_services.price_rule_create(
         name=name,
         percentage=percentage,

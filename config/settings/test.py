@@ -21,6 +21,8 @@ _server_prefix = CACHES["default"].get("KEY_PREFIX") or "carservice"
 CACHES["default"]["KEY_PREFIX"] = f"{_server_prefix}:test-{secrets.token_hex(4)}"
 # Argon2 is slow on purpose; tests check behaviour, not hashing cost (base keeps Argon2 first).
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
+# A refusal that an operation does not list in the schema fails the test that provokes it.
+API_ERROR_CODES_CHECK = "raise"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {

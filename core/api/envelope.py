@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
@@ -9,7 +10,9 @@ from django.conf import settings
 from core.request_context import get_request_id
 
 
-def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
+def error_body(code: StrEnum, message: str, details: Any = None) -> dict[str, Any]:
+    """`code` a member of an error-code enum (core.errors.ErrorCode, an app's): it renders as its
+    value."""
     return {
         "error": {
             "code": code,

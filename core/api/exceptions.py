@@ -6,6 +6,7 @@ import logging
 import math
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -17,9 +18,10 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
+from core.api.codes import is_listed
 from core.api.envelope import body_limit, error_body
 from core.db_errors import database_unavailable
-from core.errors import DomainError, LockTimeout, translate_details
+from core.errors import DomainError, ErrorCode, LockTimeout, translate_details
 from core.locking import is_lock_timeout
 
 logger = logging.getLogger(__name__)
@@ -41,7 +43,44 @@ def _plain(detail: Any) -> Any:
     return str(detail)
 
 
+def framework_code(code: str) -> ErrorCode:
+    """The member of a code DRF or simplejwt hands as a string (their exceptions' default_code, a
+    `code=` of theirs). Every one the API can answer is a member (tests/core/test_error_codes.py);
+    an unknown one is logged and answered as `error`, DRF's generic code."""
+    try:
+        return ErrorCode(code)
+    except ValueError:
+        logger.error("unknown error code from the framework: %r", code)
+        return ErrorCode.ERROR
+
+
+class UnlistedErrorCode(AssertionError):
+    """An operation answered a code its schema does not list (API_ERROR_CODES_CHECK = "raise")."""
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
+    response = _envelope(exc, context)
+    _check_listed(context, response.status_code, response.data["error"]["code"])
+    return response
+
+
+def _check_listed(context: dict[str, Any], status: int, code: str) -> None:
+    """The schema lists every code an operation answers (core.api.codes): one it does not list
+    is a declaration to add to the view, found by the test that provokes it."""
+    request = context.get("request")
+    method = str(getattr(request, "method", "") or "")
+    if is_listed(context.get("view"), method, status, code):
+        return
+    message = (
+        f"{method} {getattr(request, 'path', '')} answered {status} {code}, which the "
+        f"operation does not list: add it to the view's @error_codes"
+    )
+    if settings.API_ERROR_CODES_CHECK == "raise":
+        raise UnlistedErrorCode(message)
+    logger.warning(message)
+
+
+def _envelope(exc: Exception, context: dict[str, Any]) -> Response:
     if isinstance(exc, OperationalError) and is_lock_timeout(exc):
         # A lock wait outside the use cases' locked transactions ran out of the session's lock
         # timeout (settings.DATABASE_LOCK_TIMEOUT_MS), or the database broke a deadlock: someone
@@ -60,7 +99,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     if isinstance(exc, DjangoValidationError):
         set_rollback()
         return Response(
-            error_body("validation_error", _("Invalid input."), _django_validation_details(exc)),
+            error_body(
+                ErrorCode.VALIDATION_ERROR, _("Invalid input."), _django_validation_details(exc)
+            ),
             status=status.HTTP_400_BAD_REQUEST,
         )
     if database_unavailable(exc):
@@ -70,7 +111,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         logger.warning("database unavailable: %s", exc)
         set_rollback()
         return Response(
-            error_body("service_unavailable", _("The service is temporarily unavailable.")),
+            error_body(ErrorCode.SERVICE_UNAVAILABLE, _("The service is temporarily unavailable.")),
             status=status.HTTP_503_SERVICE_UNAVAILABLE,
             headers={"Retry-After": "5"},
         )
@@ -78,12 +119,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         # Reading a body over DATA_UPLOAD_MAX_MEMORY_SIZE (the middleware refuses most of them
         # from their Content-Length before any view runs).
         return Response(
-            error_body("payload_too_large", _("The request body is too large."), body_limit()),
+            error_body(
+                ErrorCode.PAYLOAD_TOO_LARGE, _("The request body is too large."), body_limit()
+            ),
             status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
         )
     if isinstance(exc, SuspiciousOperation):
         return Response(
-            error_body("bad_request", _("Bad request.")), status=status.HTTP_400_BAD_REQUEST
+            error_body(ErrorCode.BAD_REQUEST, _("Bad request.")), status=status.HTTP_400_BAD_REQUEST
         )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
@@ -95,24 +138,26 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         logger.error("unhandled error in API view", exc_info=exc)
         set_rollback()
         return Response(
-            error_body("server_error", _("An unexpected error occurred; it has been logged.")),
+            error_body(
+                ErrorCode.SERVER_ERROR, _("An unexpected error occurred; it has been logged.")
+            ),
             status=status.HTTP_500_INTERNAL_SERVER_ERROR,
         )
 
     detail = exc.detail
     if isinstance(exc, exceptions.ValidationError):
-        code = "validation_error"
+        code = ErrorCode.VALIDATION_ERROR
         message = _("Invalid input.")
         details = (
             _plain(detail) if isinstance(detail, dict) else {"non_field_errors": _plain(detail)}
         )
     elif isinstance(detail, dict):
         # simplejwt puts {"detail", "code", "messages"} here.
-        code = str(detail.get("code", exc.default_code))
+        code = framework_code(str(detail.get("code", exc.default_code)))
         message = str(detail.get("detail", exc.default_detail))
         details = {k: _plain(v) for k, v in detail.items() if k not in {"detail", "code"}}
     else:
-        code = str(getattr(detail, "code", None) or exc.default_code)
+        code = framework_code(str(getattr(detail, "code", None) or exc.default_code))
         message = str(detail)
         details = {}
     wait = getattr(exc, "wait", None)

@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from rest_framework import serializers
 
-from core.errors import Text, ValidationFailed, gettext_noop
+from core.errors import ErrorCode, Text, ValidationFailed, gettext_noop
 
 READ_ONLY = gettext_noop("This field is read-only.")
 UNKNOWN = gettext_noop("Unknown field.")
@@ -45,13 +45,13 @@ class StrictInput(serializers.Serializer[Any]):
         if read_only:
             raise ValidationFailed(
                 gettext_noop("These fields cannot be changed here: %(fields)s."),
-                code="read_only_field",
+                code=ErrorCode.READ_ONLY_FIELD,
                 params={"fields": ", ".join([*read_only, *unknown])},
                 details=details,
             )
         raise ValidationFailed(
             gettext_noop("These fields are unknown: %(fields)s."),
-            code="unknown_field",
+            code=ErrorCode.UNKNOWN_FIELD,
             params={"fields": ", ".join(unknown)},
             details=details,
         )

@@ -1,15 +1,19 @@
-"""OpenAPI: every operation documents the error envelope for each status it can answer."""
+"""OpenAPI: every operation documents the error envelope for each status it can answer, with the
+enum of the codes it answers at that status (core.api.codes)."""
 
 from __future__ import annotations
 
+import copy
+import re
 from typing import Any
 
 from django.core.validators import RegexValidator
+from drf_spectacular.drainage import warn
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
-from core.api import idempotency
+from core.api import codes, idempotency
 from core.api.fields import StrictDecimalField
 
 # Text inputs never hold NUL (DRF's and Django's fields refuse it), and a required text field
@@ -33,11 +37,7 @@ def _text_pattern(field: serializers.CharField) -> str | None:
 class AutoSchema(SpectacularAutoSchema):
     def _accepts_idempotency_key(self) -> bool:
         """Whether this method, or one it overrides, is wrapped by @idempotent."""
-        name = self.method.lower()
-        return any(
-            getattr(klass.__dict__.get(name), idempotency.MARK, False)
-            for klass in type(self.view).__mro__
-        )
+        return codes.accepts_idempotency_key(type(self.view), self.method)
 
     def _map_basic_serializer(self, serializer: Any, direction: str) -> Any:
         schema = super()._map_basic_serializer(serializer, direction)  # type: ignore[no-untyped-call]  # unannotated upstream
@@ -77,13 +77,17 @@ class AutoSchema(SpectacularAutoSchema):
 
     def get_operation(self, *args: Any, **kwargs: Any) -> Any:
         operation = super().get_operation(*args, **kwargs)
-        if operation is not None and self._accepts_idempotency_key():
-            responses = operation.setdefault("responses", {})
-            responses.setdefault("409", {"description": _DESCRIPTIONS["409"]})
-            responses.setdefault(
-                "422",
-                {"description": "This Idempotency-Key was already used with another request."},
+        if operation is None:
+            return operation
+        answered = codes.operation_codes(type(self.view), self.method)
+        if answered is None:
+            warn(
+                f"{type(self.view).__name__}.{self.method.lower()} declares no error codes: "
+                "decorate it with core.api.codes.error_codes"
             )
+            answered = codes.kernel_codes(self.method, idempotent=self._accepts_idempotency_key())
+        # Turned into the responses' envelopes by add_error_responses.
+        operation[_CODES] = {status: sorted(listed) for status, listed in answered.items()}
         return operation
 
     def _map_serializer_field(
@@ -134,6 +138,8 @@ ERROR_ENVELOPE_SCHEMA: dict[str, Any] = {
     },
 }
 
+_CODES = "x-error-codes"  # carried from AutoSchema.get_operation to add_error_responses
+
 _DESCRIPTIONS = {
     "400": "Invalid input (details per field).",
     "401": "Missing, expired or invalid credentials.",
@@ -147,14 +153,48 @@ _DESCRIPTIONS = {
     "422": "The request cannot be processed as sent.",
     "429": "Too many requests; see Retry-After.",
     "500": "Unexpected error (logged with the request id).",
+    "502": "The application did not answer the proxy; retry later.",
     "503": "A backing service is unavailable; retry later.",
+    "504": "The application did not answer the proxy in time; retry later.",
 }
+_IDEMPOTENCY_422 = "This Idempotency-Key was already used with another request."
 
-# Any operation may answer these: throttles and the database are everywhere, and the request
-# limits (core.middleware's 413 on Content-Length, 414 on the URL; nginx's own) apply before any
-# view, also to an endpoint that takes no body.
-_ALWAYS = ("400", "401", "403", "404", "406", "413", "414", "429", "500", "503")
-_WITH_BODY = ("415",)
+
+def _kernel_components() -> dict[frozenset[str], str]:
+    """The component of each set of kernel codes an operation without codes of its own at that
+    status answers: KernelError<status> (what every operation answers), with a suffix where a
+    body or an Idempotency-Key adds to it (KernelError400Body, KernelError409Idempotent)."""
+    variants = (
+        ("get", False, ""),
+        ("delete", False, "Write"),
+        ("post", False, "Body"),
+        ("delete", True, "Idempotent"),
+        ("post", True, "Idempotent"),
+    )
+    names: dict[frozenset[str], str] = {}
+    named: set[int] = set()
+    for method, idempotent, suffix in variants:
+        for status, listed in codes.kernel_codes(method, idempotent=idempotent).items():
+            key = frozenset(str(code) for code in listed)
+            if key not in names:
+                names[key] = f"KernelError{status}" + (suffix if status in named else "")
+                named.add(status)
+    return names
+
+
+def _envelope_with(listed: list[str]) -> dict[str, Any]:
+    schema = copy.deepcopy(ERROR_ENVELOPE_SCHEMA)
+    schema["properties"]["error"]["properties"]["code"] = {
+        "type": "string",
+        "enum": listed,
+        "description": "Stable machine-readable code: those this operation answers with this "
+        "status.",
+    }
+    return schema
+
+
+def _pascal(operation_id: str) -> str:
+    return "".join(part.capitalize() for part in re.split(r"[^0-9A-Za-z]+", operation_id) if part)
 
 
 def describe_text_parameters(
@@ -175,26 +215,36 @@ def describe_text_parameters(
 
 
 def add_error_responses(result: dict[str, Any], generator: Any, request: Any, public: bool) -> Any:
+    """Each error status of each operation answers the envelope with the enum of the codes the
+    operation answers at that status (core.api.codes): a shared KernelError<status> component when
+    they are only the kernel's, else <OperationId><status>Error. ErrorEnvelope stays the generic
+    shape."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas["ErrorEnvelope"] = ERROR_ENVELOPE_SCHEMA
-    ref = {"$ref": "#/components/schemas/ErrorEnvelope"}
+    kernel = _kernel_components()
     for path_item in result.get("paths", {}).values():
         for method, operation in path_item.items():
             if method not in {"get", "post", "put", "patch", "delete"}:
                 continue
+            answered: dict[int, list[str]] = operation.pop(_CODES, {})
             responses = operation.setdefault("responses", {})
-            statuses = list(_ALWAYS)
-            if method in {"post", "put", "patch"}:
-                statuses += list(_WITH_BODY)
-            for status in statuses:
-                responses.setdefault(
-                    status,
-                    {
-                        "description": _DESCRIPTIONS[status],
-                        "content": {"application/json": {"schema": ref}},
-                    },
+            for status, listed in answered.items():
+                key = str(status)
+                name = kernel.get(frozenset(listed)) or (
+                    f"{_pascal(operation['operationId'])}{status}Error"
                 )
-            for status, response in list(responses.items()):
-                if status in _DESCRIPTIONS and "content" not in response:
-                    response["content"] = {"application/json": {"schema": ref}}
+                schemas.setdefault(name, _envelope_with(listed))
+                description = _IDEMPOTENCY_422 if name == "KernelError422" else None
+                response = responses.setdefault(
+                    key, {"description": description or _DESCRIPTIONS[key]}
+                )
+                response["content"] = {
+                    "application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}
+                }
+            for status in responses:
+                if status.isdigit() and int(status) >= 400 and int(status) not in answered:
+                    warn(
+                        f"{operation['operationId']} documents a {status} but lists no code for "
+                        "it: declare its codes with core.api.codes.error_codes"
+                    )
     return result

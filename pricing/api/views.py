@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.codes import error_codes
 from core.api.filters import ordering_parameter, requested_ordering
 from core.api.pagination import DefaultPagination
 from core.api.throttling import AnonRateThrottle, PromoQuoteThrottle, UserRateThrottle
@@ -21,7 +22,9 @@ from pricing.api.serializers import (
     ServiceListingSerializer,
     ServiceListQuerySerializer,
 )
+from pricing.domain.codes import PricingErrorCode
 from pricing.domain.vocabulary import SERVICE_KINDS
+from vehicles.public import VehicleErrorCode
 
 TAGS = ["catalogue"]
 
@@ -63,6 +66,7 @@ class ServiceListView(APIView):
         responses={200: ServiceListingSerializer(many=True)},
         tags=TAGS,
     )
+    @error_codes()
     def get(self, request: Request) -> Response:
         query = _valid(ServiceListQuerySerializer, request.query_params)
         listing = _ordered(
@@ -85,6 +89,7 @@ class ServiceDetailView(APIView):
         },
         tags=TAGS,
     )
+    @error_codes({404: [PricingErrorCode.SERVICE_NOT_FOUND]})
     def get(self, request: Request, code: str) -> Response:
         return Response(selectors.active_service_listing(code=code))
 
@@ -110,6 +115,20 @@ class QuoteView(APIView):
             ),
         },
         tags=TAGS,
+    )
+    @error_codes(
+        {
+            404: [
+                PricingErrorCode.SERVICE_NOT_FOUND,
+                PricingErrorCode.SITE_NOT_FOUND,
+                VehicleErrorCode.VEHICLE_NOT_FOUND,
+            ],
+            409: [
+                PricingErrorCode.SERVICE_INACTIVE,
+                PricingErrorCode.SERVICE_NOT_FOR_ENERGY,
+                VehicleErrorCode.VEHICLE_ARCHIVED,
+            ],
+        }
     )
     def post(self, request: Request) -> Response:
         data = _valid(QuoteRequestSerializer, request.data)

@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from core.errors import ValidationFailed
+from pricing.domain.codes import PricingErrorCode
 
 SKILL, SERVICE, OVERRIDE, OPTION = "skill", "service", "override", "option"
 KINDS = (SKILL, SERVICE, OVERRIDE, OPTION)  # also the order in which they are applied
@@ -63,7 +64,7 @@ class ParsedCatalogue:
 
 
 class CatalogueInvalid(ValidationFailed):
-    code = "catalogue_invalid"
+    code = PricingErrorCode.CATALOGUE_INVALID
     default_message = "The catalogue file has errors; nothing was imported."
 
     def __init__(self, problems: list[Problem]) -> None:

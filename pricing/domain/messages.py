@@ -8,23 +8,28 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from core.errors import gettext_noop
+from pricing.domain.codes import PricingErrorCode as Code
 
-MESSAGES: dict[str, str] = {
-    "service_inactive": gettext_noop("The service %(subject)s is not available at the moment."),
-    "service_not_for_energy": gettext_noop("This service cannot be done on %(subject)s vehicles."),
-    "option_not_offered": gettext_noop("The option %(subject)s is not offered for this service."),
-    "price_rules_need_start": gettext_noop(
+MESSAGES: dict[Code, str] = {
+    Code.SERVICE_INACTIVE: gettext_noop("The service %(subject)s is not available at the moment."),
+    Code.SERVICE_NOT_FOR_ENERGY: gettext_noop(
+        "This service cannot be done on %(subject)s vehicles."
+    ),
+    Code.OPTION_NOT_OFFERED: gettext_noop(
+        "The option %(subject)s is not offered for this service."
+    ),
+    Code.PRICE_RULES_NEED_START: gettext_noop(
         "Time-based prices are not included: give a start time for the exact price."
     ),
-    "promo_unknown": gettext_noop("The promo code %(subject)s does not exist."),
-    "promo_not_yet_valid": gettext_noop("The promo code %(subject)s is not valid yet."),
-    "promo_expired": gettext_noop("The promo code %(subject)s has expired."),
-    "promo_exhausted": gettext_noop("The promo code %(subject)s has been used up."),
-    "promo_already_used": gettext_noop("You have already used the promo code %(subject)s."),
-    "promo_below_minimum": gettext_noop(
+    Code.PROMO_UNKNOWN: gettext_noop("The promo code %(subject)s does not exist."),
+    Code.PROMO_NOT_YET_VALID: gettext_noop("The promo code %(subject)s is not valid yet."),
+    Code.PROMO_EXPIRED: gettext_noop("The promo code %(subject)s has expired."),
+    Code.PROMO_EXHAUSTED: gettext_noop("The promo code %(subject)s has been used up."),
+    Code.PROMO_ALREADY_USED: gettext_noop("You have already used the promo code %(subject)s."),
+    Code.PROMO_BELOW_MINIMUM: gettext_noop(
         "The order is below the minimum total for the promo code %(subject)s."
     ),
-    "promo_invalid": gettext_noop("The promo code %(subject)s is not valid."),
+    Code.PROMO_INVALID: gettext_noop("The promo code %(subject)s is not valid."),
 }
 
 
@@ -32,6 +37,15 @@ def _as_is(text: str) -> str:
     return text
 
 
+def template_for(code: str) -> str:
+    """The English template of `code` (a member, or its value as a stored quote holds it); the
+    code itself when it has none."""
+    try:
+        return MESSAGES[Code(code)]
+    except (ValueError, KeyError):
+        return code
+
+
 def message_for(code: str, *, subject: str = "", translate: Callable[[str], str] = _as_is) -> str:
     """The message of `code` about `subject`, in English or through `translate` (gettext)."""
-    return translate(MESSAGES.get(code, code)) % {"subject": subject}
+    return translate(template_for(code)) % {"subject": subject}

@@ -6,16 +6,17 @@ from datetime import datetime
 from decimal import Decimal
 
 from pricing.domain.catalogue import PromoData
+from pricing.domain.codes import PricingErrorCode
 from pricing.domain.money import ZERO, cents, percent_of
 from pricing.domain.vocabulary import PROMO_PERCENT
 
-PROMO_UNKNOWN = "promo_unknown"
-PROMO_NOT_YET_VALID = "promo_not_yet_valid"
-PROMO_EXPIRED = "promo_expired"
-PROMO_EXHAUSTED = "promo_exhausted"
-PROMO_ALREADY_USED = "promo_already_used"
-PROMO_BELOW_MINIMUM = "promo_below_minimum"
-PROMO_INVALID = "promo_invalid"
+PROMO_UNKNOWN = PricingErrorCode.PROMO_UNKNOWN
+PROMO_NOT_YET_VALID = PricingErrorCode.PROMO_NOT_YET_VALID
+PROMO_EXPIRED = PricingErrorCode.PROMO_EXPIRED
+PROMO_EXHAUSTED = PricingErrorCode.PROMO_EXHAUSTED
+PROMO_ALREADY_USED = PricingErrorCode.PROMO_ALREADY_USED
+PROMO_BELOW_MINIMUM = PricingErrorCode.PROMO_BELOW_MINIMUM
+PROMO_INVALID = PricingErrorCode.PROMO_INVALID
 
 # What an anonymous caller must not learn by trying codes: whether one exists, was valid once,
 # will be, or ran out. They all read as one reason to them (signed-in customers get the precise
@@ -25,13 +26,15 @@ _SECRET_TO_ANONYMOUS = frozenset(
 )
 
 
-def promo_refusal_shown(refusal: str, *, anonymous: bool) -> str:
+def promo_refusal_shown(refusal: PricingErrorCode, *, anonymous: bool) -> PricingErrorCode:
     """The refusal as the caller gets it: the same `promo_invalid` for every code an anonymous
     caller could otherwise tell apart."""
     return PROMO_INVALID if anonymous and refusal in _SECRET_TO_ANONYMOUS else refusal
 
 
-def promo_refusal(promo: PromoData, *, now: datetime, order_total: Decimal) -> str | None:
+def promo_refusal(
+    promo: PromoData, *, now: datetime, order_total: Decimal
+) -> PricingErrorCode | None:
     """The first reason the code does not apply, or None. Checked in this order: validity window
     (against `now`, the moment of the quote or the booking), the total cap, this customer's
     earlier use, then the order's minimum (on the total the discount would apply to)."""

@@ -15,7 +15,8 @@ from typing import Any
 
 from core.errors import Conflict
 from pricing.domain.catalogue import PriceRuleData, PromoData, ServiceData
-from pricing.domain.messages import MESSAGES, message_for
+from pricing.domain.codes import PricingErrorCode
+from pricing.domain.messages import message_for, template_for
 from pricing.domain.money import ZERO, cents, percent_of, tax_included
 from pricing.domain.promo import (
     PROMO_UNKNOWN,
@@ -32,10 +33,10 @@ from pricing.domain.vocabulary import (
     normalize_promo_code,
 )
 
-SERVICE_INACTIVE = "service_inactive"
-SERVICE_NOT_FOR_ENERGY = "service_not_for_energy"
-OPTION_NOT_OFFERED = "option_not_offered"
-RULES_NEED_START = "price_rules_need_start"
+SERVICE_INACTIVE = PricingErrorCode.SERVICE_INACTIVE
+SERVICE_NOT_FOR_ENERGY = PricingErrorCode.SERVICE_NOT_FOR_ENERGY
+OPTION_NOT_OFFERED = PricingErrorCode.OPTION_NOT_OFFERED
+RULES_NEED_START = PricingErrorCode.PRICE_RULES_NEED_START
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class QuoteLine:
 
 @dataclass(frozen=True)
 class QuoteReason:
-    code: str  # e.g. "promo_expired", "option_not_offered"
+    code: str  # a PricingErrorCode ("promo_expired", "option_not_offered"; a str once stored)
     message: str
     subject: str = ""  # what it is about: the option or promo code
 
@@ -137,22 +138,22 @@ class Quote:
         )
 
 
-def _reason(code: str, subject: str = "") -> QuoteReason:
+def _reason(code: PricingErrorCode, subject: str = "") -> QuoteReason:
     return QuoteReason(code=code, message=message_for(code, subject=subject), subject=subject)
 
 
 class QuoteRefused(Conflict):
     """A refusal of the quote (409) that knows what it is about, so it can be re-worded."""
 
-    def __init__(self, code: str, subject: str = "", **details: Any) -> None:
+    def __init__(self, code: PricingErrorCode, subject: str = "", **details: Any) -> None:
         # The English template and its subject: translated as a whole when rendered.
         super().__init__(
-            MESSAGES.get(code, code), params={"subject": subject}, code=code, details=details
+            template_for(code), params={"subject": subject}, code=code, details=details
         )
         self.subject = subject
 
 
-def _refuse(code: str, subject: str = "", **details: Any) -> QuoteRefused:
+def _refuse(code: PricingErrorCode, subject: str = "", **details: Any) -> QuoteRefused:
     return QuoteRefused(code, subject, **details)
 
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from core.cache import shortcut_cache
 from core.errors import NotFound
 from pricing.domain.catalogue import CategoryPricing, OptionData, PriceRuleData, ServiceData
+from pricing.domain.codes import PricingErrorCode
 from pricing.models import CategoryOverride, Option, PriceRule, Service
 from vehicles.public import CATEGORIES
 
@@ -68,7 +69,7 @@ def service_data(*, code: str) -> ServiceData:
     if service is None:
         raise NotFound(
             _("No service with the code %(code)s.") % {"code": code},
-            code="service_not_found",
+            code=PricingErrorCode.SERVICE_NOT_FOUND,
             details={"service": code},
         )
     return service_data_from(service)
@@ -121,7 +122,7 @@ def service_with_key_for(
     if not rows:
         raise NotFound(
             _("No service with the code %(code)s.") % {"code": code},
-            code="service_not_found",
+            code=PricingErrorCode.SERVICE_NOT_FOUND,
             details={"service": code},
         )
     first = rows[0]
@@ -163,7 +164,7 @@ def service_with_key(*, code: str) -> tuple[int, ServiceData]:
     if service is None:
         raise NotFound(
             _("No service with the code %(code)s.") % {"code": code},
-            code="service_not_found",
+            code=PricingErrorCode.SERVICE_NOT_FOUND,
             details={"service": code},
         )
     return service.pk, service_data_from(service)
@@ -175,7 +176,7 @@ def services_with_codes(codes: Collection[str]) -> list[Service]:
     found = {service.code: service for service in Service.objects.filter(code__in=list(codes))}
     missing = sorted(set(codes) - set(found))
     if missing:
-        raise NotFound(code="service_not_found", details={"services": missing})
+        raise NotFound(code=PricingErrorCode.SERVICE_NOT_FOUND, details={"services": missing})
     return [found[code] for code in codes]
 
 
@@ -355,7 +356,7 @@ def service_and_rules_for(
     if not service_rows:
         raise NotFound(
             _("No service with the code %(code)s.") % {"code": code},
-            code="service_not_found",
+            code=PricingErrorCode.SERVICE_NOT_FOUND,
             details={"service": code},
         )
     _tag, service_pk, name, base_price, base_minutes, buffer, energies, active = service_rows[0][:8]
@@ -499,6 +500,6 @@ def active_service_listing(*, code: str) -> dict[str, Any]:
             return item
     raise NotFound(
         _("No service with the code %(code)s.") % {"code": code},
-        code="service_not_found",
+        code=PricingErrorCode.SERVICE_NOT_FOUND,
         details={"service": code},
     )

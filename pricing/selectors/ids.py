@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from core.errors import NotFound
+from pricing.domain.codes import PricingErrorCode
 from pricing.models import Service, Skill
 
 
 def service_pk(code: str) -> int:
     pk = Service.objects.filter(code=code).values_list("pk", flat=True).first()
     if pk is None:
-        raise NotFound(code="service_not_found")
+        raise NotFound(code=PricingErrorCode.SERVICE_NOT_FOUND)
     return pk
 
 
@@ -20,5 +21,5 @@ def skill_pks(codes: Collection[str]) -> list[int]:
     found = dict(Skill.objects.filter(code__in=list(codes)).values_list("code", "pk"))
     missing = sorted(set(codes) - set(found))
     if missing:
-        raise NotFound(code="skill_not_found", details={"skills": missing})
+        raise NotFound(code=PricingErrorCode.SKILL_NOT_FOUND, details={"skills": missing})
     return [found[code] for code in codes]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from core.clock import resolve_now
 from core.errors import NotFound, ValidationFailed
 from pricing.domain.catalogue import PriceRuleData, ServiceData
+from pricing.domain.codes import PricingErrorCode
 from pricing.domain.ports import site_timezone
 from pricing.domain.quote import Quote, check_service, compute_quote, quoted_duration
 from pricing.domain.terms import BookingTerms, ServiceRequirements
@@ -179,7 +180,9 @@ def local_start_at(*, start: datetime, site_id: UUID | None) -> datetime:
         return start
     tz_name = site_timezone(site_id)
     if tz_name is None:
-        raise NotFound(_("No such site."), code="site_not_found", details={"site": str(site_id)})
+        raise NotFound(
+            _("No such site."), code=PricingErrorCode.SITE_NOT_FOUND, details={"site": str(site_id)}
+        )
     try:
         return start.astimezone(ZoneInfo(tz_name))
     except (ZoneInfoNotFoundError, ValueError):

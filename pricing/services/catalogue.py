@@ -20,6 +20,7 @@ from accounts.public import is_operator
 from core.cache import shortcut_cache
 from core.errors import Conflict, PermissionDenied
 from core.validation import full_clean
+from pricing.domain.codes import PricingErrorCode
 from pricing.domain.vocabulary import DEFAULT_TAX_RATE
 from pricing.models import CategoryOverride, Option, Service, Skill
 from pricing.selectors.catalogue import CATALOGUE_VERSION_KEY
@@ -118,7 +119,7 @@ def apply(instance: models.Model, changes: Mapping[str, Any]) -> None:
 
 
 def _skill_taken() -> Conflict:
-    return Conflict(_("A skill with this code already exists."), code="skill_exists")
+    return Conflict(_("A skill with this code already exists."), code=PricingErrorCode.SKILL_EXISTS)
 
 
 def skill_create(*, code: str, name: str, actor: User | None) -> Skill:
@@ -139,7 +140,7 @@ def skill_update(
 
 def skill_delete(*, skill: Skill, actor: User | None) -> None:
     check_administrator(actor)
-    in_use = Conflict(_("Services still require this skill."), code="skill_in_use")
+    in_use = Conflict(_("Services still require this skill."), code=PricingErrorCode.SKILL_IN_USE)
     remove(skill, in_use=in_use, listed=False)
 
 
@@ -147,7 +148,9 @@ def skill_delete(*, skill: Skill, actor: User | None) -> None:
 
 
 def _service_taken() -> Conflict:
-    return Conflict(_("A service with this code already exists."), code="service_exists")
+    return Conflict(
+        _("A service with this code already exists."), code=PricingErrorCode.SERVICE_EXISTS
+    )
 
 
 def service_create(
@@ -198,7 +201,8 @@ def service_delete(*, service: Service, actor: User | None) -> None:
     """Deletes a service never booked (administrators; a booked one is made inactive)."""
     check_administrator(actor)
     in_use = Conflict(
-        _("This service has bookings: make it inactive instead."), code="service_in_use"
+        _("This service has bookings: make it inactive instead."),
+        code=PricingErrorCode.SERVICE_IN_USE,
     )
     remove(service, in_use=in_use)
 
@@ -232,7 +236,9 @@ def service_options_set(*, service: Service, options: Iterable[Option], actor: U
 
 
 def _option_taken() -> Conflict:
-    return Conflict(_("An option with this code already exists."), code="option_exists")
+    return Conflict(
+        _("An option with this code already exists."), code=PricingErrorCode.OPTION_EXISTS
+    )
 
 
 def option_create(

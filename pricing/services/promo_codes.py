@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import Conflict
 from core.validation import full_clean
+from pricing.domain.codes import PricingErrorCode
 from pricing.domain.vocabulary import PROMO_PERCENT, normalize_promo_code
 from pricing.models import PromoCode
 from pricing.services.catalogue import apply, check_administrator, check_operator, remove
@@ -31,7 +32,9 @@ class PromoCodeChanges(TypedDict, total=False):
 
 
 def _taken() -> Conflict:
-    return Conflict(_("A promo code with this code already exists."), code="promo_exists")
+    return Conflict(
+        _("A promo code with this code already exists."), code=PricingErrorCode.PROMO_EXISTS
+    )
 
 
 def promo_code_create(
@@ -90,6 +93,7 @@ def promo_code_delete(*, promo: PromoCode, actor: User | None) -> None:
     """Deletes a code never redeemed (administrators; the uses are the record of what was sold)."""
     check_administrator(actor)
     in_use = Conflict(
-        _("This promo code was redeemed: it is kept for the record."), code="promo_in_use"
+        _("This promo code was redeemed: it is kept for the record."),
+        code=PricingErrorCode.PROMO_IN_USE,
     )
     remove(promo, in_use=in_use, listed=False)

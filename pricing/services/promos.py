@@ -16,9 +16,10 @@ from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from core.clock import resolve_now
-from core.errors import Conflict, NotFound, ValidationFailed
+from core.errors import Conflict, ErrorCode, NotFound, ValidationFailed
 from core.locking import locked_transaction
-from pricing.domain.messages import MESSAGES
+from pricing.domain.codes import PricingErrorCode
+from pricing.domain.messages import template_for
 from pricing.domain.promo import (
     PROMO_ALREADY_USED,
     PROMO_EXHAUSTED,
@@ -33,10 +34,10 @@ from pricing.selectors.promos import promo_data_from, promo_with_use
 LOCK_WAIT_MS = 5000
 
 
-def _refuse(code: str, promo_code: str) -> Conflict:
+def _refuse(code: PricingErrorCode, promo_code: str) -> Conflict:
     # The template and its subject: worded in the reader's language when rendered.
     return Conflict(
-        MESSAGES.get(code, code),
+        template_for(code),
         params={"subject": promo_code},
         code=code,
         details={"promo_code": promo_code},
@@ -106,7 +107,7 @@ def promo_release(*, redemption_id: int, now: datetime | None = None) -> bool:
         PromoRedemption.objects.filter(pk=redemption_id).values_list("promo_id", flat=True).first()
     )
     if promo_id is None:
-        raise NotFound(_("No such promo redemption."), code="not_found")
+        raise NotFound(_("No such promo redemption."), code=ErrorCode.NOT_FOUND)
     with _promo_transaction():
         # Same lock order as promo_redeem (the code, then its redemptions): no deadlock between a
         # release and a redemption of the same code.

@@ -16,9 +16,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.public import is_operator
+from core.api.codes import error_codes
 from core.errors import NotFound, PermissionDenied, ValidationFailed, translate_details
 from core.metrics import Histogram
-from pricing.public import SERVICE_NOT_FOR_ENERGY, QuoteRefused
+from pricing.public import SERVICE_NOT_FOR_ENERGY, PricingErrorCode, QuoteRefused
 from scheduling.api.availability import availability_body, requirements_of, service_body, site_body
 from scheduling.api.serializers import (
     AvailabilityQuerySerializer,
@@ -34,11 +35,19 @@ from scheduling.domain import refusals
 from scheduling.domain.geo import GeoPoint
 from scheduling.selectors import availability, requirements, sites, suggest
 from scheduling.selectors import explain as explain_selectors
+from vehicles.public import VehicleErrorCode
 
 if TYPE_CHECKING:
     from scheduling.models import Site
 
 LIST_PARAMS = ("options", "part_of_day", "weekdays")
+# What the service and the vehicle (or category) of a query are refused with.
+REQUIREMENTS_NOT_FOUND = (PricingErrorCode.SERVICE_NOT_FOUND, VehicleErrorCode.VEHICLE_NOT_FOUND)
+SERVICE_REFUSALS = (
+    PricingErrorCode.SERVICE_INACTIVE,
+    PricingErrorCode.SERVICE_NOT_FOR_ENERGY,
+    VehicleErrorCode.VEHICLE_ARCHIVED,
+)
 SERVICE_REFUSED = OpenApiResponse(
     description="The service is inactive (`service_inactive`), not done on the vehicle's energy "
     "(`service_not_for_energy`), or the vehicle is archived (`vehicle_archived`)."
@@ -69,6 +78,7 @@ class SiteListView(generics.ListAPIView["Site"]):
         return sites.site_list()
 
     @extend_schema(tags=["sites"])
+    @error_codes()
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
@@ -77,6 +87,7 @@ class SiteDetailView(APIView):
     permission_classes = (permissions.AllowAny,)
 
     @extend_schema(responses={200: SiteDetailSerializer}, tags=["sites"])
+    @error_codes()
     def get(self, request: Request, site_id: UUID) -> Response:
         site = sites.site_detail(site_id)
         if site is None:
@@ -103,6 +114,9 @@ class AvailabilityView(APIView):
             "clock, each with how many resources could take it."
         ),
     )
+    @error_codes(
+        {404: [PricingErrorCode.SITE_NOT_FOUND, *REQUIREMENTS_NOT_FOUND], 409: SERVICE_REFUSALS}
+    )
     def get(self, request: Request) -> Response:
         params = _query(AvailabilityQuerySerializer, request)
         if params["include_resources"] and not is_operator(request.user):
@@ -124,6 +138,7 @@ class SuggestView(APIView):
             "start time then distance (great-circle)."
         ),
     )
+    @error_codes({404: REQUIREMENTS_NOT_FOUND, 409: SERVICE_REFUSALS})
     def get(self, request: Request) -> Response:
         params = _query(SuggestQuerySerializer, request)
         after = None
@@ -176,6 +191,9 @@ class ExplainView(APIView):
             "closures' reasons and the blocking bookings; others see the reasons only), with "
             "the nearest offered starts before and after it. The same engine as availability."
         ),
+    )
+    @error_codes(
+        {404: [PricingErrorCode.SITE_NOT_FOUND, *REQUIREMENTS_NOT_FOUND], 409: SERVICE_REFUSALS}
     )
     def get(self, request: Request) -> Response:
         params = _query(ExplainQuerySerializer, request)

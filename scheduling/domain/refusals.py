@@ -161,9 +161,8 @@ def one_resource_reasons(explanation: Explanation) -> list[dict[str, Any]]:
 class StartRefused(Conflict):
     """A start that is not offered (409), with the first reason's code (REFUSAL_ORDER) and every
     reason in `details.reasons`; the first reason's own details are also at the top level
-    (`details.earliest` for too_soon, ...)."""
-
-    code = "slot_unavailable"
+    (`details.earliest` for too_soon, ...). Its code is always that reason (a Reason member);
+    `slot_unavailable` is bookings' code of a start lost to a concurrent booking."""
 
     def __init__(
         self,
@@ -191,7 +190,7 @@ class StartRefused(Conflict):
             }
             if operator and infos is not None:
                 details["resources"] = resources(explanation, infos)
-        super().__init__(str.__str__(first["message"]), code=first["code"], details=details)
+        super().__init__(str.__str__(first["message"]), code=Reason(first["code"]), details=details)
         self.template = first["message"].template
         self.text = first["message"]
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from core.clock import resolve_now
 from core.errors import NotFound, ValidationFailed
-from pricing.public import ServiceRequirements
+from pricing.public import PricingErrorCode, ServiceRequirements
 from scheduling.domain import window as window_rules
 from scheduling.domain.engine import FreeStart, Job, free_starts
 from scheduling.domain.exceptions import SpecialDay, special_days
@@ -156,7 +156,9 @@ def site_availability(
     sites = load_sites_with_resources(Q(public_id=site_id), requirements.required_skill)
     if not sites:
         raise NotFound(
-            _("No site has this id."), code="site_not_found", details={"site": str(site_id)}
+            _("No site has this id."),
+            code=PricingErrorCode.SITE_NOT_FOUND,
+            details={"site": str(site_id)},
         )
     site = sites[0]
     window = resolve_window(start, end, site.policy.timezone)

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 
 from core.errors import NotFound
+from pricing.public import PricingErrorCode
 from scheduling.domain.exceptions import resource_overrides, site_overrides, with_dates
 from scheduling.domain.holidays import public_holidays
 from scheduling.domain.hours import DatedHours, WallInterval, WeeklyHours
@@ -52,7 +53,7 @@ def site_day(*, site_pk: int, day: date, site: BoardSite | None = None) -> SiteD
     if site is None or site.policy.pk != site_pk:
         sites = load_sites(Q(pk=site_pk))
         if not sites:
-            raise NotFound(code="site_not_found")
+            raise NotFound(code=PricingErrorCode.SITE_NOT_FOUND)
         site = BoardSite(sites[0].policy, sites[0].hours)
     tz = ZoneInfo(site.policy.timezone)
     start, end = local_midnight(day, tz), local_midnight(day + timedelta(days=1), tz)

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Q
 
 from core.errors import NotFound
+from pricing.public import PricingErrorCode
 from scheduling.domain.changes import (
     CLOSURE,
     DEACTIVATION,
@@ -19,6 +20,7 @@ from scheduling.domain.changes import (
     removed_by_resource_exception,
     removed_by_site_exception,
 )
+from scheduling.domain.codes import SchedulingErrorCode
 from scheduling.domain.hours import DatedHours, WallInterval
 from scheduling.models import Resource
 from scheduling.selectors.calendars import load_date_exceptions, load_resources, load_sites
@@ -27,7 +29,7 @@ from scheduling.selectors.calendars import load_date_exceptions, load_resources,
 def _site_of(resource_pk: int) -> tuple[int, bool]:
     row = Resource.objects.filter(pk=resource_pk).values_list("site_id", "active").first()
     if row is None:
-        raise NotFound(code="resource_not_found")
+        raise NotFound(code=SchedulingErrorCode.RESOURCE_NOT_FOUND)
     return row
 
 
@@ -47,7 +49,7 @@ def closure_change(
     elif site_pk is not None:
         removed = RemovedTime(start=start, end=end, site_pk=site_pk)
     else:
-        raise NotFound(code="site_not_found")
+        raise NotFound(code=PricingErrorCode.SITE_NOT_FOUND)
     return HoursChange(
         kind=CLOSURE,
         site_pk=site_pk,
@@ -96,10 +98,10 @@ def date_exception_change(
     if resource_pk is not None:
         site_pk = _site_of(resource_pk)[0]
     if site_pk is None:
-        raise NotFound(code="site_not_found")
+        raise NotFound(code=PricingErrorCode.SITE_NOT_FOUND)
     sites = load_sites(Q(pk=site_pk))
     if not sites:
-        raise NotFound(code="site_not_found")
+        raise NotFound(code=PricingErrorCode.SITE_NOT_FOUND)
     site = sites[0]
     tz = ZoneInfo(site.policy.timezone)
     wall = [WallInterval(opens, closes) for opens, closes in intervals]

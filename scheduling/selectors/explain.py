@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from core.clock import resolve_now
 from core.errors import NotFound
-from pricing.public import ServiceRequirements
+from pricing.public import PricingErrorCode, ServiceRequirements
 from scheduling.domain.engine import free_starts
 from scheduling.domain.explain import Explanation, Finding, Reason, explain_start
 from scheduling.domain.ports import booked_intervals
@@ -115,7 +115,9 @@ def explain_site_start(
     sites = load_sites(Q(public_id=site_id))
     if not sites:
         raise NotFound(
-            _("No site has this id."), code="site_not_found", details={"site": str(site_id)}
+            _("No site has this id."),
+            code=PricingErrorCode.SITE_NOT_FOUND,
+            details={"site": str(site_id)},
         )
     site = sites[0]
     # A wall time the site's clock skips is refused as a booking refuses it (400).
@@ -145,7 +147,7 @@ def explain_resource_start(
     ValidationFailed (nonexistent_local_time), as a booking refuses it."""
     sites = load_sites(Q(pk=site_pk))
     if not sites:
-        raise NotFound(_("No site has this id."), code="site_not_found")
+        raise NotFound(_("No site has this id."), code=PricingErrorCode.SITE_NOT_FOUND)
     site = sites[0]
     check_start_exists(
         site=BookableSite(policy=site.policy, latitude=None, longitude=None, hours={}),

@@ -20,6 +20,7 @@ from core.errors import ValidationFailed
 from pricing.public import ServiceRequirements
 from scheduling.domain import window as window_rules
 from scheduling.domain.assignment import booked_seconds, pick_resource
+from scheduling.domain.codes import SchedulingErrorCode
 from scheduling.domain.hours import WallInterval
 from scheduling.domain.ports import busy_intervals, held_intervals
 from scheduling.domain.values import (
@@ -183,7 +184,7 @@ def held_window(
     return _window(pks, requirements, start, _local_day(site, start))
 
 
-NONEXISTENT_LOCAL_TIME = "nonexistent_local_time"
+NONEXISTENT_LOCAL_TIME = SchedulingErrorCode.NONEXISTENT_LOCAL_TIME
 
 
 def check_start_exists(*, site: BookableSite, start: datetime) -> None:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import NotFound
 from pricing import public as pricing
-from pricing.public import ServiceRequirements
+from pricing.public import PricingErrorCode, ServiceRequirements
 from vehicles import public as vehicles
 
 
@@ -44,6 +44,6 @@ def requirements_for(
     except NotFound as error:
         raise NotFound(
             _("No service has this code."),
-            code="service_not_found",
+            code=PricingErrorCode.SERVICE_NOT_FOUND,
             details={"service": service_code},
         ) from error

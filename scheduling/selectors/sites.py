@@ -8,6 +8,7 @@ from uuid import UUID
 from django.db.models import Prefetch, QuerySet
 
 from core.errors import NotFound
+from pricing.public import PricingErrorCode
 from scheduling.domain.values import SitePolicy
 from scheduling.models import Closure, OpeningHours, Resource, Site
 from scheduling.selectors.calendars import POLICY_FIELDS, policy_from_row
@@ -33,7 +34,7 @@ def site_policy_by_pk(pk: int) -> SitePolicy:
     """The site's booking policy; NotFound (site_not_found) when there is none."""
     policy = site_policy(pk=pk)
     if policy is None:
-        raise NotFound(code="site_not_found")
+        raise NotFound(code=PricingErrorCode.SITE_NOT_FOUND)
     return policy
 
 

@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.codes import error_codes
 from vehicles import selectors, services
 from vehicles.api.filters import VehicleFilter
 from vehicles.api.serializers import (
@@ -20,6 +21,7 @@ from vehicles.api.serializers import (
     VehicleSerializer,
     VehicleUpdateSerializer,
 )
+from vehicles.domain.codes import VehicleErrorCode
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -30,6 +32,8 @@ if TYPE_CHECKING:
 TAGS = ["vehicles"]
 ORDERING_FIELDS = ("created_at", "updated_at", "plate", "make", "model", "year", "nickname")
 NOT_FOUND = OpenApiResponse(description="No such vehicle among yours.")
+# A change of the owner's vehicles waits for their locks (vehicles_busy) or meets a concurrent one.
+CONCURRENT = (VehicleErrorCode.VEHICLES_BUSY, VehicleErrorCode.VEHICLE_CONFLICT)
 
 
 def _me(request: Request) -> User:
@@ -57,6 +61,7 @@ class VehicleListView(ListModelMixin, GenericAPIView["Vehicle"]):
         responses={200: VehicleSerializer(many=True)},
         tags=TAGS,
     )
+    @error_codes()
     def get(self, request: Request) -> Response:
         return self.list(request)
 
@@ -73,6 +78,15 @@ class VehicleListView(ListModelMixin, GenericAPIView["Vehicle"]):
         },
         tags=TAGS,
     )
+    @error_codes(
+        {
+            409: [
+                VehicleErrorCode.PLATE_ALREADY_REGISTERED,
+                VehicleErrorCode.VEHICLE_LIMIT_REACHED,
+                *CONCURRENT,
+            ]
+        }
+    )
     def post(self, request: Request) -> Response:
         vehicle = services.vehicle_create(
             actor=_me(request), **_valid(VehicleCreateSerializer, request)
@@ -86,6 +100,7 @@ class VehicleDetailView(APIView):
         responses={200: VehicleSerializer, 404: NOT_FOUND},
         tags=TAGS,
     )
+    @error_codes({404: [VehicleErrorCode.VEHICLE_NOT_FOUND]})
     def get(self, request: Request, vehicle_id: UUID) -> Response:
         vehicle = selectors.vehicle_of_owner(vehicle_id=vehicle_id, owner_id=_me(request).pk)
         return Response(VehicleSerializer(vehicle).data)
@@ -102,6 +117,16 @@ class VehicleDetailView(APIView):
             ),
         },
         tags=TAGS,
+    )
+    @error_codes(
+        {
+            404: [VehicleErrorCode.VEHICLE_NOT_FOUND],
+            409: [
+                VehicleErrorCode.VEHICLE_ARCHIVED,
+                VehicleErrorCode.PLATE_ALREADY_REGISTERED,
+                *CONCURRENT,
+            ],
+        }
     )
     def patch(self, request: Request, vehicle_id: UUID) -> Response:
         changes = _valid(VehicleUpdateSerializer, request, partial=True)
@@ -120,6 +145,12 @@ class VehicleDetailView(APIView):
         },
         tags=TAGS,
     )
+    @error_codes(
+        {
+            404: [VehicleErrorCode.VEHICLE_NOT_FOUND],
+            409: [VehicleErrorCode.VEHICLE_HAS_ACTIVE_BOOKING, *CONCURRENT],
+        }
+    )
     def delete(self, request: Request, vehicle_id: UUID) -> Response:
         services.vehicle_delete(vehicle_id=vehicle_id, actor=_me(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -135,6 +166,12 @@ class VehicleSetDefaultView(APIView):
             409: OpenApiResponse(description="The vehicle is archived (`vehicle_archived`)."),
         },
         tags=TAGS,
+    )
+    @error_codes(
+        {
+            404: [VehicleErrorCode.VEHICLE_NOT_FOUND],
+            409: [VehicleErrorCode.VEHICLE_ARCHIVED, *CONCURRENT],
+        }
     )
     def post(self, request: Request, vehicle_id: UUID) -> Response:
         vehicle = services.vehicle_set_default(vehicle_id=vehicle_id, actor=_me(request))
