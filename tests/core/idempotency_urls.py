@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from bookings.public import BookingErrorCode
 from core.api.idempotency import idempotent
 from core.errors import Conflict
 from core.models import IdempotencyKey
@@ -40,7 +41,7 @@ class CreateThing(APIView):
         if request.data.get("slow"):
             time.sleep(0.5)
         if request.data.get("conflict"):
-            raise Conflict("Taken.", code="slot_unavailable")
+            raise Conflict("Taken.", code=BookingErrorCode.SLOT_UNAVAILABLE)
         if request.data.get("crash"):
             raise RuntimeError("boom")
         if request.data.get("writes_then_crashes"):

@@ -9,6 +9,7 @@ from django.http import Http404
 from rest_framework.response import Response
 from rest_framework.test import APIRequestFactory
 
+from bookings.public import BookingErrorCode
 from core.api.exceptions import exception_handler
 from core.errors import Conflict, NotFound, ServiceUnavailable
 
@@ -31,7 +32,7 @@ def _handle(exc: Exception) -> Response:
 @pytest.mark.parametrize(
     ("exc", "status", "code"),
     [
-        (Conflict("Slot taken.", code="slot_unavailable"), 409, "slot_unavailable"),
+        (Conflict("Slot taken.", code=BookingErrorCode.SLOT_UNAVAILABLE), 409, "slot_unavailable"),
         (NotFound(), 404, "not_found"),
         (ServiceUnavailable(), 503, "service_unavailable"),
         (Http404(), 404, "not_found"),
@@ -47,7 +48,11 @@ def test_status_and_code(exc: Exception, status: int, code: str) -> None:
 
 def test_domain_error_keeps_its_message_and_details() -> None:
     response = _handle(
-        Conflict("Slot taken.", code="slot_unavailable", details={"start": "x", "limit": 20})
+        Conflict(
+            "Slot taken.",
+            code=BookingErrorCode.SLOT_UNAVAILABLE,
+            details={"start": "x", "limit": 20},
+        )
     )
     assert response.data["error"]["message"] == "Slot taken."
     assert response.data["error"]["details"] == {"start": "x", "limit": 20}

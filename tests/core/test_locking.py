@@ -4,6 +4,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 
 import pytest
 from django.db import OperationalError, connection, transaction
@@ -92,8 +93,11 @@ def test_a_lock_wait_that_runs_out_in_a_locked_transaction_is_a_typed_lock_timeo
     from core.errors import Conflict, LockTimeout
     from core.locking import locked_transaction
 
+    class Code(StrEnum):
+        BAY_BUSY = "bay_busy"
+
     def busy() -> LockTimeout:
-        return LockTimeout("The bay is busy.", code="bay_busy")
+        return LockTimeout("The bay is busy.", code=Code.BAY_BUSY)
 
     with key_held_by_another_transaction(9):
         started = time.monotonic()
