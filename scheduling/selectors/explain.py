@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 from django.db.models import Q
@@ -103,6 +104,24 @@ def explain_on(
     )
 
 
+def _site_for_start(
+    where: Q, start: datetime, *, details: dict[str, Any] | None = None
+) -> SiteCalendar:
+    """The one site `where` picks, read for an explanation; NotFound (site_not_found) if none. A
+    wall time the site's clock skips is refused as a booking refuses it (400)."""
+    sites = load_sites(where)
+    if not sites:
+        raise NotFound(
+            _("No site has this id."), code=PricingErrorCode.SITE_NOT_FOUND, details=details
+        )
+    site = sites[0]
+    check_start_exists(
+        site=BookableSite(policy=site.policy, latitude=None, longitude=None, hours={}),
+        start=start,
+    )
+    return site
+
+
 def explain_site_start(
     *,
     site_id: UUID,
@@ -112,21 +131,8 @@ def explain_site_start(
     energy_supported: bool = True,
 ) -> StartExplanation:
     """Why `start` is (not) offered at the site, in four queries. NotFound (site_not_found)."""
-    sites = load_sites(Q(public_id=site_id))
-    if not sites:
-        raise NotFound(
-            _("No site has this id."),
-            code=PricingErrorCode.SITE_NOT_FOUND,
-            details={"site": str(site_id)},
-        )
-    site = sites[0]
-    # A wall time the site's clock skips is refused as a booking refuses it (400).
-    check_start_exists(
-        site=BookableSite(policy=site.policy, latitude=None, longitude=None, hours={}),
-        start=start,
-    )
     return explain_on(
-        site,
+        _site_for_start(Q(public_id=site_id), start, details={"site": str(site_id)}),
         requirements=requirements,
         start=start,
         now=resolve_now(now),
@@ -145,16 +151,8 @@ def explain_resource_start(
     """Why `start` is (not) free on one resource of the site for a service (the planning
     board's cell), in four queries. NotFound (site_not_found); a skipped wall time is a
     ValidationFailed (nonexistent_local_time), as a booking refuses it."""
-    sites = load_sites(Q(pk=site_pk))
-    if not sites:
-        raise NotFound(_("No site has this id."), code=PricingErrorCode.SITE_NOT_FOUND)
-    site = sites[0]
-    check_start_exists(
-        site=BookableSite(policy=site.policy, latitude=None, longitude=None, hours={}),
-        start=start,
-    )
     return explain_on(
-        site,
+        _site_for_start(Q(pk=site_pk), start),
         requirements=requirements,
         start=start,
         now=resolve_now(now),
