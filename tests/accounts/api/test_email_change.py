@@ -3,10 +3,8 @@ a link before it replaces the old one, and the old address is told."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core import mail
@@ -14,26 +12,12 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from tests.accounts.factories import PASSWORD, UserFactory
+from tests.accounts.links import token_of
 
 pytestmark = pytest.mark.django_db
 
 CHANGE = "/api/v1/me/email"
 VERIFY = "/api/v1/auth/verify-email"
-
-
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks: Any) -> Callable[..., Any]:
-    def _run(call: Callable[[], Any]) -> Any:
-        with django_capture_on_commit_callbacks(execute=True):
-            return call()
-
-    return _run
-
-
-def _token_of(message: Any) -> str:
-    link = re.search(r"https?://\S+", message.body)
-    assert link, message.body
-    return parse_qs(urlsplit(link.group(0)).query)["token"][0]
 
 
 @pytest.fixture
@@ -56,7 +40,7 @@ def test_the_new_address_is_verified_then_replaces_the_old_one_which_is_told(
     assert user.email == "old@example.com"  # not before the link is opened
 
     assert (
-        commit(lambda: APIClient().post(VERIFY, {"token": _token_of(link_mail)})).status_code == 204
+        commit(lambda: APIClient().post(VERIFY, {"token": token_of(link_mail)})).status_code == 204
     )
     user.refresh_from_db()
     assert user.email == "new@example.com"
@@ -71,7 +55,7 @@ def test_the_new_address_is_verified_then_replaces_the_old_one_which_is_told(
     assert login.status_code == 200
     # Used again, the link changes nothing more (and tells nobody again).
     sent = len(mail.outbox)
-    again = commit(lambda: APIClient().post(VERIFY, {"token": _token_of(link_mail)}))
+    again = commit(lambda: APIClient().post(VERIFY, {"token": token_of(link_mail)}))
     assert again.status_code == 204
     assert len(mail.outbox) == sent
 
@@ -104,9 +88,9 @@ def test_a_link_outlived_by_another_change_or_taken_meanwhile_changes_nothing(
 ) -> None:
     client = client_for(user)
     commit(lambda: client.post(CHANGE, {"new_email": "first@example.com", "password": PASSWORD}))
-    first = _token_of(mail.outbox[-1])
+    first = token_of(mail.outbox[-1])
     commit(lambda: client.post(CHANGE, {"new_email": "second@example.com", "password": PASSWORD}))
-    second = _token_of(mail.outbox[-1])
+    second = token_of(mail.outbox[-1])
     UserFactory.create(email="second@example.com")
     taken = APIClient().post(VERIFY, {"token": second})
     assert taken.status_code == 409

@@ -4,11 +4,9 @@ once, expires and cannot be forged, every session signed out."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
@@ -18,6 +16,7 @@ from rest_framework.test import APIClient
 from accounts import services
 from accounts.models import User
 from tests.accounts.factories import PASSWORD, UserFactory
+from tests.accounts.links import token_of
 
 pytestmark = pytest.mark.django_db
 
@@ -37,12 +36,6 @@ def send(api_client: APIClient, django_capture_on_commit_callbacks: Any) -> Call
             return api_client.post(RESET, {"email": email}, format="json", **extra)
 
     return _send
-
-
-def _token_of(message: Any) -> str:
-    link = re.search(r"https?://\S+", message.body)
-    assert link, message.body
-    return parse_qs(urlsplit(link.group(0)).query)["token"][0]
 
 
 @pytest.fixture
@@ -71,7 +64,7 @@ def test_the_token_sets_the_password_once_and_signs_every_session_out(
 ) -> None:
     pair = services._pair_for(user)
     send(user.email)
-    token = _token_of(mail.outbox[-1])
+    token = token_of(mail.outbox[-1])
 
     done = api_client.post(CONFIRM, {"token": token, "new_password": NEW_PASSWORD}, format="json")
     assert done.status_code == 204, done.content
@@ -107,7 +100,7 @@ def test_a_tampered_token_is_refused(
     send: Callable[..., Any], user: User, api_client: APIClient, tamper: Callable[[str], str]
 ) -> None:
     send(user.email)
-    token = _token_of(mail.outbox[-1])
+    token = token_of(mail.outbox[-1])
     answer = api_client.post(CONFIRM, {"token": tamper(token), "new_password": NEW_PASSWORD})
     assert answer.status_code == 400
     assert answer.json()["error"]["code"] == "password_reset_token_invalid"
@@ -138,7 +131,7 @@ def test_the_token_expires_after_an_hour_by_default(
 ) -> None:
     made_at(datetime.now() - timedelta(minutes=age_minutes))
     send(user.email)
-    token = _token_of(mail.outbox[-1])
+    token = token_of(mail.outbox[-1])
     made_at(datetime.now())
     answer = api_client.post(CONFIRM, {"token": token, "new_password": NEW_PASSWORD})
     assert answer.status_code == (204 if works else 400), answer.content
@@ -155,7 +148,7 @@ def test_the_timeout_is_a_setting(
     made_at(datetime.now() - timedelta(minutes=11))
     send(user.email)
     assert "10 minutes" in mail.outbox[-1].body
-    token = _token_of(mail.outbox[-1])
+    token = token_of(mail.outbox[-1])
     made_at(datetime.now())
     answer = api_client.post(CONFIRM, {"token": token, "new_password": NEW_PASSWORD})
     assert answer.status_code == 400
@@ -165,7 +158,7 @@ def test_the_password_validators_apply_and_the_token_stays_usable(
     send: Callable[..., Any], user: User, api_client: APIClient
 ) -> None:
     send(user.email)
-    token = _token_of(mail.outbox[-1])
+    token = token_of(mail.outbox[-1])
     weak = api_client.post(CONFIRM, {"token": token, "new_password": "12345678"})
     assert weak.status_code == 400
     assert weak.json()["error"]["code"] == "validation_error"
@@ -190,7 +183,7 @@ def test_an_account_without_a_password_claims_it_by_a_reset(
     walk_in.set_unusable_password()
     walk_in.save()
     send("walkin@example.com")
-    token = _token_of(mail.outbox[-1])
+    token = token_of(mail.outbox[-1])
     answer = api_client.post(CONFIRM, {"token": token, "new_password": NEW_PASSWORD})
     assert answer.status_code == 204
     walk_in.refresh_from_db()

@@ -4,13 +4,11 @@ setting decides whether an unverified customer may book."""
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable
 from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core import mail, signing
@@ -18,6 +16,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from tests.accounts.factories import PASSWORD, UserFactory
+from tests.accounts.links import token_of
 from tests.bookings.factories import at, make_world
 
 pytestmark = pytest.mark.django_db
@@ -25,23 +24,6 @@ pytestmark = pytest.mark.django_db
 REGISTER = "/api/v1/auth/register"
 VERIFY = "/api/v1/auth/verify-email"
 RESEND = "/api/v1/auth/verify-email/resend"
-
-
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks: Any) -> Callable[..., Any]:
-    """Runs a call and what its commit hands to the worker (eager)."""
-
-    def _run(call: Callable[[], Any]) -> Any:
-        with django_capture_on_commit_callbacks(execute=True):
-            return call()
-
-    return _run
-
-
-def _token_of(message: Any) -> str:
-    link = re.search(r"https?://\S+", message.body)
-    assert link, message.body
-    return parse_qs(urlsplit(link.group(0)).query)["token"][0]
 
 
 def _register(api_client: APIClient, commit: Callable[..., Any], email: str, **extra: Any) -> Any:
@@ -63,12 +45,12 @@ def test_registration_emails_a_link_that_verifies_the_address(
     user = User.objects.get(email="eve@example.com")
     assert user.email_verified_at is None
 
-    assert api_client.post(VERIFY, {"token": _token_of(message)}).status_code == 204
+    assert api_client.post(VERIFY, {"token": token_of(message)}).status_code == 204
     user.refresh_from_db()
     assert user.email_verified_at is not None
     # Used again, the link changes nothing and says nothing worse.
     first = user.email_verified_at
-    assert api_client.post(VERIFY, {"token": _token_of(message)}).status_code == 204
+    assert api_client.post(VERIFY, {"token": token_of(message)}).status_code == 204
     user.refresh_from_db()
     assert user.email_verified_at == first
 
@@ -93,7 +75,7 @@ def test_a_tampered_token_is_refused_and_says_how_to_get_another(
     api_client: APIClient, commit: Callable[..., Any], tamper: Callable[[str], str]
 ) -> None:
     _register(api_client, commit, "eve@example.com")
-    answer = api_client.post(VERIFY, {"token": tamper(_token_of(mail.outbox[-1]))})
+    answer = api_client.post(VERIFY, {"token": tamper(token_of(mail.outbox[-1]))})
     assert answer.status_code == 400
     error = answer.json()["error"]
     assert error["code"] == "email_verification_token_invalid"
@@ -105,7 +87,7 @@ def test_an_expired_token_is_refused(
     api_client: APIClient, commit: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _register(api_client, commit, "eve@example.com")
-    token = _token_of(mail.outbox[-1])
+    token = token_of(mail.outbox[-1])
     later = time.time() + timedelta(days=3, minutes=1).total_seconds()
     monkeypatch.setattr(signing, "time", SimpleNamespace(time=lambda: later))
     answer = api_client.post(VERIFY, {"token": token})
@@ -129,7 +111,7 @@ def test_resend_sends_another_link_and_is_throttled(
     assert refused.json()["error"]["code"] == "throttled"
     assert refused.json()["error"]["details"]["retry_after_seconds"] > 0
     assert len(mail.outbox) == 3
-    assert APIClient().post(VERIFY, {"token": _token_of(mail.outbox[0])}).status_code == 204
+    assert APIClient().post(VERIFY, {"token": token_of(mail.outbox[0])}).status_code == 204
 
 
 def test_resend_to_a_verified_address_sends_nothing(
@@ -152,7 +134,7 @@ def test_a_link_for_a_former_address_verifies_nothing(
     api_client: APIClient, commit: Callable[..., Any]
 ) -> None:
     _register(api_client, commit, "eve@example.com")
-    token = _token_of(mail.outbox[-1])
+    token = token_of(mail.outbox[-1])
     User.objects.filter(email="eve@example.com").update(email="eve@elsewhere.example")
     assert api_client.post(VERIFY, {"token": token}).status_code == 400
 
@@ -162,7 +144,7 @@ def test_a_password_reset_verifies_the_address(
 ) -> None:
     user = UserFactory.create(email="eve@example.com")
     commit(lambda: api_client.post("/api/v1/auth/password-reset", {"email": user.email}))
-    token = _token_of(mail.outbox[-1])
+    token = token_of(mail.outbox[-1])
     api_client.post(
         "/api/v1/auth/password-reset/confirm", {"token": token, "new_password": "new-pass-word-99"}
     )
@@ -213,7 +195,7 @@ def test_when_required_the_refusal_says_why_and_how_to_resend(
     assert "Vérifiez votre adresse e-mail" in french.json()["error"]["message"]
 
     commit(lambda: client.post(RESEND))
-    assert APIClient().post(VERIFY, {"token": _token_of(mail.outbox[-1])}).status_code == 204
+    assert APIClient().post(VERIFY, {"token": token_of(mail.outbox[-1])}).status_code == 204
     assert _book(client, world).status_code == 201
 
 
