@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 from uuid import UUID
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics, renderers, status
+from rest_framework import generics, renderers, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -230,135 +231,118 @@ class BookingDetailView(APIView):
         return _present(request, booking.pk)
 
 
-_Post = TypeVar("_Post", bound=Callable[..., Response])
+@dataclass(frozen=True)
+class BookingAction:
+    """One `POST bookings/{id}/<name>`: its use case, its input and what its schema says."""
+
+    name: str  # the URL's last segment
+    perform: Callable[[User, int, dict[str, Any]], object]  # (actor, booking pk, input)
+    codes: Mapping[int, Iterable[StrEnum]]
+    input_serializer: type[serializers.Serializer[Any]] | None = None
+    conflicts: str = ""  # the 409's description beyond invalid_transition
+    errors: Mapping[int, OpenApiResponse] = field(default_factory=dict)
 
 
-class _ActionView(APIView):
+class BookingActionView(APIView):
     """POST bookings/{id}/<action>: one use case, idempotent with an Idempotency-Key."""
 
-    input_serializer: type[Any] | None = None
+    # One view class per action (`for_action`, from ACTIONS) only because drf-spectacular and
+    # core.api.codes read an operation's schema and error codes from its view class's handler.
 
-    def perform(self, request: Request, booking_pk: int, data: dict[str, Any]) -> None:
-        raise NotImplementedError
+    # Not `action`: DRF and drf-spectacular read that name as a viewset's action.
+    booking_action: ClassVar[BookingAction]
 
-    @idempotent
-    def post(self, request: Request, booking_id: UUID) -> Response:
-        data = _valid(self.input_serializer, request) if self.input_serializer else {}
+    @classmethod
+    def for_action(cls, action: BookingAction) -> type[BookingActionView]:
+        conflicts = f"; {action.conflicts}" if action.conflicts else ""
+
+        @extend_schema(
+            request=action.input_serializer,
+            responses={
+                200: BookingSerializer,
+                409: OpenApiResponse(
+                    description="The booking's state does not allow it (`invalid_transition`)"
+                    f"{conflicts}. Also `idempotency_in_flight`."
+                ),
+                **action.errors,
+            },
+            tags=["bookings"],
+        )
+        @error_codes(action.codes)
+        @idempotent
+        def post(self: BookingActionView, request: Request, booking_id: UUID) -> Response:
+            return self.run(request, booking_id)
+
+        name = "".join(part.title() for part in action.name.split("-")) + "View"
+        return type(
+            name, (cls,), {"booking_action": action, "post": post, "__module__": cls.__module__}
+        )
+
+    def run(self, request: Request, booking_id: UUID) -> Response:
+        action = self.booking_action
+        data = _valid(action.input_serializer, request) if action.input_serializer else {}
         booking = selectors.booking_visible_to(booking_id=booking_id, actor=_roles(request))
-        self.perform(request, booking.pk, data)
+        action.perform(_me(request), booking.pk, data)
         return _present(request, booking.pk)
 
 
-def _action_schema(
-    request: Any = None, *, conflicts: str = "", errors: dict[int, Any] | None = None
-) -> Callable[[_Post], _Post]:
-    return extend_schema(
-        request=request,
-        responses={
-            200: BookingSerializer,
-            409: OpenApiResponse(
-                description="The booking's state does not allow it (`invalid_transition`)"
-                + (f"; {conflicts}" if conflicts else "")
-                + ". Also `idempotency_in_flight`."
-            ),
-            **(errors or {}),
-        },
-        tags=["bookings"],
-    )
-
-
-class ConfirmView(_ActionView):
-    @_action_schema(conflicts="after its start (`too_late`)")
-    @error_codes(_action_codes(BookingErrorCode.TOO_LATE))
-    def post(self, request: Request, booking_id: UUID) -> Response:
-        return super().post(request, booking_id)
-
-    def perform(self, request: Request, booking_pk: int, data: dict[str, Any]) -> None:
-        services.booking_confirm(booking_id=booking_pk, actor=_me(request))
-
-
-class StartView(_ActionView):
-    @_action_schema(conflicts="too early (`too_early`) or its time is over (`too_late`)")
-    @error_codes(_action_codes(BookingErrorCode.TOO_EARLY, BookingErrorCode.TOO_LATE))
-    def post(self, request: Request, booking_id: UUID) -> Response:
-        return super().post(request, booking_id)
-
-    def perform(self, request: Request, booking_pk: int, data: dict[str, Any]) -> None:
-        services.booking_start(booking_id=booking_pk, actor=_me(request))
-
-
-class CompleteView(_ActionView):
-    @_action_schema()
-    @error_codes(_action_codes())
-    def post(self, request: Request, booking_id: UUID) -> Response:
-        return super().post(request, booking_id)
-
-    def perform(self, request: Request, booking_pk: int, data: dict[str, Any]) -> None:
-        services.booking_complete(booking_id=booking_pk, actor=_me(request))
-
-
-class NoShowView(_ActionView):
-    @_action_schema(conflicts="before its start (`too_early`)")
-    @error_codes(_action_codes(BookingErrorCode.TOO_EARLY))
-    def post(self, request: Request, booking_id: UUID) -> Response:
-        return super().post(request, booking_id)
-
-    def perform(self, request: Request, booking_pk: int, data: dict[str, Any]) -> None:
-        services.booking_no_show(booking_id=booking_pk, actor=_me(request))
-
-
-class CancelView(_ActionView):
-    input_serializer = CancelSerializer
-
-    @_action_schema(CancelSerializer)
-    @error_codes(_action_codes())
-    def post(self, request: Request, booking_id: UUID) -> Response:
-        return super().post(request, booking_id)
-
-    def perform(self, request: Request, booking_pk: int, data: dict[str, Any]) -> None:
-        services.booking_cancel(booking_id=booking_pk, actor=_me(request), reason=data["reason"])
-
-
-class RescheduleView(_ActionView):
-    input_serializer = RescheduleSerializer
-
-    @_action_schema(
-        RescheduleSerializer,
+ACTIONS = (
+    BookingAction(
+        "confirm",
+        lambda actor, pk, _data: services.booking_confirm(booking_id=pk, actor=actor),
+        _action_codes(BookingErrorCode.TOO_LATE),
+        conflicts="after its start (`too_late`)",
+    ),
+    BookingAction(
+        "start",
+        lambda actor, pk, _data: services.booking_start(booking_id=pk, actor=actor),
+        _action_codes(BookingErrorCode.TOO_EARLY, BookingErrorCode.TOO_LATE),
+        conflicts="too early (`too_early`) or its time is over (`too_late`)",
+    ),
+    BookingAction(
+        "complete",
+        lambda actor, pk, _data: services.booking_complete(booking_id=pk, actor=actor),
+        _action_codes(),
+    ),
+    BookingAction(
+        "cancel",
+        lambda actor, pk, data: services.booking_cancel(
+            booking_id=pk, actor=actor, reason=data["reason"]
+        ),
+        _action_codes(),
+        input_serializer=CancelSerializer,
+    ),
+    BookingAction(
+        "no-show",
+        lambda actor, pk, _data: services.booking_no_show(booking_id=pk, actor=actor),
+        _action_codes(BookingErrorCode.TOO_EARLY),
+        conflicts="before its start (`too_early`)",
+    ),
+    BookingAction(
+        "reschedule",
+        lambda actor, pk, data: services.booking_reschedule(
+            booking_id=pk, actor=actor, start=data["start"]
+        ),
+        RESCHEDULE_CODES,
+        input_serializer=RescheduleSerializer,
         conflicts="the new start is not offered, with its reason (`not_on_grid`, `too_soon`, "
         "`beyond_horizon`, `outside_opening_hours`, `site_closed`, `resource_closed`, "
         "`not_in_resource_hours`, `no_resource_with_skill`, `taken`: details.reasons), it was "
         "taken by a concurrent booking (`slot_unavailable`), the vehicle is booked then "
         "(`vehicle_already_booked`) or it is too late (`too_late`, `reschedule_too_late`)",
         errors={400: _BAD_START},
-    )
-    @error_codes(RESCHEDULE_CODES)
-    def post(self, request: Request, booking_id: UUID) -> Response:
-        return super().post(request, booking_id)
-
-    def perform(self, request: Request, booking_pk: int, data: dict[str, Any]) -> None:
-        services.booking_reschedule(booking_id=booking_pk, actor=_me(request), start=data["start"])
-
-
-class RateView(_ActionView):
-    input_serializer = RateSerializer
-
-    @_action_schema(
-        RateSerializer,
+    ),
+    BookingAction(
+        "rate",
+        lambda actor, pk, data: services.booking_rate(
+            booking_id=pk, actor=actor, stars=data["rating"], comment=data["rating_comment"]
+        ),
+        _action_codes(BookingErrorCode.ALREADY_RATED, BookingErrorCode.RATING_WINDOW_CLOSED),
+        input_serializer=RateSerializer,
         conflicts="already rated (`already_rated`) or too late (`rating_window_closed`)",
-    )
-    @error_codes(
-        _action_codes(BookingErrorCode.ALREADY_RATED, BookingErrorCode.RATING_WINDOW_CLOSED)
-    )
-    def post(self, request: Request, booking_id: UUID) -> Response:
-        return super().post(request, booking_id)
-
-    def perform(self, request: Request, booking_pk: int, data: dict[str, Any]) -> None:
-        services.booking_rate(
-            booking_id=booking_pk,
-            actor=_me(request),
-            stars=data["rating"],
-            comment=data["rating_comment"],
-        )
+    ),
+)
+ACTION_VIEWS = {action.name: BookingActionView.for_action(action) for action in ACTIONS}
 
 
 class HistoryView(generics.GenericAPIView["BookingEvent"]):
