@@ -88,7 +88,9 @@ def emit_all(events: Sequence[Event], *, now: datetime | None = None) -> list[UU
     """`emit` for several events of one change (a booking created and confirmed at once): one
     INSERT, in order, handed to the worker together once the transaction commits."""
     if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("emit() must run inside the transaction of the change it reports")
+        raise RuntimeError(
+            "emit() and emit_all() must run inside the transaction of the change they report"
+        )
     if _suppressed.get() or not events:
         return []
     occurred_at = resolve_now(now)
