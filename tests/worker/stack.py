@@ -16,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,10 +79,15 @@ def stack_env(
 
 
 def _wait_for(
-    predicate: object, *, process: subprocess.Popen[bytes], log: Path, within: float, what: str
+    predicate: Callable[[], bool],
+    *,
+    process: subprocess.Popen[bytes],
+    log: Path,
+    within: float,
+    what: str,
 ) -> None:
     deadline = time.monotonic() + within
-    while not predicate():  # type: ignore[operator]
+    while not predicate():
         if process.poll() is not None:
             raise RuntimeError(f"{what} exited early:\n{log.read_text()[-4000:]}")
         if time.monotonic() > deadline:
@@ -119,35 +124,44 @@ def worker(
             "--without-heartbeat",
         ]
     )
+    command = [
+        str(BIN / "celery"),
+        *flags,
+        "--concurrency",
+        str(concurrency),
+        "--queues",
+        stack.queue,
+        "--hostname",
+        f"{stack.queue}-{name}@%h",
+    ]
+    try:
+        with _running(
+            command, log=log, env=stack.env, ready=b" ready.", what="the Celery worker"
+        ) as process:
+            yield process
+    finally:
+        _purge_queue(stack)
+
+
+@contextmanager
+def _running(
+    command: list[str],
+    *,
+    log: Path,
+    env: dict[str, str],
+    ready: bytes | Callable[[], bool],
+    what: str,
+) -> Iterator[subprocess.Popen[bytes]]:
+    """`command` run from the repository, its output in `log`, handed over once it is `ready`
+    (those bytes in its log, or the predicate true) within 60 s; stopped on the way out."""
+    ready_now = (lambda: ready in log.read_bytes()) if isinstance(ready, bytes) else ready
     with log.open("wb") as out:
-        process = subprocess.Popen(
-            [
-                str(BIN / "celery"),
-                *flags,
-                "--concurrency",
-                str(concurrency),
-                "--queues",
-                stack.queue,
-                "--hostname",
-                f"{stack.queue}-{name}@%h",
-            ],
-            cwd=ROOT,
-            env=stack.env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
         try:
-            _wait_for(
-                lambda: b" ready." in log.read_bytes(),
-                process=process,
-                log=log,
-                within=60,
-                what="the Celery worker",
-            )
+            _wait_for(ready_now, process=process, log=log, within=60, what=what)
             yield process
         finally:
             _stop(process)
-            _purge_queue(stack)
 
 
 def _purge_queue(stack: Stack) -> None:
@@ -300,50 +314,21 @@ def gunicorn(stack: Stack, *, workers: int = 2, name: str = "gunicorn") -> Itera
     port = spare_port()
     log = stack.logs / f"{name}.log"
     env = {**stack.env, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": str(workers)}
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [str(BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "config.wsgi"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            _wait_for(lambda: _answers(port), process=process, log=log, within=60, what="gunicorn")
-            yield port
-        finally:
-            _stop(process)
+    command = [str(BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "config.wsgi"]
+    with _running(command, log=log, env=env, ready=lambda: _answers(port), what="gunicorn"):
+        yield port
 
 
 @contextmanager
 def beat(stack: Stack, *, name: str = "beat") -> Iterator[subprocess.Popen[bytes]]:
     """`celery beat` with its schedule file in the test's directory."""
     log = stack.logs / f"{name}.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [
-                str(BIN / "celery"),
-                "-A",
-                "config",
-                "beat",
-                "--loglevel",
-                "INFO",
-                "--schedule",
-                str(stack.logs / f"{name}-schedule"),
-            ],
-            cwd=ROOT,
-            env=stack.env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            _wait_for(
-                lambda: b"beat: Starting" in log.read_bytes(),
-                process=process,
-                log=log,
-                within=60,
-                what="celery beat",
-            )
-            yield process
-        finally:
-            _stop(process)
+    command = [
+        str(BIN / "celery"),
+        *("-A", "config", "beat", "--loglevel", "INFO"),
+        *("--schedule", str(stack.logs / f"{name}-schedule")),
+    ]
+    with _running(
+        command, log=log, env=stack.env, ready=b"beat: Starting", what="celery beat"
+    ) as process:
+        yield process
