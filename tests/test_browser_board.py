@@ -1,5 +1,5 @@
 """The planning board's interactions in a real browser (Debian's Chromium driven by Playwright,
-the set-up of tests/test_browser_operator.py): an operator drags a booking to another bay and
+the set-up of tests/browser.py): an operator drags a booking to another bay and
 sees it moved (on the board, and in the database after the browser is closed); an operator
 clicks an empty cell, asks "why is this not free?" on a closed cell and on a taken one, and sees
 the reasons. With KEEP_SCREENSHOTS=1 the explanation panel is kept as
@@ -13,45 +13,33 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 
 from bookings.models import Booking, BookingEvent
 from pricing import public as pricing
 from scheduling import public as scheduling
 from scheduling.models import Closure, Resource, Site
-from tests.conftest import FakeClock
-from tests.test_browser_operator import (
+from tests.browser import (
     ARTEFACTS,
     DOCS_SCREENSHOTS,
     NOW,
     PARIS,
-    _book_next_start,
+    SERVICE,
+    book_next_start,
     chromium_page,
+    demo_site,
+    log_in_as_operator,
 )
+from tests.conftest import FakeClock
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SERVICE = "exterior-wash"  # what _book_next_start books
-
-
-def _log_in(page: Any, base: str) -> None:
-    page.goto(f"{base}/admin/login/")
-    page.fill("#id_username", "operator@example.com")
-    page.fill("#id_password", "operator")
-    page.click("input[type=submit]")
-    page.wait_for_url(re.compile(r"/admin/$"))
 
 
 def _scene() -> tuple[Site, Booking, Resource]:
     """Thursday, nothing booked yet; one booking at 10:00 (or the first free start after it) and
     a bay of the same site that can take the same service at the same time."""
-    call_command(
-        "seed_demo", "--seed", "1", "--customers", "8", "--bookings", "0", "--now", NOW.isoformat()
-    )
-    site = Site.objects.order_by("name").first()
-    assert site is not None
+    site = demo_site(bookings=0)
     day = (NOW + timedelta(days=1)).date()
-    booking = _book_next_start(
+    booking = book_next_start(
         site, datetime.combine(day, datetime.min.time(), tzinfo=PARIS).replace(hour=10)
     )
     requirements = pricing.service_requirements(
@@ -90,7 +78,7 @@ def test_an_operator_drags_a_booking_to_another_bay(
     site, booking, target = _scene()
     block_selector = f'a.planning-block[data-booking="{booking.reference}"]'
     with chromium_page() as page:
-        _log_in(page, live_server.url)
+        log_in_as_operator(page, live_server.url)
         page.goto(_board_url(live_server.url, site, booking))
         block = page.locator(block_selector)
         block.wait_for()
@@ -134,7 +122,7 @@ def test_an_operator_asks_why_a_cell_is_not_free(
     assert requirements.duration_minutes > site.slot_step_minutes  # one step earlier meets it
     shots = []
     with chromium_page() as page:
-        _log_in(page, live_server.url)
+        log_in_as_operator(page, live_server.url)
         page.goto(_board_url(live_server.url, site, booking))
         panel = page.locator("#planning-panel")
 
@@ -187,7 +175,7 @@ def test_a_cell_clicked_after_the_session_expired_opens_the_sign_in_page(
     site, booking, other = _scene()
     local = booking.start.astimezone(PARIS)
     with chromium_page() as page:
-        _log_in(page, live_server.url)
+        log_in_as_operator(page, live_server.url)
         page.goto(_board_url(live_server.url, site, booking))
         cell = _cell(page, other.pk, local.replace(hour=16, minute=30))
         cell.wait_for()

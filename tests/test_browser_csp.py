@@ -1,25 +1,22 @@
 """The Content-Security-Policy holds in a real browser (Debian's Chromium, Playwright): a staff
 member enrols two-factor sign-in (the QR code page), opens the planning board, the dashboard and a
 booking, then the API's Swagger page, and the browser reports no violation of the policy on any of
-them (docs/rules/security.md). Set-up shared with tests/test_browser_operator.py."""
+them (docs/rules/security.md). Set-up in tests/browser.py."""
 
 from __future__ import annotations
 
-import re
 import time
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.test import override_settings
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
 from bookings.models import Booking
-from scheduling.models import Site
+from tests.browser import NOW, chromium_page, demo_site, log_in_as_operator
 from tests.conftest import FakeClock
-from tests.test_browser_operator import NOW, chromium_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,12 +34,8 @@ def test_the_admin_and_the_swagger_page_load_without_a_policy_violation(
     role_groups: None, live_server: Any, clock: FakeClock
 ) -> None:
     clock.set(NOW)
-    call_command(
-        "seed_demo", "--seed", "1", "--customers", "8", "--bookings", "40", "--now", NOW.isoformat()
-    )
-    site = Site.objects.order_by("name").first()
+    site = demo_site(bookings=40)
     booking = Booking.objects.order_by("pk").first()
-    assert site is not None
     assert booking is not None
     operator = User.objects.get(email="operator@example.com")
     # The enrolment page shows this (unconfirmed) device's key: the test computes its codes
@@ -74,11 +67,7 @@ def test_the_admin_and_the_swagger_page_load_without_a_policy_violation(
             ),
         )
 
-        page.goto(f"{base}/admin/login/")
-        page.fill("#id_username", "operator@example.com")
-        page.fill("#id_password", "operator")
-        page.click("input[type=submit]")
-        page.wait_for_url(re.compile(r"/admin/two-factor/setup/"))
+        log_in_as_operator(page, base, lands_on=r"/admin/two-factor/setup/")
         assert page.locator(".two-factor-qr svg").is_visible()
         seen["setup"] = page.evaluate("window.__cspViolations")
         totp.time = time.time()

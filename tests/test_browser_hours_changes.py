@@ -1,8 +1,7 @@
 """An operator closes a date that has bookings from the scheduling back-office, in a real browser:
 the Date exceptions page refuses to save it there and links to the bookings page, which lists the
 two bookings it hits; the operator moves one to its next free start and cancels the other, and
-sees the outcome on the board. The browser set-up is the operator's morning's
-(tests/test_browser_operator.py)."""
+sees the outcome on the board. The browser set-up is tests/browser.py's."""
 
 from __future__ import annotations
 
@@ -11,12 +10,18 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 
 from bookings.models import Booking
-from scheduling.models import DateException, Site
+from scheduling.models import DateException
+from tests.browser import (
+    NOW,
+    PARIS,
+    book_next_start,
+    chromium_page,
+    demo_site,
+    log_in_as_operator,
+)
 from tests.conftest import FakeClock
-from tests.test_browser_operator import NOW, PARIS, _book_next_start, chromium_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,19 +30,12 @@ def test_an_operator_closes_a_booked_date_moves_one_booking_and_cancels_the_othe
     role_groups: None, live_server: Any, clock: FakeClock
 ) -> None:
     clock.set(NOW)
-    demo = ("--seed", "1", "--customers", "8", "--bookings", "0", "--now", NOW.isoformat())
-    call_command("seed_demo", *demo)
-    site = Site.objects.order_by("name").first()
-    assert site is not None
+    site = demo_site(bookings=0)
     day = (NOW + timedelta(days=1)).date()  # Thursday: open, nothing booked yet
-    first = _book_next_start(site, datetime.combine(day, datetime.min.time(), tzinfo=PARIS))
-    second = _book_next_start(site, first.start)
+    first = book_next_start(site, datetime.combine(day, datetime.min.time(), tzinfo=PARIS))
+    second = book_next_start(site, first.start)
     with chromium_page() as page:
-        page.goto(f"{live_server.url}/admin/login/")
-        page.fill("#id_username", "operator@example.com")
-        page.fill("#id_password", "operator")
-        page.click("input[type=submit]")
-        page.wait_for_url(re.compile(r"/admin/$"))
+        log_in_as_operator(page, live_server.url)
         page.goto(f"{live_server.url}/admin/scheduling/dateexception/add/")
         page.select_option("#id_site", str(site.pk))
         page.fill("#id_day", day.isoformat())

@@ -6,61 +6,29 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.management import call_command
 
-from bookings import services
 from bookings.models import Booking, BookingEvent
-from pricing import public as pricing
-from scheduling import public as scheduling
 from scheduling.models import Site
+from tests.browser import (
+    ARTEFACTS,
+    DOCS_SCREENSHOTS,
+    NOW,
+    PARIS,
+    book_first_free_start,
+    book_next_start,
+    chromium_page,
+    demo_site,
+    log_in_as_operator,
+)
 from tests.conftest import FakeClock
 from vehicles.models import Vehicle
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-ARTEFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-PARIS = ZoneInfo("Europe/Paris")
-# A Wednesday morning: the demo sites are open, the board has jobs before and after "now".
-NOW = datetime(2026, 6, 10, 9, 40, tzinfo=PARIS)
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@contextmanager
-def chromium_page() -> Iterator[Any]:
-    """A page in Debian's Chromium. Playwright's sync API runs an event loop in this thread, so
-    Django would take the test's ORM calls for async code and give them a connection of their
-    own: the test touches the database only before and after this block."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"), args=CHROMIUM_ARGS
-        )
-        context = browser.new_context(
-            viewport={"width": 1366, "height": 900}, locale="en-GB", timezone_id="Europe/Paris"
-        )
-        context.set_default_timeout(15_000)
-        try:
-            yield context.new_page()
-        finally:
-            context.close()
-            browser.close()
 
 
 def pending_booking_later_today(site: Site) -> Booking:
@@ -68,25 +36,8 @@ def pending_booking_later_today(site: Site) -> Booking:
     would: it waits for an operator."""
     vehicle = Vehicle.objects.filter(owner__email="customer@example.com", is_archived=False).first()
     assert vehicle is not None
-    code = "exterior-wash"
-    requirements = pricing.service_requirements(service_code=code, category=vehicle.category)
-    starts = scheduling.available_starts(
-        site_pk=site.pk,
-        requirements=requirements,
-        start=NOW + timedelta(hours=2),
-        end=NOW.replace(hour=18),
-        now=NOW,
-    )
-    assert starts, "the demo site has no free start left this morning"
-    return services.booking_create(
-        actor=vehicle.owner,
-        request=services.BookingRequest(
-            vehicle_id=vehicle.public_id,
-            service_code=code,
-            site_id=site.public_id,
-            start=starts[0].start,
-        ),
-        now=NOW,
+    return book_first_free_start(
+        site, vehicle, start=NOW + timedelta(hours=2), end=NOW.replace(hour=18)
     )
 
 
@@ -94,11 +45,7 @@ def test_an_operator_confirms_a_pending_booking_from_the_planning_board(
     role_groups: None, live_server: Any, clock: FakeClock
 ) -> None:
     clock.set(NOW)
-    call_command(
-        "seed_demo", "--seed", "1", "--customers", "8", "--bookings", "40", "--now", NOW.isoformat()
-    )
-    site = Site.objects.order_by("name").first()
-    assert site is not None
+    site = demo_site(bookings=40)
     booking = pending_booking_later_today(site)
     assert booking.state == "pending"
     block_selector = f'a[href*="/admin/bookings/booking/{booking.pk}/change/"]'
@@ -107,12 +54,7 @@ def test_an_operator_confirms_a_pending_booking_from_the_planning_board(
     )
 
     with chromium_page() as page:
-        # Log in as the demo operator.
-        page.goto(f"{live_server.url}/admin/login/")
-        page.fill("#id_username", "operator@example.com")
-        page.fill("#id_password", "operator")
-        page.click("input[type=submit]")
-        page.wait_for_url(re.compile(r"/admin/$"))
+        log_in_as_operator(page, live_server.url)
 
         # The planning board is one click away from the bookings list; today's board of the site.
         page.goto(f"{live_server.url}/admin/bookings/booking/")
@@ -147,9 +89,6 @@ def test_an_operator_confirms_a_pending_booking_from_the_planning_board(
     ).exists()
 
 
-DOCS_SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
-
-
 def test_the_reports_page_and_a_public_holiday_on_the_board(
     role_groups: None, live_server: Any, clock: FakeClock
 ) -> None:
@@ -157,10 +96,7 @@ def test_the_reports_page_and_a_public_holiday_on_the_board(
     holiday (the site's country is France). Screenshots go to test-artifacts/ and, with
     KEEP_SCREENSHOTS=1, to docs/screenshots/ (the README's)."""
     clock.set(NOW)
-    demo = ("--seed", "1", "--customers", "12", "--bookings", "150", "--now", NOW.isoformat())
-    call_command("seed_demo", *demo)
-    site = Site.objects.order_by("name").first()
-    assert site is not None
+    site = demo_site(bookings=150, customers=12)
     Site.objects.filter(pk=site.pk).update(country="FR")
     holiday = datetime(2026, 7, 14, tzinfo=PARIS).date()  # Bastille Day, a Tuesday
     first = (NOW - timedelta(days=29)).date()
@@ -172,11 +108,7 @@ def test_the_reports_page_and_a_public_holiday_on_the_board(
     shots: list[Path] = []
     ARTEFACTS.mkdir(exist_ok=True)
     with chromium_page() as page:
-        page.goto(f"{live_server.url}/admin/login/")
-        page.fill("#id_username", "operator@example.com")
-        page.fill("#id_password", "operator")
-        page.click("input[type=submit]")
-        page.wait_for_url(re.compile(r"/admin/$"))
+        log_in_as_operator(page, live_server.url)
 
         page.goto(f"{live_server.url}/admin/bookings/booking/")
         page.get_by_role("link", name=re.compile("^Reports$")).first.click()
@@ -203,21 +135,14 @@ def test_an_operator_closes_time_over_two_bookings_moves_one_and_cancels_the_oth
     role_groups: None, live_server: Any, clock: FakeClock
 ) -> None:
     clock.set(NOW)
-    demo = ("--seed", "1", "--customers", "8", "--bookings", "0", "--now", NOW.isoformat())
-    call_command("seed_demo", *demo)
-    site = Site.objects.order_by("name").first()
-    assert site is not None
+    site = demo_site(bookings=0)
     day = (NOW + timedelta(days=1)).date()  # Thursday: open, nothing booked yet
-    first = _book_next_start(site, datetime.combine(day, datetime.min.time(), tzinfo=PARIS))
-    second = _book_next_start(site, first.start)
+    first = book_next_start(site, datetime.combine(day, datetime.min.time(), tzinfo=PARIS))
+    second = book_next_start(site, first.start)
     start = min(first.start, second.start).astimezone(PARIS)
     end = max(first.end, second.end).astimezone(PARIS)
     with chromium_page() as page:
-        page.goto(f"{live_server.url}/admin/login/")
-        page.fill("#id_username", "operator@example.com")
-        page.fill("#id_password", "operator")
-        page.click("input[type=submit]")
-        page.wait_for_url(re.compile(r"/admin/$"))
+        log_in_as_operator(page, live_server.url)
         page.goto(f"{live_server.url}/admin/bookings/booking/")
         page.get_by_role("link", name=re.compile("^Close time$")).first.click()
         page.wait_for_url(re.compile(r"/close-time/"))
@@ -241,34 +166,3 @@ def test_an_operator_closes_time_over_two_bookings_moves_one_and_cancels_the_oth
     assert moved.start >= end
     assert cancelled.state == "cancelled"
     assert not cancelled.fee
-
-
-def _book_next_start(site: Site, after: datetime) -> Booking:
-    """A customer's booking at the first free start after `after` (pending: the site's rule)."""
-    vehicle = (
-        Vehicle.objects.filter(is_archived=False)
-        .order_by("pk")
-        .exclude(pk__in=Booking.objects.values("vehicle_id"))
-        .first()
-    )
-    assert vehicle is not None
-    code = "exterior-wash"
-    requirements = pricing.service_requirements(service_code=code, category=vehicle.category)
-    starts = scheduling.available_starts(
-        site_pk=site.pk,
-        requirements=requirements,
-        start=after,
-        end=after + timedelta(days=2),
-        now=NOW,
-    )
-    assert starts
-    return services.booking_create(
-        actor=vehicle.owner,
-        request=services.BookingRequest(
-            vehicle_id=vehicle.public_id,
-            service_code=code,
-            site_id=site.public_id,
-            start=starts[0].start,
-        ),
-        now=NOW,
-    )

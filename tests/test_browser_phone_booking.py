@@ -11,12 +11,18 @@ import re
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 
 from bookings.models import Booking, BookingEvent
 from scheduling.models import Site
+from tests.browser import (
+    ARTEFACTS,
+    DOCS_SCREENSHOTS,
+    NOW,
+    chromium_page,
+    demo_site,
+    log_in_as_operator,
+)
 from tests.conftest import FakeClock
-from tests.test_browser_operator import ARTEFACTS, DOCS_SCREENSHOTS, NOW, chromium_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,21 +33,13 @@ def test_an_operator_takes_a_phone_booking_for_a_new_customer_and_sees_it_on_the
     role_groups: None, live_server: Any, clock: FakeClock
 ) -> None:
     clock.set(NOW)
-    call_command(
-        "seed_demo", "--seed", "1", "--customers", "8", "--bookings", "40", "--now", NOW.isoformat()
-    )
-    site = Site.objects.order_by("name").first()
-    assert site is not None
+    site = demo_site(bookings=40)
     Site.objects.filter(pk=site.pk).update(min_notice_minutes=120)
     shot = ARTEFACTS / "booking-page.png"
     ARTEFACTS.mkdir(exist_ok=True)
 
     with chromium_page() as page:
-        page.goto(f"{live_server.url}/admin/login/")
-        page.fill("#id_username", "operator@example.com")
-        page.fill("#id_password", "operator")
-        page.click("input[type=submit]")
-        page.wait_for_url(re.compile(r"/admin/$"))
+        log_in_as_operator(page, live_server.url)
 
         # The desk is one click from the index.
         page.click("#new-booking-link")
