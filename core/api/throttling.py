@@ -47,6 +47,17 @@ class LoginIpThrottle(ClientIpMixin, SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
+def _body(request: Request) -> dict[str, Any]:
+    return request.data if isinstance(request.data, dict) else {}
+
+
+def _body_text(request: Request, name: str) -> str | None:
+    """The body's `name` when it is text with something in it, else None (not counted: the
+    view refuses such a body anyway)."""
+    value = _body(request).get(name)
+    return value if isinstance(value, str) and value.strip() else None
+
+
 def _email_digest(email: str) -> str:
     # Hashed: a bounded, safe cache key whatever the client sent.
     return hashlib.sha256(email.strip().lower().encode()).hexdigest()
@@ -91,11 +102,10 @@ class LoginEmailThrottle(ClientIpMixin, SimpleRateThrottle):
     cache = counting_cache
 
     def get_cache_key(self, request: Request, view: Any) -> str | None:
-        data = request.data if isinstance(request.data, dict) else {}
-        email = data.get("email")
-        if not isinstance(email, str) or not email.strip():
+        email = _body_text(request, "email")
+        if email is None:
             return None
-        device = login_device(data.get("device"), email)
+        device = login_device(_body(request).get("device"), email)
         ident = f"device-{_email_digest(device)}" if device else _email_digest(email)
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
@@ -107,9 +117,8 @@ class _BodyEmailThrottle(ClientIpMixin, SimpleRateThrottle):
     cache = counting_cache
 
     def get_cache_key(self, request: Request, view: Any) -> str | None:
-        data = request.data if isinstance(request.data, dict) else {}
-        email = data.get("email")
-        if not isinstance(email, str) or not email.strip():
+        email = _body_text(request, "email")
+        if email is None:
             return None
         return self.cache_format % {"scope": self.scope, "ident": _email_digest(email)}
 
@@ -148,9 +157,7 @@ class PromoQuoteThrottle(ClientIpMixin, SimpleRateThrottle):
     cache = counting_cache
 
     def get_cache_key(self, request: Request, view: Any) -> str | None:
-        data = request.data if isinstance(request.data, dict) else {}
-        code = data.get("promo_code")
-        if not isinstance(code, str) or not code.strip():
+        if _body_text(request, "promo_code") is None:
             return None
         user = request.user
         ident = f"user-{user.pk}" if user and user.is_authenticated else self.get_ident(request)
