@@ -33,12 +33,7 @@ def world(clock: FakeClock) -> World:
 def _booking(world: World, client_for: Callable[[User], APIClient]) -> str:
     response = client_for(world.customer).post(
         "/api/v1/bookings",
-        {
-            "vehicle": str(world.vehicle.public_id),
-            "service": world.service.code,
-            "site": str(world.site.public_id),
-            "start": at(world.day, 10).isoformat(),
-        },
+        world.booking_body(),
         format="json",
     )
     assert response.status_code == 201, response.content

@@ -52,22 +52,49 @@ class World:
         customer = UserFactory.create()
         return customer, VehicleFactory.create(owner=customer)
 
-    def book(self, hour: int = 10, minute: int = 0, *, now: datetime | None = None) -> Booking:
-        """A real booking by a new customer through the service (with its "create" history), on
-        `day` at a Paris wall-clock time; `now`: when it is made (default: the real clock)."""
+    def book_for(
+        self,
+        customer: User | None = None,
+        vehicle: Vehicle | None = None,
+        *,
+        hour: int = 10,
+        minute: int = 0,
+        now: datetime | None = None,
+        actor: User | None = None,
+        **request: Any,
+    ) -> Booking:
+        """A real booking through the service (with its "create" history) of `vehicle` (default:
+        the world's) by `customer` (default: the world's), on `day` at a Paris wall-clock time;
+        `now`: when it is made (default: the real clock); `actor`: an operator booking for the
+        vehicle's owner instead; `request`: the rest of the BookingRequest (options, promo...)."""
         from bookings import services
 
-        customer, vehicle = self.new_customer()
         return services.booking_create(
-            actor=customer,
+            actor=actor or customer or self.customer,
+            customer_id=(vehicle or self.vehicle).owner.pk if actor is not None else None,
             request=services.BookingRequest(
-                vehicle_id=vehicle.public_id,
+                vehicle_id=(vehicle or self.vehicle).public_id,
                 service_code=self.service.code,
                 site_id=self.site.public_id,
                 start=at(self.day, hour, minute),
+                **request,
             ),
             now=now,
         )
+
+    def book(self, hour: int = 10, minute: int = 0, *, now: datetime | None = None) -> Booking:
+        """A real booking by a new customer, as `book_for`."""
+        return self.book_for(*self.new_customer(), hour=hour, minute=minute, now=now)
+
+    def booking_body(self, hour: int = 10, minute: int = 0) -> dict[str, str]:
+        """The API's JSON body booking the world's vehicle for its service at its site, on `day`
+        at a Paris wall-clock time."""
+        return {
+            "vehicle": str(self.vehicle.public_id),
+            "service": self.service.code,
+            "site": str(self.site.public_id),
+            "start": at(self.day, hour, minute).isoformat(),
+        }
 
 
 def make_world(*, resources: int = 1, auto_confirm: bool = False, **site: Any) -> World:

@@ -29,11 +29,6 @@ from tests.scheduling.factories import ClosureFactory
 pytestmark = pytest.mark.django_db
 
 
-def book(world: World, hour: int = 10) -> Booking:
-    """A real booking through the service (with its "create" history), a few days ahead."""
-    return world.book(hour)
-
-
 def history(booking: Booking) -> list[tuple[str, str, str, int | None]]:
     return list(
         BookingEvent.objects.filter(booking=booking)
@@ -45,7 +40,7 @@ def history(booking: Booking) -> list[tuple[str, str, str, int | None]]:
 def test_the_change_page_shows_read_only_state_price_and_history(
     world: World, operator_client: Client
 ) -> None:
-    booking = book(world)
+    booking = world.book()
     response = operator_client.get(change_url(booking))
     assert response.status_code == 200
     content = response.content.decode()
@@ -67,7 +62,7 @@ def test_the_change_page_shows_read_only_state_price_and_history(
 def test_posting_a_state_changes_nothing_but_notes_go_through_the_service(
     world: World, operator_client: Client
 ) -> None:
-    booking = book(world)
+    booking = world.book()
     response = operator_client.post(
         change_url(booking),
         {
@@ -92,7 +87,7 @@ def test_the_confirm_button_confirms_through_the_service_with_history(
     operator_client: Client,
     django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
-    booking = book(world)
+    booking = world.book()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = operator_client.post(
             f"{CHANGELIST}{booking.pk}/transition/confirm/", follow=True
@@ -113,7 +108,7 @@ def test_the_confirm_button_confirms_through_the_service_with_history(
 def test_a_refused_transition_shows_the_service_message_and_changes_nothing(
     world: World, operator_client: Client
 ) -> None:
-    booking = book(world)
+    booking = world.book()
     services.booking_confirm(booking_id=booking.pk, actor=world.operator)
     before = history(booking)
     # The button is there, but it is days too early for a no-show: the service says so.
@@ -130,7 +125,7 @@ def test_a_refused_transition_shows_the_service_message_and_changes_nothing(
 
 
 def test_a_get_never_changes_a_booking(world: World, operator_client: Client) -> None:
-    booking = book(world)
+    booking = world.book()
     response = operator_client.get(f"{CHANGELIST}{booking.pk}/transition/confirm/")
     assert response.status_code == 302
     assert fresh(booking).state == "pending"
@@ -138,7 +133,7 @@ def test_a_get_never_changes_a_booking(world: World, operator_client: Client) ->
 
 
 def test_cancel_asks_for_a_reason_then_cancels(world: World, operator_client: Client) -> None:
-    booking = book(world)
+    booking = world.book()
     url = f"{CHANGELIST}{booking.pk}/cancel/"
     page = operator_client.get(url)
     assert page.status_code == 200
@@ -162,7 +157,7 @@ def test_cancel_asks_for_a_reason_then_cancels(world: World, operator_client: Cl
 
 
 def test_bulk_confirm_reports_done_and_refused(world: World, operator_client: Client) -> None:
-    first, second, third = book(world, 9), book(world, 10), book(world, 11)
+    first, second, third = world.book(9), world.book(10), world.book(11)
     services.booking_cancel(booking_id=third.pk, actor=third.customer)
     response = operator_client.post(
         CHANGELIST,
@@ -184,7 +179,7 @@ def test_bulk_confirm_reports_done_and_refused(world: World, operator_client: Cl
 def test_bulk_cancel_asks_one_reason_then_cancels_each(
     world: World, operator_client: Client
 ) -> None:
-    first, second = book(world, 9), book(world, 10)
+    first, second = world.book(9), world.book(10)
     services.booking_confirm(booking_id=second.pk, actor=world.operator)
     started = raw_booking(world, at(world.day, 15), state="in_progress")
     selected = [first.pk, second.pk, started.pk]
@@ -233,7 +228,7 @@ def test_bulk_cancel_asks_one_reason_then_cancels_each(
 def test_bookings_and_their_history_cannot_be_added_or_deleted(
     world: World, operator_client: Client, admin_client: Client
 ) -> None:
-    booking = book(world)
+    booking = world.book()
     for client in (operator_client, admin_client):
         assert client.get(f"{CHANGELIST}add/").status_code == 403
         assert client.post(f"{CHANGELIST}{booking.pk}/delete/", {"post": "yes"}).status_code == 403
@@ -244,7 +239,7 @@ def test_bookings_and_their_history_cannot_be_added_or_deleted(
 
 
 def test_a_superuser_confirms_too(world: World, admin_client: Client, admin_user: User) -> None:
-    booking = book(world)
+    booking = world.book()
     admin_client.post(f"{CHANGELIST}{booking.pk}/transition/confirm/")
     assert history(fresh(booking))[-1] == ("confirm", "pending", "confirmed", admin_user.pk)
 
@@ -254,7 +249,7 @@ def test_the_start_button_works_from_half_an_hour_before(
 ) -> None:
     import core.clock
 
-    booking = book(world)
+    booking = world.book()
     services.booking_confirm(booking_id=booking.pk, actor=world.operator)
     monkeypatch.setattr(core.clock, "utcnow", lambda: booking.start - timedelta(minutes=20))
     operator_client.post(f"{CHANGELIST}{booking.pk}/transition/start/")
@@ -269,7 +264,7 @@ def test_staff_outside_the_operator_group_changes_nothing(world: World) -> None:
 
     from tests.accounts.factories import UserFactory
 
-    booking = book(world)
+    booking = world.book()
     clerk = UserFactory.create(is_staff=True, roles=[])
     clerk.user_permissions.add(
         *Permission.objects.filter(codename__in=["view_booking", "change_booking"])
@@ -296,7 +291,7 @@ def test_staff_outside_the_operator_group_changes_nothing(world: World) -> None:
 def test_the_history_shows_where_a_reschedule_moved_the_booking(
     world: World, operator_client: Client
 ) -> None:
-    booking = book(world, 10)  # Bay 1
+    booking = world.book(10)  # Bay 1
     bay1 = world.resources[0]
     ClosureFactory.create(site=None, resource=bay1, start=at(world.day, 15), end=at(world.day, 16))
     services.booking_reschedule(

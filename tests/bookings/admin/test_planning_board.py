@@ -50,10 +50,6 @@ def shades(row: Any, kind: str) -> list[tuple[str, str]]:
     return [(s.left, s.width) for s in row.shades if s.kind == kind]
 
 
-def book(world: World, hour: int = 10) -> Booking:
-    return world.book(hour)
-
-
 def test_blocks_sit_at_their_real_time_on_the_opening_hours(
     world: World, operator_client: Client
 ) -> None:
@@ -283,7 +279,7 @@ def test_the_board_costs_the_same_whatever_the_data(
 def test_quick_confirm_from_the_board_comes_back_to_it(
     world: World, operator_client: Client
 ) -> None:
-    booking = book(world, 10)
+    booking = world.book(10)
     response = board(operator_client, world.site, world.day)
     here = response.context["here"]
     actions = [a.action for a in block_of(response, booking).actions]
@@ -311,7 +307,7 @@ def test_quick_confirm_from_the_board_comes_back_to_it(
 
 
 def test_an_outside_next_is_ignored(world: World, operator_client: Client) -> None:
-    booking = book(world, 10)
+    booking = world.book(10)
     done = operator_client.post(
         f"{CHANGELIST}{booking.pk}/transition/confirm/", {"next": "https://evil.example/"}
     )

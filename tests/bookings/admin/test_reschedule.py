@@ -21,10 +21,6 @@ from tests.conftest import FakeClock
 pytestmark = pytest.mark.django_db
 
 
-def book(world: World, hour: int, minute: int = 0) -> Booking:
-    return world.book(hour, minute)
-
-
 def reschedule_url(booking: Booking) -> str:
     return f"{CHANGELIST}{booking.pk}/reschedule/"
 
@@ -45,7 +41,7 @@ def history(booking: Booking) -> list[tuple[str, str, str]]:
 def test_the_change_page_has_a_reschedule_button_when_allowed(
     world: World, operator_client: Client
 ) -> None:
-    booking = book(world, 10)
+    booking = world.book(10)
     page = operator_client.get(change_url(booking))
     assert page.context["reschedule_button"].url == reschedule_url(booking)
     assert f'href="{reschedule_url(booking)}"' in page.content.decode()
@@ -58,8 +54,8 @@ def test_the_change_page_has_a_reschedule_button_when_allowed(
 def test_the_page_lists_the_free_starts_and_moves_the_booking(
     world: World, operator_client: Client
 ) -> None:
-    booking = book(world, 10)
-    book(world, 9)  # the other bay is taken 09:00-10:00; one bay is still free then
+    booking = world.book(10)
+    world.book(9)  # the other bay is taken 09:00-10:00; one bay is still free then
     page = operator_client.get(reschedule_url(booking))
     starts = offered(page)
     # A 60-minute job on the site's 15-minute grid, inside 08:00-12:00 and 13:30-18:00.
@@ -91,7 +87,7 @@ def test_the_page_lists_the_free_starts_and_moves_the_booking(
 
 
 def test_other_days_and_the_way_back_to_the_board(world: World, operator_client: Client) -> None:
-    booking = book(world, 10)
+    booking = world.book(10)
     tuesday = (world.day + timedelta(days=1)).date()
     board = f"{CHANGELIST}planning/?site={world.site.pk}&day={tuesday.isoformat()}"
     page = operator_client.get(reschedule_url(booking), {"day": tuesday.isoformat(), "next": board})
@@ -116,12 +112,12 @@ def test_other_days_and_the_way_back_to_the_board(world: World, operator_client:
 def test_a_start_taken_meanwhile_is_refused_and_nothing_changes(
     world: World, operator_client: Client
 ) -> None:
-    booking = book(world, 10)
+    booking = world.book(10)
     page = operator_client.get(reschedule_url(booking))
     assert "15:00" in offered(page)
     # Meanwhile both bays are booked at 15:00.
-    book(world, 15)
-    book(world, 15)
+    world.book(15)
+    world.book(15)
     before = history(booking)
     refused = operator_client.post(
         reschedule_url(booking), {"start": at(world.day, 15).isoformat()}, follow=True
@@ -139,7 +135,7 @@ def test_a_start_taken_meanwhile_is_refused_and_nothing_changes(
 def test_no_start_chosen_or_a_garbled_one_is_a_form_error(
     world: World, operator_client: Client
 ) -> None:
-    booking = book(world, 10)
+    booking = world.book(10)
     for data in ({}, {"start": "tomorrow-ish"}, {"start": "2026-03-02T10:00:00"}):
         response = operator_client.post(reschedule_url(booking), data)
         assert response.status_code == 200
@@ -148,13 +144,13 @@ def test_no_start_chosen_or_a_garbled_one_is_a_form_error(
 
 
 def test_a_booking_that_cannot_be_rescheduled(world: World, operator_client: Client) -> None:
-    booking = book(world, 10)
+    booking = world.book(10)
     services.booking_cancel(booking_id=booking.pk, actor=world.operator, reason="Gone")
     response = operator_client.get(reschedule_url(booking), follow=True)
     assert messages_of(response) == ["A cancelled booking cannot be rescheduled."]
     technician = Client()
     technician.force_login(UserFactory.create(is_staff=True, roles=["technician"]))
-    other = book(world, 11)
+    other = world.book(11)
     assert technician.get(reschedule_url(other)).status_code in {403, 404}
     refused = technician.post(reschedule_url(other), {"start": at(world.day, 14).isoformat()})
     assert refused.status_code in {403, 404}

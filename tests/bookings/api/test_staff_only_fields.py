@@ -30,12 +30,7 @@ def booking(world: World, client_for: Callable[[User], APIClient]) -> str:
     """A customer's booking with an operator's note, confirmed by the operator."""
     created = client_for(world.customer).post(
         "/api/v1/bookings",
-        {
-            "vehicle": str(world.vehicle.public_id),
-            "service": world.service.code,
-            "site": str(world.site.public_id),
-            "start": at(world.day, 10).isoformat(),
-        },
+        world.booking_body(),
         format="json",
     )
     assert created.status_code == 201, created.content

@@ -3,7 +3,7 @@ is due, say how much they did, do nothing more on a re-run, and exit non-zero on
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -23,10 +23,6 @@ def world() -> World:
     return make_world(resources=3, confirmation_window_minutes=120)
 
 
-def book(world: World, hour: int, *, made_at: datetime) -> Booking:
-    return world.book(hour, now=made_at)
-
-
 def run(name: str, *args: str) -> str:
     out = StringIO()
     call_command(name, *args, stdout=out)
@@ -40,9 +36,9 @@ def state(booking: Booking) -> str:
 
 def test_expire_pending_bookings_expires_what_is_due_once(world: World) -> None:
     made = at(world.day, 9) - timedelta(days=2)
-    late = book(world, 10, made_at=made)
-    recent = book(world, 11, made_at=made + timedelta(hours=2, minutes=30))
-    confirmed = book(world, 14, made_at=made)
+    late = world.book(10, now=made)
+    recent = world.book(11, now=made + timedelta(hours=2, minutes=30))
+    confirmed = world.book(14, now=made)
     services.booking_confirm(booking_id=confirmed.pk, actor=world.operator, now=made)
 
     now = (made + timedelta(hours=3)).isoformat()
@@ -58,7 +54,7 @@ def test_expire_pending_bookings_expires_what_is_due_once(world: World) -> None:
 
 def test_a_pending_booking_expires_when_its_start_comes(world: World) -> None:
     made = at(world.day, 10) - timedelta(minutes=30)
-    booking = book(world, 10, made_at=made - timedelta(hours=1))
+    booking = world.book(10, now=made - timedelta(hours=1))
     world.site.confirmation_window_minutes = 24 * 60
     world.site.save()
     assert run("expire_pending_bookings", "--now", made.isoformat()) == (
@@ -73,9 +69,9 @@ def test_send_reminders_once_per_booking_24_hours_ahead(
     world: World, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     made = at(world.day, 9) - timedelta(days=3)
-    soon = book(world, 10, made_at=made)
-    later = book(world, 11, made_at=made)
-    pending = book(world, 10, made_at=made)
+    soon = world.book(10, now=made)
+    later = world.book(11, now=made)
+    pending = world.book(10, now=made)
     for booking in (soon, later):
         services.booking_confirm(booking_id=booking.pk, actor=world.operator, now=made)
     mail.outbox.clear()

@@ -8,7 +8,6 @@ from datetime import timedelta
 
 import pytest
 
-from bookings import services
 from bookings.models import Booking
 from tests.bookings.factories import BookingFactory, World, at, make_world
 
@@ -30,17 +29,7 @@ def held(world: World, bay: int, hour: int, hours: int, state: str) -> None:
 
 
 def book_at_four(world: World, now_hour: int = 13) -> Booking:
-    customer, vehicle = world.new_customer()
-    return services.booking_create(
-        actor=customer,
-        request=services.BookingRequest(
-            vehicle_id=vehicle.public_id,
-            service_code=world.service.code,
-            site_id=world.site.public_id,
-            start=at(world.day, 16),
-        ),
-        now=at(world.day, now_hour),
-    )
+    return world.book(16, now=at(world.day, now_hour))
 
 
 def test_work_already_done_that_day_counts() -> None:
@@ -103,15 +92,6 @@ def test_the_vehicles_own_work_done_at_that_time_counts_but_does_not_book_it() -
         start=at(world.day, 16),
         state="no_show",
     )
-    booking = services.booking_create(
-        actor=world.customer,
-        request=services.BookingRequest(
-            vehicle_id=world.vehicle.public_id,
-            service_code=world.service.code,
-            site_id=world.site.public_id,
-            start=at(world.day, 16),
-        ),
-        now=at(world.day, 13),
-    )
+    booking = world.book_for(hour=16, now=at(world.day, 13))
     assert booking.state == "pending"
     assert booking.resource_id == world.resources[1].pk  # Bay 1 has the no-show's hour

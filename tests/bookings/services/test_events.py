@@ -43,17 +43,9 @@ def committed(django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 def book(
     world: World, hour: int = 10, *, customer: User | None = None, vehicle: Vehicle | None = None
 ) -> Booking:
-    start = at(world.day, hour)
-    return services.booking_create(
-        actor=customer or world.customer,
-        request=services.BookingRequest(
-            vehicle_id=(vehicle or world.vehicle).public_id,
-            service_code=world.service.code,
-            site_id=world.site.public_id,
-            start=start,
-        ),
-        now=start - timedelta(days=3),
-    )
+    """Booked three days before its start."""
+    now = at(world.day, hour) - timedelta(days=3)
+    return world.book_for(customer, vehicle, hour=hour, now=now)
 
 
 def types_of(booking: Booking) -> list[str]:

@@ -38,17 +38,10 @@ def book(
     now: datetime | None = None,
     **kwargs: Any,
 ) -> Booking:
+    """Booked three days before its start unless `now` says otherwise."""
     start = at(world.day, hour)
-    return services.booking_create(
-        actor=customer or world.customer,
-        request=services.BookingRequest(
-            vehicle_id=(vehicle or world.vehicle).public_id,
-            service_code=world.service.code,
-            site_id=world.site.public_id,
-            start=start,
-            **kwargs,
-        ),
-        now=now or start - timedelta(days=3),
+    return world.book_for(
+        customer, vehicle, hour=hour, now=now or start - timedelta(days=3), **kwargs
     )
 
 

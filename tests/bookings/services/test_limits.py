@@ -37,18 +37,10 @@ def book(
     actor: User | None = None,
     now: datetime | None = None,
 ) -> Booking:
+    """The vehicle's owner's booking (or `actor`'s for them), made at `made_at` by default."""
     vehicle = vehicle or world.vehicle
-    start = at(world.day, hour, minute)
-    return services.booking_create(
-        actor=actor or vehicle.owner,
-        customer_id=vehicle.owner.pk if actor is not None else None,
-        request=services.BookingRequest(
-            vehicle_id=vehicle.public_id,
-            service_code=world.service.code,
-            site_id=world.site.public_id,
-            start=start,
-        ),
-        now=now or made_at(world),
+    return world.book_for(
+        vehicle.owner, vehicle, hour=hour, minute=minute, actor=actor, now=now or made_at(world)
     )
 
 

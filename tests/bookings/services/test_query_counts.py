@@ -54,18 +54,8 @@ def world_of(size: str, *, auto_confirm: bool = False) -> World:
 
 
 def book(world: World, hour: int, customer: User, vehicle: Vehicle, **request: Any) -> Booking:
-    start = at(world.day, hour)
-    return services.booking_create(
-        actor=customer,
-        request=services.BookingRequest(
-            vehicle_id=vehicle.public_id,
-            service_code=world.service.code,
-            site_id=world.site.public_id,
-            start=start,
-            **request,
-        ),
-        now=start - timedelta(days=3),
-    )
+    now = at(world.day, hour) - timedelta(days=3)
+    return world.book_for(customer, vehicle, hour=hour, now=now, **request)
 
 
 class Counted(Protocol):
