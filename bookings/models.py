@@ -227,12 +227,7 @@ class Booking(_TransitionGuard):
 
     def timing(self) -> Timing:
         """The times the policies of bookings.domain decide on."""
-        return Timing(
-            start=self.start,
-            end=self.end,
-            pending_since=self.pending_since,
-            completed_at=self.completed_at,
-        )
+        return Timing.of(self)
 
     # One transition per row of SPEC §6 (creation is the initial state, pending). django-fsm is the
     # enforcer: the source states come from the domain's table, the one condition is the domain's

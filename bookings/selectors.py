@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -76,23 +76,34 @@ def policy_settings() -> PolicySettings:
     )
 
 
-def booking_outlook(booking: Booking, *, role: Role, now: datetime) -> Outlook:
+def booking_outlook(view: readmodel.BookingView, *, role: Role, now: datetime) -> Outlook:
     """What `role` may do with the booking at `now`, its deadlines and what cancelling now would
-    cost (bookings.domain.outlook, with the services' own policies and settings). Needs the
-    annotation confirmation_window_minutes of the listing (no query)."""
+    cost (bookings.domain.outlook, with the services' own policies and settings)."""
     return outlook(
-        state=State(booking.state),
+        state=State(view.state),
         role=role,
-        timing=booking.timing(),
+        timing=view.timing,
         now=now,
-        confirmation_window=timedelta(
-            minutes=readmodel.view_of(booking).confirmation_window_minutes
-        ),
-        total=booking.total,
-        already_rated=booking.rating is not None,
+        confirmation_window=timedelta(minutes=view.confirmation_window_minutes),
+        total=view.total,
+        already_rated=view.rating is not None,
         policy=policy_settings(),
         tiers=fee_tiers(),
     )
+
+
+def booking_views(
+    rows: Iterable[Booking], *, actor: ActorRoles, now: datetime
+) -> list[readmodel.BookingView]:
+    """The bookings as `actor` sees them at `now` (rows read by bookings_visible_to, or
+    given the read model by their use case): each with the actor's role toward it and what they
+    may do with it then. No query: the roles are the actor's, read once."""
+    views = []
+    for row in rows:
+        role = actor.role_toward(row)
+        view = readmodel.view_of(row)
+        views.append(view.seen_by(role, booking_outlook(view, role=role, now=now)))
+    return views
 
 
 # A booking fits in one opening interval (never overnight) plus its buffer: its blocked range is
@@ -448,24 +459,25 @@ def booking_notice(*, booking_pk: int, kind: str, **extra: Any) -> BookingNotice
         return None
     if not accounts.is_deliverable(booking.customer.email):
         return None
+    view = readmodel.view_of(booking)
     return BookingNotice(
         kind=kind,
-        reference=booking.reference,
-        recipient_email=booking.customer.email,
+        reference=view.reference,
+        recipient_email=view.customer.email,
         recipient_name=booking.customer.first_name,
         language=booking.customer.language,
-        site_name=readmodel.view_of(booking).site.name,
+        site_name=view.site.name,
         site_address=vars(booking)["site_address"] or "",
-        site_timezone=readmodel.site_timezone_of(booking),
-        service_name=booking.service_name,
-        plate_display=vehicles.display_plate(booking.vehicle_plate),
-        start=booking.start,
-        end=booking.end,
-        total=booking.total,
-        currency=booking.currency,
-        fee=booking.fee,
-        reason=booking.cancellation_reason,
-        state=booking.state,
+        site_timezone=view.site.timezone,
+        service_name=view.service.name,
+        plate_display=vehicles.display_plate(view.vehicle.plate),
+        start=view.start,
+        end=view.end,
+        total=view.total,
+        currency=view.currency,
+        fee=view.fee,
+        reason=view.cancellation_reason,
+        state=view.state,
         sequence=booking.calendar_sequence,
         **extra,
     )
@@ -540,16 +552,15 @@ def today_counts_by_state(
     return {str(state): int(count) for state, count in rows}
 
 
-def next_arrivals(*, now: datetime, limit: int) -> list[Booking]:
+def next_arrivals(*, now: datetime, limit: int) -> list[readmodel.BookingView]:
     """The next `limit` bookings still expected (pending or confirmed) from `now`, by start, with
     their site, resource and customer (one query)."""
     expected = sorted(s.value for s in EXPECTED_STATES)
-    return list(
-        _listing().filter(state__in=expected, start__gte=now).order_by("start", "pk")[:limit]
-    )
+    rows = _listing().filter(state__in=expected, start__gte=now).order_by("start", "pk")[:limit]
+    return [readmodel.view_of(row) for row in rows]
 
 
-def pending_to_confirm(*, limit: int) -> tuple[list[Booking], int]:
+def pending_to_confirm(*, limit: int) -> tuple[list[readmodel.BookingView], int]:
     """The `limit` oldest pending bookings (by when they became pending) with their site's
     confirmation window annotated, and how many are pending in all: one query, each row
     carrying the count of every pending booking (a window over them all, before the limit;
@@ -560,7 +571,7 @@ def pending_to_confirm(*, limit: int) -> tuple[list[Booking], int]:
         .annotate(pending_total=Window(Count("pk")))
         .order_by("pending_since", "pk")[:limit]
     )
-    return rows, (vars(rows[0])["pending_total"] if rows else 0)
+    return [readmodel.view_of(row) for row in rows], (vars(rows[0])["pending_total"] if rows else 0)
 
 
 def booked_minutes_this_week(

@@ -18,7 +18,6 @@ from bookings.domain.dashboard import utilisation_percent
 from bookings.domain.days import TODAY
 from bookings.domain.policies import expires_at
 from bookings.domain.states import State
-from bookings.models import Booking
 from scheduling import public as scheduling
 from vehicles import public as vehicles
 
@@ -77,25 +76,24 @@ def _changelist(**params: str) -> str:
     return f"{url}?{urlencode(params)}" if params else url
 
 
-def _row(booking: Booking, *, now: datetime | None = None) -> BookingRow:
-    view = readmodel.view_of(booking)
+def _row(view: readmodel.BookingView, *, now: datetime | None = None) -> BookingRow:
     expires, overdue = "", False
     if now is not None:
         moment = expires_at(
-            timing=booking.timing(),
+            timing=view.timing,
             confirmation_window=timedelta(minutes=view.confirmation_window_minutes),
         )
         expires = site_time(moment, view.site.timezone)
         overdue = moment <= now
     return BookingRow(
-        reference=booking.reference,
-        url=reverse("admin:bookings_booking_change", args=[booking.pk]),
-        start=site_time(booking.start, view.site.timezone),
-        plate=vehicles.display_plate(booking.vehicle_plate),
-        service=booking.service_name,
+        reference=view.reference,
+        url=reverse("admin:bookings_booking_change", args=[view.pk]),
+        start=site_time(view.start, view.site.timezone),
+        plate=vehicles.display_plate(view.vehicle.plate),
+        service=view.service.name,
         site=view.site.name,
         resource=view.resource.name,
-        state=state_badge(booking.state),
+        state=state_badge(view.state),
         expires=expires,
         overdue=overdue,
     )

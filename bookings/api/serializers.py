@@ -1,16 +1,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from bookings import readmodel, selectors
+from bookings import readmodel
 from bookings.domain.history import Place, move_of
-from bookings.domain.outlook import Outlook
 from bookings.domain.policies import NOTE_MAX_LENGTHS
 from bookings.domain.states import Role
 from bookings.models import Booking, BookingEvent
@@ -24,184 +23,155 @@ from core.api.fields import (
 )
 from core.api.inputs import StrictInput
 from core.api.visibility import StaffOnlyFieldsMixin
-from core.clock import resolve_now
 
 # Who reads the staff-only fields of a booking and its history (core.api.visibility).
 STAFF_READERS = frozenset({Role.OPERATOR, Role.TECHNICIAN})
 
 
-def _local(value: datetime | None, tz_name: str) -> str | None:
-    return value.astimezone(ZoneInfo(tz_name)).isoformat() if value is not None else None
+class SiteClockDateTimeField(serializers.DateTimeField):
+    """A moment as the read model holds it, on the site's clock with its offset (DRF's own
+    field would move it to the server's timezone)."""
+
+    def to_representation(self, value: datetime) -> str:  # None is answered before this
+        return value.isoformat()
+
+
+class ActionPathField(serializers.CharField):
+    """An action as the last segment of its path (`no_show` -> `no-show`)."""
+
+    def to_representation(self, value: str) -> str:
+        return value.replace("_", "-")
+
+
+class _PercentField(serializers.DecimalField):
+    """A percentage as the fee tiers state it ("0", "50", "12.5"), not padded to two places."""
+
+    def to_representation(self, value: Decimal) -> str:
+        return str(value)
 
 
 class CancellationCostSerializer(serializers.Serializer[Any]):
     """What cancelling now would cost the reader (the shape of `cancellation_cost`)."""
 
     amount = serializers.DecimalField(max_digits=10, decimal_places=2)
-    percent = serializers.DecimalField(max_digits=5, decimal_places=2, coerce_to_string=True)
+    percent = _PercentField(max_digits=5, decimal_places=2)
     currency = serializers.CharField()
 
 
-class BookingSerializer(StaffOnlyFieldsMixin, serializers.ModelSerializer[Booking]):
+class BookingCustomerSerializer(serializers.Serializer[readmodel.CustomerRef]):
+    id = serializers.UUIDField()
+    name = serializers.CharField(help_text=_("Their full name; empty when they gave none."))
+    email = serializers.CharField(
+        help_text=_("Empty for a walk-in customer who has not given one yet.")
+    )
+
+
+class BookingVehicleSerializer(serializers.Serializer[readmodel.VehicleRef]):
+    id = serializers.UUIDField()
+    plate = serializers.CharField(help_text=_("As booked."))
+    category = serializers.CharField()
+
+
+class BookingServiceSerializer(serializers.Serializer[readmodel.ServiceRef]):
+    code = serializers.CharField()
+    name = serializers.CharField(help_text=_("As booked."))
+
+
+class BookingSiteSerializer(serializers.Serializer[readmodel.SiteRef]):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    timezone = serializers.CharField()
+
+
+class BookingResourceSerializer(serializers.Serializer[readmodel.ResourceRef]):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+
+
+class BookingSerializer(StaffOnlyFieldsMixin, serializers.Serializer[readmodel.BookingView]):
     """A booking as its customer, an operator or its technician sees it; the staff-only fields
     are absent for its customer. Times are in the site's timezone with their offset."""
 
-    # Needs the annotations of bookings.selectors; staff-only: Booking.STAFF_ONLY_FIELDS.
-    id = serializers.UUIDField(source="public_id", read_only=True)
-    customer = serializers.SerializerMethodField()
-    vehicle = serializers.SerializerMethodField()
-    service = serializers.SerializerMethodField()
-    site = serializers.SerializerMethodField()
-    resource = serializers.SerializerMethodField()
-    start = serializers.SerializerMethodField()
-    end = serializers.SerializerMethodField()
-    price = serializers.JSONField(source="price_snapshot", read_only=True)
-    total = serializers.DecimalField(max_digits=10, decimal_places=2, read_only=True)
-    fee = serializers.DecimalField(max_digits=10, decimal_places=2, read_only=True, allow_null=True)
-    actions = serializers.SerializerMethodField(
-        help_text=_(
-            "What you may do with the booking now (the actions' paths: confirm, reschedule, "
-            "start, complete, cancel, no-show, rate); an action the rules would refuse at this "
-            "moment is not listed."
-        )
+    # Serializes bookings.readmodel.BookingView (bookings.selectors.booking_views): the schema
+    # and the answer come from these fields. Staff-only: Booking.STAFF_ONLY_FIELDS.
+    id = serializers.UUIDField()
+    reference = serializers.CharField()
+    state = serializers.ChoiceField(choices=Booking.StateChoices.choices)
+    customer = BookingCustomerSerializer()
+    vehicle = BookingVehicleSerializer()
+    service = BookingServiceSerializer()
+    option_codes = serializers.ListField(
+        child=serializers.CharField(), help_text=_("The codes of the options booked.")
     )
-    confirmation_deadline = serializers.SerializerMethodField(
+    site = BookingSiteSerializer()
+    resource = BookingResourceSerializer()
+    start = SiteClockDateTimeField()
+    end = SiteClockDateTimeField()
+    total = serializers.DecimalField(max_digits=10, decimal_places=2)
+    currency = serializers.CharField()
+    price = serializers.JSONField(
+        help_text=_("The quote as it was when booked (POST /api/v1/quotes's shape then).")
+    )
+    promo_code = serializers.CharField()
+    customer_note = serializers.CharField()
+    operator_note = serializers.CharField()
+    cancellation_reason = serializers.CharField()
+    fee = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True)
+    rating = serializers.IntegerField(allow_null=True)
+    rating_comment = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    confirmed_at = serializers.DateTimeField(allow_null=True)
+    started_at = serializers.DateTimeField(allow_null=True)
+    completed_at = serializers.DateTimeField(allow_null=True)
+    cancelled_at = serializers.DateTimeField(allow_null=True)
+    confirmation_deadline = SiteClockDateTimeField(
+        source="reader.confirmation_deadline",
+        allow_null=True,
         help_text=_(
             "Pending bookings: by when the workshop must confirm it, else it expires (its "
             "confirmation window after it became pending, or its start if sooner); else null."
-        )
+        ),
     )
-    reschedule_deadline = serializers.SerializerMethodField(
+    reschedule_deadline = SiteClockDateTimeField(
+        source="reader.reschedule_deadline",
+        allow_null=True,
         help_text=_(
             "Until when you may reschedule (customers: 24 h before the start by default; "
             "operators: the start), even if it has passed; null when you may not reschedule "
             "this booking at all."
-        )
+        ),
     )
-    cancellation_cost = serializers.SerializerMethodField(
+    cancellation_cost = CancellationCostSerializer(
+        source="reader.cancellation_cost",
+        allow_null=True,
         help_text=_(
             "What cancelling now would cost you (amount, percentage of the total, currency); "
             "null when you may not cancel."
-        )
+        ),
+    )
+    actions = serializers.ListField(
+        source="reader.actions",
+        child=ActionPathField(),
+        help_text=_(
+            "What you may do with the booking now (the actions' paths: confirm, reschedule, "
+            "start, complete, cancel, no-show, rate); an action the rules would refuse at this "
+            "moment is not listed."
+        ),
     )
 
     class Meta:
-        model = Booking
-        fields = (
-            "id",
-            "reference",
-            "state",
-            "customer",
-            "vehicle",
-            "service",
-            "option_codes",
-            "site",
-            "resource",
-            "start",
-            "end",
-            "total",
-            "currency",
-            "price",
-            "promo_code",
-            "customer_note",
-            "operator_note",
-            "cancellation_reason",
-            "fee",
-            "rating",
-            "rating_comment",
-            "created_at",
-            "confirmed_at",
-            "started_at",
-            "completed_at",
-            "cancelled_at",
-            "confirmation_deadline",
-            "reschedule_deadline",
-            "cancellation_cost",
-            "actions",
-        )
-        read_only_fields = fields
+        staff_only_fields = Booking.STAFF_ONLY_FIELDS
 
-    def get_customer(self, booking: Booking) -> dict[str, str]:
-        return {
-            "id": str(booking.customer.public_id),
-            "name": booking.customer.get_full_name(),
-            "email": booking.customer.email,
-        }
+    def reader_is_staff(self, instance: readmodel.BookingView) -> bool:
+        return instance.reader is not None and instance.reader.role in STAFF_READERS
 
-    def get_vehicle(self, booking: Booking) -> dict[str, str]:
-        return {
-            "id": str(readmodel.view_of(booking).vehicle_id),
-            "plate": booking.vehicle_plate,
-            "category": booking.vehicle_category,
-        }
-
-    def get_service(self, booking: Booking) -> dict[str, str]:
-        return {"code": readmodel.view_of(booking).service_code, "name": booking.service_name}
-
-    def get_site(self, booking: Booking) -> dict[str, str]:
-        site = readmodel.view_of(booking).site
-        return {
-            "id": str(site.id),
-            "name": site.name,
-            "timezone": site.timezone,
-        }
-
-    def get_resource(self, booking: Booking) -> dict[str, str]:
-        resource = readmodel.view_of(booking).resource
-        return {
-            "id": str(resource.id),
-            "name": resource.name,
-        }
-
-    def get_start(self, booking: Booking) -> str | None:
-        return _local(booking.start, readmodel.site_timezone_of(booking))
-
-    def get_end(self, booking: Booking) -> str | None:
-        return _local(booking.end, readmodel.site_timezone_of(booking))
-
-    def reader_is_staff(self, instance: Any) -> bool:
-        role_of = self.context.get("role_of")
-        return role_of is not None and role_of(instance) in STAFF_READERS
-
-    def _outlook(self, booking: Booking) -> Outlook | None:
-        """What the reader may do now, worked out once per booking (bookings.selectors, with
-        the services' own policies); None when the reader has no role (schema generation)."""
-        role_of = self.context.get("role_of")
-        if role_of is None:
-            return None
-        cache: dict[int, Outlook] = self.context.setdefault("outlooks", {})
-        if booking.pk not in cache:
-            now = self.context.get("now") or resolve_now(None)
-            cache[booking.pk] = selectors.booking_outlook(booking, role=role_of(booking), now=now)
-        return cache[booking.pk]
-
-    @extend_schema_field(serializers.DateTimeField(allow_null=True))
-    def get_confirmation_deadline(self, booking: Booking) -> str | None:
-        seen = self._outlook(booking)
-        deadline = seen.confirmation_deadline if seen is not None else None
-        return _local(deadline, readmodel.site_timezone_of(booking))
-
-    @extend_schema_field(serializers.DateTimeField(allow_null=True))
-    def get_reschedule_deadline(self, booking: Booking) -> str | None:
-        seen = self._outlook(booking)
-        deadline = seen.reschedule_deadline if seen is not None else None
-        return _local(deadline, readmodel.site_timezone_of(booking))
-
-    @extend_schema_field(CancellationCostSerializer(allow_null=True))
-    def get_cancellation_cost(self, booking: Booking) -> dict[str, str] | None:
-        seen = self._outlook(booking)
-        if seen is None or seen.cancellation_cost is None:
-            return None
-        cost = seen.cancellation_cost
-        return {
-            "amount": str(cost.amount),
-            "percent": str(cost.percent),
-            "currency": booking.currency,
-        }
-
-    def get_actions(self, booking: Booking) -> list[str]:
-        seen = self._outlook(booking)
-        return [a.replace("_", "-") for a in seen.actions] if seen is not None else []
+    def to_representation(self, instance: readmodel.BookingView) -> dict[str, Any]:
+        if instance.reader is None:
+            raise readmodel.MissingReadModel(
+                f"Booking {instance.pk} was given no reader (bookings.selectors.booking_views)"
+            )
+        data: dict[str, Any] = super().to_representation(instance)
+        return data
 
 
 class BookingCreateSerializer(serializers.Serializer[Any]):

@@ -68,8 +68,8 @@ def _present(request: Request, booking_pk: int, *, status_code: int = 200) -> Re
 
 def _answer(request: Request, booking: Booking, *, status_code: int = 200) -> Response:
     """A booking read with the read model (or given it by its use case), as the user sees it."""
-    context = {"role_of": _roles(request).role_toward, "now": resolve_now(None)}
-    return Response(BookingSerializer(booking, context=context).data, status=status_code)
+    (view,) = selectors.booking_views([booking], actor=_roles(request), now=resolve_now(None))
+    return Response(BookingSerializer(view).data, status=status_code)
 
 
 # What a booking's start is refused with: a start not offered (its first reason), one a concurrent
@@ -136,18 +136,13 @@ class BookingListCreateView(generics.GenericAPIView["Booking"]):
     def get_queryset(self) -> Any:
         return selectors.bookings_visible_to(_roles(self.request))
 
-    def get_serializer_context(self) -> dict[str, Any]:
-        return {
-            **super().get_serializer_context(),
-            "role_of": _roles(self.request).role_toward,
-            "now": resolve_now(None),  # one moment for the whole page
-        }
-
     @extend_schema(responses={200: BookingSerializer(many=True)}, tags=["bookings"])
     @error_codes()
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        # One moment for the whole page.
+        views = selectors.booking_views(page or [], actor=_roles(request), now=resolve_now(None))
+        return self.get_paginated_response(BookingSerializer(views, many=True).data)
 
     @extend_schema(
         request=BookingCreateSerializer,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from bookings.domain.codes import BookingErrorCode
 from bookings.domain.errors import InvalidTransition, PendingLimitReached
@@ -21,6 +22,29 @@ class Timing:
     # When the booking last became pending: made, or sent back by a customer's reschedule.
     pending_since: datetime
     completed_at: datetime | None = None
+
+    @classmethod
+    def of(cls, booking: Timed) -> Timing:
+        """The times of a booking row or of its read model."""
+        return cls(
+            start=booking.start,
+            end=booking.end,
+            pending_since=booking.pending_since,
+            completed_at=booking.completed_at,
+        )
+
+
+class Timed(Protocol):
+    """What has a booking's times (the row, bookings.readmodel.BookingView)."""
+
+    @property
+    def start(self) -> datetime: ...
+    @property
+    def end(self) -> datetime: ...
+    @property
+    def pending_since(self) -> datetime: ...
+    @property
+    def completed_at(self) -> datetime | None: ...
 
 
 @dataclass(frozen=True)
